@@ -1,0 +1,317 @@
+//! `contribution add`, `contribution import`, `reverse`.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::anyhow;
+use chrono::{Datelike, NaiveDate};
+use clap::{Args, Subcommand};
+
+use super::csv_in::CsvInput;
+use super::{Context, Outcome};
+use crate::domain::contribution::Contribution;
+use crate::domain::parse_date;
+use crate::domain::reversal::reversal_of;
+use crate::ledger::{EntryId, FundCode, NewEntry, PartyCode};
+use crate::money::{format_minor_swiss, Currency, Money, Rate};
+use crate::store::{Recorded, StoreError, Tx};
+
+#[derive(Debug, Subcommand)]
+pub enum ContributionCommand {
+    /// Record one contribution received from a party
+    Add {
+        /// The party's code (DEU, CHE, ...)
+        party: String,
+        /// The amount received, e.g. 16'584.98
+        #[arg(allow_negative_numbers = true)]
+        amount: String,
+        /// Currency of the amount
+        #[arg(long, default_value = "CHF")]
+        currency: String,
+        /// CHF per unit of the currency, required when it is not CHF
+        #[arg(long)]
+        rate: Option<String>,
+        /// Date received [default: --as-of]
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+        /// Budget year it counts against [default: the year of the date]
+        #[arg(long)]
+        year: Option<i32>,
+        /// Bank reference; recording the same reference again writes nothing
+        #[arg(long = "ref", value_name = "REF")]
+        reference: Option<String>,
+        /// Fund it belongs to
+        #[arg(long, default_value = "isu")]
+        fund: String,
+    },
+    /// Import contributions from CSV: date,party,amount,currency,year,ref (optional
+    /// columns: fund, rate); all or nothing
+    Import {
+        /// The CSV file; every row needs a unique ref
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ReverseArgs {
+    /// The entry to reverse (its number in `journal`)
+    entry: String,
+    /// Why: kept with the reversal
+    #[arg(long)]
+    reason: String,
+    /// Date of the reversal [default: --as-of]
+    #[arg(long, value_name = "DATE")]
+    date: Option<String>,
+}
+
+pub const CONTRIBUTION_COLUMNS_REQUIRED: [&str; 6] =
+    ["date", "party", "amount", "currency", "year", "ref"];
+pub const CONTRIBUTION_COLUMNS_OPTIONAL: [&str; 2] = ["fund", "rate"];
+
+/// The text fields of one contribution, from the command line or a CSV row.
+struct ContributionFields<'a> {
+    party: &'a str,
+    amount: &'a str,
+    currency: Option<&'a str>,
+    rate: Option<&'a str>,
+    date: NaiveDate,
+    year: Option<i32>,
+    reference: Option<&'a str>,
+    fund: Option<&'a str>,
+}
+
+impl ContributionFields<'_> {
+    fn parse(&self) -> anyhow::Result<Contribution> {
+        let currency: Currency = self.currency.unwrap_or("CHF").parse()?;
+        Ok(Contribution {
+            party: self.party.parse()?,
+            amount: Money::parse(self.amount, currency)?,
+            rate: self.rate.map(str::parse::<Rate>).transpose()?,
+            date: self.date,
+            budget_year: self.year.unwrap_or(self.date.year()),
+            fund: self.fund.map_or(Ok(FundCode::isu()), str::parse)?,
+            reference: self.reference.map(str::to_string),
+        })
+    }
+}
+
+/// Records contributions in one transaction, looking each party's name up once.
+struct ContributionWriter<'t, 'c> {
+    tx: &'t Tx<'c>,
+    names: HashMap<PartyCode, String>,
+}
+
+impl<'t, 'c> ContributionWriter<'t, 'c> {
+    fn new(tx: &'t Tx<'c>) -> Self {
+        ContributionWriter {
+            tx,
+            names: HashMap::new(),
+        }
+    }
+
+    fn record(&mut self, contribution: &Contribution) -> anyhow::Result<(NewEntry, Recorded)> {
+        let name = match self.names.get(&contribution.party) {
+            Some(name) => name.clone(),
+            None => {
+                let party = self.tx.party(&contribution.party)?.ok_or_else(|| {
+                    StoreError::PartyNotFound {
+                        code: contribution.party.clone(),
+                    }
+                })?;
+                self.names.insert(party.code, party.name.clone());
+                party.name
+            }
+        };
+        let entry = contribution.to_entry(&name)?;
+        let recorded = self.tx.record_entry(&entry)?;
+        Ok((entry, recorded))
+    }
+}
+
+pub fn run(context: &Context, command: ContributionCommand) -> anyhow::Result<Outcome> {
+    match command {
+        ContributionCommand::Add {
+            party,
+            amount,
+            currency,
+            rate,
+            date,
+            year,
+            reference,
+            fund,
+        } => {
+            let contribution = ContributionFields {
+                party: &party,
+                amount: &amount,
+                currency: Some(&currency),
+                rate: rate.as_deref(),
+                date: context.date_or_as_of(date.as_deref())?,
+                year,
+                reference: reference.as_deref(),
+                fund: Some(&fund),
+            }
+            .parse()?;
+            let mut store = context.open()?;
+            let tx = store.begin(context.actor.clone())?;
+            let (entry, recorded) = ContributionWriter::new(&tx).record(&contribution)?;
+            tx.commit()?;
+            context.say(describe(&entry, &contribution, recorded))?;
+        }
+        ContributionCommand::Import { file } => {
+            let started = Instant::now();
+            let csv = CsvInput::open(
+                &file,
+                &CONTRIBUTION_COLUMNS_REQUIRED,
+                &CONTRIBUTION_COLUMNS_OPTIONAL,
+            )?;
+            let mut store = context.open()?;
+            let tx = store.begin(context.actor.clone())?;
+            let summary = import_contributions(&tx, csv)?;
+            tx.commit()?;
+            let seconds = started.elapsed().as_secs_f64();
+            context.say(format!(
+                "imported {}: {} rows, {} contributions recorded (CHF {}), {} already recorded; \
+                 {seconds:.2} s",
+                file.display(),
+                summary.rows,
+                summary.recorded,
+                format_minor_swiss(summary.recorded_chf_minor),
+                summary.already_recorded,
+            ))?;
+        }
+    }
+    Ok(Outcome::Done)
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct ImportSummary {
+    pub rows: u64,
+    pub recorded: u64,
+    pub already_recorded: u64,
+    pub recorded_chf_minor: i64,
+}
+
+/// Reads contributions from CSV text (for the built-in example).
+pub fn contribution_csv_from(
+    name: &str,
+    source: impl BufRead + 'static,
+) -> anyhow::Result<CsvInput> {
+    CsvInput::from_reader(
+        name.to_string(),
+        source,
+        &CONTRIBUTION_COLUMNS_REQUIRED,
+        &CONTRIBUTION_COLUMNS_OPTIONAL,
+    )
+}
+
+/// Records every row of the file in the given transaction. A row whose reference is
+/// already in the ledger with the same content is counted and skipped; a reference that
+/// appears twice in the file is refused.
+pub fn import_contributions(tx: &Tx<'_>, mut csv: CsvInput) -> anyhow::Result<ImportSummary> {
+    let mut writer = ContributionWriter::new(tx);
+    let mut summary = ImportSummary::default();
+    // Entries recorded by this import have ids above this one.
+    let mut last_id_before: Option<EntryId> = None;
+    while let Some(row) = csv.next_row()? {
+        summary.rows += 1;
+        let outcome = (|| -> anyhow::Result<(NewEntry, Recorded)> {
+            let date = parse_date(row.required("date")?)?;
+            let year = row
+                .optional("year")
+                .map(|y| {
+                    y.parse::<i32>()
+                        .map_err(|_| anyhow!("year '{y}' is not a year"))
+                })
+                .transpose()?;
+            let contribution = ContributionFields {
+                party: row.required("party")?,
+                amount: row.get("amount"),
+                currency: row.optional("currency"),
+                rate: row.optional("rate"),
+                date,
+                year,
+                reference: Some(row.required("ref").map_err(|_| {
+                    anyhow!("column 'ref' is empty: every imported row needs a unique reference")
+                })?),
+                fund: row.optional("fund"),
+            }
+            .parse()?;
+            writer.record(&contribution)
+        })()
+        .map_err(|e| row.error(format!("{e:#}")))?;
+        match outcome {
+            (entry, Recorded::New(id)) => {
+                last_id_before.get_or_insert(EntryId(id.0 - 1));
+                summary.recorded += 1;
+                summary.recorded_chf_minor += chf_value(&entry);
+            }
+            (entry, Recorded::AlreadyRecorded(id)) => {
+                if last_id_before.is_some_and(|before| id > before) {
+                    return Err(row.error(format!(
+                        "reference '{}' appears twice in this file",
+                        entry.reference.unwrap_or_default()
+                    )));
+                }
+                summary.already_recorded += 1;
+            }
+        }
+    }
+    Ok(summary)
+}
+
+/// The CHF that a contribution entry credits to income.
+fn chf_value(entry: &NewEntry) -> i64 {
+    entry
+        .transfers
+        .iter()
+        .filter(|t| t.amount.currency() == Currency::CHF)
+        .map(|t| t.amount.minor())
+        .sum()
+}
+
+fn describe(entry: &NewEntry, contribution: &Contribution, recorded: Recorded) -> String {
+    let amount = match contribution.rate {
+        Some(rate) => format!(
+            "{} ({} at {rate})",
+            Money::from_minor(chf_value(entry), Currency::CHF),
+            contribution.amount
+        ),
+        None => contribution.amount.to_string(),
+    };
+    match recorded {
+        Recorded::New(id) => format!(
+            "recorded entry {id}: {}, {amount}, dated {}",
+            entry.description, entry.date
+        ),
+        Recorded::AlreadyRecorded(id) => format!(
+            "reference '{}' is already recorded as entry {id} with the same content; nothing written",
+            entry.reference.as_deref().unwrap_or_default()
+        ),
+    }
+}
+
+pub fn reverse(context: &Context, args: ReverseArgs) -> anyhow::Result<Outcome> {
+    let id: i64 = args
+        .entry
+        .trim_start_matches('#')
+        .parse()
+        .map_err(|_| anyhow!("'{}' is not an entry number", args.entry))?;
+    let date = context.date_or_as_of(args.date.as_deref())?;
+    let mut store = context.open()?;
+    let tx = store.begin(context.actor.clone())?;
+    let original = tx
+        .entry(EntryId(id))?
+        .ok_or(StoreError::EntryNotFound { id: EntryId(id) })?;
+    let reversal = reversal_of(&original, &args.reason, date)?;
+    let recorded = tx.record_entry(&reversal)?;
+    tx.commit()?;
+    context.say(format!(
+        "recorded entry {}: {}, dated {date}",
+        recorded.id(),
+        reversal.description
+    ))?;
+    Ok(Outcome::Done)
+}

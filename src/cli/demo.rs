@@ -1,0 +1,125 @@
+//! `demo`: builds the 2017 example of the Convention on Cluster Munitions' ISU from the
+//! minutes of the 27 June 2017 Coordination Committee meeting, and prints its status.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use anyhow::bail;
+use chrono::NaiveDate;
+
+use super::contributions::{contribution_csv_from, import_contributions};
+use super::parties::{import_parties, party_csv_from};
+use super::reports::funding_status_of;
+use super::{Context, Outcome};
+use crate::domain::budget::{parse_line, Budget};
+use crate::money::{Currency, Money};
+use crate::render::Format;
+use crate::store::{Store, StoreError};
+
+/// Where the example is built unless `--db` says otherwise.
+const DEMO_DB: &str = "isu-ledger-demo.sqlite";
+
+const STATES_PARTIES_CSV: &str = include_str!("../../data/demo/ccm-states-parties-2017.csv");
+const CONTRIBUTIONS_CSV: &str = include_str!("../../data/demo/contributions-2017.csv");
+
+const BUDGET_YEAR: i32 = 2017;
+const BUDGET_TOTAL: &str = "459'000.00";
+/// Illustrative lines of the 2017 work plan; they add up to the approved total.
+const BUDGET_LINES: [&str; 4] = [
+    "staff=360'000",
+    "travel=45'000",
+    "communication=24'000",
+    "office=30'000",
+];
+const BUDGET_APPROVED_BY: &str = "6MSP";
+
+/// The date of the Coordination Committee meeting whose figures the demo reproduces.
+fn meeting_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2017, 6, 27).expect("valid date")
+}
+
+fn budget_approved_on() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2016, 9, 7).expect("valid date")
+}
+
+pub fn run(context: &Context) -> anyhow::Result<Outcome> {
+    let path = context
+        .global
+        .db
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEMO_DB));
+    remove_previous_demo(&path)?;
+    let (mut store, _) = Store::create(&path)?;
+    let tx = store.begin(context.actor.clone())?;
+    tx.mark_demo()?;
+    let parties = import_parties(
+        &tx,
+        party_csv_from(
+            "ccm-states-parties-2017.csv",
+            Cursor::new(STATES_PARTIES_CSV.as_bytes()),
+        )?,
+    )?;
+    let lines = BUDGET_LINES
+        .iter()
+        .map(|line| parse_line(line, Currency::CHF))
+        .collect::<Result<Vec<_>, _>>()?;
+    let budget = Budget::new(
+        BUDGET_YEAR,
+        Money::parse(BUDGET_TOTAL, Currency::CHF)?,
+        Some(BUDGET_APPROVED_BY.to_string()),
+        budget_approved_on(),
+        lines,
+    )?;
+    tx.insert_budget(&budget)?;
+    let contributions = import_contributions(
+        &tx,
+        contribution_csv_from(
+            "contributions-2017.csv",
+            Cursor::new(CONTRIBUTIONS_CSV.as_bytes()),
+        )?,
+    )?;
+    tx.commit()?;
+
+    let summary = format!(
+        "Built the 2017 example in {}: {parties} States Parties, the {BUDGET_YEAR} budget of {}, \
+         {} contributions.\nIts status on {} (the Coordination Committee meeting):\n",
+        path.display(),
+        budget.total,
+        contributions.recorded,
+        meeting_date(),
+    );
+    // Keep standard output parseable when a machine format is asked for.
+    if context.format == Format::Table {
+        context.say(summary)?;
+    } else {
+        eprintln!("{summary}");
+    }
+    context.print(&funding_status_of(&store, BUDGET_YEAR, meeting_date())?)?;
+    Ok(Outcome::Done)
+}
+
+/// Deletes an earlier demo ledger at `path`; refuses to touch any other file.
+fn remove_previous_demo(path: &Path) -> anyhow::Result<()> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let is_demo = match Store::open(path) {
+        Ok(store) => store.is_demo()?,
+        Err(StoreError::NotLedger { .. }) => false,
+        Err(error) => return Err(error.into()),
+    };
+    if !is_demo {
+        bail!(
+            "'{}' exists and is not a demo ledger; the demo rebuilds only its own file \
+             (choose another --db)",
+            path.display()
+        );
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let file = PathBuf::from(format!("{}{suffix}", path.display()));
+        if file.exists() {
+            std::fs::remove_file(&file)?;
+        }
+    }
+    Ok(())
+}

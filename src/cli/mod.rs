@@ -1,0 +1,247 @@
+//! The command line: argument definitions, the clock and the environment, the choice of
+//! renderer, and exit codes. Every other layer gets what it needs from here as values.
+
+mod contributions;
+mod csv_in;
+mod demo;
+mod parties;
+mod budgets;
+mod reports;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::domain::parse_date;
+use crate::render::{self, Format, Tabular};
+use crate::store::{Actor, Store};
+
+/// The ledger file used when neither `--db` nor `ISU_LEDGER_DB` names one.
+const DEFAULT_DB: &str = "isu-ledger.sqlite";
+/// The environment variable naming the ledger file.
+const DB_ENV: &str = "ISU_LEDGER_DB";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "isu-ledger",
+    version,
+    about = "The contribution and budget ledger of an Implementation Support Unit",
+    long_about = "The contribution and budget ledger of an Implementation Support Unit (ISU) of a \
+disarmament convention. One SQLite file holds a double-entry, append-only ledger of CHF \
+contributions from States against the annual budgets approved by the Meeting of States Parties.\n\n\
+Start with `isu-ledger demo` to build the 2017 example, or `isu-ledger init` for an empty ledger.",
+    after_help = "Exit codes: 0 done; 1 ran and found problems (verify); 2 bad input or usage, \
+nothing written.\nAmounts: 311'922.54, 311922.54 or 311,922.54 (two decimals at most). \
+Dates: YYYY-MM-DD."
+)]
+pub struct Cli {
+    /// The ledger file [default: $ISU_LEDGER_DB, else isu-ledger.sqlite]
+    #[arg(long, global = true, value_name = "FILE")]
+    db: Option<PathBuf>,
+
+    /// Output format of reports
+    #[arg(long, global = true, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
+
+    /// The date reports are for, and the default date of new entries [default: today]
+    #[arg(long, global = true, value_name = "DATE")]
+    as_of: Option<String>,
+
+    /// Who is recorded as entering what this command writes [default: the OS user]
+    #[arg(long, global = true, value_name = "NAME")]
+    user: Option<String>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create an empty ledger file (--db, $ISU_LEDGER_DB or isu-ledger.sqlite)
+    Init,
+    /// Build the 2017 example ledger (isu-ledger-demo.sqlite, or --db) and print its status
+    Demo,
+    /// Add, list and import parties (States and organisations)
+    #[command(subcommand)]
+    Party(parties::PartyCommand),
+    /// Record and show the budgets approved for each year
+    #[command(subcommand)]
+    Budget(budgets::BudgetCommand),
+    /// Record contributions received
+    #[command(subcommand)]
+    Contribution(contributions::ContributionCommand),
+    /// Correct a mistake: post the mirror of an entry, linked to it, with a reason
+    Reverse(contributions::ReverseArgs),
+    /// How funded is a year's budget: budget, received, percent, contributors
+    Status(reports::StatusArgs),
+    /// Trial balance: debits, credits and balance per account and currency
+    Balance(reports::BalanceArgs),
+    /// The entries with their transfers, filtered by party and budget year
+    Journal(reports::JournalArgs),
+    /// The accounts opened so far
+    Accounts,
+    /// Check the ledger's integrity; exit 1 with the findings when anything is off
+    Verify,
+}
+
+/// What every command gets from the command line, the environment and the clock.
+pub struct Context {
+    global: GlobalArgs,
+    format: Format,
+    as_of: NaiveDate,
+    actor: Actor,
+}
+
+#[derive(Debug, Clone, Args)]
+struct GlobalArgs {
+    db: Option<PathBuf>,
+}
+
+/// How a command that ran ended.
+pub enum Outcome {
+    Done,
+    /// The command ran and found problems (exit 1).
+    Problems,
+}
+
+impl Context {
+    /// The ledger file: `--db`, else `$ISU_LEDGER_DB`, else `isu-ledger.sqlite`.
+    fn db_path(&self) -> PathBuf {
+        self.global
+            .db
+            .clone()
+            .or_else(|| std::env::var_os(DB_ENV).map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
+    }
+
+    fn open(&self) -> anyhow::Result<Store> {
+        Ok(Store::open(&self.db_path())?)
+    }
+
+    /// Writes a report to standard output in the chosen format.
+    fn print<R: serde::Serialize + Tabular>(&self, report: &R) -> anyhow::Result<()> {
+        let stdout = io::stdout();
+        let mut out = stdout.lock();
+        render::write(report, self.format, &mut out)?;
+        out.flush()?;
+        Ok(())
+    }
+
+    /// Prints a confirmation of what a command wrote.
+    fn say(&self, message: impl std::fmt::Display) -> anyhow::Result<()> {
+        let stdout = io::stdout();
+        let mut out = stdout.lock();
+        writeln!(out, "{message}")?;
+        Ok(())
+    }
+
+    /// Parses an optional date argument, defaulting to `--as-of`.
+    fn date_or_as_of(&self, date: Option<&str>) -> anyhow::Result<NaiveDate> {
+        match date {
+            Some(text) => Ok(parse_date(text)?),
+            None => Ok(self.as_of),
+        }
+    }
+}
+
+/// Runs the program; the whole of `main`.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // Help and version go to stdout with success; usage errors exit 2.
+            let _ = error.print();
+            return if error.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match run(cli) {
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::Problems) => ExitCode::from(1),
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            let message = format!("{error:#}").replace('\n', " ");
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .filter_map(|cause| cause.downcast_ref::<io::Error>())
+        .any(|io| io.kind() == io::ErrorKind::BrokenPipe)
+}
+
+fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let now = chrono::Local::now();
+    let as_of = match &cli.as_of {
+        Some(text) => parse_date(text).context("--as-of")?,
+        None => now.date_naive(),
+    };
+    let user = cli
+        .user
+        .clone()
+        .or_else(|| ["USER", "LOGNAME", "USERNAME"].iter().find_map(|v| std::env::var(v).ok()))
+        .filter(|user| !user.trim().is_empty())
+        .unwrap_or_else(|| "unknown".to_string());
+    let context = Context {
+        global: GlobalArgs { db: cli.db.clone() },
+        format: match cli.format {
+            FormatArg::Table => Format::Table,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Json => Format::Json,
+        },
+        as_of,
+        actor: Actor {
+            user: user.trim().to_string(),
+            at: now.to_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        },
+    };
+    match cli.command {
+        Command::Init => init(&context),
+        Command::Demo => demo::run(&context),
+        Command::Party(command) => parties::run(&context, command),
+        Command::Budget(command) => budgets::run(&context, command),
+        Command::Contribution(command) => contributions::run(&context, command),
+        Command::Reverse(args) => contributions::reverse(&context, args),
+        Command::Status(args) => reports::status(&context, args),
+        Command::Balance(args) => reports::balance(&context, args),
+        Command::Journal(args) => reports::journal(&context, args),
+        Command::Accounts => reports::accounts(&context),
+        Command::Verify => reports::verify(&context),
+    }
+}
+
+fn init(context: &Context) -> anyhow::Result<Outcome> {
+    let path = context.db_path();
+    let (_, created) = Store::create(&path)?;
+    if created {
+        context.say(format!(
+            "created ledger {} (schema version {})",
+            path.display(),
+            crate::store::SCHEMA_VERSION
+        ))?;
+    } else {
+        context.say(format!(
+            "{} is already an isu-ledger database; nothing to do",
+            path.display()
+        ))?;
+    }
+    Ok(Outcome::Done)
+}

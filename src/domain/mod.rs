@@ -1,0 +1,118 @@
+//! The business rules of an ISU's books, over the ledger's types: parties, budgets,
+//! contributions and their reversal, and the chart of accounts they post to.
+//! Pure functions and types; nothing here reads files, the clock or the database.
+
+pub mod accounts;
+pub mod budget;
+pub mod contribution;
+pub mod countries;
+pub mod party;
+pub mod reversal;
+
+use chrono::NaiveDate;
+
+use crate::ledger::{EntryId, LedgerError};
+use crate::money::{Currency, Money, MoneyError};
+
+/// Every way a business rule can refuse an input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+    #[error("invalid date '{input}': write it as YYYY-MM-DD with a real day (e.g. 2017-02-28)")]
+    DateInvalid { input: String },
+    #[error("'{code}' is not an ISO 3166 alpha-3 country code (e.g. DEU, CHE, FRA)")]
+    PartyCodeNotIso { code: String },
+    #[error("party name is empty")]
+    PartyNameEmpty,
+    #[error("unknown party kind '{kind}' (use state-party, signatory, non-party or organisation)")]
+    PartyKindUnknown { kind: String },
+    #[error("unknown letter language '{language}' (use en, fr or es)")]
+    LanguageUnknown { language: String },
+    #[error("e-mail address '{email}' is not valid")]
+    EmailInvalid { email: String },
+    #[error("entry into force {in_force} is before the deposit {deposited}")]
+    InForceBeforeDeposit {
+        deposited: NaiveDate,
+        in_force: NaiveDate,
+    },
+    #[error("budget total must be positive, got {total}")]
+    BudgetTotalNotPositive { total: Money },
+    #[error("the ISU budget is kept in CHF, the currency of the books; got {currency}")]
+    BudgetCurrencyNotChf { currency: Currency },
+    #[error("budget line '{text}' must be written NAME=AMOUNT, e.g. staff=300000")]
+    BudgetLineMalformed { text: String },
+    #[error("budget line '{name}' appears twice")]
+    BudgetLineDuplicate { name: String },
+    #[error("budget line '{name}' must not be negative, got {amount}")]
+    BudgetLineNegative { name: String, amount: Money },
+    #[error(
+        "budget lines add up to {lines_total} but the total is {total}: they differ by {difference}"
+    )]
+    BudgetLinesDoNotAddUp {
+        lines_total: Money,
+        total: Money,
+        difference: Money,
+    },
+    #[error("a contribution must be positive, got {amount}")]
+    ContributionNotPositive { amount: Money },
+    #[error("a contribution in {currency} needs --rate (CHF per {currency}), e.g. --rate 0.9705")]
+    RateRequired { currency: Currency },
+    #[error("a contribution in CHF takes no rate")]
+    RateNotAllowed,
+    #[error("entry {id} is itself a reversal (of entry {original}); record the original again instead")]
+    ReversalOfReversal { id: EntryId, original: EntryId },
+    #[error("entry {id} was already reversed by entry {by}")]
+    AlreadyReversed { id: EntryId, by: EntryId },
+    #[error("a reversal needs a reason (--reason)")]
+    ReversalReasonEmpty,
+}
+
+/// Parses an ISO `YYYY-MM-DD` date, refusing impossible days such as `2017-02-30`.
+pub fn parse_date(input: &str) -> Result<NaiveDate, DomainError> {
+    let text = input.trim();
+    let well_formed = text.len() == 10
+        && text
+            .char_indices()
+            .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+    if !well_formed {
+        return Err(DomainError::DateInvalid {
+            input: input.to_string(),
+        });
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| DomainError::DateInvalid {
+        input: input.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_be_real_iso_days() {
+        assert_eq!(
+            parse_date("2017-02-28"),
+            Ok(NaiveDate::from_ymd_opt(2017, 2, 28).unwrap())
+        );
+        assert_eq!(
+            parse_date("2016-02-29"),
+            Ok(NaiveDate::from_ymd_opt(2016, 2, 29).unwrap())
+        );
+        for bad in [
+            "2017-02-30",
+            "2017-02-29",
+            "2017-13-01",
+            "17-02-01",
+            "2017/02/01",
+            "2017-2-1",
+            "",
+            "01.02.2017",
+        ] {
+            let error = parse_date(bad).unwrap_err();
+            assert!(error.to_string().contains(bad), "{error}");
+        }
+    }
+}

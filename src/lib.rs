@@ -1,0 +1,13 @@
+//! isu-ledger: the contribution and budget ledger of an Implementation Support Unit (ISU) of
+//! a disarmament convention.
+//!
+//! The modules are layers; each depends only on those listed before it:
+//! `money` → `ledger` → `domain` → `store` → `reports` → `render` → `cli`.
+
+pub mod money;
+pub mod ledger;
+pub mod domain;
+pub mod store;
+pub mod reports;
+pub mod render;
+pub mod cli;

@@ -1,0 +1,89 @@
+//! Output: one table renderer, one CSV writer and one JSON writer, shared by every report.
+//!
+//! A report says what its table looks like through `Tabular`; the renderers know nothing of
+//! any particular report. JSON is the report's own `Serialize` form.
+
+mod csv_out;
+mod reports;
+mod text;
+
+use std::io::Write;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::money::{Money, Percent};
+
+pub use csv_out::neutralise;
+
+/// The output formats of `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+/// One cell of a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    Text(String),
+    /// A number in a column whose currency is said elsewhere: `311'922.54`.
+    Amount(Money),
+    /// An amount with its currency: `CHF 311'922.54`.
+    Money(Money),
+    Percent(Percent),
+    Count(i64),
+    Date(NaiveDate),
+    Empty,
+}
+
+impl Cell {
+    pub fn text(text: impl Into<String>) -> Cell {
+        Cell::Text(text.into())
+    }
+
+    pub fn optional<T>(value: Option<T>, cell: impl FnOnce(T) -> Cell) -> Cell {
+        value.map_or(Cell::Empty, cell)
+    }
+
+    fn is_numeric(&self) -> bool {
+        matches!(
+            self,
+            Cell::Amount(_) | Cell::Money(_) | Cell::Percent(_) | Cell::Count(_)
+        )
+    }
+}
+
+/// A report laid out as a table: a title, column headers, rows, total rows and notes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Table {
+    pub title: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+    pub totals: Vec<Vec<Cell>>,
+    /// Lines printed under the table (not part of CSV).
+    pub notes: Vec<String>,
+}
+
+/// A report that can be shown as a table and written as CSV.
+pub trait Tabular {
+    fn table(&self) -> Table;
+}
+
+/// Writes `report` in `format`.
+pub fn write<R: Serialize + Tabular>(
+    report: &R,
+    format: Format,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    match format {
+        Format::Table => text::write_table(&report.table(), out)?,
+        Format::Csv => csv_out::write_csv(&report.table(), out)?,
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, report)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}

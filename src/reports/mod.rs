@@ -1,0 +1,10 @@
+//! Reports: pure functions from loaded data to typed, serialisable rows and totals.
+//! No printing, no SQL, no clock: the date a report is for comes in as `as_of`.
+
+pub mod accounts;
+pub mod balance;
+pub mod budget;
+pub mod journal;
+pub mod parties;
+pub mod status;
+pub mod verify;

@@ -1,0 +1,154 @@
+//! `status YEAR`: how funded is the year's budget on a given date.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::domain::budget::Budget;
+use crate::domain::party::Party;
+use crate::ledger::{FundCode, PartyCode};
+use crate::money::{Currency, Money, MoneyError, Percent};
+use crate::store::ReceivedRow;
+
+/// What was received for the year through one fund.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FundReceived {
+    pub fund: FundCode,
+    pub received: Money,
+}
+
+/// The funding status of a budget year on a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FundingStatus {
+    pub year: i32,
+    pub as_of: NaiveDate,
+    pub currency: Currency,
+    /// The approved budget in force on `as_of`; `None` when none was approved.
+    pub budget: Option<Money>,
+    pub budget_approved_on: Option<NaiveDate>,
+    pub budget_approved_by: Option<String>,
+    /// Received for the year from entries dated up to `as_of`.
+    pub received: Money,
+    /// `received / budget`, from the integers.
+    pub percent_funded: Option<Percent>,
+    /// Parties that have paid something for the year.
+    pub contributors: usize,
+    /// State Parties for which the convention is in force on `as_of` (or at the end of
+    /// the year, if that is earlier).
+    pub parties_expected: usize,
+    /// Of the parties expected, how many have paid something.
+    pub contributors_expected: usize,
+    pub by_fund: Vec<FundReceived>,
+}
+
+/// Builds the status from the budget in force, what each party paid, and the parties.
+pub fn funding_status(
+    year: i32,
+    as_of: NaiveDate,
+    budget: Option<&Budget>,
+    received: &[ReceivedRow],
+    parties: &[Party],
+) -> Result<FundingStatus, MoneyError> {
+    let currency = Currency::CHF;
+    let mut total = Money::zero(currency);
+    let mut by_party: BTreeMap<&PartyCode, Money> = BTreeMap::new();
+    let mut by_fund: BTreeMap<&FundCode, Money> = BTreeMap::new();
+    for row in received {
+        total = total.checked_add(row.received)?;
+        let party = by_party.entry(&row.party).or_insert(Money::zero(currency));
+        *party = party.checked_add(row.received)?;
+        let fund = by_fund.entry(&row.fund).or_insert(Money::zero(currency));
+        *fund = fund.checked_add(row.received)?;
+    }
+    let paid = |code: &PartyCode| by_party.get(code).is_some_and(|m| m.is_positive());
+    let year_end = NaiveDate::from_ymd_opt(year, 12, 31).expect("the last day of a year exists");
+    let expected: Vec<&Party> = parties
+        .iter()
+        .filter(|p| p.is_expected_to_contribute(as_of.min(year_end)))
+        .collect();
+    Ok(FundingStatus {
+        year,
+        as_of,
+        currency,
+        budget: budget.map(|b| b.total),
+        budget_approved_on: budget.map(|b| b.approved_on),
+        budget_approved_by: budget.and_then(|b| b.approved_by.clone()),
+        received: total,
+        percent_funded: budget.and_then(|b| Percent::of(total.minor(), b.total.minor())),
+        contributors: by_party.values().filter(|m| m.is_positive()).count(),
+        parties_expected: expected.len(),
+        contributors_expected: expected.iter().filter(|p| paid(&p.code)).count(),
+        by_fund: by_fund
+            .into_iter()
+            .filter(|(_, received)| received.minor() != 0)
+            .map(|(fund, received)| FundReceived {
+                fund: fund.clone(),
+                received,
+            })
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::party::PartyInput;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn party(code: &str, in_force: NaiveDate) -> Party {
+        Party::new(PartyInput {
+            code: code.into(),
+            in_force_on: Some(in_force),
+            ..PartyInput::default()
+        })
+        .unwrap()
+    }
+
+    fn row(party: &str, fund: &str, minor: i64) -> ReceivedRow {
+        ReceivedRow {
+            party: party.parse().unwrap(),
+            fund: fund.parse().unwrap(),
+            received: Money::from_minor(minor, Currency::CHF),
+        }
+    }
+
+    #[test]
+    fn sums_counts_and_percent_from_integers() {
+        let budget = Budget::new(
+            2017,
+            Money::from_minor(45_900_000, Currency::CHF),
+            Some("6MSP".into()),
+            date(2016, 9, 7),
+            vec![],
+        )
+        .unwrap();
+        let parties = [
+            party("DEU", date(2010, 8, 1)),
+            party("FRA", date(2010, 8, 1)),
+            party("CHE", date(2013, 1, 1)),
+            party("MDG", date(2017, 11, 1)),
+        ];
+        let received = [
+            row("DEU", "isu", 29_533_756),
+            row("FRA", "isu", 1_658_498),
+            row("FRA", "sponsorship", 0),
+            row("CHE", "isu", -100),
+            row("CHE", "isu", 100),
+        ];
+        let status =
+            funding_status(2017, date(2017, 6, 27), Some(&budget), &received, &parties).unwrap();
+        assert_eq!(status.received, Money::from_minor(31_192_254, Currency::CHF));
+        assert_eq!(status.percent_funded.unwrap().to_string(), "68.0%");
+        assert_eq!(status.contributors, 2);
+        assert_eq!(status.parties_expected, 3, "MDG is not yet in force");
+        assert_eq!(status.contributors_expected, 2);
+        assert_eq!(status.by_fund.len(), 1);
+        let no_budget = funding_status(2018, date(2018, 1, 1), None, &[], &parties).unwrap();
+        assert_eq!(no_budget.percent_funded, None);
+        assert_eq!(no_budget.parties_expected, 4, "MDG is in force by 2018");
+    }
+}

@@ -1,0 +1,115 @@
+//! The `budget` and `budget_line` tables: every approval of a year's budget.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection};
+
+use super::{text_to_date, Store, StoreError, Tx};
+use crate::domain::budget::{Budget, BudgetLine};
+use crate::money::{Currency, Money};
+
+/// A stored approval of a budget, numbered per year from 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BudgetVersion {
+    pub version: i64,
+    pub budget: Budget,
+}
+
+fn load_versions(conn: &Connection, year: i32) -> Result<Vec<BudgetVersion>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT version, currency, total_minor, approved_by, approved_on
+         FROM budget WHERE year = ?1 ORDER BY version",
+    )?;
+    let heads = statement
+        .query_map([year], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, i64>(2)?,
+                row.get::<_, Option<String>>(3)?,
+                row.get::<_, String>(4)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut lines_statement = conn.prepare_cached(
+        "SELECT name, amount_minor FROM budget_line
+         WHERE year = ?1 AND version = ?2 ORDER BY rowid",
+    )?;
+    let mut versions = Vec::with_capacity(heads.len());
+    for (version, currency, total_minor, approved_by, approved_on) in heads {
+        let currency: Currency = currency
+            .parse()
+            .map_err(|e: crate::money::MoneyError| StoreError::Corrupt(e.to_string()))?;
+        let lines = lines_statement
+            .query_map(params![year, version], |row| {
+                Ok(BudgetLine {
+                    name: row.get(0)?,
+                    amount: Money::from_minor(row.get(1)?, currency),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        versions.push(BudgetVersion {
+            version,
+            budget: Budget {
+                year,
+                total: Money::from_minor(total_minor, currency),
+                approved_by,
+                approved_on: text_to_date(&approved_on)?,
+                lines,
+            },
+        });
+    }
+    Ok(versions)
+}
+
+impl Store {
+    /// Every approval of the year's budget, oldest first.
+    pub fn budget_versions(&self, year: i32) -> Result<Vec<BudgetVersion>, StoreError> {
+        load_versions(&self.conn, year)
+    }
+
+    /// The budget in force on `date`: the latest approved on or before it.
+    pub fn budget_in_force(
+        &self,
+        year: i32,
+        date: NaiveDate,
+    ) -> Result<Option<BudgetVersion>, StoreError> {
+        Ok(load_versions(&self.conn, year)?
+            .into_iter()
+            .filter(|v| v.budget.approved_on <= date)
+            .max_by_key(|v| (v.budget.approved_on, v.version)))
+    }
+}
+
+impl Tx<'_> {
+    /// Records an approval of a budget; returns its version (2 and up for a revision).
+    pub fn insert_budget(&self, budget: &Budget) -> Result<i64, StoreError> {
+        let version: i64 = self.tx.query_row(
+            "SELECT coalesce(max(version), 0) + 1 FROM budget WHERE year = ?1",
+            [budget.year],
+            |row| row.get(0),
+        )?;
+        self.tx.execute(
+            "INSERT INTO budget (year, version, currency, total_minor, approved_by, approved_on,
+                                 created_at, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                budget.year,
+                version,
+                budget.total.currency().as_str(),
+                budget.total.minor(),
+                budget.approved_by,
+                budget.approved_on.to_string(),
+                self.actor.at,
+                self.actor.user,
+            ],
+        )?;
+        for line in &budget.lines {
+            self.tx.execute(
+                "INSERT INTO budget_line (year, version, name, amount_minor)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![budget.year, version, line.name, line.amount.minor()],
+            )?;
+        }
+        Ok(version)
+    }
+}

@@ -1,0 +1,269 @@
+//! The `entry`, `transfer` and `account` tables, and the running balances each write keeps
+//! up to date.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::{parties, text_to_date, Store, StoreError, Tx};
+use crate::ledger::{
+    AccountName, Entry, EntryId, EntryKind, FundCode, NewEntry, PartyCode, Transfer,
+};
+use crate::money::{Currency, Money, Rate};
+
+/// What `record_entry` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    New(EntryId),
+    /// The reference was recorded before with the same content: nothing was written.
+    AlreadyRecorded(EntryId),
+}
+
+impl Recorded {
+    pub fn id(&self) -> EntryId {
+        match self {
+            Recorded::New(id) | Recorded::AlreadyRecorded(id) => *id,
+        }
+    }
+}
+
+/// Which entries `journal` lists.
+#[derive(Debug, Clone, Default)]
+pub struct JournalFilter {
+    pub party: Option<PartyCode>,
+    pub budget_year: Option<i32>,
+    /// Entries dated on or before this day.
+    pub until: Option<NaiveDate>,
+}
+
+const ENTRY_COLUMNS: &str = "e.id, e.entry_date, e.description, e.kind, e.budget_year, e.fund, \
+     e.party, e.reference, e.reverses, e.reason, e.rate, e.entered_at, e.entered_by, \
+     (SELECT r.id FROM entry r WHERE r.reverses = e.id)";
+
+fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+/// Reads the entries the query selects, with their transfers.
+fn load_entries(
+    conn: &Connection,
+    sql: &str,
+    params: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<Entry>, StoreError> {
+    let mut statement = conn.prepare_cached(sql)?;
+    let mut rows = statement.query(params)?;
+    let mut entries = Vec::new();
+    while let Some(row) = rows.next()? {
+        let date: String = row.get(1)?;
+        let kind: String = row.get(3)?;
+        let fund: String = row.get(5)?;
+        let party: Option<String> = row.get(6)?;
+        let reverses: Option<i64> = row.get(8)?;
+        let reason: Option<String> = row.get(9)?;
+        let rate: Option<String> = row.get(10)?;
+        let reversed_by: Option<i64> = row.get(13)?;
+        entries.push(Entry {
+            id: EntryId(row.get(0)?),
+            recorded: NewEntry {
+                date: text_to_date(&date)?,
+                description: row.get(2)?,
+                kind: kind.parse::<EntryKind>().map_err(corrupt)?,
+                budget_year: row.get(4)?,
+                fund: fund.parse()?,
+                party: party.map(|p| p.parse()).transpose()?,
+                reference: row.get(7)?,
+                reverses: reverses.map(|id| (EntryId(id), reason.unwrap_or_default())),
+                rate: rate
+                    .map(|r| r.parse::<Rate>())
+                    .transpose()
+                    .map_err(corrupt)?,
+                transfers: Vec::new(),
+            },
+            entered_at: row.get(11)?,
+            entered_by: row.get(12)?,
+            reversed_by: reversed_by.map(EntryId),
+        });
+    }
+    let mut transfers = conn.prepare_cached(
+        "SELECT d.name, c.name, t.amount_minor, t.currency
+         FROM transfer t
+         JOIN account d ON d.id = t.debit_account_id
+         JOIN account c ON c.id = t.credit_account_id
+         WHERE t.entry_id = ?1 ORDER BY t.id",
+    )?;
+    for entry in &mut entries {
+        let mut rows = transfers.query([entry.id.0])?;
+        while let Some(row) = rows.next()? {
+            let debit: String = row.get(0)?;
+            let credit: String = row.get(1)?;
+            let currency: String = row.get(3)?;
+            let currency: Currency = currency.parse().map_err(corrupt)?;
+            entry.recorded.transfers.push(Transfer {
+                debit: debit.parse()?,
+                credit: credit.parse()?,
+                amount: Money::from_minor(row.get(2)?, currency),
+            });
+        }
+    }
+    Ok(entries)
+}
+
+fn find_entry(conn: &Connection, id: EntryId) -> Result<Option<Entry>, StoreError> {
+    let sql = format!("SELECT {ENTRY_COLUMNS} FROM entry e WHERE e.id = ?1");
+    Ok(load_entries(conn, &sql, &[&id.0])?.pop())
+}
+
+impl Store {
+    pub fn entry(&self, id: EntryId) -> Result<Option<Entry>, StoreError> {
+        find_entry(&self.conn, id)
+    }
+
+    /// The entries the filter selects, by date and then by id.
+    pub fn journal(&self, filter: &JournalFilter) -> Result<Vec<Entry>, StoreError> {
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM entry e
+             WHERE (?1 IS NULL OR e.party = ?1)
+               AND (?2 IS NULL OR e.budget_year = ?2)
+               AND (?3 IS NULL OR e.entry_date <= ?3)
+             ORDER BY e.entry_date, e.id"
+        );
+        let party = filter.party.as_ref().map(|p| p.as_str().to_string());
+        let until = filter.until.map(|d| d.to_string());
+        load_entries(&self.conn, &sql, &[&party, &filter.budget_year, &until])
+    }
+}
+
+impl Tx<'_> {
+    pub fn entry(&self, id: EntryId) -> Result<Option<Entry>, StoreError> {
+        find_entry(&self.tx, id)
+    }
+
+    /// Checks that a fund exists, naming the known ones if not.
+    pub fn check_fund(&self, fund: &FundCode) -> Result<(), StoreError> {
+        let exists: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT 1 FROM fund WHERE code = ?1")?
+            .query_row([fund.as_str()], |row| row.get(0))
+            .optional()?;
+        if exists.is_some() {
+            return Ok(());
+        }
+        let known: Vec<String> = self
+            .tx
+            .prepare("SELECT code FROM fund ORDER BY code")?
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        Err(StoreError::FundNotFound {
+            fund: fund.clone(),
+            known: known.join(", "),
+        })
+    }
+
+    /// Stores an entry with its transfers and updates the running balances, all in this
+    /// transaction. An entry whose reference is already recorded with the same content is
+    /// not written again; with different content it is refused, naming both.
+    pub fn record_entry(&self, entry: &NewEntry) -> Result<Recorded, StoreError> {
+        entry.validate()?;
+        let content = entry.content();
+        if let Some(reference) = &entry.reference {
+            let existing: Option<(i64, String)> = self
+                .tx
+                .prepare_cached("SELECT id, content FROM entry WHERE reference = ?1")?
+                .query_row([reference], |row| Ok((row.get(0)?, row.get(1)?)))
+                .optional()?;
+            if let Some((id, existing_content)) = existing {
+                if existing_content == content {
+                    return Ok(Recorded::AlreadyRecorded(EntryId(id)));
+                }
+                return Err(StoreError::ReferenceConflict {
+                    reference: reference.clone(),
+                    existing: EntryId(id),
+                    existing_content,
+                    new_content: content,
+                });
+            }
+        }
+        if let Some(party) = &entry.party {
+            if parties::find(&self.tx, party)?.is_none() {
+                return Err(StoreError::PartyNotFound {
+                    code: party.clone(),
+                });
+            }
+        }
+        self.check_fund(&entry.fund)?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO entry (entry_date, description, kind, budget_year, fund, party,
+                                    reference, reverses, reason, rate, content,
+                                    entered_at, entered_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?
+            .execute(params![
+                entry.date.to_string(),
+                entry.description.trim(),
+                entry.kind.as_str(),
+                entry.budget_year,
+                entry.fund.as_str(),
+                entry.party.as_ref().map(|p| p.as_str()),
+                entry.reference,
+                entry.reverses.as_ref().map(|(id, _)| id.0),
+                entry.reverses.as_ref().map(|(_, reason)| reason.as_str()),
+                entry.rate.map(|r| r.to_string()),
+                content,
+                self.actor.at,
+                self.actor.user,
+            ])?;
+        let id = EntryId(self.tx.last_insert_rowid());
+        let party = entry.party.as_ref().map_or("", |p| p.as_str());
+        let date = entry.date.to_string();
+        for transfer in &entry.transfers {
+            let debit = self.account_id(&transfer.debit)?;
+            let credit = self.account_id(&transfer.credit)?;
+            let amount = transfer.amount.minor();
+            let currency = transfer.amount.currency();
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO transfer (entry_id, debit_account_id, credit_account_id,
+                                           amount_minor, currency)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![id.0, debit, credit, amount, currency.as_str()])?;
+            let mut upsert = self.tx.prepare_cached(
+                "INSERT INTO account_balance (budget_year, account_id, fund, party, currency,
+                                              posted_on, debit_minor, credit_minor)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (budget_year, account_id, fund, party, currency, posted_on)
+                 DO UPDATE SET debit_minor = debit_minor + excluded.debit_minor,
+                               credit_minor = credit_minor + excluded.credit_minor",
+            )?;
+            let key = (entry.budget_year, entry.fund.as_str(), party, currency.as_str());
+            upsert.execute(params![key.0, debit, key.1, key.2, key.3, date, amount, 0])?;
+            upsert.execute(params![key.0, credit, key.1, key.2, key.3, date, 0, amount])?;
+        }
+        Ok(Recorded::New(id))
+    }
+
+    /// The id of an account, opening it on first use.
+    fn account_id(&self, name: &AccountName) -> Result<i64, StoreError> {
+        if let Some(id) = self.account_ids.borrow().get(name.as_str()) {
+            return Ok(*id);
+        }
+        self.tx
+            .prepare_cached(
+                "INSERT INTO account (name, type, created_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (name) DO NOTHING",
+            )?
+            .execute(params![
+                name.as_str(),
+                name.account_type().as_str(),
+                self.actor.at
+            ])?;
+        let id: i64 = self
+            .tx
+            .prepare_cached("SELECT id FROM account WHERE name = ?1")?
+            .query_row([name.as_str()], |row| row.get(0))?;
+        self.account_ids
+            .borrow_mut()
+            .insert(name.as_str().to_string(), id);
+        Ok(id)
+    }
+}

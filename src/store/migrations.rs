@@ -1,0 +1,66 @@
+//! Schema migrations: an append-only list applied inside one exclusive transaction and
+//! tracked with `PRAGMA user_version`. `schema.sql` is migration 1.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::{StoreError, APPLICATION_ID};
+
+/// Each migration, in order; migration N is `MIGRATIONS[N - 1]`. Never edit one that has
+/// shipped: add the next.
+const MIGRATIONS: &[&str] = &[include_str!("../../schema.sql")];
+
+/// The schema version this program writes and understands.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database up to `SCHEMA_VERSION`, refusing one that is newer.
+pub fn apply(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema {
+            path: path.to_string(),
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrate_twice_is_a_no_op() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        apply(&mut conn, ":memory:").unwrap();
+        apply(&mut conn, ":memory:").unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let funds: i64 = conn
+            .query_row("SELECT count(*) FROM fund", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(funds, 3, "seed rows are inserted once");
+    }
+
+    #[test]
+    fn a_newer_database_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        let error = apply(&mut conn, "x.sqlite").unwrap_err();
+        assert!(matches!(error, StoreError::NewerSchema { .. }), "{error}");
+        assert!(error.to_string().contains("upgrade isu-ledger"));
+    }
+}
