@@ -311,7 +311,7 @@ pub fn format_minor_swiss(minor: i64) -> String {
     let digits = (abs / MINOR_PER_MAJOR as u64).to_string();
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push('\'');
         }
         grouped.push(digit);
@@ -584,9 +584,12 @@ mod tests {
         }
     }
 
+    /// Builds the expected error from the input it quotes.
+    type Expected = fn(String) -> MoneyError;
+
     #[test]
     fn refuses_bad_amounts_quoting_the_input() {
-        let cases: [(&str, fn(String) -> MoneyError); 17] = [
+        let cases: [(&str, Expected); 17] = [
             ("1.234", |input| MoneyError::AmountTooPrecise { input }),
             ("0.001", |input| MoneyError::AmountTooPrecise { input }),
             ("1e5", |input| MoneyError::AmountHasExponent { input }),

@@ -159,14 +159,14 @@ impl Context {
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(error) => {
-            // Help and version go to stdout with success; usage errors exit 2.
+        Err(error) if !error.use_stderr() => {
+            // Help and version go to standard output.
             let _ = error.print();
-            return if error.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => {
+            eprintln!("{}", one_line_usage_error(&error.render().to_string()));
+            return ExitCode::from(2);
         }
     };
     match run(cli) {
@@ -179,6 +179,19 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Folds clap's several-line usage error into the one line every error is: the problem,
+/// then the usage of the command.
+fn one_line_usage_error(rendered: &str) -> String {
+    let (problem, rest) = rendered.split_once("\n\n").unwrap_or((rendered, ""));
+    let problem = problem.split_whitespace().collect::<Vec<_>>().join(" ");
+    let usage = rest
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("Usage: "))
+        .map_or(String::new(), |usage| format!(" (usage: {usage}; see --help)"));
+    let problem = problem.strip_prefix("error: ").unwrap_or(&problem);
+    format!("error: {problem}{usage}")
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {

@@ -1,9 +1,11 @@
 //! The reporting commands: `status`, `balance`, `journal`, `accounts`, `verify`.
 
+use anyhow::bail;
 use clap::Args;
 
 use super::{Context, Outcome};
 use crate::domain::accounts::{self, CONTRIBUTION_ACCOUNTS};
+use crate::domain::parse_date;
 use crate::ledger::{check_budget_year, PartyCode};
 use crate::reports::accounts::account_list;
 use crate::reports::balance::trial_balance;
@@ -16,6 +18,9 @@ use crate::store::{JournalFilter, Store};
 pub struct StatusArgs {
     /// The budget year
     year: i32,
+    /// Also show what changed since this earlier date (e.g. the previous meeting)
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -55,8 +60,18 @@ pub fn funding_status_of(
 }
 
 pub fn status(context: &Context, args: StatusArgs) -> anyhow::Result<Outcome> {
+    let since = args.since.as_deref().map(parse_date).transpose()?;
+    if let Some(since) = since {
+        if since >= context.as_of {
+            bail!("--since {since} must be before the report date {}", context.as_of);
+        }
+    }
     let store = context.open()?;
-    context.print(&funding_status_of(&store, args.year, context.as_of)?)?;
+    let mut status = funding_status_of(&store, args.year, context.as_of)?;
+    if let Some(since) = since {
+        status = status.with_change_since(&funding_status_of(&store, args.year, since)?)?;
+    }
+    context.print(&status)?;
     Ok(Outcome::Done)
 }
 

@@ -18,6 +18,28 @@ pub struct FundReceived {
     pub received: Money,
 }
 
+/// What one party has paid for the year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartyReceived {
+    pub party: PartyCode,
+    pub name: String,
+    pub received: Money,
+}
+
+/// The change since an earlier date, as the Director reports it at a meeting: "one
+/// additional State Party has contributed CHF 16'584.98, bringing the number to 34".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangeSince {
+    pub since: NaiveDate,
+    /// Received up to `since`.
+    pub received_then: Money,
+    pub contributors_then: usize,
+    /// Received after `since`, up to `as_of`.
+    pub received_since: Money,
+    /// Parties that had paid nothing by `since` and have paid since, with what they paid.
+    pub new_contributors: Vec<PartyReceived>,
+}
+
 /// The funding status of a budget year on a date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FundingStatus {
@@ -40,6 +62,35 @@ pub struct FundingStatus {
     /// Of the parties expected, how many have paid something.
     pub contributors_expected: usize,
     pub by_fund: Vec<FundReceived>,
+    /// Parties that have paid something, by code.
+    pub by_party: Vec<PartyReceived>,
+    /// The change since an earlier date, when one is asked for.
+    pub change: Option<ChangeSince>,
+}
+
+impl FundingStatus {
+    /// Adds the change since `earlier`, the status of the same year on an earlier date.
+    pub fn with_change_since(mut self, earlier: &FundingStatus) -> Result<Self, MoneyError> {
+        let paid_then = |party: &PartyCode| {
+            earlier
+                .by_party
+                .iter()
+                .any(|p| &p.party == party && p.received.is_positive())
+        };
+        self.change = Some(ChangeSince {
+            since: earlier.as_of,
+            received_then: earlier.received,
+            contributors_then: earlier.contributors,
+            received_since: self.received.checked_sub(earlier.received)?,
+            new_contributors: self
+                .by_party
+                .iter()
+                .filter(|p| p.received.is_positive() && !paid_then(&p.party))
+                .cloned()
+                .collect(),
+        });
+        Ok(self)
+    }
 }
 
 /// Builds the status from the budget in force, what each party paid, and the parties.
@@ -87,6 +138,19 @@ pub fn funding_status(
                 received,
             })
             .collect(),
+        by_party: by_party
+            .iter()
+            .filter(|(_, received)| received.minor() != 0)
+            .map(|(code, received)| PartyReceived {
+                party: (*code).clone(),
+                name: parties
+                    .iter()
+                    .find(|p| &p.code == *code)
+                    .map_or_else(|| code.to_string(), |p| p.name.clone()),
+                received: *received,
+            })
+            .collect(),
+        change: None,
     })
 }
 
@@ -147,6 +211,21 @@ mod tests {
         assert_eq!(status.parties_expected, 3, "MDG is not yet in force");
         assert_eq!(status.contributors_expected, 2);
         assert_eq!(status.by_fund.len(), 1);
+        assert_eq!(status.by_party.len(), 2, "CHE's net is zero");
+
+        let earlier = funding_status(
+            2017,
+            date(2017, 5, 16),
+            Some(&budget),
+            &received[..1],
+            &parties,
+        )
+        .unwrap();
+        let change = status.with_change_since(&earlier).unwrap().change.unwrap();
+        assert_eq!(change.contributors_then, 1);
+        assert_eq!(change.received_since, Money::from_minor(1_658_498, Currency::CHF));
+        assert_eq!(change.new_contributors.len(), 1);
+        assert_eq!(change.new_contributors[0].name, "France");
         let no_budget = funding_status(2018, date(2018, 1, 1), None, &[], &parties).unwrap();
         assert_eq!(no_budget.percent_funded, None);
         assert_eq!(no_budget.parties_expected, 4, "MDG is in force by 2018");
