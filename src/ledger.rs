@@ -490,14 +490,21 @@ mod tests {
                 "{bad}"
             );
         }
-        assert_eq!(account("liabilities:prepaid:DEU").account_type(), AccountType::Liabilities);
+        assert_eq!(
+            account("liabilities:prepaid:DEU").account_type(),
+            AccountType::Liabilities
+        );
         assert!(account("income:contributions:voluntary").is_under("income:contributions"));
         assert!(!account("income:contributionsx").is_under("income:contributions"));
     }
 
     #[test]
     fn a_valid_entry_passes() {
-        let entry = entry(vec![transfer("assets:bank:chf", "income:contributions", 100)]);
+        let entry = entry(vec![transfer(
+            "assets:bank:chf",
+            "income:contributions",
+            100,
+        )]);
         assert_eq!(entry.validate(), Ok(()));
     }
 
@@ -552,7 +559,10 @@ mod tests {
         assert_eq!("ISU".parse::<FundCode>().unwrap().as_str(), "isu");
         for bad in ["", "A B", "x;y", "ABCDEFGHIJKLMNOPQ"] {
             assert!(
-                matches!(bad.parse::<PartyCode>(), Err(LedgerError::CodeInvalid { .. })),
+                matches!(
+                    bad.parse::<PartyCode>(),
+                    Err(LedgerError::CodeInvalid { .. })
+                ),
                 "{bad:?}"
             );
         }

@@ -4,10 +4,10 @@
 //! The modules are layers; each depends only on those listed before it:
 //! `money` → `ledger` → `domain` → `store` → `reports` → `render` → `cli`.
 
-pub mod money;
-pub mod ledger;
-pub mod domain;
-pub mod store;
-pub mod reports;
-pub mod render;
 pub mod cli;
+pub mod domain;
+pub mod ledger;
+pub mod money;
+pub mod render;
+pub mod reports;
+pub mod store;

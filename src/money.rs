@@ -89,7 +89,9 @@ pub enum MoneyError {
     },
     #[error("unknown currency '{code}' (use an ISO 4217 code such as CHF, USD or EUR)")]
     CurrencyUnknown { code: String },
-    #[error("currency {code} has {decimals} decimals; the ledger keeps amounts in currencies with two")]
+    #[error(
+        "currency {code} has {decimals} decimals; the ledger keeps amounts in currencies with two"
+    )]
     CurrencyDecimalsUnsupported { code: String, decimals: u8 },
     #[error("cannot combine {left} and {right}: amounts in different currencies")]
     CurrencyMismatch { left: Currency, right: Currency },
@@ -458,7 +460,9 @@ impl FromStr for Rate {
     fn from_str(input: &str) -> Result<Rate, MoneyError> {
         let text = input.trim();
         let well_formed = !text.is_empty()
-            && text.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+            && text
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
             && text.chars().any(|c| c.is_ascii_digit());
         let value = if well_formed {
             Decimal::from_str(text).ok()
@@ -603,13 +607,15 @@ mod tests {
             ("NaN", |input| MoneyError::AmountNotANumber { input }),
             ("1,5", |input| MoneyError::AmountAmbiguous { input }),
             ("12,50", |input| MoneyError::AmountAmbiguous { input }),
-            ("1'000,000.00", |input| MoneyError::AmountBadGrouping { input }),
+            ("1'000,000.00", |input| MoneyError::AmountBadGrouping {
+                input,
+            }),
             ("10'00", |input| MoneyError::AmountBadGrouping { input }),
             ("1000000000000.01", |input| MoneyError::AmountOutOfRange {
-                input
+                input,
             }),
-            ("99999999999999999999", |input| MoneyError::AmountOutOfRange {
-                input
+            ("99999999999999999999", |input| {
+                MoneyError::AmountOutOfRange { input }
             }),
         ];
         for (input, expected) in cases {
@@ -746,8 +752,14 @@ mod tests {
         assert_eq!(serde_json::to_string(&funded).unwrap(), "67.96");
         // 67.949 shows as 67.9 with one decimal, not 68.0 via 67.95.
         assert_eq!(Percent::of(67_949, 100_000).unwrap().to_string(), "67.9%");
-        assert_eq!(Percent::of(1, 3).unwrap().to_decimal(2).to_string(), "33.33");
-        assert_eq!(Percent::of(2, 3).unwrap().to_decimal(2).to_string(), "66.67");
+        assert_eq!(
+            Percent::of(1, 3).unwrap().to_decimal(2).to_string(),
+            "33.33"
+        );
+        assert_eq!(
+            Percent::of(2, 3).unwrap().to_decimal(2).to_string(),
+            "66.67"
+        );
         assert_eq!(Percent::of(0, 3).unwrap().to_string(), "0.0%");
         assert_eq!(Percent::of(5, 0), None);
     }

@@ -92,7 +92,9 @@ impl CsvInput {
         let mut columns = HashMap::new();
         for (index, field) in header.iter().enumerate() {
             let column = std::str::from_utf8(field)
-                .map_err(|_| anyhow!("{name}:1: the header is not UTF-8 text; save the file as UTF-8"))?
+                .map_err(|_| {
+                    anyhow!("{name}:1: the header is not UTF-8 text; save the file as UTF-8")
+                })?
                 .trim()
                 .to_ascii_lowercase();
             if !required.contains(&column.as_str()) && !optional.contains(&column.as_str()) {
@@ -133,7 +135,11 @@ impl CsvInput {
             if !more {
                 return Ok(None);
             }
-            if self.record.iter().all(|field| field.iter().all(u8::is_ascii_whitespace)) {
+            if self
+                .record
+                .iter()
+                .all(|field| field.iter().all(u8::is_ascii_whitespace))
+            {
                 continue;
             }
             break;
@@ -155,7 +161,6 @@ impl CsvInput {
             fields,
         }))
     }
-
 }
 
 fn csv_problem(name: &str, error: csv::Error) -> anyhow::Error {

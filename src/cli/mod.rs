@@ -1,11 +1,11 @@
 //! The command line: argument definitions, the clock and the environment, the choice of
 //! renderer, and exit codes. Every other layer gets what it needs from here as values.
 
+mod budgets;
 mod contributions;
 mod csv_in;
 mod demo;
 mod parties;
-mod budgets;
 mod reports;
 
 use std::io::{self, Write};
@@ -189,7 +189,9 @@ fn one_line_usage_error(rendered: &str) -> String {
     let usage = rest
         .lines()
         .find_map(|line| line.trim().strip_prefix("Usage: "))
-        .map_or(String::new(), |usage| format!(" (usage: {usage}; see --help)"));
+        .map_or(String::new(), |usage| {
+            format!(" (usage: {usage}; see --help)")
+        });
     let problem = problem.strip_prefix("error: ").unwrap_or(&problem);
     format!("error: {problem}{usage}")
 }
@@ -210,7 +212,11 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let user = cli
         .user
         .clone()
-        .or_else(|| ["USER", "LOGNAME", "USERNAME"].iter().find_map(|v| std::env::var(v).ok()))
+        .or_else(|| {
+            ["USER", "LOGNAME", "USERNAME"]
+                .iter()
+                .find_map(|v| std::env::var(v).ok())
+        })
         .filter(|user| !user.trim().is_empty())
         .unwrap_or_else(|| "unknown".to_string());
     let context = Context {
@@ -223,7 +229,9 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         as_of,
         actor: Actor {
             user: user.trim().to_string(),
-            at: now.to_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            at: now
+                .to_utc()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         },
     };
     match cli.command {

@@ -53,7 +53,13 @@ pub enum PartyCommand {
 /// The columns of `party import`; only `code` is required.
 pub const PARTY_COLUMNS_REQUIRED: [&str; 1] = ["code"];
 pub const PARTY_COLUMNS_OPTIONAL: [&str; 7] = [
-    "name", "kind", "deposited", "in_force", "address", "email", "language",
+    "name",
+    "kind",
+    "deposited",
+    "in_force",
+    "address",
+    "email",
+    "language",
 ];
 
 pub fn run(context: &Context, command: PartyCommand) -> anyhow::Result<Outcome> {

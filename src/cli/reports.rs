@@ -63,7 +63,10 @@ pub fn status(context: &Context, args: StatusArgs) -> anyhow::Result<Outcome> {
     let since = args.since.as_deref().map(parse_date).transpose()?;
     if let Some(since) = since {
         if since >= context.as_of {
-            bail!("--since {since} must be before the report date {}", context.as_of);
+            bail!(
+                "--since {since} must be before the report date {}",
+                context.as_of
+            );
         }
     }
     let store = context.open()?;

@@ -43,7 +43,10 @@ mod tests {
         use crate::ledger::AccountType;
         assert_eq!(bank(Currency::USD).as_str(), "assets:bank:usd");
         assert_eq!(conversion().account_type(), AccountType::Equity);
-        assert_eq!(contributions_voluntary().account_type(), AccountType::Income);
+        assert_eq!(
+            contributions_voluntary().account_type(),
+            AccountType::Income
+        );
         for name in CONTRIBUTION_ACCOUNTS {
             assert!(name.parse::<AccountName>().is_ok(), "{name}");
         }

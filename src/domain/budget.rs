@@ -159,7 +159,13 @@ mod tests {
             Err(DomainError::BudgetTotalNotPositive { .. })
         ));
         assert!(matches!(
-            Budget::new(2017, Money::from_minor(5, Currency::USD), None, approved(), vec![]),
+            Budget::new(
+                2017,
+                Money::from_minor(5, Currency::USD),
+                None,
+                approved(),
+                vec![]
+            ),
             Err(DomainError::BudgetCurrencyNotChf { .. })
         ));
         assert!(matches!(
@@ -167,11 +173,23 @@ mod tests {
             Err(DomainError::Ledger(_))
         ));
         assert!(matches!(
-            Budget::new(2017, chf(10), None, approved(), vec![line("a", 5), line("a", 5)]),
+            Budget::new(
+                2017,
+                chf(10),
+                None,
+                approved(),
+                vec![line("a", 5), line("a", 5)]
+            ),
             Err(DomainError::BudgetLineDuplicate { .. })
         ));
         assert!(matches!(
-            Budget::new(2017, chf(10), None, approved(), vec![line("a", 15), line("b", -5)]),
+            Budget::new(
+                2017,
+                chf(10),
+                None,
+                approved(),
+                vec![line("a", 15), line("b", -5)]
+            ),
             Err(DomainError::BudgetLineNegative { .. })
         ));
     }

@@ -64,10 +64,7 @@ impl Contribution {
         };
         let entry = NewEntry {
             date: self.date,
-            description: format!(
-                "Contribution from {party_name} for {}",
-                self.budget_year
-            ),
+            description: format!("Contribution from {party_name} for {}", self.budget_year),
             kind: EntryKind::Contribution,
             budget_year: self.budget_year,
             fund: self.fund.clone(),

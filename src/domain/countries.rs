@@ -33,10 +33,12 @@ fn table() -> &'static HashMap<String, Country> {
 fn clean_name(name: &str) -> String {
     let name = name.replace('*', "");
     let name = name.trim();
-    let name = ["(the)", "(l')", "(le)", "(la)", "(les)", "(el)", "(los)", "(las)"]
-        .iter()
-        .find_map(|article| name.strip_suffix(article))
-        .unwrap_or(name);
+    let name = [
+        "(the)", "(l')", "(le)", "(la)", "(les)", "(el)", "(los)", "(las)",
+    ]
+    .iter()
+    .find_map(|article| name.strip_suffix(article))
+    .unwrap_or(name);
     name.trim().to_string()
 }
 

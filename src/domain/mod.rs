@@ -62,7 +62,9 @@ pub enum DomainError {
     RateRequired { currency: Currency },
     #[error("a contribution in CHF takes no rate")]
     RateNotAllowed,
-    #[error("entry {id} is itself a reversal (of entry {original}); record the original again instead")]
+    #[error(
+        "entry {id} is itself a reversal (of entry {original}); record the original again instead"
+    )]
     ReversalOfReversal { id: EntryId, original: EntryId },
     #[error("entry {id} was already reversed by entry {by}")]
     AlreadyReversed { id: EntryId, by: EntryId },
@@ -74,9 +76,13 @@ pub enum DomainError {
 pub fn parse_date(input: &str) -> Result<NaiveDate, DomainError> {
     let text = input.trim();
     let well_formed = text.len() == 10
-        && text
-            .char_indices()
-            .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+        && text.char_indices().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
     if !well_formed {
         return Err(DomainError::DateInvalid {
             input: input.to_string(),

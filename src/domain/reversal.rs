@@ -88,7 +88,10 @@ mod tests {
         assert_eq!(reversal.date, today());
         assert_eq!(reversal.reverses, Some((EntryId(7), "typed twice".into())));
         assert_eq!(reversal.reference, None);
-        assert_eq!(reversal.transfers[0], original().recorded.transfers[0].mirrored());
+        assert_eq!(
+            reversal.transfers[0],
+            original().recorded.transfers[0].mirrored()
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 mod csv_out;
 mod reports;
+mod template;
 mod text;
 
 use std::io::Write;

@@ -5,7 +5,7 @@ use crate::reports::balance::TrialBalance;
 use crate::reports::budget::BudgetShow;
 use crate::reports::journal::Journal;
 use crate::reports::parties::PartyList;
-use crate::reports::status::{ChangeSince, FundingStatus};
+use crate::reports::status::FundingStatus;
 use crate::reports::verify::VerifyReport;
 
 fn headers(names: &[&str]) -> Vec<String> {
@@ -68,7 +68,7 @@ impl Tabular for FundingStatus {
                 Cell::text(names.join(", ")),
             ]);
             notes.push(String::new());
-            notes.push(change_summary(self, change));
+            notes.push(super::template::status_summary(self, change));
         }
         Table {
             title: format!(
@@ -81,37 +81,6 @@ impl Tabular for FundingStatus {
             ..Table::default()
         }
     }
-}
-
-/// The sentence the Director reads out at a meeting.
-fn change_summary(status: &FundingStatus, change: &ChangeSince) -> String {
-    let count = change.new_contributors.len();
-    let paid: Vec<String> = change
-        .new_contributors
-        .iter()
-        .map(|p| format!("{} {}", p.name, p.received))
-        .collect();
-    let newcomers = match count {
-        0 => format!("Since {} no further party has contributed", change.since),
-        1 => format!(
-            "Since {} one additional party has contributed ({})",
-            change.since,
-            paid.join(", ")
-        ),
-        n => format!(
-            "Since {} {n} additional parties have contributed ({})",
-            change.since,
-            paid.join("; ")
-        ),
-    };
-    let share = status.percent_funded.map_or(String::new(), |p| {
-        format!(", approximately {}% of the {} budget", p.to_decimal(0), status.year)
-    });
-    format!(
-        "{newcomers}, bringing the number of parties that have paid their {} contribution to {}, \
-         a total of {}{share}.",
-        status.year, status.contributors, status.received
-    )
 }
 
 impl Tabular for TrialBalance {

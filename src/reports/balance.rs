@@ -43,7 +43,11 @@ impl TrialBalance {
     }
 }
 
-pub fn trial_balance(as_of: NaiveDate, year: Option<i32>, rows: &[TrialBalanceRow]) -> TrialBalance {
+pub fn trial_balance(
+    as_of: NaiveDate,
+    year: Option<i32>,
+    rows: &[TrialBalanceRow],
+) -> TrialBalance {
     let mut totals: BTreeMap<Currency, Turnover> = BTreeMap::new();
     let rows: Vec<BalanceRow> = rows
         .iter()

@@ -205,7 +205,10 @@ mod tests {
         ];
         let status =
             funding_status(2017, date(2017, 6, 27), Some(&budget), &received, &parties).unwrap();
-        assert_eq!(status.received, Money::from_minor(31_192_254, Currency::CHF));
+        assert_eq!(
+            status.received,
+            Money::from_minor(31_192_254, Currency::CHF)
+        );
         assert_eq!(status.percent_funded.unwrap().to_string(), "68.0%");
         assert_eq!(status.contributors, 2);
         assert_eq!(status.parties_expected, 3, "MDG is not yet in force");
@@ -223,7 +226,10 @@ mod tests {
         .unwrap();
         let change = status.with_change_since(&earlier).unwrap().change.unwrap();
         assert_eq!(change.contributors_then, 1);
-        assert_eq!(change.received_since, Money::from_minor(1_658_498, Currency::CHF));
+        assert_eq!(
+            change.received_since,
+            Money::from_minor(1_658_498, Currency::CHF)
+        );
         assert_eq!(change.new_contributors.len(), 1);
         assert_eq!(change.new_contributors[0].name, "France");
         let no_budget = funding_status(2018, date(2018, 1, 1), None, &[], &parties).unwrap();

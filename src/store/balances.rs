@@ -54,7 +54,8 @@ impl Store {
         )?;
         let mut received: Vec<ReceivedRow> = Vec::new();
         for prefix in prefixes {
-            let mut rows = statement.query(rusqlite::params![budget_year, until.to_string(), prefix])?;
+            let mut rows =
+                statement.query(rusqlite::params![budget_year, until.to_string(), prefix])?;
             while let Some(row) = rows.next()? {
                 let party: String = row.get(0)?;
                 let fund: String = row.get(1)?;

@@ -235,7 +235,12 @@ impl Tx<'_> {
                  DO UPDATE SET debit_minor = debit_minor + excluded.debit_minor,
                                credit_minor = credit_minor + excluded.credit_minor",
             )?;
-            let key = (entry.budget_year, entry.fund.as_str(), party, currency.as_str());
+            let key = (
+                entry.budget_year,
+                entry.fund.as_str(),
+                party,
+                currency.as_str(),
+            );
             upsert.execute(params![key.0, debit, key.1, key.2, key.3, date, amount, 0])?;
             upsert.execute(params![key.0, credit, key.1, key.2, key.3, date, 0, amount])?;
         }

@@ -131,7 +131,9 @@ impl Store {
         if path.exists() {
             return match Store::open(path) {
                 Ok(store) => Ok((store, false)),
-                Err(StoreError::NotLedger { .. }) => Err(StoreError::ExistsNotLedger { path: shown }),
+                Err(StoreError::NotLedger { .. }) => {
+                    Err(StoreError::ExistsNotLedger { path: shown })
+                }
                 Err(error) => Err(error),
             };
         }
@@ -267,14 +269,20 @@ mod tests {
     fn opening_refuses_missing_directory_and_foreign_files() {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("none.sqlite");
-        assert!(matches!(Store::open(&missing), Err(StoreError::Missing { .. })));
+        assert!(matches!(
+            Store::open(&missing),
+            Err(StoreError::Missing { .. })
+        ));
         assert!(matches!(
             Store::open(dir.path()),
             Err(StoreError::IsDirectory { .. })
         ));
         let text = dir.path().join("notes.txt");
         std::fs::write(&text, "not a database, just some words\n".repeat(100)).unwrap();
-        assert!(matches!(Store::open(&text), Err(StoreError::NotLedger { .. })));
+        assert!(matches!(
+            Store::open(&text),
+            Err(StoreError::NotLedger { .. })
+        ));
         assert!(matches!(
             Store::create(&text),
             Err(StoreError::ExistsNotLedger { .. })
@@ -284,7 +292,10 @@ mod tests {
             .unwrap()
             .execute_batch("CREATE TABLE t (x INTEGER)")
             .unwrap();
-        assert!(matches!(Store::open(&other), Err(StoreError::NotLedger { .. })));
+        assert!(matches!(
+            Store::open(&other),
+            Err(StoreError::NotLedger { .. })
+        ));
     }
 
     #[test]

@@ -6,8 +6,7 @@ use super::{text_to_date, Store, StoreError, Tx};
 use crate::domain::party::{Party, PartyKind};
 use crate::ledger::PartyCode;
 
-const PARTY_COLUMNS: &str =
-    "code, name, kind, deposited_on, in_force_on, address, email, language";
+const PARTY_COLUMNS: &str = "code, name, kind, deposited_on, in_force_on, address, email, language";
 
 fn party_from_row(row: &Row<'_>) -> Result<Party, StoreError> {
     let code: String = row.get(0)?;

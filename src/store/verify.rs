@@ -234,7 +234,8 @@ impl Store {
             };
             let expected = Money::from_minor(other.3.abs(), currency).convert(rate, Currency::CHF);
             let chf_minor = chf.3.abs();
-            if expected.as_ref().map(|m| m.minor()) != Ok(chf_minor) || (chf.3 > 0) == (other.3 > 0) {
+            if expected.as_ref().map(|m| m.minor()) != Ok(chf_minor) || (chf.3 > 0) == (other.3 > 0)
+            {
                 messages.push(format!(
                     "entry {id} converts {} at {rate} into CHF {} instead of {}",
                     Money::from_minor(other.3.abs(), currency),
