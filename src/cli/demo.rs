@@ -81,8 +81,8 @@ pub fn run(context: &Context) -> anyhow::Result<Outcome> {
     tx.commit()?;
 
     let summary = format!(
-        "Built the 2017 example in {}: {parties} States Parties, the {BUDGET_YEAR} budget of {}, \
-         {} contributions.\nIts status on {} (the Coordination Committee meeting):\n",
+        "Built the 2017 example in {}: the {parties} States Parties of September 2017, \
+         the {BUDGET_YEAR} budget of {}, {} contributions.\nIts status on {} (the Coordination Committee meeting):\n",
         path.display(),
         budget.total,
         contributions.recorded,

@@ -121,7 +121,11 @@ impl Context {
         self.global
             .db
             .clone()
-            .or_else(|| std::env::var_os(DB_ENV).map(PathBuf::from))
+            .or_else(|| {
+                std::env::var_os(DB_ENV)
+                    .filter(|value| !value.is_empty())
+                    .map(PathBuf::from)
+            })
             .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
     }
 

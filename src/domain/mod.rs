@@ -68,6 +68,12 @@ pub enum DomainError {
     ReversalOfReversal { id: EntryId, original: EntryId },
     #[error("entry {id} was already reversed by entry {by}")]
     AlreadyReversed { id: EntryId, by: EntryId },
+    #[error("entry {id} is dated {original_date}; its reversal cannot be dated earlier ({date})")]
+    ReversalBeforeOriginal {
+        id: EntryId,
+        original_date: NaiveDate,
+        date: NaiveDate,
+    },
     #[error("a reversal needs a reason (--reason)")]
     ReversalReasonEmpty,
 }

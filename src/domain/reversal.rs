@@ -29,6 +29,13 @@ pub fn reversal_of(
             original: *reversed,
         });
     }
+    if date < recorded.date {
+        return Err(DomainError::ReversalBeforeOriginal {
+            id: original.id,
+            original_date: recorded.date,
+            date,
+        });
+    }
     let entry = NewEntry {
         date,
         description: format!("Reversal of entry {}: {reason}", original.id),
@@ -100,6 +107,16 @@ mod tests {
             reversal_of(&original(), "  ", today()),
             Err(DomainError::ReversalReasonEmpty)
         );
+        let before = NaiveDate::from_ymd_opt(2017, 2, 28).unwrap();
+        assert_eq!(
+            reversal_of(&original(), "early", before),
+            Err(DomainError::ReversalBeforeOriginal {
+                id: EntryId(7),
+                original_date: NaiveDate::from_ymd_opt(2017, 3, 1).unwrap(),
+                date: before
+            })
+        );
+        assert!(reversal_of(&original(), "same day", original().recorded.date).is_ok());
         let mut reversed = original();
         reversed.reversed_by = Some(EntryId(9));
         assert_eq!(

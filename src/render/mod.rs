@@ -82,8 +82,10 @@ pub fn write<R: Serialize + Tabular>(
         Format::Table => text::write_table(&report.table(), out)?,
         Format::Csv => csv_out::write_csv(&report.table(), out)?,
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, report)?;
-            writeln!(out)?;
+            // Serialise first, so that a write error stays an I/O error (a closed pipe).
+            let mut text = serde_json::to_string_pretty(report)?;
+            text.push('\n');
+            out.write_all(text.as_bytes())?;
         }
     }
     Ok(())

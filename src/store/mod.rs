@@ -39,6 +39,8 @@ pub enum StoreError {
          (or build the example with `isu-ledger demo`)"
     )]
     Missing { path: String },
+    #[error("the ledger file name is empty: give one with --db FILE")]
+    PathEmpty,
     #[error("'{path}' is a directory, not a ledger file: give a file name with --db")]
     IsDirectory { path: String },
     #[error(
@@ -100,6 +102,9 @@ pub struct Store {
 impl Store {
     /// Opens an existing ledger, upgrading its schema if it is older than this program's.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if path.as_os_str().is_empty() {
+            return Err(StoreError::PathEmpty);
+        }
         let shown = path.display().to_string();
         if path.is_dir() {
             return Err(StoreError::IsDirectory { path: shown });
@@ -124,6 +129,9 @@ impl Store {
     /// Creates a new ledger at `path`, or opens the one already there. Returns whether it
     /// was created.
     pub fn create(path: &Path) -> Result<(Store, bool), StoreError> {
+        if path.as_os_str().is_empty() {
+            return Err(StoreError::PathEmpty);
+        }
         let shown = path.display().to_string();
         if path.is_dir() {
             return Err(StoreError::IsDirectory { path: shown });

@@ -247,13 +247,19 @@ impl Store {
         Ok(cap("conversions", messages))
     }
 
-    /// A reversal must mirror its original exactly, in the same year, fund and party.
+    /// A reversal must mirror its original exactly, in the same year, fund and party, and
+    /// must not be dated before it.
     fn check_reversals(&self) -> Result<Vec<Finding>, StoreError> {
         self.findings_from(
             "reversals",
             "WITH legs AS (
                  SELECT entry_id, debit_account_id AS debit, credit_account_id AS credit,
                         amount_minor, currency FROM transfer)
+             SELECT 'entry ' || r.id || ' is dated ' || r.entry_date || ', before entry ' || o.id
+                    || ' (' || o.entry_date || '), which it reverses'
+             FROM entry r JOIN entry o ON o.id = r.reverses
+             WHERE r.entry_date < o.entry_date
+             UNION ALL
              SELECT 'entry ' || r.id || ' does not mirror entry ' || o.id || ', which it reverses'
              FROM entry r JOIN entry o ON o.id = r.reverses
              WHERE r.budget_year <> o.budget_year OR r.fund <> o.fund
