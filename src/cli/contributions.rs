@@ -213,11 +213,15 @@ pub fn contribution_csv_from(
 pub fn import_contributions(tx: &Tx<'_>, mut csv: CsvInput) -> anyhow::Result<ImportSummary> {
     let mut writer = ContributionWriter::new(tx);
     let mut summary = ImportSummary::default();
-    // Entries recorded by this import have ids above this one.
-    let mut last_id_before: Option<EntryId> = None;
+    // Entries recorded by this import have higher ids: finding one of them again means the
+    // file repeats a reference.
+    let last_before = tx.last_entry_id()?.unwrap_or(EntryId(0));
+    let repeated = |reference: &str| {
+        anyhow!("reference '{reference}' appears twice in this file; each row needs its own")
+    };
     while let Some(row) = csv.next_row()? {
         summary.rows += 1;
-        let outcome = (|| -> anyhow::Result<(NewEntry, Recorded)> {
+        let (entry, recorded) = (|| -> anyhow::Result<(NewEntry, Recorded)> {
             let date = parse_date(row.required("date")?)?;
             let year = row
                 .optional("year")
@@ -226,6 +230,9 @@ pub fn import_contributions(tx: &Tx<'_>, mut csv: CsvInput) -> anyhow::Result<Im
                         .map_err(|_| anyhow!("year '{y}' is not a year"))
                 })
                 .transpose()?;
+            let reference = row.required("ref").map_err(|_| {
+                anyhow!("column 'ref' is empty: every imported row needs a unique reference")
+            })?;
             let contribution = ContributionFields {
                 party: row.required("party")?,
                 amount: row.get("amount"),
@@ -233,30 +240,32 @@ pub fn import_contributions(tx: &Tx<'_>, mut csv: CsvInput) -> anyhow::Result<Im
                 rate: row.optional("rate"),
                 date,
                 year,
-                reference: Some(row.required("ref").map_err(|_| {
-                    anyhow!("column 'ref' is empty: every imported row needs a unique reference")
-                })?),
+                reference: Some(reference),
                 fund: row.optional("fund"),
             }
             .parse()?;
-            writer.record(&contribution)
+            match writer.record(&contribution) {
+                Ok((_, Recorded::AlreadyRecorded(id))) if id > last_before => {
+                    Err(repeated(reference))
+                }
+                Err(error) => match error.downcast_ref::<StoreError>() {
+                    Some(StoreError::ReferenceConflict { existing, .. })
+                        if *existing > last_before =>
+                    {
+                        Err(repeated(reference))
+                    }
+                    _ => Err(error),
+                },
+                recorded => recorded,
+            }
         })()
         .map_err(|e| row.error(format!("{e:#}")))?;
-        match outcome {
-            (entry, Recorded::New(id)) => {
-                last_id_before.get_or_insert(EntryId(id.0 - 1));
+        match recorded {
+            Recorded::New(_) => {
                 summary.recorded += 1;
                 summary.recorded_chf_minor += chf_value(&entry);
             }
-            (entry, Recorded::AlreadyRecorded(id)) => {
-                if last_id_before.is_some_and(|before| id > before) {
-                    return Err(row.error(format!(
-                        "reference '{}' appears twice in this file",
-                        entry.reference.unwrap_or_default()
-                    )));
-                }
-                summary.already_recorded += 1;
-            }
+            Recorded::AlreadyRecorded(_) => summary.already_recorded += 1,
         }
     }
     Ok(summary)

@@ -1,9 +1,11 @@
 //! Reading CSV input files row by row, with every problem named as `file:line: message`.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::rc::Rc;
 
 use anyhow::{anyhow, bail, Context as _};
 
@@ -13,6 +15,64 @@ pub struct CsvInput {
     reader: csv::Reader<Box<dyn Read>>,
     columns: HashMap<String, usize>,
     record: csv::ByteRecord,
+    lines: LineCounter,
+}
+
+/// Numbers records by file line. The csv crate's own count leaves out the blank lines it
+/// skips, so the line breaks are noted as the bytes pass to the parser, and counted up to
+/// each record's first byte. Only the breaks read ahead of the parser are held, so memory
+/// does not grow with the file.
+struct LineCounter {
+    /// Offsets of the `\r` and `\n` bytes read but not yet counted, with the byte.
+    breaks: Rc<RefCell<VecDeque<(u64, u8)>>>,
+    /// Line feeds before the last record numbered.
+    newlines: u64,
+}
+
+impl LineCounter {
+    /// The line of the record the parser says starts at `byte`; the blank lines that may
+    /// stand at that position are stepped over first.
+    fn line_of(&mut self, byte: u64) -> u64 {
+        let mut breaks = self.breaks.borrow_mut();
+        while let Some(&(offset, b)) = breaks.front() {
+            if offset >= byte {
+                break;
+            }
+            self.newlines += u64::from(b == b'\n');
+            breaks.pop_front();
+        }
+        let mut at = byte;
+        while let Some(&(offset, b)) = breaks.front() {
+            if offset != at {
+                break;
+            }
+            self.newlines += u64::from(b == b'\n');
+            breaks.pop_front();
+            at += 1;
+        }
+        self.newlines + 1
+    }
+}
+
+/// Passes bytes through, noting where the line breaks fall.
+struct BreakRecorder<R> {
+    inner: R,
+    offset: u64,
+    breaks: Rc<RefCell<VecDeque<(u64, u8)>>>,
+}
+
+impl<R: Read> Read for BreakRecorder<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let count = self.inner.read(buffer)?;
+        let mut breaks = self.breaks.borrow_mut();
+        for (index, &b) in buffer[..count].iter().enumerate() {
+            if b == b'\n' || b == b'\r' {
+                breaks.push_back((self.offset + index as u64, b));
+            }
+        }
+        self.offset += count as u64;
+        Ok(count)
+    }
 }
 
 /// One data row: its line number and its fields as text.
@@ -76,13 +136,23 @@ impl CsvInput {
         if start.starts_with(&[0xEF, 0xBB, 0xBF]) {
             source.consume(3);
         }
+        let breaks = Rc::new(RefCell::new(VecDeque::new()));
+        let recorder = BreakRecorder {
+            inner: source,
+            offset: 0,
+            breaks: Rc::clone(&breaks),
+        };
+        let mut lines = LineCounter {
+            breaks,
+            newlines: 0,
+        };
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
-            .from_reader(Box::new(source) as Box<dyn Read>);
+            .from_reader(Box::new(recorder) as Box<dyn Read>);
         let mut header = csv::ByteRecord::new();
         let has_header = reader
             .read_byte_record(&mut header)
-            .map_err(|e| csv_problem(&name, e))?;
+            .map_err(|e| csv_problem(&name, &mut lines, e))?;
         if !has_header {
             bail!(
                 "{name}: the file is empty; it needs a header line: {}",
@@ -122,6 +192,7 @@ impl CsvInput {
             reader,
             columns,
             record: csv::ByteRecord::new(),
+            lines,
         })
     }
 
@@ -131,7 +202,7 @@ impl CsvInput {
             let more = self
                 .reader
                 .read_byte_record(&mut self.record)
-                .map_err(|e| csv_problem(&self.name, e))?;
+                .map_err(|e| csv_problem(&self.name, &mut self.lines, e))?;
             if !more {
                 return Ok(None);
             }
@@ -144,7 +215,9 @@ impl CsvInput {
             }
             break;
         }
-        let line = self.record.position().map_or(0, |p| p.line());
+        let line = self
+            .lines
+            .line_of(self.record.position().map_or(0, |p| p.byte()));
         let mut fields = Vec::with_capacity(self.record.len());
         for field in self.record.iter() {
             let text = std::str::from_utf8(field).map_err(|_| {
@@ -163,13 +236,61 @@ impl CsvInput {
     }
 }
 
-fn csv_problem(name: &str, error: csv::Error) -> anyhow::Error {
-    let line = error.position().map_or(0, |p| p.line());
+fn csv_problem(name: &str, lines: &mut LineCounter, error: csv::Error) -> anyhow::Error {
+    let line = lines.line_of(error.position().map_or(0, |p| p.byte()));
     match error.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => anyhow!("{name}:{line}: expected {expected_len} fields, found {len}"),
         csv::ErrorKind::Io(io) => anyhow!("{name}: cannot read: {io}"),
         _ => anyhow!("{name}:{line}: {error}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Cursor;
+
+    fn lines_of(text: &'static str) -> Vec<(u64, String)> {
+        let mut input = CsvInput::from_reader(
+            "test.csv".into(),
+            Cursor::new(text.as_bytes()),
+            &["a"],
+            &["b"],
+        )
+        .unwrap();
+        let mut rows = Vec::new();
+        while let Some(row) = input.next_row().unwrap() {
+            rows.push((row.line, row.get("a").to_string()));
+        }
+        rows
+    }
+
+    #[test]
+    fn rows_are_numbered_by_file_line_across_blank_lines_and_quoted_breaks() {
+        let rows = lines_of("a,b\n1,x\n\n\n2,y\r\n\r\n3,\"two\nlines\"\n4,z\n");
+        assert_eq!(
+            rows,
+            vec![
+                (2, "1".to_string()),
+                (5, "2".to_string()),
+                (7, "3".to_string()),
+                (9, "4".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_short_row_is_named_by_its_line() {
+        let mut input = CsvInput::from_reader(
+            "t.csv".into(),
+            Cursor::new(&b"a,b\n\n1\n"[..]),
+            &["a"],
+            &["b"],
+        )
+        .unwrap();
+        let error = input.next_row().err().unwrap().to_string();
+        assert_eq!(error, "t.csv:3: expected 2 fields, found 1");
     }
 }

@@ -6,7 +6,7 @@ mod contributions;
 mod csv_in;
 mod demo;
 mod parties;
-mod reports;
+pub mod reports;
 
 use std::io::{self, Write};
 use std::path::PathBuf;

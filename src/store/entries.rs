@@ -137,6 +137,14 @@ impl Tx<'_> {
         find_entry(&self.tx, id)
     }
 
+    /// The id of the latest entry, if any: entries recorded after this call have higher ids.
+    pub fn last_entry_id(&self) -> Result<Option<EntryId>, StoreError> {
+        let id: Option<i64> = self
+            .tx
+            .query_row("SELECT max(id) FROM entry", [], |row| row.get(0))?;
+        Ok(id.map(EntryId))
+    }
+
     /// Checks that a fund exists, naming the known ones if not.
     pub fn check_fund(&self, fund: &FundCode) -> Result<(), StoreError> {
         let exists: Option<i64> = self

@@ -92,8 +92,14 @@ impl Store {
                 })
             })?)
         };
+        // An in-memory ledger (tests) cannot keep a write-ahead log.
+        let journal_mode = if self.path.as_os_str() == ":memory:" {
+            "memory"
+        } else {
+            "wal"
+        };
         let expected = [
-            ("journal_mode", "wal".to_string()),
+            ("journal_mode", journal_mode.to_string()),
             ("foreign_keys", "1".to_string()),
             ("synchronous", "2".to_string()),
             ("user_version", SCHEMA_VERSION.to_string()),

@@ -1,0 +1,108 @@
+//! Helpers shared by the integration tests: a fresh ledger in a temporary directory, the
+//! real binary pointed at it, and a dump of everything the ledger holds, so that a test can
+//! say "nothing was written" by comparing the dump before and after a command.
+
+// Each test file compiles this module on its own and uses only some of it.
+#![allow(dead_code)]
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OpenFlags};
+use tempfile::TempDir;
+
+/// A temporary directory holding a new, empty ledger `ledger.sqlite` (made with `init`).
+/// Keep the `TempDir` alive for as long as the ledger is used.
+pub fn setup() -> (TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("create a temporary directory");
+    let db = dir.path().join("ledger.sqlite");
+    isu_ok(&db, &["init"]);
+    (dir, db)
+}
+
+/// The real binary with `--db DB --user test`, run in the directory that holds `db` (so that
+/// files next to the ledger can be named by their bare name) and without `$ISU_LEDGER_DB`.
+pub fn isu(db: &Path) -> Command {
+    let mut command = Command::cargo_bin("isu-ledger").expect("the isu-ledger binary");
+    if let Some(dir) = db.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        command.current_dir(dir);
+    }
+    command
+        .env_remove("ISU_LEDGER_DB")
+        .arg("--db")
+        .arg(db)
+        .args(["--user", "test"]);
+    command
+}
+
+/// Runs a command that must succeed; returns its standard output.
+pub fn isu_ok(db: &Path, args: &[&str]) -> String {
+    let output = isu(db).args(args).output().expect("run isu-ledger");
+    assert!(
+        output.status.success(),
+        "isu-ledger {args:?} failed with {}: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("standard output is UTF-8")
+}
+
+/// Every row of every table (ordered by all its columns), the schema, `user_version` and
+/// `application_id`, as text: equal dumps mean equal ledgers.
+pub fn dump(db: &Path) -> String {
+    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .unwrap_or_else(|e| panic!("open {} for a dump: {e}", db.display()));
+    let mut out = String::new();
+    for pragma in ["user_version", "application_id"] {
+        let value: i64 = conn
+            .query_row(&format!("PRAGMA {pragma}"), [], |row| row.get(0))
+            .expect("read a pragma");
+        writeln!(out, "{pragma} = {value}").unwrap();
+    }
+    let mut schema = conn
+        .prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")
+        .expect("read the schema");
+    let objects: Vec<(String, String, Option<String>)> = schema
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .expect("read the schema")
+        .collect::<Result<_, _>>()
+        .expect("read the schema");
+    for (kind, name, sql) in &objects {
+        writeln!(out, "{kind} {name}: {}", sql.as_deref().unwrap_or("")).unwrap();
+    }
+    for (_, table, _) in objects.iter().filter(|(kind, _, _)| kind == "table") {
+        let columns = conn
+            .prepare(&format!("SELECT * FROM \"{table}\""))
+            .expect("prepare a select")
+            .column_count();
+        let order: Vec<String> = (1..=columns).map(|i| i.to_string()).collect();
+        let mut select = conn
+            .prepare(&format!(
+                "SELECT * FROM \"{table}\" ORDER BY {}",
+                order.join(", ")
+            ))
+            .expect("prepare a select");
+        let rows: Vec<Vec<Value>> = select
+            .query_map([], |row| (0..columns).map(|i| row.get(i)).collect())
+            .expect("read a table")
+            .collect::<Result<_, _>>()
+            .expect("read a table");
+        writeln!(out, "[{table}] {} rows", rows.len()).unwrap();
+        for row in rows {
+            writeln!(out, "  {row:?}").unwrap();
+        }
+    }
+    out
+}
+
+/// The number of rows in a table.
+pub fn count(db: &Path, table: &str) -> i64 {
+    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .unwrap_or_else(|e| panic!("open {}: {e}", db.display()));
+    conn.query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |row| {
+        row.get(0)
+    })
+    .expect("count rows")
+}
