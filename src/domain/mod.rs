@@ -49,7 +49,9 @@ pub enum DomainError {
     #[error("budget line '{name}' must not be negative, got {amount}")]
     BudgetLineNegative { name: String, amount: Money },
     #[error(
-        "budget lines add up to {lines_total} but the total is {total}: they differ by {difference}"
+        "budget lines add up to {lines_total} but the total is {total}: they differ by \
+         {difference} (the lines are {} the total)",
+        shortfall_or_excess(difference)
     )]
     BudgetLinesDoNotAddUp {
         lines_total: Money,
@@ -76,6 +78,16 @@ pub enum DomainError {
     },
     #[error("a reversal needs a reason (--reason)")]
     ReversalReasonEmpty,
+}
+
+/// `CHF 1'000.00 short of` or `CHF 1'000.00 over`, for a difference of lines minus total.
+fn shortfall_or_excess(difference: &Money) -> String {
+    let size = Money::from_minor(difference.minor().abs(), difference.currency());
+    if difference.minor() < 0 {
+        format!("{size} short of")
+    } else {
+        format!("{size} over")
+    }
 }
 
 /// Parses an ISO `YYYY-MM-DD` date, refusing impossible days such as `2017-02-30`.

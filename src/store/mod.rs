@@ -65,7 +65,7 @@ pub enum StoreError {
     PartyNotFound { code: PartyCode },
     #[error("unknown fund '{fund}' (known funds: {known})")]
     FundNotFound { fund: FundCode, known: String },
-    #[error("no entry {id}")]
+    #[error("no entry {id} in the ledger (`isu-ledger journal` lists the entries)")]
     EntryNotFound { id: EntryId },
     #[error(
         "reference '{reference}' is already recorded as entry {existing} with different content: \
