@@ -144,18 +144,35 @@ BEGIN
     SELECT RAISE(ABORT, 'budgets are append-only: approve a revised budget instead');
 END;
 
--- Running totals kept in the same transaction as the transfers they sum, so that a report
--- reads the rows of the year it shows, however long the history. One row per account,
--- budget year, fund, party ('' when the entry names none), currency and entry date.
--- `verify` recomputes them from the transfers.
-CREATE TABLE account_balance (
+-- Running balances, kept in the same transaction as the transfers they sum, so that a report
+-- reads the rows of the year and accounts it shows, however long the history. `verify`
+-- recomputes both tables from the transfers.
+--
+-- account_total: one row per budget year, account, fund, party ('' when the entry names
+-- none) and currency: the balance today.
+CREATE TABLE account_total (
     budget_year  INTEGER NOT NULL,
     account_id   INTEGER NOT NULL REFERENCES account (id),
     fund         TEXT NOT NULL,
     party        TEXT NOT NULL,
     currency     TEXT NOT NULL,
-    posted_on    TEXT NOT NULL,
     debit_minor  INTEGER NOT NULL CHECK (debit_minor >= 0),
     credit_minor INTEGER NOT NULL CHECK (credit_minor >= 0),
-    PRIMARY KEY (budget_year, account_id, fund, party, currency, posted_on)
+    PRIMARY KEY (budget_year, account_id, fund, party, currency)
 ) STRICT, WITHOUT ROWID;
+
+-- account_balance: the same, per entry date as well. A report for an earlier date takes the
+-- totals and subtracts the rows dated after it, which are few for a recent date.
+CREATE TABLE account_balance (
+    budget_year  INTEGER NOT NULL,
+    account_id   INTEGER NOT NULL REFERENCES account (id),
+    posted_on    TEXT NOT NULL,
+    fund         TEXT NOT NULL,
+    party        TEXT NOT NULL,
+    currency     TEXT NOT NULL,
+    debit_minor  INTEGER NOT NULL CHECK (debit_minor >= 0),
+    credit_minor INTEGER NOT NULL CHECK (credit_minor >= 0),
+    PRIMARY KEY (budget_year, account_id, posted_on, fund, party, currency)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX account_balance_by_date ON account_balance (posted_on);

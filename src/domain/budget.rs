@@ -151,7 +151,9 @@ mod tests {
         );
         assert!(error.to_string().contains("CHF -9'000.00"), "{error}");
         assert!(
-            error.to_string().contains("the lines are CHF 9'000.00 short of the total"),
+            error
+                .to_string()
+                .contains("the lines are CHF 9'000.00 short of the total"),
             "{error}"
         );
     }

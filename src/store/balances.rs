@@ -37,64 +37,88 @@ fn currency_of(text: &str) -> Result<Currency, StoreError> {
 }
 
 impl Store {
+    /// The ids of the accounts that are `prefix` or below it.
+    fn account_ids_under(&self, prefixes: &[&str]) -> Result<Vec<i64>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id FROM account
+             WHERE name = ?1 OR substr(name, 1, length(?1) + 1) = ?1 || ':'",
+        )?;
+        let mut ids = Vec::new();
+        for prefix in prefixes {
+            let rows = statement.query_map([prefix], |row| row.get::<_, i64>(0))?;
+            for id in rows {
+                ids.push(id?);
+            }
+        }
+        Ok(ids)
+    }
+
     /// Per party and fund, the net credit in CHF to the accounts under `prefixes` for
-    /// `budget_year`, from entries dated on or before `until`. Reads only that year's rows.
+    /// `budget_year`, from entries dated on or before `until`.
+    ///
+    /// Reads the year's totals of those accounts and takes off the rows dated after
+    /// `until`: a handful of rows for a recent date, however long the history.
     pub fn received(
         &self,
         budget_year: i32,
         until: NaiveDate,
         prefixes: &[&str],
     ) -> Result<Vec<ReceivedRow>, StoreError> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT b.party, b.fund, sum(b.credit_minor) - sum(b.debit_minor)
-             FROM account_balance b JOIN account a ON a.id = b.account_id
-             WHERE b.budget_year = ?1 AND b.posted_on <= ?2 AND b.currency = 'CHF'
-               AND b.party <> '' AND (a.name = ?3 OR substr(a.name, 1, length(?3) + 1) = ?3 || ':')
-             GROUP BY b.party, b.fund",
-        )?;
-        let mut received: Vec<ReceivedRow> = Vec::new();
-        for prefix in prefixes {
-            let mut rows =
-                statement.query(rusqlite::params![budget_year, until.to_string(), prefix])?;
-            while let Some(row) = rows.next()? {
-                let party: String = row.get(0)?;
-                let fund: String = row.get(1)?;
-                let row = ReceivedRow {
-                    party: party.parse()?,
-                    fund: fund.parse()?,
-                    received: Money::from_minor(row.get(2)?, Currency::CHF),
-                };
-                match received
-                    .iter_mut()
-                    .find(|r| r.party == row.party && r.fund == row.fund)
-                {
-                    Some(existing) => {
-                        existing.received = existing
-                            .received
-                            .checked_add(row.received)
-                            .map_err(|e| StoreError::Corrupt(e.to_string()))?
-                    }
-                    None => received.push(row),
-                }
-            }
+        let ids = self.account_ids_under(prefixes)?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
         }
-        received.sort_by(|a, b| (&a.party, &a.fund).cmp(&(&b.party, &b.fund)));
+        // The ids are bound as parameters ?3, ?4, ...; only their count shapes the SQL.
+        let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("?{}", i + 3)).collect();
+        let accounts = placeholders.join(", ");
+        let sql = format!(
+            "SELECT party, fund, sum(net) FROM (
+                 SELECT party, fund, credit_minor - debit_minor AS net FROM account_total
+                 WHERE budget_year = ?1 AND account_id IN ({accounts})
+                   AND currency = 'CHF' AND party <> ''
+                 UNION ALL
+                 SELECT party, fund, debit_minor - credit_minor FROM account_balance
+                 WHERE budget_year = ?1 AND account_id IN ({accounts}) AND posted_on > ?2
+                   AND currency = 'CHF' AND party <> '')
+             GROUP BY party, fund
+             ORDER BY party, fund"
+        );
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let until = until.to_string();
+        let mut parameters: Vec<&dyn rusqlite::ToSql> = vec![&budget_year, &until];
+        parameters.extend(ids.iter().map(|id| id as &dyn rusqlite::ToSql));
+        let mut rows = statement.query(parameters.as_slice())?;
+        let mut received = Vec::new();
+        while let Some(row) = rows.next()? {
+            let party: String = row.get(0)?;
+            let fund: String = row.get(1)?;
+            received.push(ReceivedRow {
+                party: party.parse()?,
+                fund: fund.parse()?,
+                received: Money::from_minor(row.get(2)?, Currency::CHF),
+            });
+        }
         Ok(received)
     }
 
     /// Debit and credit totals per account and currency from entries dated on or before
-    /// `until`, optionally for one budget year.
+    /// `until`, optionally for one budget year: the totals less the rows dated after `until`.
     pub fn trial_balance(
         &self,
         until: NaiveDate,
         budget_year: Option<i32>,
     ) -> Result<Vec<TrialBalanceRow>, StoreError> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT a.name, b.currency, sum(b.debit_minor), sum(b.credit_minor)
-             FROM account_balance b JOIN account a ON a.id = b.account_id
-             WHERE b.posted_on <= ?1 AND (?2 IS NULL OR b.budget_year = ?2)
-             GROUP BY a.name, b.currency
-             ORDER BY a.name, b.currency",
+            "SELECT a.name, t.currency, sum(t.debit_minor), sum(t.credit_minor)
+             FROM (SELECT account_id, currency, debit_minor, credit_minor FROM account_total
+                   WHERE ?2 IS NULL OR budget_year = ?2
+                   UNION ALL
+                   SELECT account_id, currency, -debit_minor, -credit_minor FROM account_balance
+                   WHERE posted_on > ?1 AND (?2 IS NULL OR budget_year = ?2)) t
+             JOIN account a ON a.id = t.account_id
+             GROUP BY a.name, t.currency
+             HAVING sum(t.debit_minor) <> 0 OR sum(t.credit_minor) <> 0
+             ORDER BY a.name, t.currency",
         )?;
         let mut rows = statement.query(rusqlite::params![until.to_string(), budget_year])?;
         let mut balance = Vec::new();

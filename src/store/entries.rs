@@ -235,22 +235,45 @@ impl Tx<'_> {
                      VALUES (?1, ?2, ?3, ?4, ?5)",
                 )?
                 .execute(params![id.0, debit, credit, amount, currency.as_str()])?;
-            let mut upsert = self.tx.prepare_cached(
-                "INSERT INTO account_balance (budget_year, account_id, fund, party, currency,
-                                              posted_on, debit_minor, credit_minor)
+            let mut daily = self.tx.prepare_cached(
+                "INSERT INTO account_balance (budget_year, account_id, posted_on, fund, party,
+                                              currency, debit_minor, credit_minor)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (budget_year, account_id, fund, party, currency, posted_on)
+                 ON CONFLICT (budget_year, account_id, posted_on, fund, party, currency)
                  DO UPDATE SET debit_minor = debit_minor + excluded.debit_minor,
                                credit_minor = credit_minor + excluded.credit_minor",
             )?;
-            let key = (
-                entry.budget_year,
-                entry.fund.as_str(),
-                party,
-                currency.as_str(),
-            );
-            upsert.execute(params![key.0, debit, key.1, key.2, key.3, date, amount, 0])?;
-            upsert.execute(params![key.0, credit, key.1, key.2, key.3, date, 0, amount])?;
+            let mut total = self.tx.prepare_cached(
+                "INSERT INTO account_total (budget_year, account_id, fund, party, currency,
+                                            debit_minor, credit_minor)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (budget_year, account_id, fund, party, currency)
+                 DO UPDATE SET debit_minor = debit_minor + excluded.debit_minor,
+                               credit_minor = credit_minor + excluded.credit_minor",
+            )?;
+            let (year, fund, currency) =
+                (entry.budget_year, entry.fund.as_str(), currency.as_str());
+            for (account, debit_minor, credit_minor) in [(debit, amount, 0), (credit, 0, amount)] {
+                daily.execute(params![
+                    year,
+                    account,
+                    date,
+                    fund,
+                    party,
+                    currency,
+                    debit_minor,
+                    credit_minor
+                ])?;
+                total.execute(params![
+                    year,
+                    account,
+                    fund,
+                    party,
+                    currency,
+                    debit_minor,
+                    credit_minor
+                ])?;
+            }
         }
         Ok(Recorded::New(id))
     }

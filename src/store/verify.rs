@@ -55,7 +55,9 @@ impl Store {
         Ok(VerifySummary {
             entries: count("SELECT count(*) FROM entry")?,
             transfers: count("SELECT count(*) FROM transfer")?,
-            balance_rows: count("SELECT count(*) FROM account_balance")?,
+            balance_rows: count(
+                "SELECT (SELECT count(*) FROM account_balance) + (SELECT count(*) FROM account_total)",
+            )?,
             findings,
         })
     }
@@ -157,41 +159,59 @@ impl Store {
         Ok(findings)
     }
 
-    /// Recomputes the running balances from the transfers and compares every row.
+    /// Recomputes the running balances from the transfers and compares every row of both
+    /// tables: the transfers' legs and the stored rows, negated, must cancel key by key.
     fn check_balances(&self) -> Result<Vec<Finding>, StoreError> {
-        self.findings_from(
+        let legs =
+            "SELECT e.budget_year, t.debit_account_id AS account_id, e.entry_date AS posted_on,
+                           e.fund, coalesce(e.party, '') AS party, t.currency,
+                           t.amount_minor AS debit_minor, 0 AS credit_minor
+                    FROM transfer t JOIN entry e ON e.id = t.entry_id
+                    UNION ALL
+                    SELECT e.budget_year, t.credit_account_id, e.entry_date, e.fund,
+                           coalesce(e.party, ''), t.currency, 0, t.amount_minor
+                    FROM transfer t JOIN entry e ON e.id = t.entry_id";
+        let describe = "coalesce(a.name, 'account ' || d.account_id) || ' (' || d.currency
+                        || ', year ' || d.budget_year || ', fund ' || d.fund || ', party '
+                        || CASE d.party WHEN '' THEN '-' ELSE d.party END";
+        let differs = "' differs from the transfers by debit ' || d.debit_minor
+                       || ' credit ' || d.credit_minor || ' (minor units)'";
+        let mut findings = self.findings_from(
             "balances",
-            "WITH legs AS (
-                 SELECT e.budget_year, t.debit_account_id AS account_id, e.fund,
-                        coalesce(e.party, '') AS party, t.currency, e.entry_date AS posted_on,
-                        t.amount_minor AS debit_minor, 0 AS credit_minor
-                 FROM transfer t JOIN entry e ON e.id = t.entry_id
-                 UNION ALL
-                 SELECT e.budget_year, t.credit_account_id, e.fund, coalesce(e.party, ''),
-                        t.currency, e.entry_date, 0, t.amount_minor
-                 FROM transfer t JOIN entry e ON e.id = t.entry_id),
-             recomputed AS (
-                 SELECT budget_year, account_id, fund, party, currency, posted_on,
-                        sum(debit_minor) AS debit_minor, sum(credit_minor) AS credit_minor
-                 FROM legs GROUP BY budget_year, account_id, fund, party, currency, posted_on)
-             SELECT 'stored balance of ' || coalesce(a.name, 'account ' || k.account_id)
-                    || ' (' || k.currency || ', year ' || k.budget_year || ', fund ' || k.fund
-                    || ', party ' || CASE k.party WHEN '' THEN '-' ELSE k.party END
-                    || ', ' || k.posted_on || ') is debit ' || coalesce(b.debit_minor, 0)
-                    || ' credit ' || coalesce(b.credit_minor, 0)
-                    || ' but the transfers give debit ' || coalesce(r.debit_minor, 0)
-                    || ' credit ' || coalesce(r.credit_minor, 0) || ' (minor units)'
-             FROM (SELECT budget_year, account_id, fund, party, currency, posted_on FROM recomputed
-                   UNION
-                   SELECT budget_year, account_id, fund, party, currency, posted_on
-                   FROM account_balance) k
-             LEFT JOIN recomputed r USING (budget_year, account_id, fund, party, currency, posted_on)
-             LEFT JOIN account_balance b
-                 USING (budget_year, account_id, fund, party, currency, posted_on)
-             LEFT JOIN account a ON a.id = k.account_id
-             WHERE coalesce(r.debit_minor, 0) <> coalesce(b.debit_minor, 0)
-                OR coalesce(r.credit_minor, 0) <> coalesce(b.credit_minor, 0)",
-        )
+            &format!(
+                "WITH legs AS ({legs}),
+                 d AS (SELECT budget_year, account_id, posted_on, fund, party, currency,
+                              sum(debit_minor) AS debit_minor, sum(credit_minor) AS credit_minor
+                       FROM (SELECT * FROM legs
+                             UNION ALL
+                             SELECT budget_year, account_id, posted_on, fund, party, currency,
+                                    -debit_minor, -credit_minor
+                             FROM account_balance)
+                       GROUP BY budget_year, account_id, posted_on, fund, party, currency
+                       HAVING sum(debit_minor) <> 0 OR sum(credit_minor) <> 0)
+                 SELECT 'stored balance of ' || {describe} || ', ' || d.posted_on || ')' || {differs}
+                 FROM d LEFT JOIN account a ON a.id = d.account_id"
+            ),
+        )?;
+        findings.extend(self.findings_from(
+            "balances",
+            &format!(
+                "WITH legs AS ({legs}),
+                 d AS (SELECT budget_year, account_id, fund, party, currency,
+                              sum(debit_minor) AS debit_minor, sum(credit_minor) AS credit_minor
+                       FROM (SELECT budget_year, account_id, fund, party, currency,
+                                    debit_minor, credit_minor FROM legs
+                             UNION ALL
+                             SELECT budget_year, account_id, fund, party, currency,
+                                    -debit_minor, -credit_minor
+                             FROM account_total)
+                       GROUP BY budget_year, account_id, fund, party, currency
+                       HAVING sum(debit_minor) <> 0 OR sum(credit_minor) <> 0)
+                 SELECT 'stored total of ' || {describe} || ')' || {differs}
+                 FROM d LEFT JOIN account a ON a.id = d.account_id"
+            ),
+        )?);
+        Ok(findings)
     }
 
     /// In an entry that converts, the CHF through the conversion account must be the other
@@ -295,4 +315,106 @@ fn cap(check: &'static str, messages: Vec<String>) -> Vec<Finding> {
         });
     }
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::contribution::Contribution;
+    use crate::domain::party::{Party, PartyInput};
+    use crate::ledger::FundCode;
+    use crate::store::Actor;
+    use chrono::NaiveDate;
+
+    fn ledger_with_a_conversion() -> Store {
+        let mut store = Store::in_memory().unwrap();
+        let tx = store
+            .begin(Actor {
+                user: "test".into(),
+                at: "2017-03-01T00:00:00Z".into(),
+            })
+            .unwrap();
+        let party = Party::new(PartyInput {
+            code: "DEU".into(),
+            ..PartyInput::default()
+        })
+        .unwrap();
+        tx.insert_party(&party).unwrap();
+        let entry = Contribution {
+            party: party.code.clone(),
+            amount: Money::from_minor(100_000, Currency::USD),
+            rate: Some("0.9705".parse().unwrap()),
+            date: NaiveDate::from_ymd_opt(2017, 3, 1).unwrap(),
+            budget_year: 2017,
+            fund: FundCode::isu(),
+            reference: None,
+        }
+        .to_entry(&party.name)
+        .unwrap();
+        tx.record_entry(&entry).unwrap();
+        tx.commit().unwrap();
+        store
+    }
+
+    fn checks_failing(store: &Store) -> Vec<&'static str> {
+        let mut checks: Vec<_> = store
+            .verify("equity:conversion")
+            .unwrap()
+            .findings
+            .into_iter()
+            .map(|f| f.check)
+            .collect();
+        checks.dedup();
+        checks
+    }
+
+    #[test]
+    fn a_sound_ledger_has_no_findings() {
+        let summary = ledger_with_a_conversion()
+            .verify("equity:conversion")
+            .unwrap();
+        assert_eq!(summary.findings, vec![]);
+        assert_eq!((summary.entries, summary.transfers), (1, 2));
+    }
+
+    #[test]
+    fn tampered_balances_are_found_in_either_table() {
+        let store = ledger_with_a_conversion();
+        store
+            .conn
+            .execute(
+                "UPDATE account_total SET credit_minor = credit_minor + 1",
+                [],
+            )
+            .unwrap();
+        assert_eq!(checks_failing(&store), vec!["balances"]);
+
+        let store = ledger_with_a_conversion();
+        store
+            .conn
+            .execute("DELETE FROM account_balance WHERE currency = 'USD'", [])
+            .unwrap();
+        let findings = store.verify("equity:conversion").unwrap().findings;
+        assert_eq!(findings.len(), 2, "{findings:?}");
+        assert!(
+            findings[0].message.contains("assets:bank:usd"),
+            "{findings:?}"
+        );
+    }
+
+    #[test]
+    fn changed_history_is_found_once_the_triggers_are_dropped() {
+        let store = ledger_with_a_conversion();
+        store
+            .conn
+            .execute_batch(
+                "DROP TRIGGER transfer_no_update;
+                 UPDATE transfer SET amount_minor = 97000 WHERE currency = 'CHF';",
+            )
+            .unwrap();
+        assert_eq!(
+            checks_failing(&store),
+            vec!["append-only", "balances", "conversions"]
+        );
+    }
 }
