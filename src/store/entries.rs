@@ -303,3 +303,125 @@ impl Tx<'_> {
         Ok(id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::party::{Party, PartyInput};
+    use crate::ledger::LedgerError;
+    use crate::store::Actor;
+
+    fn actor() -> Actor {
+        Actor {
+            user: "test".into(),
+            at: "2017-03-01T00:00:00Z".into(),
+        }
+    }
+
+    fn store_with_germany() -> Store {
+        let mut store = Store::in_memory().unwrap();
+        let tx = store.begin(actor()).unwrap();
+        tx.insert_party(
+            &Party::new(PartyInput {
+                code: "DEU".into(),
+                ..PartyInput::default()
+            })
+            .unwrap(),
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        store
+    }
+
+    fn payment(party: &str, minor: i64, reference: Option<&str>) -> NewEntry {
+        NewEntry {
+            date: NaiveDate::from_ymd_opt(2017, 3, 1).unwrap(),
+            description: "Contribution".into(),
+            kind: EntryKind::Contribution,
+            budget_year: 2017,
+            fund: FundCode::isu(),
+            party: Some(party.parse().unwrap()),
+            reference: reference.map(str::to_string),
+            reverses: None,
+            rate: None,
+            transfers: vec![Transfer {
+                debit: "assets:bank:chf".parse().unwrap(),
+                credit: "income:contributions:voluntary".parse().unwrap(),
+                amount: Money::from_minor(minor, Currency::CHF),
+            }],
+        }
+    }
+
+    #[test]
+    fn an_entry_is_stored_and_read_back_whole() {
+        let mut store = store_with_germany();
+        let tx = store.begin(actor()).unwrap();
+        let entry = payment("DEU", 500, Some("B-1"));
+        let recorded = tx.record_entry(&entry).unwrap();
+        assert_eq!(recorded, Recorded::New(EntryId(1)));
+        assert_eq!(tx.last_entry_id().unwrap(), Some(EntryId(1)));
+        tx.commit().unwrap();
+        let stored = store.entry(EntryId(1)).unwrap().unwrap();
+        assert_eq!(stored.recorded, entry);
+        assert_eq!(stored.entered_by, "test");
+        assert_eq!(stored.reversed_by, None);
+        assert_eq!(store.entry(EntryId(2)).unwrap(), None);
+    }
+
+    #[test]
+    fn a_reference_recorded_again_is_a_no_op_or_a_conflict() {
+        let mut store = store_with_germany();
+        let tx = store.begin(actor()).unwrap();
+        tx.record_entry(&payment("DEU", 500, Some("B-1"))).unwrap();
+        assert_eq!(
+            tx.record_entry(&payment("DEU", 500, Some("B-1"))).unwrap(),
+            Recorded::AlreadyRecorded(EntryId(1))
+        );
+        let error = tx
+            .record_entry(&payment("DEU", 501, Some("B-1")))
+            .unwrap_err();
+        assert!(
+            matches!(
+                &error,
+                StoreError::ReferenceConflict {
+                    existing: EntryId(1),
+                    ..
+                }
+            ),
+            "{error}"
+        );
+        assert!(error.to_string().contains("CHF 5.00") && error.to_string().contains("CHF 5.01"));
+    }
+
+    #[test]
+    fn unknown_parties_funds_and_invalid_entries_are_refused() {
+        let mut store = store_with_germany();
+        let tx = store.begin(actor()).unwrap();
+        assert!(matches!(
+            tx.record_entry(&payment("FRA", 500, None)),
+            Err(StoreError::PartyNotFound { .. })
+        ));
+        let mut elsewhere = payment("DEU", 500, None);
+        elsewhere.fund = "nowhere".parse().unwrap();
+        let error = tx.record_entry(&elsewhere).unwrap_err();
+        assert!(matches!(error, StoreError::FundNotFound { .. }));
+        assert!(
+            error.to_string().contains("isu, meetings, sponsorship"),
+            "{error}"
+        );
+        assert!(matches!(
+            tx.record_entry(&payment("DEU", 0, None)),
+            Err(StoreError::Ledger(LedgerError::AmountNotPositive { .. }))
+        ));
+        let party = Party::new(PartyInput {
+            code: "DEU".into(),
+            ..PartyInput::default()
+        })
+        .unwrap();
+        assert!(matches!(
+            tx.insert_party(&party),
+            Err(StoreError::PartyExists { .. })
+        ));
+        assert_eq!(tx.last_entry_id().unwrap(), None, "nothing was written");
+    }
+}
