@@ -15,8 +15,6 @@ use serde::Serialize;
 
 use crate::money::{Money, Percent};
 
-pub use csv_out::neutralise;
-
 /// The output formats of `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -166,10 +166,6 @@ impl Store {
         Ok(store)
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Whether the file was marked as a demonstration ledger by `demo`.
     pub fn is_demo(&self) -> Result<bool, StoreError> {
         let value: Option<String> = self
@@ -232,10 +228,6 @@ impl Tx<'_> {
     pub fn commit(self) -> Result<(), StoreError> {
         self.tx.commit()?;
         Ok(())
-    }
-
-    pub fn actor(&self) -> &Actor {
-        &self.actor
     }
 
     /// Marks the ledger as a demonstration ledger, which `demo` may rebuild.
