@@ -129,7 +129,7 @@ pub fn party_csv_from(name: &str, source: impl BufRead + 'static) -> anyhow::Res
 pub fn import_parties(tx: &Tx<'_>, mut csv: CsvInput) -> anyhow::Result<usize> {
     let mut count = 0;
     while let Some(row) = csv.next_row()? {
-        let party = (|| -> anyhow::Result<Party> {
+        (|| -> anyhow::Result<()> {
             let date = |column: &str| row.optional(column).map(parse_date).transpose();
             let party = Party::new(PartyInput {
                 code: row.required("code")?.to_string(),
@@ -142,10 +142,9 @@ pub fn import_parties(tx: &Tx<'_>, mut csv: CsvInput) -> anyhow::Result<usize> {
                 language: row.optional("language").map(str::to_string),
             })?;
             tx.insert_party(&party)?;
-            Ok(party)
+            Ok(())
         })()
         .map_err(|e| row.error(format!("{e:#}")))?;
-        drop(party);
         count += 1;
     }
     Ok(count)
