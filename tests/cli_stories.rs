@@ -77,6 +77,20 @@ impl Ledger {
         expect_success(args, self.output(args))
     }
 
+    /// Records a CHF contribution with a bank reference and a date; returns what it said.
+    fn pay(&self, party: &str, amount: &str, reference: &str, date: &str) -> String {
+        self.ok(&[
+            "contribution",
+            "add",
+            party,
+            amount,
+            "--ref",
+            reference,
+            "--date",
+            date,
+        ])
+    }
+
     /// Runs a command that must fail with `code`, writing one `error: ` line; returns it.
     fn fails(&self, code: i32, args: &[&str]) -> String {
         expect_failure(code, args, self.output(args))
@@ -310,16 +324,7 @@ fn finance_officer_records_a_bank_statement() {
     assert!(budget.contains("2016-09-07"), "{budget}");
 
     // A payment in CHF, then one in USD converted at the rate of the day.
-    let recorded = ledger.ok(&[
-        "contribution",
-        "add",
-        "DEU",
-        "59'810.14",
-        "--ref",
-        "UBS-2017-0004",
-        "--date",
-        "2017-01-11",
-    ]);
+    let recorded = ledger.pay("DEU", "59'810.14", "UBS-2017-0004", "2017-01-11");
     assert!(recorded.contains("recorded entry 1"), "{recorded}");
     assert!(recorded.contains("CHF 59'810.14"), "{recorded}");
     assert!(recorded.contains("2017-01-11"), "{recorded}");
@@ -413,26 +418,8 @@ fn finance_officer_records_a_bank_statement() {
 #[test]
 fn a_mistake_is_reversed_from_its_date_on() {
     let ledger = ledger_with_parties_and_budget();
-    ledger.ok(&[
-        "contribution",
-        "add",
-        "DEU",
-        "59'810.14",
-        "--ref",
-        "UBS-1",
-        "--date",
-        "2017-01-11",
-    ]);
-    ledger.ok(&[
-        "contribution",
-        "add",
-        "FRA",
-        "16'584.98",
-        "--ref",
-        "UBS-2",
-        "--date",
-        "2017-02-01",
-    ]);
+    ledger.pay("DEU", "59'810.14", "UBS-1", "2017-01-11");
+    ledger.pay("FRA", "16'584.98", "UBS-2", "2017-02-01");
 
     let reversed = ledger.ok(&[
         "reverse",
@@ -509,26 +496,8 @@ fn a_mistake_is_reversed_from_its_date_on() {
 #[test]
 fn reports_are_reproducible_as_of_any_past_date() {
     let ledger = ledger_with_parties_and_budget();
-    ledger.ok(&[
-        "contribution",
-        "add",
-        "DEU",
-        "59'810.14",
-        "--ref",
-        "UBS-1",
-        "--date",
-        "2017-01-11",
-    ]);
-    ledger.ok(&[
-        "contribution",
-        "add",
-        "CHE",
-        "10'672.02",
-        "--ref",
-        "UBS-2",
-        "--date",
-        "2017-04-03",
-    ]);
+    ledger.pay("DEU", "59'810.14", "UBS-1", "2017-01-11");
+    ledger.pay("CHE", "10'672.02", "UBS-2", "2017-04-03");
 
     let between = ["status", "2017", "--as-of", "2017-02-15"];
     let status = ledger.json(&between);
@@ -554,16 +523,7 @@ fn reports_are_reproducible_as_of_any_past_date() {
     assert_eq!(status["received"], "0.00");
 
     // Recording later payments does not change what the report said for an earlier date.
-    ledger.ok(&[
-        "contribution",
-        "add",
-        "FRA",
-        "16'584.98",
-        "--ref",
-        "UBS-3",
-        "--date",
-        "2017-06-20",
-    ]);
+    ledger.pay("FRA", "16'584.98", "UBS-3", "2017-06-20");
     assert_eq!(ledger.ok(&between), table_between);
 }
 
@@ -746,16 +706,7 @@ fn csv_output_neutralises_formulas_and_keeps_amounts_numbers() {
 
     // Amounts stay plain numbers, negative ones included (a leading '-' is not a formula
     // in an amount column).
-    ledger.ok(&[
-        "contribution",
-        "add",
-        "DEU",
-        "59'810.14",
-        "--ref",
-        "UBS-1",
-        "--date",
-        "2017-01-11",
-    ]);
+    ledger.pay("DEU", "59'810.14", "UBS-1", "2017-01-11");
     let balance = ledger.ok(&["balance", "--as-of", "2017-12-31", "--format", "csv"]);
     let mut reader = csv::Reader::from_reader(balance.as_bytes());
     assert_eq!(
@@ -886,16 +837,7 @@ fn an_empty_environment_variable_does_not_lose_the_ledger() {
 #[test]
 fn a_reversal_is_not_dated_before_the_entry_it_reverses() {
     let ledger = ledger_with_parties_and_budget();
-    ledger.ok(&[
-        "contribution",
-        "add",
-        "DEU",
-        "59'810.14",
-        "--ref",
-        "UBS-1",
-        "--date",
-        "2017-01-11",
-    ]);
+    ledger.pay("DEU", "59'810.14", "UBS-1", "2017-01-11");
     // Dated before the payment, the reversal would make the status of December 2016 show a
     // negative amount received.
     let error = ledger.fails(
