@@ -11,7 +11,7 @@ use clap::{Args, Subcommand};
 
 use super::csv_in::CsvInput;
 use super::{Context, Outcome};
-use crate::domain::contribution::Contribution;
+use crate::domain::contribution::{value_in_chf, Contribution};
 use crate::domain::parse_date;
 use crate::domain::reversal::reversal_of;
 use crate::ledger::{EntryId, FundCode, NewEntry, PartyCode};
@@ -263,7 +263,7 @@ pub fn import_contributions(tx: &Tx<'_>, mut csv: CsvInput) -> anyhow::Result<Im
         match recorded {
             Recorded::New(_) => {
                 summary.recorded += 1;
-                summary.recorded_chf_minor += chf_value(&entry);
+                summary.recorded_chf_minor += value_in_chf(&entry).minor();
             }
             Recorded::AlreadyRecorded(_) => summary.already_recorded += 1,
         }
@@ -271,21 +271,11 @@ pub fn import_contributions(tx: &Tx<'_>, mut csv: CsvInput) -> anyhow::Result<Im
     Ok(summary)
 }
 
-/// The CHF that a contribution entry credits to income.
-fn chf_value(entry: &NewEntry) -> i64 {
-    entry
-        .transfers
-        .iter()
-        .filter(|t| t.amount.currency() == Currency::CHF)
-        .map(|t| t.amount.minor())
-        .sum()
-}
-
 fn describe(entry: &NewEntry, contribution: &Contribution, recorded: Recorded) -> String {
     let amount = match contribution.rate {
         Some(rate) => format!(
             "{} ({} at {rate})",
-            Money::from_minor(chf_value(entry), Currency::CHF),
+            value_in_chf(entry),
             contribution.amount
         ),
         None => contribution.amount.to_string(),

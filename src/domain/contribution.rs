@@ -79,6 +79,18 @@ impl Contribution {
     }
 }
 
+/// What a contribution entry credits to income, in CHF: its amount, or the converted value of
+/// a payment in another currency.
+pub fn value_in_chf(entry: &NewEntry) -> Money {
+    let minor = entry
+        .transfers
+        .iter()
+        .filter(|t| t.amount.currency() == Currency::CHF)
+        .map(|t| t.amount.minor())
+        .sum();
+    Money::from_minor(minor, Currency::CHF)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +134,7 @@ mod tests {
         assert_eq!(usd.credit, chf.debit);
         // 1000.01 * 0.9712 = 971.209712, rounded half away from zero to 971.21.
         assert_eq!(chf.amount, Money::from_minor(97_121, Currency::CHF));
+        assert_eq!(value_in_chf(&entry), chf.amount);
     }
 
     #[test]
