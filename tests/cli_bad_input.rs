@@ -218,6 +218,25 @@ fn unknown_fund() {
     assert_mentions(&message, &["unknown fund 'picnic'", "isu"]);
 }
 
+#[test]
+fn empty_user() {
+    let (_dir, db) = ledger_with_contribution();
+    let message = refused(
+        &db,
+        &[
+            "contribution",
+            "add",
+            "DEU",
+            "100",
+            "--date",
+            "2017-03-02",
+            "--user",
+            " ",
+        ],
+    );
+    assert_mentions(&message, &["--user is empty"]);
+}
+
 // References.
 
 #[test]

@@ -213,6 +213,13 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Some(text) => parse_date(text).context("--as-of")?,
         None => now.date_naive(),
     };
+    if cli
+        .user
+        .as_deref()
+        .is_some_and(|user| user.trim().is_empty())
+    {
+        anyhow::bail!("--user is empty: give the name to record, or leave --user out");
+    }
     let user = cli
         .user
         .clone()
