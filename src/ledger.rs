@@ -272,6 +272,14 @@ pub struct Transfer {
 }
 
 impl Transfer {
+    pub fn new(debit: AccountName, credit: AccountName, amount: Money) -> Transfer {
+        Transfer {
+            debit,
+            credit,
+            amount,
+        }
+    }
+
     /// The same movement in the other direction, as a reversal posts it.
     pub fn mirrored(&self) -> Transfer {
         Transfer {
