@@ -5,6 +5,7 @@ mod budgets;
 mod contributions;
 mod csv_in;
 mod demo;
+mod export;
 mod parties;
 pub mod reports;
 
@@ -17,6 +18,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::domain::parse_date;
+use crate::render::export::ExportFormat;
 use crate::render::{self, Format, Tabular};
 use crate::store::{Actor, Store};
 
@@ -43,7 +45,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     db: Option<PathBuf>,
 
-    /// Output format of reports
+    /// Output format: table, csv or json for reports; ledger, beancount, csv or json for export
     #[arg(long, global = true, value_enum, default_value_t = FormatArg::Table)]
     format: FormatArg,
 
@@ -64,6 +66,10 @@ enum FormatArg {
     Table,
     Csv,
     Json,
+    /// hledger and ledger journal syntax (export only)
+    Ledger,
+    /// beancount syntax (export only)
+    Beancount,
 }
 
 #[derive(Debug, Subcommand)]
@@ -93,6 +99,9 @@ enum Command {
     Accounts,
     /// Check the ledger's integrity; exit 1 with the findings when anything is off
     Verify,
+    /// Write the whole journal for hledger/ledger, beancount or a spreadsheet
+    /// (--format ledger|beancount|csv|json)
+    Export(export::ExportArgs),
 }
 
 /// What every command gets from the command line, the environment and the clock.
@@ -230,13 +239,32 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         })
         .filter(|user| !user.trim().is_empty())
         .unwrap_or_else(|| "unknown".to_string());
+    let export_format = match cli.format {
+        FormatArg::Table => None,
+        FormatArg::Csv => Some(ExportFormat::Csv),
+        FormatArg::Json => Some(ExportFormat::Json),
+        FormatArg::Ledger => Some(ExportFormat::Ledger),
+        FormatArg::Beancount => Some(ExportFormat::Beancount),
+    };
+    let format = match cli.format {
+        FormatArg::Table => Format::Table,
+        FormatArg::Csv => Format::Csv,
+        FormatArg::Json => Format::Json,
+        FormatArg::Ledger | FormatArg::Beancount if !matches!(cli.command, Command::Export(_)) => {
+            anyhow::bail!(
+                "--format {} is for export only; other commands write table, csv or json",
+                if matches!(cli.format, FormatArg::Ledger) {
+                    "ledger"
+                } else {
+                    "beancount"
+                }
+            )
+        }
+        FormatArg::Ledger | FormatArg::Beancount => Format::Table,
+    };
     let context = Context {
         global: GlobalArgs { db: cli.db.clone() },
-        format: match cli.format {
-            FormatArg::Table => Format::Table,
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Json => Format::Json,
-        },
+        format,
         as_of,
         actor: Actor {
             user: user.trim().to_string(),
@@ -257,6 +285,10 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Journal(args) => reports::journal(&context, args),
         Command::Accounts => reports::accounts(&context),
         Command::Verify => reports::verify(&context),
+        Command::Export(args) => match export_format {
+            Some(format) => export::run(&context, format, args),
+            None => anyhow::bail!("export needs --format ledger, beancount, csv or json"),
+        },
     }
 }
 

@@ -7,6 +7,7 @@
 mod balances;
 mod budgets;
 mod entries;
+mod export;
 mod migrations;
 mod parties;
 mod verify;
@@ -21,6 +22,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 pub use balances::{AccountRow, ReceivedRow, TrialBalanceRow};
 pub use budgets::BudgetVersion;
 pub use entries::{JournalFilter, Recorded};
+pub use export::ExportFacts;
 pub use migrations::SCHEMA_VERSION;
 pub use verify::{Finding, VerifySummary};
 

@@ -1,0 +1,152 @@
+//! Reads for `export`: the facts a journal file declares up front (accounts, currencies,
+//! the earliest date) and every entry with its transfers, streamed one entry at a time so
+//! that memory does not grow with the ledger.
+
+use chrono::NaiveDate;
+use rusqlite::OptionalExtension;
+
+use super::{text_to_date, Store, StoreError};
+use crate::ledger::{AccountName, Entry, EntryId, EntryKind, NewEntry, Transfer};
+use crate::money::{Currency, Money, Rate};
+
+/// What an exported journal declares before its entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportFacts {
+    /// Every account opened in the ledger, by name.
+    pub accounts: Vec<AccountName>,
+    /// Every currency that has moved, in code order.
+    pub currencies: Vec<Currency>,
+    /// The date of the earliest entry, if there is any.
+    pub first_date: Option<NaiveDate>,
+}
+
+fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+impl Store {
+    pub fn export_facts(&self) -> Result<ExportFacts, StoreError> {
+        let mut accounts = Vec::new();
+        let mut statement = self
+            .conn
+            .prepare("SELECT name FROM account ORDER BY name")?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let name: String = row.get(0)?;
+            accounts.push(name.parse()?);
+        }
+        // The running totals name every currency that has moved, in a few rows.
+        let mut currencies = Vec::new();
+        let mut statement = self
+            .conn
+            .prepare("SELECT DISTINCT currency FROM account_total ORDER BY currency")?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let code: String = row.get(0)?;
+            currencies.push(code.parse::<Currency>().map_err(corrupt)?);
+        }
+        let first: Option<String> = self
+            .conn
+            .query_row("SELECT min(posted_on) FROM account_balance", [], |row| {
+                row.get(0)
+            })
+            .optional()?
+            .flatten();
+        Ok(ExportFacts {
+            accounts,
+            currencies,
+            first_date: first.as_deref().map(text_to_date).transpose()?,
+        })
+    }
+
+    /// Calls `each` with every entry (of one budget year, if given) and its transfers, in
+    /// the order they were recorded. Stops at the first error `each` returns.
+    pub fn for_each_entry<E: From<StoreError>>(
+        &self,
+        budget_year: Option<i32>,
+        mut each: impl FnMut(&Entry) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT e.id, e.entry_date, e.description, e.kind, e.budget_year, e.fund,
+                        e.party, e.reference, e.reverses, e.reason, e.rate, e.entered_at,
+                        e.entered_by, (SELECT r.id FROM entry r WHERE r.reverses = e.id),
+                        d.name, c.name, t.amount_minor, t.currency
+                 FROM entry e
+                 JOIN transfer t ON t.entry_id = e.id
+                 JOIN account d ON d.id = t.debit_account_id
+                 JOIN account c ON c.id = t.credit_account_id
+                 WHERE ?1 IS NULL OR e.budget_year = ?1
+                 ORDER BY e.id, t.id",
+            )
+            .map_err(StoreError::from)?;
+        let mut rows = statement.query([budget_year]).map_err(StoreError::from)?;
+        let mut current: Option<Entry> = None;
+        while let Some(row) = rows.next().map_err(StoreError::from)? {
+            let id = EntryId(row.get(0).map_err(StoreError::from)?);
+            if current.as_ref().is_some_and(|entry| entry.id != id) {
+                each(current.as_ref().expect("checked above"))?;
+                current = None;
+            }
+            if current.is_none() {
+                current = Some(entry_of(row, id)?);
+            }
+            let transfer = transfer_of(row)?;
+            current
+                .as_mut()
+                .expect("set above")
+                .recorded
+                .transfers
+                .push(transfer);
+        }
+        if let Some(entry) = &current {
+            each(entry)?;
+        }
+        Ok(())
+    }
+}
+
+fn entry_of(row: &rusqlite::Row<'_>, id: EntryId) -> Result<Entry, StoreError> {
+    let date: String = row.get(1)?;
+    let kind: String = row.get(3)?;
+    let fund: String = row.get(5)?;
+    let party: Option<String> = row.get(6)?;
+    let reverses: Option<i64> = row.get(8)?;
+    let reason: Option<String> = row.get(9)?;
+    let rate: Option<String> = row.get(10)?;
+    let reversed_by: Option<i64> = row.get(13)?;
+    Ok(Entry {
+        id,
+        recorded: NewEntry {
+            date: text_to_date(&date)?,
+            description: row.get(2)?,
+            kind: kind.parse::<EntryKind>().map_err(corrupt)?,
+            budget_year: row.get(4)?,
+            fund: fund.parse()?,
+            party: party.map(|p| p.parse()).transpose()?,
+            reference: row.get(7)?,
+            reverses: reverses.map(|id| (EntryId(id), reason.unwrap_or_default())),
+            rate: rate
+                .map(|r| r.parse::<Rate>())
+                .transpose()
+                .map_err(corrupt)?,
+            transfers: Vec::new(),
+        },
+        entered_at: row.get(11)?,
+        entered_by: row.get(12)?,
+        reversed_by: reversed_by.map(EntryId),
+    })
+}
+
+fn transfer_of(row: &rusqlite::Row<'_>) -> Result<Transfer, StoreError> {
+    let debit: String = row.get(14)?;
+    let credit: String = row.get(15)?;
+    let currency: String = row.get(17)?;
+    let currency: Currency = currency.parse().map_err(corrupt)?;
+    Ok(Transfer::new(
+        debit.parse()?,
+        credit.parse()?,
+        Money::from_minor(row.get(16)?, currency),
+    ))
+}
