@@ -196,6 +196,16 @@ impl CsvInput {
         })
     }
 
+    /// How far the parser has read into the file, in bytes.
+    pub fn byte_offset(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
+    /// Prefixes a problem with the file and a line of it.
+    pub fn error_at(&self, line: u64, problem: impl std::fmt::Display) -> anyhow::Error {
+        anyhow!("{}:{line}: {problem}", self.name)
+    }
+
     /// The next data row, skipping blank lines; `None` at the end of the file.
     pub fn next_row(&mut self) -> anyhow::Result<Option<CsvRow<'_>>> {
         loop {

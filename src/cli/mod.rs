@@ -6,6 +6,7 @@ mod contributions;
 mod csv_in;
 mod demo;
 mod export;
+mod import;
 mod parties;
 pub mod reports;
 
@@ -99,6 +100,8 @@ enum Command {
     Accounts,
     /// Check the ledger's integrity; exit 1 with the findings when anything is off
     Verify,
+    /// Import entries in bulk from CSV, one transfer a row; all or nothing
+    Import(import::ImportArgs),
     /// Write the whole journal for hledger/ledger, beancount or a spreadsheet
     /// (--format ledger|beancount|csv|json)
     Export(export::ExportArgs),
@@ -285,6 +288,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Journal(args) => reports::journal(&context, args),
         Command::Accounts => reports::accounts(&context),
         Command::Verify => reports::verify(&context),
+        Command::Import(args) => import::run(&context, args),
         Command::Export(args) => match export_format {
             Some(format) => export::run(&context, format, args),
             None => anyhow::bail!("export needs --format ledger, beancount, csv or json"),

@@ -1,0 +1,268 @@
+//! `import FILE.csv`: generic entries in bulk, one transfer a row, streamed into one
+//! transaction.
+//!
+//! Consecutive rows with the same reference are the transfers of one entry; the first of
+//! them gives the entry's date, description, budget year, fund and party, and the others
+//! must agree. Accounts are opened on first use. The whole file is recorded or nothing is,
+//! and a row already recorded under its reference with the same content is skipped, so
+//! importing a file again adds nothing.
+
+use std::io::IsTerminal as _;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail};
+use chrono::{Datelike, NaiveDate};
+use clap::Args;
+
+use super::csv_in::{CsvInput, CsvRow};
+use super::{Context, Outcome};
+use crate::domain::parse_date;
+use crate::ledger::{AccountName, EntryId, EntryKind, FundCode, NewEntry, PartyCode, Transfer};
+use crate::money::{Currency, Money};
+use crate::store::{Recorded, StoreError, Tx};
+
+pub const IMPORT_COLUMNS_REQUIRED: [&str; 6] =
+    ["date", "description", "debit", "credit", "amount", "ref"];
+pub const IMPORT_COLUMNS_OPTIONAL: [&str; 4] = ["currency", "year", "fund", "party"];
+
+#[derive(Debug, Args)]
+#[command(after_help = "The header names the columns (any order): \
+date,description,debit,credit,amount,currency,year,fund,party,ref. \
+Every row needs date, description, debit, credit, amount and ref; currency defaults to CHF, \
+year to the year of the date, fund to isu.\n\n\
+Each row moves AMOUNT from the CREDIT account to the DEBIT account. Consecutive rows with the \
+same ref are one entry (the first row gives its date, description, year, fund and party; the \
+others must repeat them). An account is opened on first use when its name starts with assets, \
+liabilities, equity, income or expenses.\n\n\
+All or nothing: a bad row is named as FILE:LINE and nothing is written. A ref already recorded \
+with the same content is skipped, so importing a file twice adds nothing the second time.")]
+pub struct ImportArgs {
+    /// The CSV file
+    file: PathBuf,
+}
+
+/// What an import did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub rows: u64,
+    pub entries_recorded: u64,
+    pub entries_already_recorded: u64,
+}
+
+/// The fields of a row that belong to its entry, not to its transfer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct EntryFields {
+    date: NaiveDate,
+    description: String,
+    budget_year: i32,
+    fund: FundCode,
+    party: Option<PartyCode>,
+}
+
+/// An entry being gathered from consecutive rows.
+struct Pending {
+    line: u64,
+    reference: String,
+    fields: EntryFields,
+    transfers: Vec<Transfer>,
+}
+
+pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let mut csv = CsvInput::open(
+        &args.file,
+        &IMPORT_COLUMNS_REQUIRED,
+        &IMPORT_COLUMNS_OPTIONAL,
+    )?;
+    let file_bytes = std::fs::metadata(&args.file).map_or(0, |m| m.len());
+    let progress = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(file_bytes);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {percent:>3}% {binary_bytes}/{binary_total_bytes} \
+                 {per_sec} eta {eta}",
+            )
+            .expect("a valid progress template"),
+        );
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Some(bar)
+    } else {
+        None
+    };
+    let mut store = context.open()?;
+    let tx = store.begin(context.actor.clone())?;
+    let summary = import_rows(&tx, &mut csv, |position| {
+        if let Some(bar) = &progress {
+            bar.set_position(position);
+        }
+    })?;
+    if let Some(bar) = &progress {
+        bar.finish_and_clear();
+    }
+    tx.commit()?;
+    let seconds = started.elapsed().as_secs_f64();
+    context.say(format!(
+        "imported {}: {} rows, {} entries recorded, {} already recorded; {seconds:.2} s, \
+         {:.0} rows/s",
+        args.file.display(),
+        summary.rows,
+        summary.entries_recorded,
+        summary.entries_already_recorded,
+        summary.rows as f64 / seconds.max(1e-9),
+    ))?;
+    Ok(Outcome::Done)
+}
+
+/// Records every row of `csv` in `tx`; `progress` is told the byte offset reached now and
+/// then.
+pub fn import_rows(
+    tx: &Tx<'_>,
+    csv: &mut CsvInput,
+    mut progress: impl FnMut(u64),
+) -> anyhow::Result<ImportSummary> {
+    let mut summary = ImportSummary::default();
+    // Entries recorded by this import have higher ids: meeting one of them again means the
+    // file repeats a reference apart from its first rows.
+    let last_before = tx.last_entry_id()?.unwrap_or(EntryId(0));
+    let mut pending: Option<Pending> = None;
+    loop {
+        if summary.rows % 4096 == 0 {
+            progress(csv.byte_offset());
+        }
+        let Some(row) = csv.next_row()? else {
+            break;
+        };
+        summary.rows += 1;
+        let line = row.line;
+        let (reference, fields, transfer) = parse_row(&row)
+            .map(|(reference, fields, transfer)| (reference.to_string(), fields, transfer))
+            .map_err(|e| row.error(format!("{e:#}")))?;
+        match &mut pending {
+            Some(entry) if entry.reference == reference => {
+                if entry.fields != fields {
+                    return Err(csv.error_at(
+                        line,
+                        format!(
+                            "this row has the ref '{reference}' of the entry begun on line {} \
+                         but not its {}; the rows of one entry share date, description, \
+                         year, fund and party",
+                            entry.line,
+                            first_difference(&entry.fields, &fields)
+                        ),
+                    ));
+                }
+                entry.transfers.push(transfer);
+            }
+            _ => {
+                if let Some(entry) = pending.take() {
+                    record(tx, csv, entry, last_before, &mut summary)?;
+                }
+                pending = Some(Pending {
+                    line,
+                    reference,
+                    fields,
+                    transfers: vec![transfer],
+                });
+            }
+        }
+    }
+    if let Some(entry) = pending.take() {
+        record(tx, csv, entry, last_before, &mut summary)?;
+    }
+    Ok(summary)
+}
+
+fn first_difference(a: &EntryFields, b: &EntryFields) -> &'static str {
+    if a.date != b.date {
+        "date"
+    } else if a.description != b.description {
+        "description"
+    } else if a.budget_year != b.budget_year {
+        "year"
+    } else if a.fund != b.fund {
+        "fund"
+    } else {
+        "party"
+    }
+}
+
+fn parse_row<'r>(row: &'r CsvRow<'_>) -> anyhow::Result<(&'r str, EntryFields, Transfer)> {
+    let reference = row
+        .required("ref")
+        .map_err(|_| anyhow!("column 'ref' is empty: every imported row needs a reference"))?;
+    let date = parse_date(row.required("date")?)?;
+    let budget_year = match row.optional("year") {
+        Some(year) => year
+            .parse::<i32>()
+            .map_err(|_| anyhow!("year '{year}' is not a year"))?,
+        None => date.year(),
+    };
+    let fund = match row.optional("fund") {
+        Some(fund) => fund.parse()?,
+        None => FundCode::isu(),
+    };
+    let party = row.optional("party").map(str::parse).transpose()?;
+    let currency: Currency = row.optional("currency").unwrap_or("CHF").parse()?;
+    let amount = Money::parse(row.required("amount")?, currency)?;
+    if !amount.is_positive() {
+        bail!("amount {amount} is not positive: swap debit and credit instead");
+    }
+    let debit: AccountName = row.required("debit")?.parse()?;
+    let credit: AccountName = row.required("credit")?.parse()?;
+    let fields = EntryFields {
+        date,
+        description: row.required("description")?.to_string(),
+        budget_year,
+        fund,
+        party,
+    };
+    Ok((reference, fields, Transfer::new(debit, credit, amount)))
+}
+
+fn record(
+    tx: &Tx<'_>,
+    csv: &CsvInput,
+    pending: Pending,
+    last_before: EntryId,
+    summary: &mut ImportSummary,
+) -> anyhow::Result<()> {
+    let Pending {
+        line,
+        reference,
+        fields,
+        transfers,
+    } = pending;
+    let entry = NewEntry {
+        date: fields.date,
+        description: fields.description,
+        kind: EntryKind::General,
+        budget_year: fields.budget_year,
+        fund: fields.fund,
+        party: fields.party,
+        reference: Some(reference),
+        reverses: None,
+        rate: None,
+        transfers,
+    };
+    let repeated = || {
+        csv.error_at(
+            line,
+            format!(
+                "ref '{}' appears again apart from its first rows; the rows of one entry \
+                 must follow each other and a ref names one entry",
+                entry.reference.as_deref().unwrap_or_default()
+            ),
+        )
+    };
+    match tx.record_entry(&entry) {
+        Ok(Recorded::New(_)) => summary.entries_recorded += 1,
+        Ok(Recorded::AlreadyRecorded(id)) if id > last_before => return Err(repeated()),
+        Ok(Recorded::AlreadyRecorded(_)) => summary.entries_already_recorded += 1,
+        Err(StoreError::ReferenceConflict { existing, .. }) if existing > last_before => {
+            return Err(repeated())
+        }
+        Err(error) => return Err(csv.error_at(line, error)),
+    }
+    Ok(())
+}
