@@ -12,6 +12,9 @@
 //! 4. anything else (`Deu`, `X`, `dEU`, `staff_costs`): `Ξ` followed by the segment's bytes
 //!    in upper-case hexadecimal (`staff_costs` → `Ξ73746166665F636F737473`).
 //!
+//! Beancount has no account of a type alone, so the ledger's bare `expenses` is written
+//! `Expenses:Ξ` (the mark with no bytes after it).
+//!
 //! The forms cannot be confused: rule 1 gives a leading digit, rule 2 a capital followed by
 //! no capital, rule 3 a capital followed by a capital, rule 4 a leading `Ξ`. So
 //! `account_from_beancount` gives back the ledger's name exactly, and two ledger accounts
@@ -72,17 +75,30 @@ fn segment_from_beancount(segment: &str) -> Option<String> {
 
 /// The beancount name of a ledger account: `assets:bank:chf` → `Assets:Bank:Chf`.
 pub fn account_to_beancount(account: &AccountName) -> String {
-    account
+    let mut name = account
         .as_str()
         .split(':')
         .map(segment_to_beancount)
         .collect::<Vec<_>>()
-        .join(":")
+        .join(":");
+    if !account.as_str().contains(':') {
+        name.push(':');
+        name.push(HEX_MARK);
+    }
+    name
 }
 
 /// The ledger account a beancount name stands for, if it is one `account_to_beancount`
 /// can write.
 pub fn account_from_beancount(name: &str) -> Option<AccountName> {
+    let bare_mark = format!(":{HEX_MARK}");
+    if let Some(top) = name.strip_suffix(&bare_mark) {
+        return if top.contains(':') {
+            None
+        } else {
+            account_from_beancount(top).filter(|a| !a.as_str().contains(':'))
+        };
+    }
     let segments: Option<Vec<String>> = name.split(':').map(segment_from_beancount).collect();
     segments?.join(":").parse().ok()
 }
@@ -206,6 +222,7 @@ mod tests {
             ("income:x", "Income:X"),
             ("income:A1", "Income:Ξ4131"),
             ("income:AB1", "Income:AB1"),
+            ("expenses", "Expenses:Ξ"),
         ] {
             let account: AccountName = ours.parse().unwrap();
             assert_eq!(account_to_beancount(&account), theirs, "{ours}");
@@ -217,6 +234,7 @@ mod tests {
             "Assets:Ξ4",
             "Assets:ΞZZ",
             "Assets::X",
+            "Assets:X:Ξ",
         ] {
             assert_eq!(account_from_beancount(not_ours), None, "{not_ours}");
         }
