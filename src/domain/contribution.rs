@@ -36,11 +36,11 @@ impl Contribution {
         let currency = self.amount.currency();
         let income = accounts::contributions_voluntary();
         let transfers = match (currency == Currency::CHF, self.rate) {
-            (true, None) => vec![Transfer {
-                debit: accounts::bank(Currency::CHF),
-                credit: income,
-                amount: self.amount,
-            }],
+            (true, None) => vec![Transfer::new(
+                accounts::bank(Currency::CHF),
+                income,
+                self.amount,
+            )],
             (true, Some(_)) => return Err(DomainError::RateNotAllowed),
             (false, None) => return Err(DomainError::RateRequired { currency }),
             (false, Some(rate)) => {
@@ -49,16 +49,12 @@ impl Contribution {
                     return Err(DomainError::ContributionNotPositive { amount: value });
                 }
                 vec![
-                    Transfer {
-                        debit: accounts::bank(currency),
-                        credit: accounts::conversion(),
-                        amount: self.amount,
-                    },
-                    Transfer {
-                        debit: accounts::conversion(),
-                        credit: income,
-                        amount: value,
-                    },
+                    Transfer::new(
+                        accounts::bank(currency),
+                        accounts::conversion(),
+                        self.amount,
+                    ),
+                    Transfer::new(accounts::conversion(), income, value),
                 ]
             }
         };

@@ -84,7 +84,7 @@ fn load_entries(
         });
     }
     let mut transfers = conn.prepare_cached(
-        "SELECT d.name, c.name, t.amount_minor, t.currency
+        "SELECT d.name, c.name, t.amount_minor, t.currency, t.budget_year
          FROM transfer t
          JOIN account d ON d.id = t.debit_account_id
          JOIN account c ON c.id = t.credit_account_id
@@ -97,11 +97,13 @@ fn load_entries(
             let credit: String = row.get(1)?;
             let currency: String = row.get(3)?;
             let currency: Currency = currency.parse().map_err(corrupt)?;
-            entry.recorded.transfers.push(Transfer {
-                debit: debit.parse()?,
-                credit: credit.parse()?,
-                amount: Money::from_minor(row.get(2)?, currency),
-            });
+            let mut transfer = Transfer::new(
+                debit.parse()?,
+                credit.parse()?,
+                Money::from_minor(row.get(2)?, currency),
+            );
+            transfer.budget_year = row.get(4)?;
+            entry.recorded.transfers.push(transfer);
         }
     }
     Ok(entries)
@@ -231,10 +233,17 @@ impl Tx<'_> {
             self.tx
                 .prepare_cached(
                     "INSERT INTO transfer (entry_id, debit_account_id, credit_account_id,
-                                           amount_minor, currency)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                                           amount_minor, currency, budget_year)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?
-                .execute(params![id.0, debit, credit, amount, currency.as_str()])?;
+                .execute(params![
+                    id.0,
+                    debit,
+                    credit,
+                    amount,
+                    currency.as_str(),
+                    transfer.budget_year
+                ])?;
             let mut daily = self.tx.prepare_cached(
                 "INSERT INTO account_balance (budget_year, account_id, posted_on, fund, party,
                                               currency, debit_minor, credit_minor)
@@ -251,8 +260,11 @@ impl Tx<'_> {
                  DO UPDATE SET debit_minor = debit_minor + excluded.debit_minor,
                                credit_minor = credit_minor + excluded.credit_minor",
             )?;
-            let (year, fund, currency) =
-                (entry.budget_year, entry.fund.as_str(), currency.as_str());
+            let (year, fund, currency) = (
+                transfer.year_within(entry.budget_year),
+                entry.fund.as_str(),
+                currency.as_str(),
+            );
             for (account, debit_minor, credit_minor) in [(debit, amount, 0), (credit, 0, amount)] {
                 daily.execute(params![
                     year,
@@ -344,11 +356,11 @@ mod tests {
             reference: reference.map(str::to_string),
             reverses: None,
             rate: None,
-            transfers: vec![Transfer {
-                debit: "assets:bank:chf".parse().unwrap(),
-                credit: "income:contributions:voluntary".parse().unwrap(),
-                amount: Money::from_minor(minor, Currency::CHF),
-            }],
+            transfers: vec![Transfer::new(
+                "assets:bank:chf".parse().unwrap(),
+                "income:contributions:voluntary".parse().unwrap(),
+                Money::from_minor(minor, Currency::CHF),
+            )],
         }
     }
 

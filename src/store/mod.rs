@@ -9,6 +9,7 @@ mod budgets;
 mod entries;
 mod migrations;
 mod parties;
+mod scales;
 mod verify;
 
 use std::cell::RefCell;
@@ -77,6 +78,10 @@ pub enum StoreError {
         existing_content: String,
         new_content: String,
     },
+    #[error("unknown scale '{name}' (known scales: {known}); import one with `isu-ledger scale import NAME FILE.csv`")]
+    ScaleNotFound { name: String, known: String },
+    #[error("scale '{name}' already exists{}; scales are never changed, import under a new name", if *builtin { " (built in)" } else { "" })]
+    ScaleExists { name: String, builtin: bool },
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error("database: {0}")]
