@@ -46,3 +46,7 @@ CREATE TRIGGER reminder_no_update BEFORE UPDATE ON reminder
 BEGIN SELECT RAISE(ABORT, 'reminders sent are never changed'); END;
 CREATE TRIGGER reminder_no_delete BEFORE DELETE ON reminder
 BEGIN SELECT RAISE(ABORT, 'reminders sent are never deleted'); END;
+
+-- What one party owes or holds is read by account: its receivable and its credit.
+CREATE INDEX account_total_by_account ON account_total (account_id);
+CREATE INDEX account_balance_by_account ON account_balance (account_id, posted_on);

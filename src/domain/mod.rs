@@ -123,6 +123,8 @@ pub enum DomainError {
     AssessFixedWithLimits,
     #[error("the fixed assessments add up to {sum}, but the budget is {total}")]
     AssessFixedTotal { sum: Money, total: Money },
+    #[error("the portions of a payment add up to {applied}, not its value {value}")]
+    AllocationMismatch { value: Money, applied: Money },
     #[error("a pledge must be positive, got {amount}")]
     PledgeNotPositive { amount: Money },
 }

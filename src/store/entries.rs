@@ -172,8 +172,15 @@ impl Tx<'_> {
     /// transaction. An entry whose reference is already recorded with the same content is
     /// not written again; with different content it is refused, naming both.
     pub fn record_entry(&self, entry: &NewEntry) -> Result<Recorded, StoreError> {
+        self.record_entry_as(entry, &entry.content())
+    }
+
+    /// Like `record_entry`, but the entry's reference is compared by `content`, the
+    /// canonical text of what was given (a payment), rather than of how it was booked (how
+    /// the payment was applied, which depends on the ledger when it was recorded).
+    pub fn record_entry_as(&self, entry: &NewEntry, content: &str) -> Result<Recorded, StoreError> {
         entry.validate()?;
-        let content = entry.content();
+        let content = content.to_string();
         if let Some(reference) = &entry.reference {
             let existing: Option<(i64, String)> = self
                 .tx

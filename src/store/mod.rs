@@ -9,6 +9,7 @@ mod budgets;
 mod entries;
 mod migrations;
 mod parties;
+mod positions;
 mod scales;
 mod verify;
 
@@ -23,6 +24,8 @@ pub use balances::{AccountRow, ReceivedRow, TrialBalanceRow};
 pub use budgets::BudgetVersion;
 pub use entries::{JournalFilter, Recorded};
 pub use migrations::SCHEMA_VERSION;
+pub use positions::{PositionRow, ReceivableDay};
+pub use scales::ScaleSummary;
 pub use verify::{Finding, VerifySummary};
 
 use crate::ledger::{EntryId, FundCode, LedgerError, PartyCode};

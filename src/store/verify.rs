@@ -328,7 +328,7 @@ fn cap(check: &'static str, messages: Vec<String>) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::contribution::Contribution;
+    use crate::domain::contribution::{allocate, Contribution};
     use crate::domain::party::{Party, PartyInput};
     use crate::ledger::FundCode;
     use crate::store::Actor;
@@ -353,12 +353,13 @@ mod tests {
             amount: Money::from_minor(100_000, Currency::USD),
             rate: Some("0.9705".parse().unwrap()),
             date: NaiveDate::from_ymd_opt(2017, 3, 1).unwrap(),
-            budget_year: 2017,
+            budget_year: Some(2017),
             fund: FundCode::isu(),
             reference: None,
-        }
-        .to_entry(&party.name)
-        .unwrap();
+        };
+        let value = entry.value_in_chf().unwrap().minor();
+        let portions = allocate(value, &Default::default(), Some(2017), false, 2017);
+        let entry = entry.to_entry(&party.name, &portions).unwrap();
         tx.record_entry(&entry).unwrap();
         tx.commit().unwrap();
         store
