@@ -859,7 +859,7 @@ impl Run {
                 Err(DomainError::ContributionNotPositive { .. })
             ));
             // The store refuses it too, should an entry get past the rules.
-            let mut entry = voluntary_entry(&contribution, "Somewhere").expect("a valid entry");
+            let mut entry = voluntary_entry(contribution, "Somewhere").expect("a valid entry");
             for transfer in &mut entry.transfers {
                 transfer.amount = Money::zero(transfer.amount.currency());
             }
