@@ -2,7 +2,7 @@
 //! renderer, and exit codes. Every other layer gets what it needs from here as values.
 
 mod budgets;
-mod contributions;
+pub mod contributions;
 mod csv_in;
 mod demo;
 mod export;

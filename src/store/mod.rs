@@ -10,6 +10,8 @@ mod entries;
 mod export;
 mod migrations;
 mod parties;
+mod positions;
+mod scales;
 mod verify;
 
 use std::cell::RefCell;
@@ -24,6 +26,8 @@ pub use budgets::BudgetVersion;
 pub use entries::{JournalFilter, Recorded};
 pub use export::ExportFacts;
 pub use migrations::SCHEMA_VERSION;
+pub use positions::{PositionRow, ReceivableDay};
+pub use scales::ScaleSummary;
 pub use verify::{Finding, VerifySummary};
 
 use crate::ledger::{EntryId, FundCode, LedgerError, PartyCode};
@@ -79,6 +83,10 @@ pub enum StoreError {
         existing_content: String,
         new_content: String,
     },
+    #[error("unknown scale '{name}' (known scales: {known}); import one with `isu-ledger scale import NAME FILE.csv`")]
+    ScaleNotFound { name: String, known: String },
+    #[error("scale '{name}' already exists{}; scales are never changed, import under a new name", if *builtin { " (built in)" } else { "" })]
+    ScaleExists { name: String, builtin: bool },
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error("database: {0}")]
