@@ -339,14 +339,20 @@ fn random_ledger(db: &Path, entries: usize, seed: u64) -> usize {
         let fund = funds[rng.below(funds.len())];
         let party = parties[rng.below(parties.len())];
         let transfers = 1 + rng.below(3);
-        for _ in 0..transfers {
+        for transfer in 0..transfers {
+            // Some later transfers count for the year before their entry's.
+            let year = if transfer > 0 && rng.below(3) == 0 {
+                budget_year - 1
+            } else {
+                budget_year
+            };
             let debit = rng.below(ACCOUNTS.len());
             let credit = (debit + 1 + rng.below(ACCOUNTS.len() - 1)) % ACCOUNTS.len();
             let minor = 1 + rng.next() % 5_000_000;
             let currency = currencies[rng.below(currencies.len())];
             writeln!(
                 csv,
-                "{date},\"Entry {entry}; \"\"generated\"\"\",{},{},{}.{:02},{currency},{budget_year},{fund},{party},G-{entry}",
+                "{date},\"Entry {entry}; \"\"generated\"\"\",{},{},{}.{:02},{currency},{year},{fund},{party},G-{entry}",
                 ACCOUNTS[debit],
                 ACCOUNTS[credit],
                 minor / 100,

@@ -3,7 +3,7 @@
 //!
 //! Consecutive rows with the same reference are the transfers of one entry; the first of
 //! them gives the entry's date, description, budget year, fund and party, and the others
-//! must agree. Accounts are opened on first use. The whole file is recorded or nothing is,
+//! must agree, except for the year: a row for another year is a transfer counted for it. Accounts are opened on first use. The whole file is recorded or nothing is,
 //! and a row already recorded under its reference with the same content is skipped, so
 //! importing a file again adds nothing.
 
@@ -33,7 +33,7 @@ Every row needs date, description, debit, credit, amount and ref; currency defau
 year to the year of the date, fund to isu.\n\n\
 Each row moves AMOUNT from the CREDIT account to the DEBIT account. Consecutive rows with the \
 same ref are one entry (the first row gives its date, description, year, fund and party; the \
-others must repeat them). An account is opened on first use when its name starts with assets, \
+others must repeat them, except that a row may count for another budget year). An account is opened on first use when its name starts with assets, \
 liabilities, equity, income or expenses.\n\n\
 All or nothing: a bad row is named as FILE:LINE and nothing is written. A ref already recorded \
 with the same content is skipped, so importing a file twice adds nothing the second time.")]
@@ -55,7 +55,6 @@ pub struct ImportSummary {
 struct EntryFields {
     date: NaiveDate,
     description: String,
-    budget_year: i32,
     fund: FundCode,
     party: Option<PartyCode>,
 }
@@ -64,6 +63,7 @@ struct EntryFields {
 struct Pending {
     line: u64,
     reference: String,
+    budget_year: i32,
     fields: EntryFields,
     transfers: Vec<Transfer>,
 }
@@ -135,8 +135,10 @@ pub fn import_rows(
         };
         summary.rows += 1;
         let line = row.line;
-        let (reference, fields, transfer) = parse_row(&row)
-            .map(|(reference, fields, transfer)| (reference.to_string(), fields, transfer))
+        let (reference, budget_year, fields, transfer) = parse_row(&row)
+            .map(|(reference, year, fields, transfer)| {
+                (reference.to_string(), year, fields, transfer)
+            })
             .map_err(|e| row.error(format!("{e:#}")))?;
         match &mut pending {
             Some(entry) if entry.reference == reference => {
@@ -146,13 +148,17 @@ pub fn import_rows(
                         format!(
                             "this row has the ref '{reference}' of the entry begun on line {} \
                          but not its {}; the rows of one entry share date, description, \
-                         year, fund and party",
+                         fund and party",
                             entry.line,
                             first_difference(&entry.fields, &fields)
                         ),
                     ));
                 }
-                entry.transfers.push(transfer);
+                entry.transfers.push(if budget_year == entry.budget_year {
+                    transfer
+                } else {
+                    transfer.for_year(budget_year)
+                });
             }
             _ => {
                 if let Some(entry) = pending.take() {
@@ -161,6 +167,7 @@ pub fn import_rows(
                 pending = Some(Pending {
                     line,
                     reference,
+                    budget_year,
                     fields,
                     transfers: vec![transfer],
                 });
@@ -178,8 +185,6 @@ fn first_difference(a: &EntryFields, b: &EntryFields) -> &'static str {
         "date"
     } else if a.description != b.description {
         "description"
-    } else if a.budget_year != b.budget_year {
-        "year"
     } else if a.fund != b.fund {
         "fund"
     } else {
@@ -187,7 +192,7 @@ fn first_difference(a: &EntryFields, b: &EntryFields) -> &'static str {
     }
 }
 
-fn parse_row<'r>(row: &'r CsvRow<'_>) -> anyhow::Result<(&'r str, EntryFields, Transfer)> {
+fn parse_row<'r>(row: &'r CsvRow<'_>) -> anyhow::Result<(&'r str, i32, EntryFields, Transfer)> {
     let reference = row
         .required("ref")
         .map_err(|_| anyhow!("column 'ref' is empty: every imported row needs a reference"))?;
@@ -213,11 +218,15 @@ fn parse_row<'r>(row: &'r CsvRow<'_>) -> anyhow::Result<(&'r str, EntryFields, T
     let fields = EntryFields {
         date,
         description: row.required("description")?.to_string(),
-        budget_year,
         fund,
         party,
     };
-    Ok((reference, fields, Transfer::new(debit, credit, amount)))
+    Ok((
+        reference,
+        budget_year,
+        fields,
+        Transfer::new(debit, credit, amount),
+    ))
 }
 
 fn record(
@@ -230,6 +239,7 @@ fn record(
     let Pending {
         line,
         reference,
+        budget_year,
         fields,
         transfers,
     } = pending;
@@ -237,7 +247,7 @@ fn record(
         date: fields.date,
         description: fields.description,
         kind: EntryKind::General,
-        budget_year: fields.budget_year,
+        budget_year,
         fund: fields.fund,
         party: fields.party,
         reference: Some(reference),

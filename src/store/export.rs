@@ -59,8 +59,9 @@ impl Store {
         })
     }
 
-    /// Calls `each` with every entry (of one budget year, if given) and its transfers, in
-    /// the order they were recorded. Stops at the first error `each` returns.
+    /// Calls `each` with every entry and its transfers, in the order they were recorded.
+    /// Given a budget year, only the transfers that count for it are passed, and only the
+    /// entries that have some. Stops at the first error `each` returns.
     pub fn for_each_entry<E: From<StoreError>>(
         &self,
         budget_year: Option<i32>,
@@ -72,12 +73,12 @@ impl Store {
                 "SELECT e.id, e.entry_date, e.description, e.kind, e.budget_year, e.fund,
                         e.party, e.reference, e.reverses, e.reason, e.rate, e.entered_at,
                         e.entered_by, (SELECT r.id FROM entry r WHERE r.reverses = e.id),
-                        d.name, c.name, t.amount_minor, t.currency
+                        d.name, c.name, t.amount_minor, t.currency, t.budget_year
                  FROM entry e
                  JOIN transfer t ON t.entry_id = e.id
                  JOIN account d ON d.id = t.debit_account_id
                  JOIN account c ON c.id = t.credit_account_id
-                 WHERE ?1 IS NULL OR e.budget_year = ?1
+                 WHERE ?1 IS NULL OR coalesce(t.budget_year, e.budget_year) = ?1
                  ORDER BY e.id, t.id",
             )
             .map_err(StoreError::from)?;
@@ -144,9 +145,14 @@ fn transfer_of(row: &rusqlite::Row<'_>) -> Result<Transfer, StoreError> {
     let credit: String = row.get(15)?;
     let currency: String = row.get(17)?;
     let currency: Currency = currency.parse().map_err(corrupt)?;
-    Ok(Transfer::new(
+    let transfer = Transfer::new(
         debit.parse()?,
         credit.parse()?,
         Money::from_minor(row.get(16)?, currency),
-    ))
+    );
+    let budget_year: Option<i32> = row.get(18)?;
+    Ok(match budget_year {
+        Some(year) => transfer.for_year(year),
+        None => transfer,
+    })
 }

@@ -194,8 +194,14 @@ pub fn entry(out: &mut dyn Write, entry: &Entry, scope: &ExportScope) -> io::Res
         let amount = transfer.amount.plain();
         let debit = account_to_beancount(&transfer.debit);
         let credit = account_to_beancount(&transfer.credit);
-        writeln!(out, "  {debit}  {amount} {currency}")?;
-        writeln!(out, "  {credit}  -{amount} {currency}")?;
+        // A transfer counted for another budget year than its entry's says so on both of
+        // its postings.
+        let year = match transfer.budget_year {
+            Some(year) if year != recorded.budget_year => format!("\n    budget-year: {year}"),
+            _ => String::new(),
+        };
+        writeln!(out, "  {debit}  {amount} {currency}{year}")?;
+        writeln!(out, "  {credit}  -{amount} {currency}{year}")?;
     }
     Ok(())
 }

@@ -66,7 +66,7 @@ fn flat_transfers<'a>(
         credit: transfer.credit.as_str(),
         amount: transfer.amount.plain(),
         currency: transfer.amount.currency(),
-        year: recorded.budget_year,
+        year: transfer.year_within(recorded.budget_year),
         fund: recorded.fund.as_str(),
         party: recorded.party.as_ref().map(|p| p.as_str()),
         reference: recorded.reference.as_deref(),

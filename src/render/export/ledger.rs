@@ -114,8 +114,16 @@ pub fn entry(out: &mut dyn Write, entry: &Entry, scope: &ExportScope) -> io::Res
     for transfer in &recorded.transfers {
         let currency = transfer.amount.currency();
         let amount = transfer.amount.plain();
-        writeln!(out, "    {}    {currency} {amount}", transfer.debit)?;
-        writeln!(out, "    {}    {currency} -{amount}", transfer.credit)?;
+        // A transfer counted for another budget year than its entry's says so on both of
+        // its postings.
+        let year = match transfer.budget_year {
+            Some(year) if year != recorded.budget_year => {
+                format!("\n        ; budget-year: {year}")
+            }
+            _ => String::new(),
+        };
+        writeln!(out, "    {}    {currency} {amount}{year}", transfer.debit)?;
+        writeln!(out, "    {}    {currency} -{amount}{year}", transfer.credit)?;
     }
     Ok(())
 }
