@@ -369,7 +369,11 @@ impl NewEntry {
     /// A canonical text of what the entry records, excluding who entered it and when.
     /// Two entries with the same reference and the same content are the same event.
     pub fn content(&self) -> String {
-        let mut text = format!(
+        use std::fmt::Write as _;
+        // Written into one buffer: a bulk import computes this for every entry.
+        let mut text = String::with_capacity(96 + 64 * self.transfers.len());
+        let _ = write!(
+            text,
             "{} {} {} {} {} {}",
             self.date,
             self.kind.as_str(),
@@ -379,15 +383,16 @@ impl NewEntry {
             self.description.trim(),
         );
         if let Some(rate) = self.rate {
-            text.push_str(&format!(" @{rate}"));
+            let _ = write!(text, " @{rate}");
         }
         for transfer in &self.transfers {
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 "; {} -> {} {}",
                 transfer.credit, transfer.debit, transfer.amount
-            ));
+            );
             if let Some(year) = transfer.budget_year {
-                text.push_str(&format!(" for {year}"));
+                let _ = write!(text, " for {year}");
             }
         }
         text

@@ -92,6 +92,9 @@ pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<Outcome> {
     };
     let mut store = context.open()?;
     let tx = store.begin(context.actor.clone())?;
+    // The import reads no balances while it writes: they are summed in memory and written
+    // at the end.
+    tx.buffer_running_balances()?;
     let summary = import_rows(&tx, &mut csv, |position| {
         if let Some(bar) = &progress {
             bar.set_position(position);

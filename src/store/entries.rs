@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::running::Posting;
 use super::{parties, text_to_date, Store, StoreError, Tx};
 use crate::ledger::{
     AccountName, Entry, EntryId, EntryKind, FundCode, NewEntry, PartyCode, Transfer,
@@ -180,39 +181,25 @@ impl Tx<'_> {
     /// the payment was applied, which depends on the ledger when it was recorded).
     pub fn record_entry_as(&self, entry: &NewEntry, content: &str) -> Result<Recorded, StoreError> {
         entry.validate()?;
-        let content = content.to_string();
-        if let Some(reference) = &entry.reference {
-            let existing: Option<(i64, String)> = self
-                .tx
-                .prepare_cached("SELECT id, content FROM entry WHERE reference = ?1")?
-                .query_row([reference], |row| Ok((row.get(0)?, row.get(1)?)))
-                .optional()?;
-            if let Some((id, existing_content)) = existing {
-                if existing_content == content {
-                    return Ok(Recorded::AlreadyRecorded(EntryId(id)));
-                }
-                return Err(StoreError::ReferenceConflict {
-                    reference: reference.clone(),
-                    existing: EntryId(id),
-                    existing_content,
-                    new_content: content,
-                });
+        // A reference recorded before is answered first, as it was recorded: the same
+        // content is a no-op, other content a conflict.
+        let checked = self.check_party_and_fund(entry);
+        if checked.is_err() {
+            if let Some(recorded) = self.recorded_before(entry, content)? {
+                return Ok(recorded);
             }
+            checked?;
         }
-        if let Some(party) = &entry.party {
-            if parties::find(&self.tx, party)?.is_none() {
-                return Err(StoreError::PartyNotFound {
-                    code: party.clone(),
-                });
-            }
-        }
-        self.check_fund(&entry.fund)?;
-        self.tx
+        // The insert itself finds a reference recorded before (the common case of a new
+        // one costs no second look-up).
+        let inserted = self
+            .tx
             .prepare_cached(
                 "INSERT INTO entry (entry_date, description, kind, budget_year, fund, party,
                                     reference, reverses, reason, rate, content,
                                     entered_at, entered_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                 ON CONFLICT (reference) DO NOTHING",
             )?
             .execute(params![
                 entry.date.to_string(),
@@ -229,9 +216,13 @@ impl Tx<'_> {
                 self.actor.at,
                 self.actor.user,
             ])?;
+        if inserted == 0 {
+            return self
+                .recorded_before(entry, content)?
+                .ok_or_else(|| StoreError::Corrupt("an entry neither inserted nor found".into()));
+        }
         let id = EntryId(self.tx.last_insert_rowid());
         let party = entry.party.as_ref().map_or("", |p| p.as_str());
-        let date = entry.date.to_string();
         for transfer in &entry.transfers {
             let debit = self.account_id(&transfer.debit)?;
             let credit = self.account_id(&transfer.credit)?;
@@ -251,50 +242,74 @@ impl Tx<'_> {
                     currency.as_str(),
                     transfer.budget_year
                 ])?;
-            let mut daily = self.tx.prepare_cached(
-                "INSERT INTO account_balance (budget_year, account_id, posted_on, fund, party,
-                                              currency, debit_minor, credit_minor)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (budget_year, account_id, posted_on, fund, party, currency)
-                 DO UPDATE SET debit_minor = debit_minor + excluded.debit_minor,
-                               credit_minor = credit_minor + excluded.credit_minor",
-            )?;
-            let mut total = self.tx.prepare_cached(
-                "INSERT INTO account_total (budget_year, account_id, fund, party, currency,
-                                            debit_minor, credit_minor)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (budget_year, account_id, fund, party, currency)
-                 DO UPDATE SET debit_minor = debit_minor + excluded.debit_minor,
-                               credit_minor = credit_minor + excluded.credit_minor",
-            )?;
-            let (year, fund, currency) = (
-                transfer.year_within(entry.budget_year),
-                entry.fund.as_str(),
-                currency.as_str(),
-            );
-            for (account, debit_minor, credit_minor) in [(debit, amount, 0), (credit, 0, amount)] {
-                daily.execute(params![
-                    year,
-                    account,
-                    date,
-                    fund,
+            let year = transfer.year_within(entry.budget_year);
+            for (account_id, debit_minor, credit_minor) in [(debit, amount, 0), (credit, 0, amount)]
+            {
+                self.add_to_running_balances(&Posting {
+                    budget_year: year,
+                    account_id,
+                    posted_on: entry.date,
+                    fund: entry.fund.as_str(),
                     party,
                     currency,
                     debit_minor,
-                    credit_minor
-                ])?;
-                total.execute(params![
-                    year,
-                    account,
-                    fund,
-                    party,
-                    currency,
-                    debit_minor,
-                    credit_minor
-                ])?;
+                    credit_minor,
+                })?;
             }
         }
         Ok(Recorded::New(id))
+    }
+
+    /// What recording `entry` again amounts to when its reference is already recorded: a
+    /// no-op with the same content, a conflict with other content.
+    fn recorded_before(
+        &self,
+        entry: &NewEntry,
+        content: &str,
+    ) -> Result<Option<Recorded>, StoreError> {
+        let Some(reference) = &entry.reference else {
+            return Ok(None);
+        };
+        let existing: Option<(i64, String)> = self
+            .tx
+            .prepare_cached("SELECT id, content FROM entry WHERE reference = ?1")?
+            .query_row([reference], |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?;
+        match existing {
+            None => Ok(None),
+            Some((id, existing_content)) if existing_content == content => {
+                Ok(Some(Recorded::AlreadyRecorded(EntryId(id))))
+            }
+            Some((id, existing_content)) => Err(StoreError::ReferenceConflict {
+                reference: reference.clone(),
+                existing: EntryId(id),
+                existing_content,
+                new_content: content.to_string(),
+            }),
+        }
+    }
+
+    /// Checks that the entry's party and fund exist, asking the database once for each.
+    fn check_party_and_fund(&self, entry: &NewEntry) -> Result<(), StoreError> {
+        if let Some(party) = &entry.party {
+            if !self.known_parties.borrow().contains(party.as_str()) {
+                if parties::find(&self.tx, party)?.is_none() {
+                    return Err(StoreError::PartyNotFound {
+                        code: party.clone(),
+                    });
+                }
+                self.known_parties
+                    .borrow_mut()
+                    .insert(party.as_str().to_string());
+            }
+        }
+        if !self.known_funds.borrow().contains(entry.fund.as_str()) {
+            self.check_fund(&entry.fund)?;
+            self.known_funds
+                .borrow_mut()
+                .insert(entry.fund.as_str().to_string());
+        }
+        Ok(())
     }
 
     /// The id of an account, opening it on first use.

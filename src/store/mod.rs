@@ -11,11 +11,12 @@ mod export;
 mod migrations;
 mod parties;
 mod positions;
+mod running;
 mod scales;
 mod verify;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -196,6 +197,9 @@ impl Store {
             tx,
             actor,
             account_ids: RefCell::new(HashMap::new()),
+            known_parties: RefCell::new(HashSet::new()),
+            known_funds: RefCell::new(HashSet::new()),
+            pending: RefCell::new(running::PendingBalances::default()),
         })
     }
 
@@ -232,10 +236,16 @@ pub struct Tx<'c> {
     actor: Actor,
     /// Account ids by name, filled as accounts are used, so a bulk import asks once each.
     account_ids: RefCell<HashMap<String, i64>>,
+    /// Parties and funds found to exist, so a bulk import asks once each.
+    known_parties: RefCell<HashSet<String>>,
+    known_funds: RefCell<HashSet<String>>,
+    /// Running-balance changes not yet written (see `running`).
+    pending: RefCell<running::PendingBalances>,
 }
 
 impl Tx<'_> {
     pub fn commit(self) -> Result<(), StoreError> {
+        self.flush_running_balances()?;
         self.tx.commit()?;
         Ok(())
     }

@@ -191,6 +191,7 @@ impl Tx<'_> {
         party: &PartyCode,
         until: Option<NaiveDate>,
     ) -> Result<(BTreeMap<i32, i64>, i64), StoreError> {
+        self.flush_running_balances()?;
         party_balances(&self.tx, party, until)
     }
 

@@ -1,0 +1,293 @@
+//! The running balances (`account_total` and `account_balance`) that every transfer adds
+//! to, written through at once, or, for a bulk import, summed in memory and written in key
+//! order when the transaction commits.
+//!
+//! A bulk import changes the same few total rows again and again; summing in memory turns
+//! two B-tree upserts per posting into one hash-map update, and writing the sums in key
+//! order keeps the B-tree pages hot. Memory stays bounded: the sums are written out
+//! whenever either map holds `PENDING_ROWS_MAX` keys. Anything in the transaction that reads
+//! the balances must call `flush_running_balances` first.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::params;
+
+use super::{StoreError, Tx};
+use crate::money::Currency;
+
+/// Keys summed in memory before they are written out, per table: about 6 MiB each.
+const PENDING_ROWS_MAX: usize = 65_536;
+
+/// An `account_total` row: budget year, account, fund, party, currency (by interned id).
+type TotalKey = (i32, i64, u32, u32, Currency);
+/// An `account_balance` row: the same and the day posted (days from the common era).
+type DailyKey = (i32, i64, i32, u32, u32, Currency);
+
+/// Debit and credit sums waiting to be written.
+#[derive(Default)]
+pub(super) struct PendingBalances {
+    /// Whether sums are held in memory (a bulk import) or written at once.
+    buffered: bool,
+    totals: HashMap<TotalKey, (i64, i64)>,
+    daily: HashMap<DailyKey, (i64, i64)>,
+    /// Funds and parties by interned id, so that keys are plain numbers.
+    names: Vec<String>,
+    name_ids: HashMap<String, u32>,
+    /// The ids interned last, looked at first.
+    recent: [u32; 4],
+}
+
+impl PendingBalances {
+    fn intern(&mut self, name: &str) -> u32 {
+        // Consecutive postings mostly name the same fund and party.
+        for &id in &self.recent {
+            if self
+                .names
+                .get(id as usize)
+                .is_some_and(|known| known == name)
+            {
+                return id;
+            }
+        }
+        let id = self.intern_new(name);
+        self.recent.rotate_right(1);
+        self.recent[0] = id;
+        id
+    }
+
+    fn intern_new(&mut self, name: &str) -> u32 {
+        if let Some(id) = self.name_ids.get(name) {
+            return *id;
+        }
+        let id = u32::try_from(self.names.len()).expect("fewer than 2^32 funds and parties");
+        self.names.push(name.to_string());
+        self.name_ids.insert(name.to_string(), id);
+        id
+    }
+}
+
+/// One posting's change to the running balances.
+pub(super) struct Posting<'a> {
+    pub budget_year: i32,
+    pub account_id: i64,
+    pub posted_on: NaiveDate,
+    pub fund: &'a str,
+    /// "" when the entry names no party.
+    pub party: &'a str,
+    pub currency: Currency,
+    pub debit_minor: i64,
+    pub credit_minor: i64,
+}
+
+const UPSERT_DAILY: &str = "INSERT INTO account_balance (budget_year, account_id, posted_on,
+                                     fund, party, currency, debit_minor, credit_minor)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+     ON CONFLICT (budget_year, account_id, posted_on, fund, party, currency)
+     DO UPDATE SET debit_minor = debit_minor + excluded.debit_minor,
+                   credit_minor = credit_minor + excluded.credit_minor";
+
+const UPSERT_TOTAL: &str = "INSERT INTO account_total (budget_year, account_id, fund, party,
+                                   currency, debit_minor, credit_minor)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+     ON CONFLICT (budget_year, account_id, fund, party, currency)
+     DO UPDATE SET debit_minor = debit_minor + excluded.debit_minor,
+                   credit_minor = credit_minor + excluded.credit_minor";
+
+impl Tx<'_> {
+    /// Holds the running balances in memory until `commit` (or a flush) from now on: for
+    /// a bulk import, whose transaction reads no balances while it writes.
+    pub fn buffer_running_balances(&self) -> Result<(), StoreError> {
+        self.pending.borrow_mut().buffered = true;
+        // A larger page cache for the import's index updates (32 MiB, negative = KiB).
+        self.tx.pragma_update(None, "cache_size", -32_768)?;
+        Ok(())
+    }
+
+    /// Adds one posting to the running balances.
+    pub(super) fn add_to_running_balances(&self, posting: &Posting<'_>) -> Result<(), StoreError> {
+        let mut pending = self.pending.borrow_mut();
+        if !pending.buffered {
+            drop(pending);
+            return self.write_posting(posting);
+        }
+        let fund = pending.intern(posting.fund);
+        let party = pending.intern(posting.party);
+        let (year, account, currency) = (posting.budget_year, posting.account_id, posting.currency);
+        let day = posting.posted_on.num_days_from_ce();
+        let total = pending
+            .totals
+            .entry((year, account, fund, party, currency))
+            .or_default();
+        total.0 += posting.debit_minor;
+        total.1 += posting.credit_minor;
+        let daily = pending
+            .daily
+            .entry((year, account, day, fund, party, currency))
+            .or_default();
+        daily.0 += posting.debit_minor;
+        daily.1 += posting.credit_minor;
+        let full =
+            pending.totals.len() >= PENDING_ROWS_MAX || pending.daily.len() >= PENDING_ROWS_MAX;
+        drop(pending);
+        if full {
+            self.flush_running_balances()?;
+        }
+        Ok(())
+    }
+
+    fn write_posting(&self, posting: &Posting<'_>) -> Result<(), StoreError> {
+        self.tx.prepare_cached(UPSERT_DAILY)?.execute(params![
+            posting.budget_year,
+            posting.account_id,
+            posting.posted_on.to_string(),
+            posting.fund,
+            posting.party,
+            posting.currency.as_str(),
+            posting.debit_minor,
+            posting.credit_minor
+        ])?;
+        self.tx.prepare_cached(UPSERT_TOTAL)?.execute(params![
+            posting.budget_year,
+            posting.account_id,
+            posting.fund,
+            posting.party,
+            posting.currency.as_str(),
+            posting.debit_minor,
+            posting.credit_minor
+        ])?;
+        Ok(())
+    }
+
+    /// Writes the sums held in memory, in key order.
+    pub fn flush_running_balances(&self) -> Result<(), StoreError> {
+        let mut pending = self.pending.borrow_mut();
+        if pending.totals.is_empty() && pending.daily.is_empty() {
+            return Ok(());
+        }
+        let mut totals: Vec<(TotalKey, (i64, i64))> = pending.totals.drain().collect();
+        let mut daily: Vec<(DailyKey, (i64, i64))> = pending.daily.drain().collect();
+        // The tables' primary-key order, so that each B-tree page is visited once.
+        let name = |id: u32| pending.names[id as usize].as_str();
+        totals.sort_unstable_by(|(a, _), (b, _)| {
+            (a.0, a.1, name(a.2), name(a.3), a.4).cmp(&(b.0, b.1, name(b.2), name(b.3), b.4))
+        });
+        daily.sort_unstable_by(|(a, _), (b, _)| {
+            (a.0, a.1, a.2, name(a.3), name(a.4), a.5).cmp(&(
+                b.0,
+                b.1,
+                b.2,
+                name(b.3),
+                name(b.4),
+                b.5,
+            ))
+        });
+        let mut upsert = self.tx.prepare_cached(UPSERT_TOTAL)?;
+        for ((year, account, fund, party, currency), (debit, credit)) in totals {
+            upsert.execute(params![
+                year,
+                account,
+                name(fund),
+                name(party),
+                currency.as_str(),
+                debit,
+                credit
+            ])?;
+        }
+        let mut upsert = self.tx.prepare_cached(UPSERT_DAILY)?;
+        for ((year, account, day, fund, party, currency), (debit, credit)) in daily {
+            let posted_on = NaiveDate::from_num_days_from_ce_opt(day)
+                .expect("a day taken from a date")
+                .to_string();
+            upsert.execute(params![
+                year,
+                account,
+                posted_on,
+                name(fund),
+                name(party),
+                currency.as_str(),
+                debit,
+                credit
+            ])?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::{EntryKind, FundCode, NewEntry, Transfer};
+    use crate::money::Money;
+    use crate::store::{Actor, Store};
+
+    fn entry(day: u32, year: i32, minor: i64, currency: Currency) -> NewEntry {
+        NewEntry {
+            date: NaiveDate::from_ymd_opt(2017, 3, day).unwrap(),
+            description: "Generated".into(),
+            kind: EntryKind::General,
+            budget_year: year,
+            fund: FundCode::isu(),
+            party: None,
+            reference: Some(format!("R-{day}-{year}-{minor}-{currency}")),
+            reverses: None,
+            rate: None,
+            transfers: vec![
+                Transfer::new(
+                    "assets:bank:chf".parse().unwrap(),
+                    "income:x".parse().unwrap(),
+                    Money::from_minor(minor, currency),
+                ),
+                Transfer::new(
+                    "expenses:y".parse().unwrap(),
+                    "assets:bank:chf".parse().unwrap(),
+                    Money::from_minor(minor / 2 + 1, currency),
+                )
+                .for_year(year - 1),
+            ],
+        }
+    }
+
+    fn ledger(buffered: bool) -> Store {
+        let mut store = Store::in_memory().unwrap();
+        let actor = Actor {
+            user: "test".into(),
+            at: "2017-03-01T00:00:00Z".into(),
+        };
+        let tx = store.begin(actor).unwrap();
+        if buffered {
+            tx.buffer_running_balances().unwrap();
+        }
+        for day in 1..=28 {
+            for (year, currency) in [(2017, Currency::CHF), (2018, Currency::USD)] {
+                tx.record_entry(&entry(day, year, 100 + i64::from(day), currency))
+                    .unwrap();
+                tx.record_entry(&entry(day, year, 7, currency)).unwrap();
+            }
+        }
+        // Recording the same reference again is still a no-op while sums are pending.
+        assert!(matches!(
+            tx.record_entry(&entry(1, 2017, 7, Currency::CHF)).unwrap(),
+            crate::store::Recorded::AlreadyRecorded(_)
+        ));
+        tx.commit().unwrap();
+        store
+    }
+
+    #[test]
+    fn buffered_running_balances_equal_those_written_at_once() {
+        let direct = ledger(false);
+        let buffered = ledger(true);
+        let until = NaiveDate::from_ymd_opt(2017, 3, 14).unwrap();
+        for year in [None, Some(2016), Some(2017), Some(2018)] {
+            assert_eq!(
+                buffered.trial_balance(until, year).unwrap(),
+                direct.trial_balance(until, year).unwrap(),
+                "{year:?}"
+            );
+        }
+        let summary = buffered.verify("equity:conversion").unwrap();
+        assert!(summary.findings.is_empty(), "{:?}", summary.findings);
+        assert!(summary.balance_rows > 0);
+    }
+}
