@@ -28,7 +28,7 @@ written as 'Ξ' and its bytes in hexadecimal (staff_costs -> Ξ73746166665F636F7
 mapping is reversible."
 )]
 pub struct ExportArgs {
-    /// Only entries counting against this budget year
+    /// Only the transfers counted for this budget year (and their entries)
     #[arg(long)]
     year: Option<i32>,
     /// Write to this file instead of standard output (replaced only when complete)
