@@ -551,3 +551,16 @@ fn export_formats_are_refused_by_the_other_commands_and_export_needs_one() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--format ledger"));
 }
+
+#[test]
+fn a_missing_tool_is_skipped_locally_and_a_failure_when_tools_are_required() {
+    let outcome = std::panic::catch_unwind(|| have("isu-ledger-no-such-tool", "this test"));
+    if tools_required() {
+        assert!(
+            outcome.is_err(),
+            "a missing tool must fail under ISU_LEDGER_REQUIRE_TOOLS=1"
+        );
+    } else {
+        assert_eq!(outcome.ok(), Some(false));
+    }
+}
