@@ -4,6 +4,7 @@
 //! any particular report. JSON is the report's own `Serialize` form.
 
 mod csv_out;
+pub mod letters;
 mod reports;
 mod template;
 mod text;

@@ -24,7 +24,7 @@ pub use balances::{AccountRow, ReceivedRow, TrialBalanceRow};
 pub use budgets::BudgetVersion;
 pub use entries::{JournalFilter, Recorded};
 pub use migrations::SCHEMA_VERSION;
-pub use positions::{PositionRow, ReceivableDay};
+pub use positions::{PositionRow, ReceivableDay, ReminderRow};
 pub use scales::ScaleSummary;
 pub use verify::{Finding, VerifySummary};
 
