@@ -12,7 +12,7 @@ use crate::domain::countries;
 use crate::domain::party::{Language, Party};
 use crate::ledger::{check_budget_year, PartyCode};
 use crate::money::{format_minor_swiss, Currency, Money};
-use crate::render::letters::{LetterContext, LetterLine, LetterTemplates};
+use crate::render::letters::{with_preposition, LetterContext, LetterLine, LetterTemplates};
 use crate::render::{self, Cell, Format, Table, Tabular};
 use crate::reports::honour_roll::honour_roll as honour_roll_report;
 use crate::reports::outstanding::{
@@ -269,6 +269,8 @@ pub fn letters(context: &Context, args: LettersArgs) -> anyhow::Result<Outcome> 
             party: party.code.to_string(),
             name: party.name.clone(),
             formal_name: formal.clone(),
+            formal_name_to: with_preposition(party.language, &formal, true),
+            formal_name_of: with_preposition(party.language, &formal, false),
             address: party.address.clone(),
             email: party.email.clone(),
             language: party.language.as_str().to_string(),

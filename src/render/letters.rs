@@ -25,6 +25,12 @@ pub struct LetterContext {
     pub party: String,
     pub name: String,
     pub formal_name: String,
+    /// The formal name after "to" in the letter's language: "to the Swiss Confederation",
+    /// "au Royaume de Belgique", "al Reino de España".
+    pub formal_name_to: String,
+    /// The formal name after "of": "of the Swiss Confederation", "du Royaume de
+    /// Belgique", "del Reino de España".
+    pub formal_name_of: String,
     pub address: Option<String>,
     pub email: Option<String>,
     pub language: String,
@@ -61,6 +67,27 @@ fn template_error(name: &str, error: minijinja::Error) -> TemplateError {
             |d| format!("{}: {d}", error.kind()),
         ),
     }
+}
+
+/// `formal_name` after the preposition "to" (`to == true`) or "of" in `language`, with the
+/// contractions French and Spanish make with the article: à + le = au, de + el = del.
+pub fn with_preposition(language: Language, formal_name: &str, to: bool) -> String {
+    let name = formal_name.trim();
+    let contractions: &[(&str, &str)] = match (language, to) {
+        (Language::En, true) => &[("", "to ")],
+        (Language::En, false) => &[("", "of ")],
+        (Language::Fr, true) => &[("le ", "au "), ("les ", "aux "), ("", "à ")],
+        (Language::Fr, false) => &[("le ", "du "), ("les ", "des "), ("", "de ")],
+        (Language::Es, true) => &[("el ", "al "), ("", "a ")],
+        (Language::Es, false) => &[("el ", "del "), ("", "de ")],
+    };
+    for (article, replacement) in contractions {
+        if let Some(rest) = name.strip_prefix(article) {
+            let keep = if article.is_empty() { name } else { rest };
+            return format!("{replacement}{keep}");
+        }
+    }
+    name.to_string()
 }
 
 fn builtin_name(language: Language) -> &'static str {
@@ -125,6 +152,59 @@ impl LetterTemplates {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prepositions_contract_with_the_article() {
+        let cases = [
+            (
+                Language::Fr,
+                "le Royaume de Belgique",
+                true,
+                "au Royaume de Belgique",
+            ),
+            (
+                Language::Fr,
+                "le Royaume de Belgique",
+                false,
+                "du Royaume de Belgique",
+            ),
+            (
+                Language::Fr,
+                "la République du Burundi",
+                true,
+                "à la République du Burundi",
+            ),
+            (Language::Fr, "les Îles Cook", false, "des Îles Cook"),
+            (
+                Language::Es,
+                "el Reino de España",
+                true,
+                "al Reino de España",
+            ),
+            (
+                Language::Es,
+                "el Reino de España",
+                false,
+                "del Reino de España",
+            ),
+            (
+                Language::Es,
+                "la República de Chile",
+                true,
+                "a la República de Chile",
+            ),
+            (
+                Language::En,
+                "the Swiss Confederation",
+                false,
+                "of the Swiss Confederation",
+            ),
+            (Language::Fr, "lettonie", true, "à lettonie"),
+        ];
+        for (language, name, to, expected) in cases {
+            assert_eq!(with_preposition(language, name, to), expected);
+        }
+    }
 
     #[test]
     fn a_template_with_a_syntax_error_is_named_with_its_line() {
