@@ -342,10 +342,16 @@ pub fn assess(context: &Context, args: AssessArgs) -> anyhow::Result<Outcome> {
     }
     context.print(&report)?;
     if !args.dry_run {
-        eprintln!(
+        let message = format!(
             "recorded {written} assessment entries for {} dated {date}",
             args.year
         );
+        // Keep standard output parseable when a machine format is asked for.
+        if context.format == crate::render::Format::Table {
+            context.say(message)?;
+        } else {
+            eprintln!("{message}");
+        }
     }
     Ok(Outcome::Done)
 }

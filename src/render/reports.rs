@@ -8,6 +8,15 @@ use crate::reports::parties::PartyList;
 use crate::reports::status::FundingStatus;
 use crate::reports::verify::VerifyReport;
 
+/// `1 party`, `2 parties`.
+fn parties(count: usize) -> String {
+    if count == 1 {
+        "1 party".to_string()
+    } else {
+        format!("{count} parties")
+    }
+}
+
 fn headers(names: &[&str]) -> Vec<String> {
     names.iter().map(|name| name.to_string()).collect()
 }
@@ -50,8 +59,11 @@ impl Tabular for FundingStatus {
                 Cell::text("Assessed and pledged"),
                 Cell::Money(expected),
                 Cell::text(format!(
-                    "{} parties: {} paid in full, {} in part, {} nothing",
-                    c.parties_assessed, c.paid_in_full, c.part_paid, c.no_payment
+                    "{}: {} paid in full, {} in part, {} nothing",
+                    parties(c.parties_assessed),
+                    c.paid_in_full,
+                    c.part_paid,
+                    c.no_payment
                 )),
             ]);
             rows.push(vec![
@@ -382,7 +394,7 @@ impl Tabular for crate::reports::assessment::AssessmentReport {
             .collect();
         let totals = vec![vec![
             Cell::text("Total"),
-            Cell::text(format!("{} parties", self.parties)),
+            Cell::text(parties(self.parties)),
             Cell::Empty,
             Cell::Empty,
             Cell::Amount(self.total),
@@ -457,7 +469,7 @@ impl Tabular for crate::reports::outstanding::Outstanding {
             .collect();
         let totals = vec![vec![
             Cell::text("Total"),
-            Cell::text(format!("{} parties", self.rows.len())),
+            Cell::text(parties(self.rows.len())),
             Cell::Empty,
             Cell::Empty,
             Cell::Amount(self.total_outstanding),
@@ -468,8 +480,10 @@ impl Tabular for crate::reports::outstanding::Outstanding {
             Cell::Empty,
         ]];
         let mut notes = vec![format!(
-            "Owed in all: {} ({} parties owe anything for {} or earlier).",
-            self.total, self.parties_owing, self.year
+            "Owed in all: {} ({} owing anything for {} or earlier).",
+            self.total,
+            parties(self.parties_owing),
+            self.year
         )];
         if let Some(min) = self.min {
             notes.push(format!("Listed: parties owing at least {min}."));
@@ -595,8 +609,9 @@ impl Tabular for crate::reports::honour_roll::HonourRoll {
             rows,
             totals: vec![],
             notes: vec![format!(
-                "{} parties paid in full, {} of them on time.",
-                self.count, self.count_on_time
+                "{} paid in full, {} of them on time.",
+                parties(self.count),
+                self.count_on_time
             )],
         }
     }
