@@ -5,6 +5,7 @@
 
 mod csv_out;
 pub mod export;
+pub mod letters;
 mod reports;
 mod template;
 mod text;

@@ -2,9 +2,14 @@
 //! No printing, no SQL, no clock: the date a report is for comes in as `as_of`.
 
 pub mod accounts;
+pub mod assessment;
 pub mod balance;
 pub mod budget;
+pub mod honour_roll;
 pub mod journal;
+pub mod outstanding;
 pub mod parties;
+pub mod standing;
+pub mod statement;
 pub mod status;
 pub mod verify;

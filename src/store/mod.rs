@@ -27,7 +27,7 @@ pub use budgets::BudgetVersion;
 pub use entries::{JournalFilter, Recorded};
 pub use export::ExportFacts;
 pub use migrations::SCHEMA_VERSION;
-pub use positions::{PositionRow, ReceivableDay};
+pub use positions::{PositionRow, ReceivableDay, ReminderRow};
 pub use scales::ScaleSummary;
 pub use verify::{Finding, VerifySummary};
 
