@@ -5,9 +5,10 @@
 //! the list, e.g. `ISU_BENCH_SIZES=10000,100000,1000000`) this builds a deterministic
 //! 20-year ledger in a temporary directory with the release binary under test: 150 States
 //! (the first 150 independent States of `data/country-codes.csv`), budgets for the 20 years
-//! 2007-2026, and N entries written to one CSV file and recorded with one `import`: CHF
-//! contributions from the States (80%), translation and staff costs (15%), and meeting
-//! payments in USD converted to CHF (5%, two rows each). It times the set-up commands once,
+//! 2007-2026, each assessed in equal shares (`assess YEAR --method equal`), and N entries
+//! written to one CSV file and recorded with one `import`: CHF contributions from the States
+//! paying their receivable (80%), translation and staff costs (15%), and meeting payments in
+//! USD converted to CHF (5%, two rows each). It times the set-up commands once,
 //! then runs each report command R times as a whole process (R = 15 for `status` and
 //! `outstanding`, 5 for the others; `ISU_BENCH_RUNS` overrides both) and prints a Markdown
 //! table of median and minimum wall time and peak resident memory. `outstanding` is timed
@@ -382,7 +383,7 @@ fn write_parties(path: &Path, states: &[State], rng: &mut SplitMix64) {
 
 /// What an entry of the generated ledger records.
 enum EntryShape {
-    /// A CHF contribution from a party for its budget year.
+    /// A CHF contribution from a party for its budget year, paying its receivable.
     Contribution { party: usize },
     /// A cost paid from the bank, with no party.
     Cost { category: &'static str },
@@ -491,7 +492,7 @@ fn write_entries(path: &Path, n: usize, parties: &[State], rng: &mut SplitMix64)
             EntryShape::Contribution { party } => row(
                 &format!("Contribution from {} for {year}", parties[party].name),
                 "assets:bank:chf",
-                "income:contributions:voluntary",
+                &format!("assets:receivable:contributions:{}", parties[party].code),
                 entry.amount_minor,
                 "CHF",
                 "isu",
@@ -595,7 +596,7 @@ fn build_ledger(
         });
     };
 
-    eprintln!("  {size}: init, party import, budget set x20, import");
+    eprintln!("  {size}: init, party import, budget set x20, assess x20, import");
     step(
         "init".into(),
         vec![run(dir, &["--db", &db_arg, "init"])],
@@ -629,6 +630,28 @@ fn build_ledger(
         })
         .collect();
     step(format!("budget set x{}", budgets.len()), budgets, None);
+    let assessments: Vec<Run> = (FIRST_YEAR..=LAST_YEAR)
+        .map(|year| {
+            run(
+                dir,
+                &[
+                    "--db",
+                    &db_arg,
+                    "assess",
+                    &year.to_string(),
+                    "--method",
+                    "equal",
+                    "--date",
+                    &format!("{year}-01-15"),
+                ],
+            )
+        })
+        .collect();
+    step(
+        format!("assess x{} (equal shares)", assessments.len()),
+        assessments,
+        None,
+    );
     let entries_arg = entries_csv.to_str().expect("temp path is UTF-8");
     step(
         format!("import ({size} entries, {} rows)", swiss(rows)),
