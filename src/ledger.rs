@@ -233,11 +233,17 @@ impl fmt::Display for EntryId {
 
 /// What kind of business event an entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum EntryKind {
     Contribution,
     Reversal,
     General,
+    Cost,
+    FundTransfer,
+    /// Money a fund holds when the ledger starts keeping it, brought forward from earlier books.
+    FundOpening,
+    MeetingAssessment,
+    Close,
 }
 
 impl EntryKind {
@@ -246,6 +252,11 @@ impl EntryKind {
             EntryKind::Contribution => "contribution",
             EntryKind::Reversal => "reversal",
             EntryKind::General => "general",
+            EntryKind::Cost => "cost",
+            EntryKind::FundTransfer => "fund-transfer",
+            EntryKind::FundOpening => "fund-opening",
+            EntryKind::MeetingAssessment => "meeting-assessment",
+            EntryKind::Close => "close",
         }
     }
 }
@@ -258,6 +269,11 @@ impl FromStr for EntryKind {
             "contribution" => Ok(EntryKind::Contribution),
             "reversal" => Ok(EntryKind::Reversal),
             "general" => Ok(EntryKind::General),
+            "cost" => Ok(EntryKind::Cost),
+            "fund-transfer" => Ok(EntryKind::FundTransfer),
+            "fund-opening" => Ok(EntryKind::FundOpening),
+            "meeting-assessment" => Ok(EntryKind::MeetingAssessment),
+            "close" => Ok(EntryKind::Close),
             other => Err(format!("unknown entry kind '{other}'")),
         }
     }

@@ -523,6 +523,7 @@ impl Model {
                 })
                 .collect(),
             change: None,
+            spending: None,
         }
     }
 

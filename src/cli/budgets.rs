@@ -32,6 +32,8 @@ pub enum BudgetCommand {
     },
     /// Show the budget in force on --as-of, with its lines
     Show { year: i32 },
+    /// Budget against actual: per line, budget, spent to --as-of, remaining, percent used
+    Report { year: i32 },
 }
 
 pub fn run(context: &Context, command: BudgetCommand) -> anyhow::Result<Outcome> {
@@ -83,6 +85,9 @@ pub fn run(context: &Context, command: BudgetCommand) -> anyhow::Result<Outcome>
                 }
             })?;
             context.print(&budget_show(context.as_of, &versions, &in_force))?;
+        }
+        BudgetCommand::Report { year } => {
+            return super::costs::budget_report_command(context, year)
         }
     }
     Ok(Outcome::Done)

@@ -155,9 +155,23 @@ pub fn run(context: &Context, command: ContributionCommand) -> anyhow::Result<Ou
             .parse()?;
             let mut store = context.open()?;
             let tx = store.begin(context.actor.clone())?;
+            let (rate, used) = super::rates::rate_for(
+                &tx,
+                contribution.amount.currency(),
+                contribution.rate,
+                contribution.date,
+            )?;
+            let contribution = Contribution {
+                rate,
+                ..contribution
+            };
             let (entry, recorded) = ContributionWriter::new(&tx).record(&contribution)?;
             tx.commit()?;
-            context.say(describe(&entry, &contribution, recorded))?;
+            context.say(format!(
+                "{}{}",
+                describe(&entry, &contribution, recorded),
+                super::rates::rate_note(used.as_ref())
+            ))?;
         }
         ContributionCommand::Import { file } => {
             let started = Instant::now();
@@ -244,6 +258,16 @@ pub fn import_contributions(tx: &Tx<'_>, mut csv: CsvInput) -> anyhow::Result<Im
                 fund: row.optional("fund"),
             }
             .parse()?;
+            let (rate, _) = super::rates::rate_for(
+                tx,
+                contribution.amount.currency(),
+                contribution.rate,
+                contribution.date,
+            )?;
+            let contribution = Contribution {
+                rate,
+                ..contribution
+            };
             match writer.record(&contribution) {
                 Ok((_, Recorded::AlreadyRecorded(id))) if id > last_before => {
                     Err(repeated(reference))
@@ -304,7 +328,15 @@ pub fn reverse(context: &Context, args: ReverseArgs) -> anyhow::Result<Outcome> 
     let original = tx
         .entry(EntryId(id))?
         .ok_or(StoreError::EntryNotFound { id: EntryId(id) })?;
-    let reversal = reversal_of(&original, &args.reason, date)?;
+    let mut reversal = reversal_of(&original, &args.reason, date)?;
+    // The original's year is closed: the correction goes into the open year of its date.
+    if tx.closed_year(reversal.budget_year)?.is_some() {
+        reversal.description = format!(
+            "{} (entry {} counted against closed budget year {})",
+            reversal.description, original.id, reversal.budget_year
+        );
+        reversal.budget_year = date.year();
+    }
     let recorded = tx.record_entry(&reversal)?;
     tx.commit()?;
     context.say(format!(

@@ -2,10 +2,16 @@
 //! renderer, and exit codes. Every other layer gets what it needs from here as values.
 
 mod budgets;
+mod close;
 mod contributions;
+mod costs;
 mod csv_in;
 mod demo;
+mod demo_costs;
+mod funds;
+mod meetings;
 mod parties;
+mod rates;
 pub mod reports;
 
 use std::io::{self, Write};
@@ -81,6 +87,23 @@ enum Command {
     /// Record contributions received
     #[command(subcommand)]
     Contribution(contributions::ContributionCommand),
+    /// Record costs against the budget lines, paid from a fund
+    #[command(subcommand)]
+    Cost(costs::CostCommand),
+    /// Record rates of exchange (CHF per unit of another currency)
+    #[command(subcommand)]
+    Rate(rates::RateCommand),
+    /// Declare funds, list their balances, move money between them
+    #[command(subcommand)]
+    Fund(funds::FundCommand),
+    /// Meetings of States Parties: estimate, page rate, documentation forecast, Article 14
+    #[command(subcommand)]
+    Meeting(meetings::MeetingCommand),
+    /// Add the documents of a meeting
+    #[command(subcommand)]
+    Document(meetings::DocumentCommand),
+    /// Close a budget year: carry its result into the fund balances and lock it
+    Close(close::CloseArgs),
     /// Correct a mistake: post the mirror of an entry, linked to it, with a reason
     Reverse(contributions::ReverseArgs),
     /// How funded is a year's budget: budget, received, percent, contributors
@@ -251,6 +274,12 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Party(command) => parties::run(&context, command),
         Command::Budget(command) => budgets::run(&context, command),
         Command::Contribution(command) => contributions::run(&context, command),
+        Command::Cost(command) => costs::run(&context, command),
+        Command::Rate(command) => rates::run(&context, command),
+        Command::Fund(command) => funds::run(&context, command),
+        Command::Meeting(command) => meetings::run(&context, command),
+        Command::Document(command) => meetings::document(&context, command),
+        Command::Close(args) => close::run(&context, args),
         Command::Reverse(args) => contributions::reverse(&context, args),
         Command::Status(args) => reports::status(&context, args),
         Command::Balance(args) => reports::balance(&context, args),

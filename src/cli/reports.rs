@@ -50,13 +50,15 @@ pub fn funding_status_of(
     let budget = store.budget_in_force(year, as_of)?;
     let received = store.received(year, as_of, &CONTRIBUTION_ACCOUNTS)?;
     let parties = store.parties()?;
-    Ok(funding_status(
+    let mut status = funding_status(
         year,
         as_of,
         budget.as_ref().map(|v| &v.budget),
         &received,
         &parties,
-    )?)
+    )?;
+    status.spending = super::costs::spending_of(store, &status, budget.as_ref())?;
+    Ok(status)
 }
 
 pub fn status(context: &Context, args: StatusArgs) -> anyhow::Result<Outcome> {

@@ -5,8 +5,12 @@
 pub mod accounts;
 pub mod budget;
 pub mod contribution;
+pub mod cost;
 pub mod countries;
+pub mod fund;
+pub mod meeting;
 pub mod party;
+pub mod rate;
 pub mod reversal;
 
 use chrono::NaiveDate;

@@ -43,6 +43,9 @@ impl Tabular for FundingStatus {
                 self.contributors_expected, self.parties_expected
             )),
         ]);
+        if let Some(spending) = &self.spending {
+            rows.extend(super::costs::spending_rows(self, spending));
+        }
         for fund in &self.by_fund {
             rows.push(vec![
                 Cell::text(format!("Received through fund {}", fund.fund)),

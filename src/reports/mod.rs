@@ -4,7 +4,10 @@
 pub mod accounts;
 pub mod balance;
 pub mod budget;
+pub mod budget_report;
+pub mod funds;
 pub mod journal;
+pub mod meeting;
 pub mod parties;
 pub mod status;
 pub mod verify;

@@ -66,6 +66,9 @@ pub struct FundingStatus {
     pub by_party: Vec<PartyReceived>,
     /// The change since an earlier date, when one is asked for.
     pub change: Option<ChangeSince>,
+    /// Expenditure against the budget to date and the balance of the year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spending: Option<crate::reports::budget_report::Spending>,
 }
 
 impl FundingStatus {
@@ -151,6 +154,7 @@ pub fn funding_status(
             })
             .collect(),
         change: None,
+        spending: None,
     })
 }
 

@@ -171,6 +171,8 @@ impl Tx<'_> {
     /// not written again; with different content it is refused, naming both.
     pub fn record_entry(&self, entry: &NewEntry) -> Result<Recorded, StoreError> {
         entry.validate()?;
+        // Nothing is dated in, or counts against, a closed year.
+        self.check_year_open(entry)?;
         let content = entry.content();
         if let Some(reference) = &entry.reference {
             let existing: Option<(i64, String)> = self

@@ -6,9 +6,14 @@
 
 mod balances;
 mod budgets;
+mod close;
+mod costs;
 mod entries;
+mod funds;
+mod meetings;
 mod migrations;
 mod parties;
+mod rates;
 mod verify;
 
 use std::cell::RefCell;
@@ -20,7 +25,11 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use balances::{AccountRow, ReceivedRow, TrialBalanceRow};
 pub use budgets::BudgetVersion;
+pub use close::{ClosedYear, ResultRow};
+pub use costs::SpentRow;
 pub use entries::{JournalFilter, Recorded};
+pub use funds::FundBalanceRow;
+pub use meetings::MeetingRecord;
 pub use migrations::SCHEMA_VERSION;
 pub use verify::{Finding, VerifySummary};
 
@@ -76,6 +85,16 @@ pub enum StoreError {
         existing: EntryId,
         existing_content: String,
         new_content: String,
+    },
+    #[error(
+        "{what} is refused: budget year {year} was closed on {closed_on} by {closed_by} \
+         (`isu-ledger close {year}`); date it in an open year and count it against one"
+    )]
+    YearClosed {
+        what: String,
+        year: i32,
+        closed_on: String,
+        closed_by: String,
     },
     #[error(transparent)]
     Ledger(#[from] LedgerError),

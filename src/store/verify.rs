@@ -35,6 +35,22 @@ const APPEND_ONLY_TRIGGERS: [&str; 8] = [
     "budget_line_no_delete",
 ];
 
+/// The append-only triggers of migration 0003 (costs, rates, meetings, closed years).
+const COSTS_APPEND_ONLY_TRIGGERS: [&str; 12] = [
+    "exchange_rate_no_update",
+    "exchange_rate_no_delete",
+    "cost_line_no_update",
+    "cost_line_no_delete",
+    "meeting_no_update",
+    "meeting_no_delete",
+    "meeting_rate_no_update",
+    "meeting_rate_no_delete",
+    "document_no_update",
+    "document_no_delete",
+    "meeting_share_no_update",
+    "meeting_share_no_delete",
+];
+
 /// At most this many findings are listed per check; the rest are counted.
 const FINDINGS_PER_CHECK_MAX: usize = 50;
 
@@ -122,7 +138,10 @@ impl Store {
 
     fn check_triggers(&self) -> Result<Vec<Finding>, StoreError> {
         let mut findings = Vec::new();
-        for trigger in APPEND_ONLY_TRIGGERS {
+        for trigger in APPEND_ONLY_TRIGGERS
+            .iter()
+            .chain(COSTS_APPEND_ONLY_TRIGGERS.iter())
+        {
             let present: i64 = self.conn.query_row(
                 "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
                 [trigger],
@@ -288,7 +307,9 @@ impl Store {
              UNION ALL
              SELECT 'entry ' || r.id || ' does not mirror entry ' || o.id || ', which it reverses'
              FROM entry r JOIN entry o ON o.id = r.reverses
-             WHERE r.budget_year <> o.budget_year OR r.fund <> o.fund
+             WHERE (r.budget_year <> o.budget_year
+                    AND o.budget_year NOT IN (SELECT year FROM year_close))
+                OR r.fund <> o.fund
                 OR r.party IS NOT o.party
                 OR (SELECT group_concat(x, ';') FROM (
                         SELECT debit || '>' || credit || ' ' || amount_minor || currency AS x

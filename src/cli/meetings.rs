@@ -1,0 +1,246 @@
+//! `meeting add`, `meeting rate`, `meeting show`, `meeting balances`, `meeting assess`,
+//! `meeting true-up`, and `document add`.
+
+use chrono::Datelike;
+use clap::Subcommand;
+
+use super::{Context, Outcome};
+use crate::domain::meeting::{Document, Meeting, MeetingCode, PageRate};
+use crate::domain::parse_date;
+use crate::money::{Currency, Money};
+use crate::reports::meeting::{meeting_balances, meeting_show};
+use crate::store::{MeetingRecord, Store, Tx};
+
+#[derive(Debug, Subcommand)]
+pub enum MeetingCommand {
+    /// Add a meeting (e.g. 7MSP) with the cost estimate approved for it
+    Add {
+        /// Short code, e.g. 7MSP
+        code: String,
+        /// Full name, e.g. "Seventh Meeting of States Parties"
+        #[arg(long)]
+        name: String,
+        /// First day of the meeting
+        #[arg(long, value_name = "DATE")]
+        date: String,
+        /// Currency of the estimate (meeting costs are invoiced by the UN in USD)
+        #[arg(long, default_value = "USD")]
+        currency: String,
+        /// The approved documentation cost estimate, e.g. 174'000
+        #[arg(long, allow_negative_numbers = true)]
+        estimate: String,
+        /// Who approved the estimate, e.g. 6MSP
+        #[arg(long, value_name = "TEXT")]
+        approved_by: Option<String>,
+    },
+    /// Set the translation price of one page into the meeting's set of languages
+    Rate {
+        /// The meeting's code
+        code: String,
+        /// Price of one page translated into all the languages, in the meeting's currency
+        #[arg(long, allow_negative_numbers = true, value_name = "AMOUNT")]
+        per_page: String,
+        /// How many languages that price covers (the six UN languages: 6)
+        #[arg(long, default_value_t = 6, allow_negative_numbers = true)]
+        languages: i64,
+    },
+    /// The documentation forecast against the approved estimate, and which fund can cover
+    /// the difference
+    Show {
+        /// The meeting's code
+        code: String,
+    },
+    /// Per participating State: its Article 14 share, what it was billed and its balance
+    Balances {
+        /// The meeting's code
+        code: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocumentCommand {
+    /// Add a document to a meeting's documentation forecast
+    Add {
+        /// The meeting's code, e.g. 7MSP
+        meeting: String,
+        /// The document symbol, e.g. CCM/MSP/2017/3
+        symbol: String,
+        /// Title
+        #[arg(long)]
+        title: String,
+        /// Pages forecast
+        #[arg(long, allow_negative_numbers = true, value_name = "N")]
+        pages_forecast: i64,
+        /// Pages once known
+        #[arg(long, allow_negative_numbers = true, value_name = "N")]
+        pages_actual: Option<i64>,
+        /// Date submitted for translation
+        #[arg(long, value_name = "DATE")]
+        submitted: Option<String>,
+        /// Date translated
+        #[arg(long, value_name = "DATE")]
+        translated: Option<String>,
+    },
+}
+
+/// The stored meeting, or an error naming how to add it.
+pub fn find_meeting(tx: &Tx<'_>, code: &MeetingCode) -> anyhow::Result<MeetingRecord> {
+    tx.meeting(code)?.ok_or_else(|| unknown_meeting(code))
+}
+
+fn unknown_meeting(code: &MeetingCode) -> anyhow::Error {
+    anyhow::anyhow!(
+        "unknown meeting '{code}': add it first with `isu-ledger meeting add {code} --name NAME \
+         --date DATE --estimate AMOUNT`"
+    )
+}
+
+fn load_meeting(store: &Store, code: &str) -> anyhow::Result<MeetingRecord> {
+    let code: MeetingCode = code.parse()?;
+    store.meeting(&code)?.ok_or_else(|| unknown_meeting(&code))
+}
+
+pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome> {
+    match command {
+        MeetingCommand::Add {
+            code,
+            name,
+            date,
+            currency,
+            estimate,
+            approved_by,
+        } => {
+            let currency: Currency = currency.parse()?;
+            let meeting = Meeting::new(
+                &code,
+                &name,
+                parse_date(&date)?,
+                Money::parse(&estimate, currency)?,
+                approved_by,
+            )?;
+            let mut store = context.open()?;
+            let tx = store.begin(context.actor.clone())?;
+            tx.refuse_closed(
+                meeting.held_on.year(),
+                &format!("meeting {} held on {}", meeting.code, meeting.held_on),
+            )?;
+            if let Some(existing) = tx.meeting(&meeting.code)? {
+                anyhow::bail!(
+                    "meeting {} already exists ({}, {})",
+                    meeting.code,
+                    existing.meeting.name,
+                    existing.meeting.held_on
+                );
+            }
+            tx.insert_meeting(&meeting)?;
+            tx.commit()?;
+            context.say(format!(
+                "added meeting {} ({}, {}): estimate {}",
+                meeting.code, meeting.name, meeting.held_on, meeting.estimate
+            ))?;
+        }
+        MeetingCommand::Rate {
+            code,
+            per_page,
+            languages,
+        } => {
+            let code: MeetingCode = code.parse()?;
+            let mut store = context.open()?;
+            let tx = store.begin(context.actor.clone())?;
+            let record = find_meeting(&tx, &code)?;
+            let meeting = &record.meeting;
+            tx.refuse_closed(
+                meeting.held_on.year(),
+                &format!("a page rate for meeting {code}"),
+            )?;
+            let rate = PageRate::new(Money::parse(&per_page, meeting.currency())?, languages)?;
+            tx.insert_page_rate(&code, &rate)?;
+            tx.commit()?;
+            context.say(format!(
+                "meeting {code}: {} per page into {} languages",
+                rate.per_page, rate.languages
+            ))?;
+        }
+        MeetingCommand::Show { code } => {
+            let store = context.open()?;
+            let record = load_meeting(&store, &code)?;
+            print_meeting_show(context, &store, &record)?;
+        }
+        MeetingCommand::Balances { code } => {
+            let store = context.open()?;
+            let record = load_meeting(&store, &code)?;
+            let billed = store.meeting_balances(&record.meeting.code)?;
+            let parties = store.parties()?;
+            let names = |code: &crate::ledger::PartyCode| {
+                parties
+                    .iter()
+                    .find(|p| &p.code == code)
+                    .map_or_else(|| code.to_string(), |p| p.name.clone())
+            };
+            context.print(&meeting_balances(&record, &billed, &names)?)?;
+        }
+    }
+    Ok(Outcome::Done)
+}
+
+/// Prints `meeting show` for a stored meeting on the context's date.
+pub fn print_meeting_show(
+    context: &Context,
+    store: &Store,
+    record: &MeetingRecord,
+) -> anyhow::Result<()> {
+    let funds = store.funds()?;
+    let balances = store.fund_balances(context.as_of)?;
+    context.print(&meeting_show(record, context.as_of, &funds, &balances)?)?;
+    Ok(())
+}
+
+pub fn document(context: &Context, command: DocumentCommand) -> anyhow::Result<Outcome> {
+    match command {
+        DocumentCommand::Add {
+            meeting,
+            symbol,
+            title,
+            pages_forecast,
+            pages_actual,
+            submitted,
+            translated,
+        } => {
+            let code: MeetingCode = meeting.parse()?;
+            let document = Document::new(
+                &symbol,
+                &title,
+                pages_forecast,
+                pages_actual,
+                submitted.as_deref().map(parse_date).transpose()?,
+                translated.as_deref().map(parse_date).transpose()?,
+            )?;
+            let mut store = context.open()?;
+            let tx = store.begin(context.actor.clone())?;
+            let record = find_meeting(&tx, &code)?;
+            tx.refuse_closed(
+                record.meeting.held_on.year(),
+                &format!("document {} of meeting {code}", document.symbol),
+            )?;
+            if let Some(existing) = record
+                .documents
+                .iter()
+                .find(|d| d.symbol == document.symbol)
+            {
+                anyhow::bail!(
+                    "document {} of meeting {code} already exists ('{}', {} pages forecast)",
+                    existing.symbol,
+                    existing.title,
+                    existing.pages_forecast
+                );
+            }
+            tx.insert_document(&code, &document)?;
+            tx.commit()?;
+            context.say(format!(
+                "meeting {code}: added document {} ({}, {} pages forecast)",
+                document.symbol, document.title, document.pages_forecast
+            ))?;
+        }
+    }
+    Ok(Outcome::Done)
+}

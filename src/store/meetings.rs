@@ -1,0 +1,253 @@
+//! The `meeting`, `meeting_rate`, `document` and `meeting_share` tables, and the balances
+//! of each State's receivable for a meeting.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use rust_decimal::Decimal;
+
+use super::{text_to_date, Store, StoreError, Tx};
+use crate::domain::meeting::{Document, Meeting, MeetingCode, PageRate};
+use crate::ledger::PartyCode;
+use crate::money::{Currency, Money};
+
+/// A meeting as stored, with its latest page rate, documents and Article 14 shares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingRecord {
+    pub meeting: Meeting,
+    pub page_rate: Option<PageRate>,
+    pub documents: Vec<Document>,
+    /// The scale the cost was shared on, with each participant's rate; empty before
+    /// `meeting assess`.
+    pub scale: Option<String>,
+    pub shares: Vec<(PartyCode, Decimal)>,
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+fn load(conn: &Connection, code: &MeetingCode) -> Result<Option<MeetingRecord>, StoreError> {
+    let head: Option<(String, String, String, i64, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT name, held_on, currency, estimate_minor, approved_by
+             FROM meeting WHERE code = ?1",
+        )?
+        .query_row([code.as_str()], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
+        })
+        .optional()?;
+    let Some((name, held_on, currency, estimate_minor, approved_by)) = head else {
+        return Ok(None);
+    };
+    let currency: Currency = currency.parse().map_err(corrupt)?;
+    let meeting = Meeting {
+        code: code.clone(),
+        name,
+        held_on: text_to_date(&held_on)?,
+        estimate: Money::from_minor(estimate_minor, currency),
+        approved_by,
+    };
+    let page_rate = conn
+        .prepare_cached(
+            "SELECT per_page_minor, languages FROM meeting_rate
+             WHERE meeting = ?1 ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([code.as_str()], |row| {
+            Ok(PageRate {
+                per_page: Money::from_minor(row.get(0)?, currency),
+                languages: row.get(1)?,
+            })
+        })
+        .optional()?;
+    let mut statement = conn.prepare_cached(
+        "SELECT symbol, title, pages_forecast, pages_actual, submitted_on, translated_on
+         FROM document WHERE meeting = ?1 ORDER BY rowid",
+    )?;
+    let rows = statement
+        .query_map([code.as_str()], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, i64>(2)?,
+                row.get::<_, Option<i64>>(3)?,
+                row.get::<_, Option<String>>(4)?,
+                row.get::<_, Option<String>>(5)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut documents = Vec::with_capacity(rows.len());
+    for (symbol, title, pages_forecast, pages_actual, submitted, translated) in rows {
+        documents.push(Document {
+            symbol,
+            title,
+            pages_forecast,
+            pages_actual,
+            submitted_on: submitted.as_deref().map(text_to_date).transpose()?,
+            translated_on: translated.as_deref().map(text_to_date).transpose()?,
+        });
+    }
+    let mut statement = conn.prepare_cached(
+        "SELECT party, scale, rate FROM meeting_share WHERE meeting = ?1 ORDER BY party",
+    )?;
+    let rows = statement
+        .query_map([code.as_str()], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let scale = rows.first().map(|r| r.1.clone());
+    let shares = rows
+        .into_iter()
+        .map(|(party, _, rate)| Ok((party.parse()?, rate.parse::<Decimal>().map_err(corrupt)?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Some(MeetingRecord {
+        meeting,
+        page_rate,
+        documents,
+        scale,
+        shares,
+    }))
+}
+
+/// Per State, what it has been billed for a meeting (debit minus credit of its receivable
+/// from billing entries), and what it owes now (after its payments).
+fn load_billed(
+    conn: &Connection,
+    code: &MeetingCode,
+) -> Result<Vec<(PartyCode, i64, i64)>, StoreError> {
+    let prefix = format!("assets:receivable:meetings:{code}:");
+    let mut statement = conn.prepare_cached(
+        "SELECT e.party,
+                sum(CASE WHEN e.kind <> 'meeting-assessment' THEN 0
+                         WHEN substr(d.name, 1, length(?1)) = ?1 THEN t.amount_minor
+                         ELSE -t.amount_minor END),
+                sum(CASE WHEN substr(d.name, 1, length(?1)) = ?1 THEN t.amount_minor
+                         ELSE -t.amount_minor END)
+         FROM transfer t
+         JOIN entry e ON e.id = t.entry_id
+         JOIN account d ON d.id = t.debit_account_id
+         JOIN account c ON c.id = t.credit_account_id
+         WHERE e.party IS NOT NULL
+           AND (substr(d.name, 1, length(?1)) = ?1 OR substr(c.name, 1, length(?1)) = ?1)
+         GROUP BY e.party ORDER BY e.party",
+    )?;
+    let rows = statement
+        .query_map([prefix], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, i64>(2)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(party, billed, owed)| Ok((party.parse()?, billed, owed)))
+        .collect()
+}
+
+impl Store {
+    pub fn meeting(&self, code: &MeetingCode) -> Result<Option<MeetingRecord>, StoreError> {
+        load(&self.conn, code)
+    }
+
+    /// Per State: billed for the meeting, and its balance now.
+    pub fn meeting_balances(
+        &self,
+        code: &MeetingCode,
+    ) -> Result<Vec<(PartyCode, i64, i64)>, StoreError> {
+        load_billed(&self.conn, code)
+    }
+}
+
+impl Tx<'_> {
+    pub fn meeting(&self, code: &MeetingCode) -> Result<Option<MeetingRecord>, StoreError> {
+        load(&self.tx, code)
+    }
+
+    pub fn meeting_balances(
+        &self,
+        code: &MeetingCode,
+    ) -> Result<Vec<(PartyCode, i64, i64)>, StoreError> {
+        load_billed(&self.tx, code)
+    }
+
+    pub fn insert_meeting(&self, meeting: &Meeting) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO meeting (code, name, held_on, currency, estimate_minor, approved_by,
+                                  created_at, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                meeting.code.as_str(),
+                meeting.name,
+                meeting.held_on.to_string(),
+                meeting.currency().as_str(),
+                meeting.estimate.minor(),
+                meeting.approved_by,
+                self.actor.at,
+                self.actor.user
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn insert_page_rate(&self, code: &MeetingCode, rate: &PageRate) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO meeting_rate (meeting, per_page_minor, languages, created_at, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                code.as_str(),
+                rate.per_page.minor(),
+                rate.languages,
+                self.actor.at,
+                self.actor.user
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn insert_document(
+        &self,
+        code: &MeetingCode,
+        document: &Document,
+    ) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO document (meeting, symbol, title, pages_forecast, pages_actual,
+                                   submitted_on, translated_on, created_at, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                code.as_str(),
+                document.symbol,
+                document.title,
+                document.pages_forecast,
+                document.pages_actual,
+                document.submitted_on.map(|d| d.to_string()),
+                document.translated_on.map(|d| d.to_string()),
+                self.actor.at,
+                self.actor.user
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn insert_share(
+        &self,
+        code: &MeetingCode,
+        party: &PartyCode,
+        scale: &str,
+        rate: Decimal,
+    ) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO meeting_share (meeting, party, scale, rate) VALUES (?1, ?2, ?3, ?4)",
+            params![code.as_str(), party.as_str(), scale, rate.to_string()],
+        )?;
+        Ok(())
+    }
+}
