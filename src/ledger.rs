@@ -236,6 +236,8 @@ impl fmt::Display for EntryId {
 #[serde(rename_all = "kebab-case")]
 pub enum EntryKind {
     Contribution,
+    Assessment,
+    Pledge,
     Reversal,
     General,
     Cost,
@@ -250,6 +252,8 @@ impl EntryKind {
     pub fn as_str(&self) -> &'static str {
         match self {
             EntryKind::Contribution => "contribution",
+            EntryKind::Assessment => "assessment",
+            EntryKind::Pledge => "pledge",
             EntryKind::Reversal => "reversal",
             EntryKind::General => "general",
             EntryKind::Cost => "cost",
@@ -267,6 +271,8 @@ impl FromStr for EntryKind {
     fn from_str(text: &str) -> Result<EntryKind, String> {
         match text {
             "contribution" => Ok(EntryKind::Contribution),
+            "assessment" => Ok(EntryKind::Assessment),
+            "pledge" => Ok(EntryKind::Pledge),
             "reversal" => Ok(EntryKind::Reversal),
             "general" => Ok(EntryKind::General),
             "cost" => Ok(EntryKind::Cost),
@@ -285,6 +291,11 @@ pub struct Transfer {
     pub debit: AccountName,
     pub credit: AccountName,
     pub amount: Money,
+    /// The budget year this movement counts for, when it differs from its entry's: a
+    /// payment that settles arrears of 2016 and the assessment of 2017 is one entry with a
+    /// transfer for each year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget_year: Option<i32>,
 }
 
 impl Transfer {
@@ -293,7 +304,19 @@ impl Transfer {
             debit,
             credit,
             amount,
+            budget_year: None,
         }
+    }
+
+    /// The same transfer, counted for `budget_year`.
+    pub fn for_year(mut self, budget_year: i32) -> Transfer {
+        self.budget_year = Some(budget_year);
+        self
+    }
+
+    /// The budget year this transfer counts for, within an entry for `entry_year`.
+    pub fn year_within(&self, entry_year: i32) -> i32 {
+        self.budget_year.unwrap_or(entry_year)
     }
 
     /// The same movement in the other direction, as a reversal posts it.
@@ -302,6 +325,7 @@ impl Transfer {
             debit: self.credit.clone(),
             credit: self.debit.clone(),
             amount: self.amount,
+            budget_year: self.budget_year,
         }
     }
 }
@@ -351,6 +375,9 @@ impl NewEntry {
                     account: transfer.debit.clone(),
                 });
             }
+            if let Some(year) = transfer.budget_year {
+                check_budget_year(year)?;
+            }
         }
         Ok(())
     }
@@ -375,6 +402,9 @@ impl NewEntry {
                 "; {} -> {} {}",
                 transfer.credit, transfer.debit, transfer.amount
             ));
+            if let Some(year) = transfer.budget_year {
+                text.push_str(&format!(" for {year}"));
+            }
         }
         text
     }
@@ -458,11 +488,11 @@ mod tests {
     }
 
     fn transfer(debit: &str, credit: &str, minor: i64) -> Transfer {
-        Transfer {
-            debit: account(debit),
-            credit: account(credit),
-            amount: Money::from_minor(minor, Currency::CHF),
-        }
+        Transfer::new(
+            account(debit),
+            account(credit),
+            Money::from_minor(minor, Currency::CHF),
+        )
     }
 
     #[test]

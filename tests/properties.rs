@@ -16,9 +16,10 @@ use chrono::{Datelike, Days, NaiveDate};
 use proptest::prelude::*;
 use proptest::sample::Index;
 
+use isu_ledger::cli::contributions::record_contribution;
 use isu_ledger::cli::reports::funding_status_of;
 use isu_ledger::domain::budget::Budget;
-use isu_ledger::domain::contribution::Contribution;
+use isu_ledger::domain::contribution::{allocate, Contribution};
 use isu_ledger::domain::party::{Party, PartyInput, PartyKind};
 use isu_ledger::domain::reversal::reversal_of;
 use isu_ledger::domain::DomainError;
@@ -397,7 +398,7 @@ impl Model {
             amount,
             rate,
             date,
-            budget_year: payment.year.unwrap_or(date.year()),
+            budget_year: Some(payment.year.unwrap_or(date.year())),
             fund: FundCode::isu(),
             reference,
         };
@@ -436,7 +437,7 @@ impl Model {
             turnover.entry((credit, code)).or_default().1 += amount;
         };
         for paid in &self.paid {
-            if year.is_some_and(|y| y != paid.contribution.budget_year) {
+            if year.is_some_and(|y| Some(y) != paid.contribution.budget_year) {
                 continue;
             }
             if paid.contribution.date <= as_of {
@@ -469,7 +470,7 @@ impl Model {
         for paid in self
             .paid
             .iter()
-            .filter(|p| p.contribution.budget_year == year)
+            .filter(|p| p.contribution.budget_year == Some(year))
         {
             let net = by_party.entry(&paid.contribution.party).or_default();
             if paid.contribution.date <= as_of {
@@ -634,11 +635,8 @@ fn record(tx: &Tx<'_>, contribution: &Contribution) -> Result<(NewEntry, Recorde
         .party(&contribution.party)
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("unknown party {}", contribution.party))?;
-    let entry = contribution
-        .to_entry(&party.name)
-        .map_err(|e| e.to_string())?;
-    let recorded = tx.record_entry(&entry).map_err(|e| e.to_string())?;
-    Ok((entry, recorded))
+    let _ = party;
+    record_contribution(tx, contribution).map_err(|e| format!("{e:#}"))
 }
 
 /// The status as `status YEAR` builds it.
@@ -858,11 +856,11 @@ impl Run {
                 ..contribution.clone()
             };
             assert!(matches!(
-                zero.to_entry("Somewhere"),
+                voluntary_entry(&zero, "Somewhere"),
                 Err(DomainError::ContributionNotPositive { .. })
             ));
             // The store refuses it too, should an entry get past the rules.
-            let mut entry = contribution.to_entry("Somewhere").expect("a valid entry");
+            let mut entry = voluntary_entry(contribution, "Somewhere").expect("a valid entry");
             for transfer in &mut entry.transfers {
                 transfer.amount = Money::zero(transfer.amount.currency());
             }
@@ -883,7 +881,7 @@ impl Run {
                 };
                 assert!(record(&tx, &stranger).is_err());
                 // The store refuses it too, should the caller not look the party up.
-                let entry = stranger.to_entry("Stranger").expect("a valid entry");
+                let entry = voluntary_entry(&stranger, "Stranger").expect("a valid entry");
                 assert!(matches!(
                     tx.record_entry(&entry),
                     Err(StoreError::PartyNotFound { code: c }) if c == code
@@ -896,7 +894,7 @@ impl Run {
                     ..bad_contribution.clone()
                 };
                 assert!(matches!(
-                    tiny.to_entry("Somewhere"),
+                    voluntary_entry(&tiny, "Somewhere"),
                     Err(DomainError::ContributionNotPositive { .. })
                 ));
             }
@@ -916,7 +914,7 @@ impl Run {
                             .expect("read")
                             .expect("the party exists")
                             .name;
-                        let entry = changed.to_entry(&name).expect("a valid entry");
+                        let entry = voluntary_entry(&changed, &name).expect("a valid entry");
                         match tx.record_entry(&entry) {
                             Err(StoreError::ReferenceConflict { existing, .. }) => {
                                 assert_eq!(existing, *id)
@@ -1102,4 +1100,13 @@ fn the_model_rounds_half_away_from_zero() {
     assert_eq!(round_half_away(25, 10), 3);
     // USD 1000.01 at 0.9712 is CHF 971.209712, which rounds to 971.21.
     assert_eq!(round_half_away(100_001 * 9_712, 10_000), 97_121);
+}
+
+/// The entry of a payment from a party with nothing assessed or pledged: a voluntary
+/// contribution for its year.
+fn voluntary_entry(contribution: &Contribution, name: &str) -> Result<NewEntry, DomainError> {
+    let value = contribution.value_in_chf()?.minor();
+    let year = contribution.year_default();
+    let portions = allocate(value, &BTreeMap::new(), Some(year), false, year);
+    contribution.to_entry(name, &portions)
 }

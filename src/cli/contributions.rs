@@ -1,17 +1,17 @@
 //! `contribution add`, `contribution import`, `reverse`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::anyhow;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
 use super::csv_in::CsvInput;
 use super::{Context, Outcome};
-use crate::domain::contribution::{value_in_chf, Contribution};
+use crate::domain::contribution::{allocate, value_in_chf, Contribution};
 use crate::domain::parse_date;
 use crate::domain::reversal::reversal_of;
 use crate::ledger::{EntryId, FundCode, NewEntry, PartyCode};
@@ -90,7 +90,7 @@ impl ContributionFields<'_> {
             amount: Money::parse(self.amount, currency)?,
             rate: self.rate.map(str::parse::<Rate>).transpose()?,
             date: self.date,
-            budget_year: self.year.unwrap_or(self.date.year()),
+            budget_year: self.year,
             fund: self.fund.map_or(Ok(FundCode::isu()), str::parse)?,
             reference: self.reference.map(str::to_string),
         })
@@ -124,10 +124,38 @@ impl<'t, 'c> ContributionWriter<'t, 'c> {
                 party.name
             }
         };
-        let entry = contribution.to_entry(&name)?;
-        let recorded = self.tx.record_entry(&entry)?;
+        let value = contribution.value_in_chf()?;
+        let portions = allocate(
+            value.minor(),
+            &self.owed(&contribution.party, contribution.date)?,
+            contribution.budget_year,
+            self.tx.has_receivable(&contribution.party)?,
+            contribution.year_default(),
+        );
+        let entry = contribution.to_entry(&name, &portions)?;
+        let recorded = self.tx.record_entry_as(&entry, &contribution.content())?;
         Ok((entry, recorded))
     }
+
+    /// What the party owes per budget year: on the payment's date, and no more than it owes
+    /// today (a payment recorded earlier but dated later may have settled it already).
+    fn owed(&self, party: &PartyCode, date: NaiveDate) -> anyhow::Result<BTreeMap<i32, i64>> {
+        let (then, _) = self.tx.party_balances(party, Some(date))?;
+        let (now, _) = self.tx.party_balances(party, None)?;
+        Ok(then
+            .into_iter()
+            .map(|(year, minor)| (year, minor.min(now.get(&year).copied().unwrap_or(0))))
+            .collect())
+    }
+}
+
+/// Records one contribution in `tx` as `contribution add` does: applied to what the party
+/// owes, oldest year first, or to the year it names.
+pub fn record_contribution(
+    tx: &Tx<'_>,
+    contribution: &Contribution,
+) -> anyhow::Result<(NewEntry, Recorded)> {
+    ContributionWriter::new(tx).record(contribution)
 }
 
 pub fn run(context: &Context, command: ContributionCommand) -> anyhow::Result<Outcome> {
@@ -335,7 +363,10 @@ pub fn reverse(context: &Context, args: ReverseArgs) -> anyhow::Result<Outcome> 
             "{} (entry {} counted against closed budget year {})",
             reversal.description, original.id, reversal.budget_year
         );
-        reversal.budget_year = date.year();
+        reversal.budget_year = chrono::Datelike::year(&date);
+        for transfer in &mut reversal.transfers {
+            transfer.budget_year = None;
+        }
     }
     let recorded = tx.record_entry(&reversal)?;
     tx.commit()?;

@@ -3,7 +3,7 @@
 
 mod budgets;
 mod close;
-mod contributions;
+pub mod contributions;
 mod costs;
 mod csv_in;
 mod demo;

@@ -1,7 +1,7 @@
 //! The chart of accounts: the names the business rules post to, in the plain-text
 //! accounting style so that exports read naturally in hledger, ledger and beancount.
 
-use crate::ledger::AccountName;
+use crate::ledger::{AccountName, PartyCode};
 use crate::money::Currency;
 
 /// Money held at the bank, one account per currency: `assets:bank:chf`.
@@ -23,16 +23,47 @@ pub fn contributions_voluntary() -> AccountName {
         .expect("valid account name")
 }
 
+/// What a party owes on its assessments and pledges: `assets:receivable:contributions:DEU`.
+pub fn receivable(party: &PartyCode) -> AccountName {
+    format!("{RECEIVABLE}:{party}")
+        .parse()
+        .expect("party codes are valid account segments")
+}
+
+/// What a party has paid beyond what it owed, held for it: `liabilities:prepaid:DEU`.
+pub fn prepaid(party: &PartyCode) -> AccountName {
+    format!("{PREPAID}:{party}")
+        .parse()
+        .expect("party codes are valid account segments")
+}
+
+/// The parent of every party's receivable.
+pub const RECEIVABLE: &str = "assets:receivable:contributions";
+
+/// The parent of every party's credit.
+pub const PREPAID: &str = "liabilities:prepaid";
+
+/// Income from assessments.
+pub fn contributions_assessed() -> AccountName {
+    "income:contributions:assessed"
+        .parse()
+        .expect("valid account name")
+}
+
+/// Income from pledges.
+pub fn contributions_pledged() -> AccountName {
+    "income:contributions:pledged"
+        .parse()
+        .expect("valid account name")
+}
+
 /// The accounts whose net credit, per party and budget year, is what that party has paid
-/// for that year: contribution income, what the party owes (which its payments reduce), and
-/// what it has paid in advance. An assessment debits the receivable and credits income by
-/// the same amount, so it adds nothing here; a payment adds its amount, a reversal takes it
-/// back.
-pub const CONTRIBUTION_ACCOUNTS: [&str; 3] = [
-    "income:contributions",
-    "assets:receivable:contributions",
-    "liabilities:prepaid",
-];
+/// for that year: contribution income and what the party owes (which its payments reduce).
+/// An assessment or pledge debits the receivable and credits income by the same amount, so
+/// it adds nothing here; a payment applied to the year adds its amount, a reversal takes it
+/// back. A credit held for a party (`liabilities:prepaid`) counts for a year only once it
+/// is applied to it.
+pub const CONTRIBUTION_ACCOUNTS: [&str; 2] = ["income:contributions", RECEIVABLE];
 
 #[cfg(test)]
 mod tests {

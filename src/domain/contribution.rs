@@ -1,10 +1,12 @@
-//! Contributions: money received from a party towards a budget year, and the entry that
-//! records it.
+//! Contributions: money received from a party, how it is applied to what the party owes
+//! (oldest year first, UN Financial Regulation 3.4 practice), and the entry that records it.
 
-use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
 
 use super::{accounts, DomainError};
-use crate::ledger::{EntryKind, FundCode, NewEntry, PartyCode, Transfer};
+use crate::ledger::{AccountName, EntryKind, FundCode, NewEntry, PartyCode, Transfer};
 use crate::money::{Currency, Money, Rate};
 
 /// A payment as the finance officer reads it off a bank statement.
@@ -15,58 +17,195 @@ pub struct Contribution {
     /// CHF per unit of the amount's currency; required exactly when that is not CHF.
     pub rate: Option<Rate>,
     pub date: NaiveDate,
-    pub budget_year: i32,
+    /// The budget year the payment is for, when the party names one; otherwise it pays the
+    /// oldest year outstanding first.
+    pub budget_year: Option<i32>,
     pub fund: FundCode,
     pub reference: Option<String>,
 }
 
+/// Where part of a payment goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Portion {
+    /// Settles what the party owes for a budget year.
+    Owed { year: i32, minor: i64 },
+    /// Beyond what the party owes: held for it as a credit.
+    Credit { minor: i64 },
+    /// From a party with nothing assessed or pledged: a voluntary contribution for a year.
+    Voluntary { year: i32, minor: i64 },
+}
+
+impl Portion {
+    pub fn minor(&self) -> i64 {
+        match self {
+            Portion::Owed { minor, .. }
+            | Portion::Credit { minor }
+            | Portion::Voluntary { minor, .. } => *minor,
+        }
+    }
+}
+
+/// Applies a payment worth `value_minor` CHF to what the party owes per budget year
+/// (`owed`, positive amounts outstanding). A named year is paid first and alone; otherwise
+/// the oldest year first. What is left is a credit for a party that has been assessed or
+/// has pledged (`holds_receivable`), and a voluntary contribution for `year_default`
+/// otherwise.
+pub fn allocate(
+    value_minor: i64,
+    owed: &BTreeMap<i32, i64>,
+    named_year: Option<i32>,
+    holds_receivable: bool,
+    year_default: i32,
+) -> Vec<Portion> {
+    let mut left = value_minor;
+    let mut portions = Vec::new();
+    let years: Vec<(i32, i64)> = owed
+        .iter()
+        .filter(|(year, minor)| **minor > 0 && named_year.is_none_or(|named| named == **year))
+        .map(|(year, minor)| (*year, *minor))
+        .collect();
+    for (year, minor) in years {
+        if left == 0 {
+            break;
+        }
+        let paid = left.min(minor);
+        portions.push(Portion::Owed { year, minor: paid });
+        left -= paid;
+    }
+    if left > 0 {
+        portions.push(if holds_receivable {
+            Portion::Credit { minor: left }
+        } else {
+            Portion::Voluntary {
+                year: named_year.unwrap_or(year_default),
+                minor: left,
+            }
+        });
+    }
+    portions
+}
+
 impl Contribution {
-    /// The entry recording this contribution, from a party named `party_name`.
-    ///
-    /// In CHF: the bank account receives the amount from contribution income. In another
-    /// currency: the bank account in that currency receives the amount from the conversion
-    /// account, and the conversion account receives its CHF value (rounded half away from
-    /// zero at the recorded rate) from contribution income, so that each currency balances.
-    pub fn to_entry(&self, party_name: &str) -> Result<NewEntry, DomainError> {
+    /// What the payment is worth in CHF: its amount, or its amount at the rate.
+    pub fn value_in_chf(&self) -> Result<Money, DomainError> {
         if !self.amount.is_positive() {
             return Err(DomainError::ContributionNotPositive {
                 amount: self.amount,
             });
         }
         let currency = self.amount.currency();
-        let income = accounts::contributions_voluntary();
-        let transfers = match (currency == Currency::CHF, self.rate) {
-            (true, None) => vec![Transfer {
-                debit: accounts::bank(Currency::CHF),
-                credit: income,
-                amount: self.amount,
-            }],
+        let value = match (currency == Currency::CHF, self.rate) {
+            (true, None) => self.amount,
             (true, Some(_)) => return Err(DomainError::RateNotAllowed),
             (false, None) => return Err(DomainError::RateRequired { currency }),
-            (false, Some(rate)) => {
-                let value = self.amount.convert(rate, Currency::CHF)?;
-                if !value.is_positive() {
-                    return Err(DomainError::ContributionNotPositive { amount: value });
-                }
-                vec![
-                    Transfer {
-                        debit: accounts::bank(currency),
-                        credit: accounts::conversion(),
-                        amount: self.amount,
-                    },
-                    Transfer {
-                        debit: accounts::conversion(),
-                        credit: income,
-                        amount: value,
-                    },
-                ]
-            }
+            (false, Some(rate)) => self.amount.convert(rate, Currency::CHF)?,
         };
+        if !value.is_positive() {
+            return Err(DomainError::ContributionNotPositive { amount: value });
+        }
+        Ok(value)
+    }
+
+    /// The budget year an entry for this payment carries when nothing says otherwise.
+    pub fn year_default(&self) -> i32 {
+        self.budget_year.unwrap_or(self.date.year())
+    }
+
+    /// A canonical text of the payment as given, compared when its reference is recorded
+    /// again: how it was applied depends on the ledger at the time, the payment does not.
+    pub fn content(&self) -> String {
+        format!(
+            "{} contribution from {} of {}{} for {}, fund {}",
+            self.date,
+            self.party,
+            self.amount,
+            self.rate.map(|r| format!(" at {r}")).unwrap_or_default(),
+            self.budget_year
+                .map_or_else(|| "the oldest year owed".to_string(), |y| y.to_string()),
+            self.fund,
+        )
+    }
+
+    /// The entry recording this payment from a party named `party_name`, applied as
+    /// `portions` says (see [`allocate`]).
+    ///
+    /// In CHF each portion is a transfer to the bank account from the party's receivable,
+    /// its credit, or voluntary income. In another currency the bank account in that
+    /// currency receives the amount from the conversion account, and the portions move its
+    /// CHF value (rounded half away from zero at the recorded rate) into the conversion
+    /// account, so that each currency balances.
+    pub fn to_entry(
+        &self,
+        party_name: &str,
+        portions: &[Portion],
+    ) -> Result<NewEntry, DomainError> {
+        let value = self.value_in_chf()?;
+        let applied: i64 = portions.iter().map(Portion::minor).sum();
+        if applied != value.minor() || portions.iter().any(|p| p.minor() <= 0) {
+            return Err(DomainError::AllocationMismatch {
+                value,
+                applied: Money::from_minor(applied, Currency::CHF),
+            });
+        }
+        let currency = self.amount.currency();
+        let receiving: AccountName = if currency == Currency::CHF {
+            accounts::bank(Currency::CHF)
+        } else {
+            accounts::conversion()
+        };
+        let first_year = portions.iter().find_map(|p| match p {
+            Portion::Owed { year, .. } | Portion::Voluntary { year, .. } => Some(*year),
+            Portion::Credit { .. } => None,
+        });
+        let budget_year = self
+            .budget_year
+            .or(first_year)
+            .unwrap_or_else(|| self.year_default());
+        let mut transfers = Vec::new();
+        if currency != Currency::CHF {
+            transfers.push(Transfer::new(
+                accounts::bank(currency),
+                accounts::conversion(),
+                self.amount,
+            ));
+        }
+        let chf = |minor| Money::from_minor(minor, Currency::CHF);
+        let mut years = Vec::new();
+        let mut credit = false;
+        for portion in portions {
+            let (source, year) = match *portion {
+                Portion::Owed { year, .. } => (accounts::receivable(&self.party), year),
+                Portion::Voluntary { year, .. } => (accounts::contributions_voluntary(), year),
+                Portion::Credit { .. } => {
+                    credit = true;
+                    (accounts::prepaid(&self.party), budget_year)
+                }
+            };
+            if !matches!(portion, Portion::Credit { .. }) {
+                years.push(year.to_string());
+            }
+            let mut transfer = Transfer::new(receiving.clone(), source, chf(portion.minor()));
+            if year != budget_year {
+                transfer = transfer.for_year(year);
+            }
+            transfers.push(transfer);
+        }
+        let mut description = format!("Contribution from {party_name}");
+        if !years.is_empty() {
+            description.push_str(&format!(" for {}", years.join(", ")));
+        }
+        if credit {
+            description.push_str(if years.is_empty() {
+                ", held as a credit"
+            } else {
+                ", the rest held as a credit"
+            });
+        }
         let entry = NewEntry {
             date: self.date,
-            description: format!("Contribution from {party_name} for {}", self.budget_year),
+            description,
             kind: EntryKind::Contribution,
-            budget_year: self.budget_year,
+            budget_year,
             fund: self.fund.clone(),
             party: Some(self.party.clone()),
             reference: self.reference.clone(),
@@ -79,8 +218,8 @@ impl Contribution {
     }
 }
 
-/// What a contribution entry credits to income, in CHF: its amount, or the converted value of
-/// a payment in another currency.
+/// What a contribution entry moved in CHF: its amount, or the converted value of a payment
+/// in another currency.
 pub fn value_in_chf(entry: &NewEntry) -> Money {
     let minor = entry
         .transfers
@@ -101,17 +240,29 @@ mod tests {
             amount,
             rate: rate.map(|r| r.parse().unwrap()),
             date: NaiveDate::from_ymd_opt(2017, 3, 1).unwrap(),
-            budget_year: 2017,
+            budget_year: Some(2017),
             fund: FundCode::isu(),
             reference: Some("BANK-1".into()),
         }
     }
 
+    fn voluntary(c: &Contribution) -> Vec<Portion> {
+        let value = c.value_in_chf().unwrap().minor();
+        allocate(value, &BTreeMap::new(), c.budget_year, false, 2017)
+    }
+
+    fn entry(c: &Contribution) -> Result<NewEntry, DomainError> {
+        let value = c.value_in_chf()?.minor();
+        c.to_entry(
+            "x",
+            &allocate(value, &BTreeMap::new(), c.budget_year, false, 2017),
+        )
+    }
+
     #[test]
     fn a_chf_contribution_is_one_transfer_from_income_to_the_bank() {
-        let entry = contribution(Money::from_minor(1_658_498, Currency::CHF), None)
-            .to_entry("Germany")
-            .unwrap();
+        let c = contribution(Money::from_minor(1_658_498, Currency::CHF), None);
+        let entry = c.to_entry("Germany", &voluntary(&c)).unwrap();
         assert_eq!(entry.description, "Contribution from Germany for 2017");
         assert_eq!(entry.transfers.len(), 1);
         assert_eq!(entry.transfers[0].debit.as_str(), "assets:bank:chf");
@@ -123,9 +274,8 @@ mod tests {
 
     #[test]
     fn a_foreign_contribution_goes_through_the_conversion_account() {
-        let entry = contribution(Money::from_minor(100_001, Currency::USD), Some("0.9712"))
-            .to_entry("Germany")
-            .unwrap();
+        let c = contribution(Money::from_minor(100_001, Currency::USD), Some("0.9712"));
+        let entry = c.to_entry("Germany", &voluntary(&c)).unwrap();
         assert_eq!(entry.transfers.len(), 2);
         let usd = &entry.transfers[0];
         let chf = &entry.transfers[1];
@@ -138,28 +288,105 @@ mod tests {
     }
 
     #[test]
+    fn allocation_pays_the_oldest_year_first_then_holds_a_credit() {
+        let owed: BTreeMap<i32, i64> = [(2016, 300), (2017, 500), (2015, 0)].into();
+        assert_eq!(
+            allocate(1000, &owed, None, true, 2017),
+            [
+                Portion::Owed {
+                    year: 2016,
+                    minor: 300
+                },
+                Portion::Owed {
+                    year: 2017,
+                    minor: 500
+                },
+                Portion::Credit { minor: 200 }
+            ]
+        );
+        assert_eq!(
+            allocate(200, &owed, None, true, 2017),
+            [Portion::Owed {
+                year: 2016,
+                minor: 200
+            }]
+        );
+        // A named year is paid alone; the rest is a credit, not the other year's arrears.
+        assert_eq!(
+            allocate(600, &owed, Some(2017), true, 2017),
+            [
+                Portion::Owed {
+                    year: 2017,
+                    minor: 500
+                },
+                Portion::Credit { minor: 100 }
+            ]
+        );
+        // Nothing assessed or pledged, ever: a voluntary contribution.
+        assert_eq!(
+            allocate(600, &BTreeMap::new(), None, false, 2018),
+            [Portion::Voluntary {
+                year: 2018,
+                minor: 600
+            }]
+        );
+    }
+
+    #[test]
+    fn a_payment_over_several_years_is_one_entry_with_a_transfer_per_year() {
+        let mut c = contribution(Money::from_minor(1000, Currency::CHF), None);
+        c.budget_year = None;
+        let owed: BTreeMap<i32, i64> = [(2016, 300), (2017, 500)].into();
+        let entry = c
+            .to_entry("Germany", &allocate(1000, &owed, None, true, 2017))
+            .unwrap();
+        assert_eq!(entry.budget_year, 2016);
+        assert_eq!(
+            entry.description,
+            "Contribution from Germany for 2016, 2017, the rest held as a credit"
+        );
+        let years: Vec<_> = entry.transfers.iter().map(|t| t.budget_year).collect();
+        assert_eq!(years, [None, Some(2017), None]);
+        assert_eq!(
+            entry.transfers[2].credit.as_str(),
+            "liabilities:prepaid:DEU"
+        );
+        // Portions that do not add up to the payment are refused.
+        assert!(matches!(
+            c.to_entry("Germany", &[Portion::Credit { minor: 999 }]),
+            Err(DomainError::AllocationMismatch { .. })
+        ));
+    }
+
+    #[test]
     fn each_rule_rejects_its_case() {
         assert!(matches!(
-            contribution(Money::from_minor(0, Currency::CHF), None).to_entry("x"),
+            entry(&contribution(Money::from_minor(0, Currency::CHF), None)),
             Err(DomainError::ContributionNotPositive { .. })
         ));
         assert!(matches!(
-            contribution(Money::from_minor(-100, Currency::CHF), None).to_entry("x"),
+            entry(&contribution(Money::from_minor(-100, Currency::CHF), None)),
             Err(DomainError::ContributionNotPositive { .. })
         ));
         assert_eq!(
-            contribution(Money::from_minor(100, Currency::USD), None).to_entry("x"),
+            entry(&contribution(Money::from_minor(100, Currency::USD), None)),
             Err(DomainError::RateRequired {
                 currency: Currency::USD
             })
         );
         assert_eq!(
-            contribution(Money::from_minor(100, Currency::CHF), Some("1.1")).to_entry("x"),
+            entry(&contribution(
+                Money::from_minor(100, Currency::CHF),
+                Some("1.1")
+            )),
             Err(DomainError::RateNotAllowed)
         );
         // USD 0.01 at 0.0001 is worth nothing in CHF: refused rather than booked as zero.
         assert!(matches!(
-            contribution(Money::from_minor(1, Currency::USD), Some("0.0001")).to_entry("x"),
+            entry(&contribution(
+                Money::from_minor(1, Currency::USD),
+                Some("0.0001")
+            )),
             Err(DomainError::ContributionNotPositive { .. })
         ));
     }

@@ -3,6 +3,7 @@
 //! Pure functions and types; nothing here reads files, the clock or the database.
 
 pub mod accounts;
+pub mod assessment;
 pub mod budget;
 pub mod contribution;
 pub mod cost;
@@ -12,10 +13,13 @@ pub mod meeting;
 pub mod party;
 pub mod rate;
 pub mod reversal;
+pub mod scale;
 
 use chrono::NaiveDate;
 
-use crate::ledger::{EntryId, LedgerError};
+use rust_decimal::Decimal;
+
+use crate::ledger::{EntryId, LedgerError, PartyCode};
 use crate::money::{Currency, Money, MoneyError};
 
 /// Every way a business rule can refuse an input.
@@ -82,6 +86,62 @@ pub enum DomainError {
     },
     #[error("a reversal needs a reason (--reason)")]
     ReversalReasonEmpty,
+    #[error(
+        "scale name '{name}' is not valid: use lower-case letters, digits and '-', \
+         starting with a letter (e.g. ccm-2016-2018)"
+    )]
+    ScaleNameInvalid { name: String },
+    #[error("scale rate '{input}' is not a number: write a plain decimal in per cent, e.g. 6.389")]
+    ScaleRateInvalid { input: String },
+    #[error("scale rate '{input}' is negative")]
+    ScaleRateNegative { input: String },
+    #[error("scale rate '{input}' is over 100 per cent")]
+    ScaleRateOver100 { input: String },
+    #[error("scale rate '{input}' has more than 10 decimals")]
+    ScaleRateTooPrecise { input: String },
+    #[error("{party} is not on the scale {scale}: import a scale that lists it")]
+    ScaleMissingParty { party: PartyCode, scale: String },
+    #[error(
+        "cannot apportion a negative amount ({total_minor} minor units) or by negative weights"
+    )]
+    ApportionNegative { total_minor: i64 },
+    #[error("cannot apportion: the weights add up to zero")]
+    ApportionNoWeight,
+    #[error("there is no party to assess")]
+    AssessNoParties,
+    #[error("--minimum must be a CHF amount of zero or more, got {minimum}")]
+    AssessMinimumInvalid { minimum: Money },
+    #[error("--maximum-share must be a percentage above 0 and at most 100, got {percent}")]
+    AssessMaximumShareInvalid { percent: Decimal },
+    #[error(
+        "{total} cannot be shared among {count} parties within {}",
+        describe_limits(minimum, maximum_share)
+    )]
+    AssessLimitsUnreachable {
+        total: Money,
+        count: usize,
+        minimum: Option<Money>,
+        maximum_share: Option<Decimal>,
+    },
+    #[error("--minimum and --maximum-share do not apply to --method fixed")]
+    AssessFixedWithLimits,
+    #[error("the fixed assessments add up to {sum}, but the budget is {total}")]
+    AssessFixedTotal { sum: Money, total: Money },
+    #[error("the portions of a payment add up to {applied}, not its value {value}")]
+    AllocationMismatch { value: Money, applied: Money },
+    #[error("a pledge must be positive, got {amount}")]
+    PledgeNotPositive { amount: Money },
+}
+
+fn describe_limits(minimum: &Option<Money>, maximum_share: &Option<Decimal>) -> String {
+    let mut parts = Vec::new();
+    if let Some(m) = minimum {
+        parts.push(format!("a minimum of {m} each"));
+    }
+    if let Some(p) = maximum_share {
+        parts.push(format!("a maximum share of {p}% each"));
+    }
+    parts.join(" and ")
 }
 
 /// `CHF 1'000.00 short of` or `CHF 1'000.00 over`, for a difference of lines minus total.

@@ -71,11 +71,11 @@ mod tests {
                 reference: Some("BANK-1".into()),
                 reverses: None,
                 rate: None,
-                transfers: vec![Transfer {
-                    debit: "assets:bank:chf".parse().unwrap(),
-                    credit: "income:contributions:voluntary".parse().unwrap(),
-                    amount: Money::from_minor(500, Currency::CHF),
-                }],
+                transfers: vec![Transfer::new(
+                    "assets:bank:chf".parse().unwrap(),
+                    "income:contributions:voluntary".parse().unwrap(),
+                    Money::from_minor(500, Currency::CHF),
+                )],
             },
             entered_at: "2017-03-02T09:00:00Z".into(),
             entered_by: "finance".into(),

@@ -53,7 +53,11 @@ impl Tx<'_> {
 
     /// Refuses an entry dated in a closed year or counting against one, naming the close.
     pub(super) fn check_year_open(&self, entry: &NewEntry) -> Result<(), StoreError> {
-        for year in [entry.budget_year, entry.date.year()] {
+        let transfer_years = entry.transfers.iter().filter_map(|t| t.budget_year);
+        for year in [entry.budget_year, entry.date.year()]
+            .into_iter()
+            .chain(transfer_years)
+        {
             if let Some(closed) = load_closed(&self.tx, year)? {
                 return Err(StoreError::YearClosed {
                     what: format!("'{}' dated {}", entry.description.trim(), entry.date),

@@ -84,7 +84,7 @@ fn load_entries(
         });
     }
     let mut transfers = conn.prepare_cached(
-        "SELECT d.name, c.name, t.amount_minor, t.currency
+        "SELECT d.name, c.name, t.amount_minor, t.currency, t.budget_year
          FROM transfer t
          JOIN account d ON d.id = t.debit_account_id
          JOIN account c ON c.id = t.credit_account_id
@@ -97,11 +97,13 @@ fn load_entries(
             let credit: String = row.get(1)?;
             let currency: String = row.get(3)?;
             let currency: Currency = currency.parse().map_err(corrupt)?;
-            entry.recorded.transfers.push(Transfer {
-                debit: debit.parse()?,
-                credit: credit.parse()?,
-                amount: Money::from_minor(row.get(2)?, currency),
-            });
+            let mut transfer = Transfer::new(
+                debit.parse()?,
+                credit.parse()?,
+                Money::from_minor(row.get(2)?, currency),
+            );
+            transfer.budget_year = row.get(4)?;
+            entry.recorded.transfers.push(transfer);
         }
     }
     Ok(entries)
@@ -170,10 +172,17 @@ impl Tx<'_> {
     /// transaction. An entry whose reference is already recorded with the same content is
     /// not written again; with different content it is refused, naming both.
     pub fn record_entry(&self, entry: &NewEntry) -> Result<Recorded, StoreError> {
+        self.record_entry_as(entry, &entry.content())
+    }
+
+    /// Like `record_entry`, but the entry's reference is compared by `content`, the
+    /// canonical text of what was given (a payment), rather than of how it was booked (how
+    /// the payment was applied, which depends on the ledger when it was recorded).
+    pub fn record_entry_as(&self, entry: &NewEntry, content: &str) -> Result<Recorded, StoreError> {
         entry.validate()?;
         // Nothing is dated in, or counts against, a closed year.
         self.check_year_open(entry)?;
-        let content = entry.content();
+        let content = content.to_string();
         if let Some(reference) = &entry.reference {
             let existing: Option<(i64, String)> = self
                 .tx
@@ -233,10 +242,17 @@ impl Tx<'_> {
             self.tx
                 .prepare_cached(
                     "INSERT INTO transfer (entry_id, debit_account_id, credit_account_id,
-                                           amount_minor, currency)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                                           amount_minor, currency, budget_year)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?
-                .execute(params![id.0, debit, credit, amount, currency.as_str()])?;
+                .execute(params![
+                    id.0,
+                    debit,
+                    credit,
+                    amount,
+                    currency.as_str(),
+                    transfer.budget_year
+                ])?;
             let mut daily = self.tx.prepare_cached(
                 "INSERT INTO account_balance (budget_year, account_id, posted_on, fund, party,
                                               currency, debit_minor, credit_minor)
@@ -253,8 +269,11 @@ impl Tx<'_> {
                  DO UPDATE SET debit_minor = debit_minor + excluded.debit_minor,
                                credit_minor = credit_minor + excluded.credit_minor",
             )?;
-            let (year, fund, currency) =
-                (entry.budget_year, entry.fund.as_str(), currency.as_str());
+            let (year, fund, currency) = (
+                transfer.year_within(entry.budget_year),
+                entry.fund.as_str(),
+                currency.as_str(),
+            );
             for (account, debit_minor, credit_minor) in [(debit, amount, 0), (credit, 0, amount)] {
                 daily.execute(params![
                     year,
@@ -346,11 +365,11 @@ mod tests {
             reference: reference.map(str::to_string),
             reverses: None,
             rate: None,
-            transfers: vec![Transfer {
-                debit: "assets:bank:chf".parse().unwrap(),
-                credit: "income:contributions:voluntary".parse().unwrap(),
-                amount: Money::from_minor(minor, Currency::CHF),
-            }],
+            transfers: vec![Transfer::new(
+                "assets:bank:chf".parse().unwrap(),
+                "income:contributions:voluntary".parse().unwrap(),
+                Money::from_minor(minor, Currency::CHF),
+            )],
         }
     }
 

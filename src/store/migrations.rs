@@ -9,6 +9,7 @@ use super::{StoreError, APPLICATION_ID};
 /// shipped: add the next.
 const MIGRATIONS: &[&str] = &[
     include_str!("../../schema.sql"),
+    include_str!("../../migrations/0002-assessments.sql"),
     include_str!("../../migrations/0003-costs.sql"),
 ];
 

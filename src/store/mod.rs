@@ -13,7 +13,9 @@ mod funds;
 mod meetings;
 mod migrations;
 mod parties;
+mod positions;
 mod rates;
+mod scales;
 mod verify;
 
 use std::cell::RefCell;
@@ -31,6 +33,8 @@ pub use entries::{JournalFilter, Recorded};
 pub use funds::FundBalanceRow;
 pub use meetings::MeetingRecord;
 pub use migrations::SCHEMA_VERSION;
+pub use positions::{PositionRow, ReceivableDay};
+pub use scales::ScaleSummary;
 pub use verify::{Finding, VerifySummary};
 
 use crate::ledger::{EntryId, FundCode, LedgerError, PartyCode};
@@ -96,6 +100,10 @@ pub enum StoreError {
         closed_on: String,
         closed_by: String,
     },
+    #[error("unknown scale '{name}' (known scales: {known}); import one with `isu-ledger scale import NAME FILE.csv`")]
+    ScaleNotFound { name: String, known: String },
+    #[error("scale '{name}' already exists{}; scales are never changed, import under a new name", if *builtin { " (built in)" } else { "" })]
+    ScaleExists { name: String, builtin: bool },
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error("database: {0}")]

@@ -24,7 +24,7 @@ pub struct VerifySummary {
 }
 
 /// The triggers that keep history append-only.
-const APPEND_ONLY_TRIGGERS: [&str; 8] = [
+const APPEND_ONLY_TRIGGERS: [&str; 14] = [
     "entry_no_update",
     "entry_no_delete",
     "transfer_no_update",
@@ -33,6 +33,12 @@ const APPEND_ONLY_TRIGGERS: [&str; 8] = [
     "budget_no_delete",
     "budget_line_no_update",
     "budget_line_no_delete",
+    "scale_no_update",
+    "scale_no_delete",
+    "scale_rate_no_update",
+    "scale_rate_no_delete",
+    "reminder_no_update",
+    "reminder_no_delete",
 ];
 
 /// The append-only triggers of migration 0003 (costs, rates, meetings, closed years).
@@ -181,13 +187,14 @@ impl Store {
     /// Recomputes the running balances from the transfers and compares every row of both
     /// tables: the transfers' legs and the stored rows, negated, must cancel key by key.
     fn check_balances(&self) -> Result<Vec<Finding>, StoreError> {
-        let legs =
-            "SELECT e.budget_year, t.debit_account_id AS account_id, e.entry_date AS posted_on,
+        let legs = "SELECT coalesce(t.budget_year, e.budget_year) AS budget_year,
+                           t.debit_account_id AS account_id, e.entry_date AS posted_on,
                            e.fund, coalesce(e.party, '') AS party, t.currency,
                            t.amount_minor AS debit_minor, 0 AS credit_minor
                     FROM transfer t JOIN entry e ON e.id = t.entry_id
                     UNION ALL
-                    SELECT e.budget_year, t.credit_account_id, e.entry_date, e.fund,
+                    SELECT coalesce(t.budget_year, e.budget_year), t.credit_account_id,
+                           e.entry_date, e.fund,
                            coalesce(e.party, ''), t.currency, 0, t.amount_minor
                     FROM transfer t JOIN entry e ON e.id = t.entry_id";
         let describe = "coalesce(a.name, 'account ' || d.account_id) || ' (' || d.currency
@@ -299,7 +306,8 @@ impl Store {
             "reversals",
             "WITH legs AS (
                  SELECT entry_id, debit_account_id AS debit, credit_account_id AS credit,
-                        amount_minor, currency FROM transfer)
+                        amount_minor, currency || coalesce(' ' || budget_year, '') AS currency
+                 FROM transfer)
              SELECT 'entry ' || r.id || ' is dated ' || r.entry_date || ', before entry ' || o.id
                     || ' (' || o.entry_date || '), which it reverses'
              FROM entry r JOIN entry o ON o.id = r.reverses
@@ -341,7 +349,7 @@ fn cap(check: &'static str, messages: Vec<String>) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::contribution::Contribution;
+    use crate::domain::contribution::{allocate, Contribution};
     use crate::domain::party::{Party, PartyInput};
     use crate::ledger::FundCode;
     use crate::store::Actor;
@@ -366,12 +374,13 @@ mod tests {
             amount: Money::from_minor(100_000, Currency::USD),
             rate: Some("0.9705".parse().unwrap()),
             date: NaiveDate::from_ymd_opt(2017, 3, 1).unwrap(),
-            budget_year: 2017,
+            budget_year: Some(2017),
             fund: FundCode::isu(),
             reference: None,
-        }
-        .to_entry(&party.name)
-        .unwrap();
+        };
+        let value = entry.value_in_chf().unwrap().minor();
+        let portions = allocate(value, &Default::default(), Some(2017), false, 2017);
+        let entry = entry.to_entry(&party.name, &portions).unwrap();
         tx.record_entry(&entry).unwrap();
         tx.commit().unwrap();
         store

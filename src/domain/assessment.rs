@@ -1,0 +1,480 @@
+//! Assessments: what each party is asked to pay towards a budget year, computed from a
+//! scale re-normalised over the parties expected to pay, equally, or from a fixed list;
+//! with an optional floor (minimum amount) and ceiling (maximum share of the budget).
+//! The assessments always add up to the budget exactly.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::scale::{apportion, Scale};
+use super::{accounts, DomainError};
+use crate::ledger::{EntryKind, FundCode, NewEntry, PartyCode, Transfer};
+use crate::money::{Currency, Money};
+
+/// How the budget is shared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Method {
+    /// In proportion to the scale's rates over the parties assessed.
+    AdjustedScale(Scale),
+    /// The same amount for every party assessed.
+    Equal,
+    /// The amounts given, which must add up to the budget.
+    Fixed(BTreeMap<PartyCode, Money>),
+}
+
+impl Method {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Method::AdjustedScale(_) => "adjusted-scale",
+            Method::Equal => "equal",
+            Method::Fixed(_) => "fixed",
+        }
+    }
+}
+
+/// Floor and ceiling on each party's assessment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// No party pays less than this.
+    pub minimum: Option<Money>,
+    /// No party pays more than this per cent of the budget.
+    pub maximum_share: Option<Decimal>,
+}
+
+/// One party's assessment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    pub party: PartyCode,
+    /// The party's rate on the scale, in per cent (adjusted-scale only).
+    pub scale_rate: Option<Decimal>,
+    /// The party's share of the budget in per cent, to six decimals, for display.
+    pub share: Decimal,
+    pub amount: Money,
+    /// Set when the floor or the ceiling decided the amount.
+    pub limited_by: Option<Limit>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    Minimum,
+    MaximumShare,
+}
+
+impl Limit {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Limit::Minimum => "minimum",
+            Limit::MaximumShare => "maximum share",
+        }
+    }
+}
+
+/// Shares `total` among `parties` (codes, in any order; each once) by `method`, within
+/// `limits`. The result is in code order and adds up to `total` exactly.
+pub fn assess(
+    total: Money,
+    parties: &[PartyCode],
+    method: &Method,
+    limits: Limits,
+) -> Result<Vec<Assessment>, DomainError> {
+    if total.currency() != Currency::CHF || !total.is_positive() {
+        return Err(DomainError::BudgetTotalNotPositive { total });
+    }
+    let parties: BTreeSet<PartyCode> = parties.iter().cloned().collect();
+    let weights: Vec<(PartyCode, Decimal)> = match method {
+        Method::Fixed(amounts) => return fixed(total, amounts, limits),
+        Method::Equal => parties.iter().map(|p| (p.clone(), Decimal::ONE)).collect(),
+        Method::AdjustedScale(scale) => parties
+            .iter()
+            .map(|party| match scale.rate(party) {
+                Some(rate) => Ok((party.clone(), rate)),
+                None => Err(DomainError::ScaleMissingParty {
+                    party: party.clone(),
+                    scale: scale.name.clone(),
+                }),
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    if weights.is_empty() {
+        return Err(DomainError::AssessNoParties);
+    }
+    let (fixed_amounts, free) = apply_limits(total, &weights, limits)?;
+    let remaining = total.minor() - fixed_amounts.values().map(|(m, _)| m).sum::<i64>();
+    let free_weights: Vec<(PartyCode, Decimal)> = weights
+        .iter()
+        .filter(|(p, _)| free.contains(p))
+        .cloned()
+        .collect();
+    let mut amounts: BTreeMap<PartyCode, (i64, Option<Limit>)> = fixed_amounts;
+    if !free_weights.is_empty() {
+        let weight_sum: Decimal = free_weights.iter().map(|(_, w)| w).sum();
+        if weight_sum.is_zero() {
+            // Every free party has a zero rate: nothing can be shared over them.
+            if remaining != 0 {
+                return Err(DomainError::ApportionNoWeight);
+            }
+            for (party, _) in &free_weights {
+                amounts.insert(party.clone(), (0, None));
+            }
+        } else {
+            for (party, minor) in apportion(remaining, &free_weights)? {
+                amounts.insert(party, (minor, None));
+            }
+        }
+    } else if remaining != 0 {
+        return Err(limits_unreachable(total, parties.len(), limits));
+    }
+    let rates: BTreeMap<&PartyCode, Decimal> = weights.iter().map(|(p, w)| (p, *w)).collect();
+    Ok(amounts
+        .into_iter()
+        .map(|(party, (minor, limited_by))| Assessment {
+            scale_rate: match method {
+                Method::AdjustedScale(_) => rates.get(&party).copied(),
+                _ => None,
+            },
+            share: share_percent(minor, total.minor()),
+            amount: Money::from_minor(minor, Currency::CHF),
+            limited_by,
+            party,
+        })
+        .collect())
+}
+
+/// Which parties the floor or ceiling fixes, and at what amount; the rest are free. A
+/// party is fixed when its exact share of what remains falls below the floor or above the
+/// ceiling; fixing one changes what remains for the others, so this repeats until stable.
+#[allow(clippy::type_complexity)]
+fn apply_limits(
+    total: Money,
+    weights: &[(PartyCode, Decimal)],
+    limits: Limits,
+) -> Result<
+    (
+        BTreeMap<PartyCode, (i64, Option<Limit>)>,
+        BTreeSet<PartyCode>,
+    ),
+    DomainError,
+> {
+    let count = weights.len() as i64;
+    let minimum = match limits.minimum {
+        Some(m) if m.currency() != Currency::CHF || m.minor() < 0 => {
+            return Err(DomainError::AssessMinimumInvalid { minimum: m });
+        }
+        Some(m) => Some(m.minor()),
+        None => None,
+    };
+    let ceiling = match limits.maximum_share {
+        Some(p) if p <= Decimal::ZERO || p > Decimal::ONE_HUNDRED => {
+            return Err(DomainError::AssessMaximumShareInvalid { percent: p });
+        }
+        // The largest whole number of centimes within the share.
+        Some(p) => Some(
+            (Decimal::from(total.minor()) * p / Decimal::ONE_HUNDRED)
+                .round_dp_with_strategy(0, RoundingStrategy::ToZero)
+                .mantissa() as i64,
+        ),
+        None => None,
+    };
+    if let Some(min) = minimum {
+        if (min as i128) * (count as i128) > total.minor() as i128 {
+            return Err(limits_unreachable(total, weights.len(), limits));
+        }
+    }
+    if let Some(max) = ceiling {
+        if (max as i128) * (count as i128) < total.minor() as i128 {
+            return Err(limits_unreachable(total, weights.len(), limits));
+        }
+    }
+    let scale = weights.iter().map(|(_, w)| w.scale()).max().unwrap_or(0);
+    let units: Vec<(PartyCode, i128)> = weights
+        .iter()
+        .map(|(p, w)| {
+            let mut w = *w;
+            w.rescale(scale);
+            (p.clone(), w.mantissa())
+        })
+        .collect();
+    let mut fixed: BTreeMap<PartyCode, (i64, Option<Limit>)> = BTreeMap::new();
+    loop {
+        let remaining =
+            i128::from(total.minor()) - fixed.values().map(|(m, _)| i128::from(*m)).sum::<i128>();
+        let free: Vec<&(PartyCode, i128)> = units
+            .iter()
+            .filter(|(p, _)| !fixed.contains_key(p))
+            .collect();
+        let weight_sum: i128 = free.iter().map(|(_, n)| n).sum();
+        let mut changed = false;
+        for (party, n) in &free {
+            // exact share = remaining * n / weight_sum, compared without division.
+            let exact_times_sum = remaining * n;
+            if let Some(max) = ceiling {
+                if weight_sum > 0 && exact_times_sum > i128::from(max) * weight_sum {
+                    fixed.insert(party.clone(), (max, Some(Limit::MaximumShare)));
+                    changed = true;
+                    continue;
+                }
+            }
+            if let Some(min) = minimum {
+                if weight_sum == 0 || exact_times_sum < i128::from(min) * weight_sum {
+                    fixed.insert(party.clone(), (min, Some(Limit::Minimum)));
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let fixed_sum: i64 = fixed.values().map(|(m, _)| m).sum();
+    if fixed_sum > total.minor() {
+        return Err(limits_unreachable(total, weights.len(), limits));
+    }
+    let free = units
+        .iter()
+        .filter(|(p, _)| !fixed.contains_key(p))
+        .map(|(p, _)| p.clone())
+        .collect();
+    Ok((fixed, free))
+}
+
+fn limits_unreachable(total: Money, count: usize, limits: Limits) -> DomainError {
+    DomainError::AssessLimitsUnreachable {
+        total,
+        count,
+        minimum: limits.minimum,
+        maximum_share: limits.maximum_share,
+    }
+}
+
+fn fixed(
+    total: Money,
+    amounts: &BTreeMap<PartyCode, Money>,
+    limits: Limits,
+) -> Result<Vec<Assessment>, DomainError> {
+    if limits != Limits::default() {
+        return Err(DomainError::AssessFixedWithLimits);
+    }
+    if amounts.is_empty() {
+        return Err(DomainError::AssessNoParties);
+    }
+    let sum: i64 = amounts.values().map(|m| m.minor()).sum();
+    if sum != total.minor() {
+        return Err(DomainError::AssessFixedTotal {
+            sum: Money::from_minor(sum, Currency::CHF),
+            total,
+        });
+    }
+    Ok(amounts
+        .iter()
+        .map(|(party, amount)| Assessment {
+            party: party.clone(),
+            scale_rate: None,
+            share: share_percent(amount.minor(), total.minor()),
+            amount: *amount,
+            limited_by: None,
+        })
+        .collect())
+}
+
+/// `part / whole` in per cent, rounded half away from zero to six decimals.
+fn share_percent(part: i64, whole: i64) -> Decimal {
+    if whole == 0 {
+        return Decimal::ZERO;
+    }
+    (Decimal::from(part) * Decimal::ONE_HUNDRED / Decimal::from(whole))
+        .round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// The entry recording one party's assessment for a budget year: the party's receivable
+/// is debited and assessed-contribution income credited. A credit the party holds is
+/// applied to it at once, up to the amount assessed, in the same entry.
+pub fn assessment_entry(
+    assessment: &Assessment,
+    party_name: &str,
+    budget_year: i32,
+    date: NaiveDate,
+    fund: FundCode,
+    credit_held: Money,
+) -> Result<NewEntry, DomainError> {
+    let receivable = accounts::receivable(&assessment.party);
+    let mut transfers = vec![Transfer::new(
+        receivable.clone(),
+        accounts::contributions_assessed(),
+        assessment.amount,
+    )];
+    let applied = credit_held.minor().min(assessment.amount.minor());
+    if applied > 0 {
+        transfers.push(Transfer::new(
+            accounts::prepaid(&assessment.party),
+            receivable,
+            Money::from_minor(applied, Currency::CHF),
+        ));
+    }
+    let entry = NewEntry {
+        date,
+        description: format!("Assessment of {party_name} for {budget_year}"),
+        kind: EntryKind::Assessment,
+        budget_year,
+        fund,
+        party: Some(assessment.party.clone()),
+        reference: None,
+        reverses: None,
+        rate: None,
+        transfers,
+    };
+    entry.validate()?;
+    Ok(entry)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(text: &str) -> PartyCode {
+        text.parse().unwrap()
+    }
+
+    fn chf(text: &str) -> Money {
+        Money::parse(text, Currency::CHF).unwrap()
+    }
+
+    fn scale(rates: &[(&str, &str)]) -> Scale {
+        Scale {
+            name: "test".into(),
+            rates: rates
+                .iter()
+                .map(|(c, r)| (code(c), r.parse().unwrap()))
+                .collect(),
+        }
+    }
+
+    fn minors(assessments: &[Assessment]) -> Vec<(String, i64)> {
+        assessments
+            .iter()
+            .map(|a| (a.party.as_str().to_string(), a.amount.minor()))
+            .collect()
+    }
+
+    #[test]
+    fn adjusted_scale_renormalises_over_the_parties_and_adds_up() {
+        let scale = scale(&[("DEU", "6.389"), ("FRA", "4.859"), ("LIE", "0.007")]);
+        let parties = [code("LIE"), code("DEU"), code("FRA")];
+        let method = Method::AdjustedScale(scale);
+        let result = assess(chf("459000"), &parties, &method, Limits::default()).unwrap();
+        let total: i64 = result.iter().map(|a| a.amount.minor()).sum();
+        assert_eq!(total, 45_900_000);
+        // DEU: 459000 * 6.389 / 11.255 = 260'555.3976...: rounded down, then a centime
+        // left goes to the largest remainder.
+        assert_eq!(minors(&result)[0], ("DEU".into(), 26_055_540));
+        assert_eq!(result[0].scale_rate, Some("6.389".parse().unwrap()));
+    }
+
+    #[test]
+    fn a_party_missing_from_the_scale_is_named() {
+        let method = Method::AdjustedScale(scale(&[("DEU", "6.389")]));
+        let err = assess(
+            chf("100"),
+            &[code("DEU"), code("VAT")],
+            &method,
+            Limits::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            DomainError::ScaleMissingParty {
+                party: code("VAT"),
+                scale: "test".into()
+            }
+        );
+    }
+
+    #[test]
+    fn floor_and_ceiling_are_respected_and_the_sum_is_kept() {
+        let method = Method::AdjustedScale(scale(&[
+            ("DEU", "6.389"),
+            ("FRA", "4.859"),
+            ("LIE", "0.007"),
+            ("AND", "0.006"),
+        ]));
+        let parties = [code("DEU"), code("FRA"), code("LIE"), code("AND")];
+        let limits = Limits {
+            minimum: Some(chf("1000")),
+            maximum_share: Some("40".parse().unwrap()),
+        };
+        let result = assess(chf("10000"), &parties, &method, limits).unwrap();
+        assert_eq!(
+            minors(&result),
+            [
+                ("AND".into(), 100_000),
+                ("DEU".into(), 400_000),
+                ("FRA".into(), 400_000),
+                ("LIE".into(), 100_000)
+            ]
+        );
+        assert_eq!(result[0].limited_by, Some(Limit::Minimum));
+        assert_eq!(result[1].limited_by, Some(Limit::MaximumShare));
+    }
+
+    #[test]
+    fn unreachable_limits_are_refused() {
+        let parties = [code("DEU"), code("FRA")];
+        let max = Limits {
+            maximum_share: Some("40".parse().unwrap()),
+            ..Limits::default()
+        };
+        assert!(matches!(
+            assess(chf("100"), &parties, &Method::Equal, max),
+            Err(DomainError::AssessLimitsUnreachable { .. })
+        ));
+        let min = Limits {
+            minimum: Some(chf("60")),
+            ..Limits::default()
+        };
+        assert!(matches!(
+            assess(chf("100"), &parties, &Method::Equal, min),
+            Err(DomainError::AssessLimitsUnreachable { .. })
+        ));
+    }
+
+    #[test]
+    fn equal_and_fixed_methods() {
+        let parties = [code("DEU"), code("FRA"), code("AUT")];
+        let result = assess(chf("1"), &parties, &Method::Equal, Limits::default()).unwrap();
+        assert_eq!(
+            minors(&result),
+            [("AUT".into(), 34), ("DEU".into(), 33), ("FRA".into(), 33)]
+        );
+        let amounts: BTreeMap<_, _> = [(code("DEU"), chf("60")), (code("FRA"), chf("40"))].into();
+        let fixed = Method::Fixed(amounts);
+        assert_eq!(
+            assess(chf("100"), &parties, &fixed, Limits::default())
+                .unwrap()
+                .len(),
+            2
+        );
+        assert!(matches!(
+            assess(chf("101"), &parties, &fixed, Limits::default()),
+            Err(DomainError::AssessFixedTotal { .. })
+        ));
+    }
+
+    #[test]
+    fn an_assessment_takes_a_held_credit() {
+        let a = Assessment {
+            party: code("DEU"),
+            scale_rate: None,
+            share: Decimal::ONE_HUNDRED,
+            amount: chf("100"),
+            limited_by: None,
+        };
+        let date = NaiveDate::from_ymd_opt(2017, 1, 1).unwrap();
+        let entry =
+            assessment_entry(&a, "Germany", 2017, date, FundCode::isu(), chf("30")).unwrap();
+        assert_eq!(entry.transfers.len(), 2);
+        assert_eq!(entry.transfers[1].amount, chf("30"));
+        let entry = assessment_entry(&a, "Germany", 2017, date, FundCode::isu(), chf("0")).unwrap();
+        assert_eq!(entry.transfers.len(), 1);
+    }
+}

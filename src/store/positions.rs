@@ -1,0 +1,206 @@
+//! What parties owe, have paid and hold, read from the running balances of the
+//! contribution accounts: income from contributions, each party's receivable and each
+//! party's credit. Everything is in CHF, the currency of the books.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection};
+
+use super::{text_to_date, Store, StoreError, Tx};
+use crate::domain::accounts::{PREPAID, RECEIVABLE};
+use crate::ledger::{AccountName, PartyCode};
+
+/// The net turnover of one contribution account for one budget year and party.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PositionRow {
+    pub budget_year: i32,
+    pub account: AccountName,
+    /// The entry's party; `None` for entries that name none.
+    pub party: Option<PartyCode>,
+    pub debit_minor: i64,
+    pub credit_minor: i64,
+}
+
+/// One day's movements on a party's receivable for one budget year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivableDay {
+    pub party: PartyCode,
+    pub posted_on: NaiveDate,
+    pub debit_minor: i64,
+    pub credit_minor: i64,
+}
+
+/// The contribution accounts, as an SQL condition on `name`.
+const CONTRIBUTION_ACCOUNTS_SQL: &str = "(name = 'income:contributions'
+     OR name GLOB 'income:contributions:*'
+     OR name GLOB 'assets:receivable:contributions:*'
+     OR name GLOB 'liabilities:prepaid:*')";
+
+fn positions(conn: &Connection, until: NaiveDate) -> Result<Vec<PositionRow>, StoreError> {
+    let sql = format!(
+        "WITH acc AS (SELECT id, name FROM account WHERE {CONTRIBUTION_ACCOUNTS_SQL})
+         SELECT t.budget_year, acc.name, t.party, sum(t.d), sum(t.c)
+         FROM (SELECT budget_year, account_id, party, debit_minor AS d, credit_minor AS c
+               FROM account_total
+               WHERE currency = 'CHF' AND account_id IN (SELECT id FROM acc)
+               UNION ALL
+               SELECT budget_year, account_id, party, -debit_minor, -credit_minor
+               FROM account_balance
+               WHERE posted_on > ?1 AND currency = 'CHF'
+                 AND account_id IN (SELECT id FROM acc)) t
+         JOIN acc ON acc.id = t.account_id
+         GROUP BY t.budget_year, acc.name, t.party
+         HAVING sum(t.d) <> 0 OR sum(t.c) <> 0
+         ORDER BY t.budget_year, acc.name, t.party"
+    );
+    let mut statement = conn.prepare_cached(&sql)?;
+    let mut rows = statement.query([until.to_string()])?;
+    let mut list = Vec::new();
+    while let Some(row) = rows.next()? {
+        let account: String = row.get(1)?;
+        let party: String = row.get(2)?;
+        list.push(PositionRow {
+            budget_year: row.get(0)?,
+            account: account.parse()?,
+            party: if party.is_empty() {
+                None
+            } else {
+                Some(party.parse()?)
+            },
+            debit_minor: row.get(3)?,
+            credit_minor: row.get(4)?,
+        });
+    }
+    Ok(list)
+}
+
+/// One party's receivable (per budget year, by `year`) and credit (all years, under
+/// year 0), counting entries dated on or before `until`.
+fn party_balances(
+    conn: &Connection,
+    party: &PartyCode,
+    until: Option<NaiveDate>,
+) -> Result<(BTreeMap<i32, i64>, i64), StoreError> {
+    let receivable = format!("{RECEIVABLE}:{party}");
+    let prepaid = format!("{PREPAID}:{party}");
+    let mut statement = conn.prepare_cached(
+        "WITH acc AS (SELECT id, name FROM account WHERE name IN (?1, ?2))
+         SELECT t.budget_year, acc.name, sum(t.d) - sum(t.c)
+         FROM (SELECT budget_year, account_id, debit_minor AS d, credit_minor AS c
+               FROM account_total
+               WHERE currency = 'CHF' AND account_id IN (SELECT id FROM acc)
+               UNION ALL
+               SELECT budget_year, account_id, -debit_minor, -credit_minor
+               FROM account_balance
+               WHERE ?3 IS NOT NULL AND posted_on > ?3 AND currency = 'CHF'
+                 AND account_id IN (SELECT id FROM acc)) t
+         JOIN acc ON acc.id = t.account_id
+         GROUP BY t.budget_year, acc.name",
+    )?;
+    let mut rows = statement.query(params![receivable, prepaid, until.map(|d| d.to_string())])?;
+    let mut owed = BTreeMap::new();
+    let mut credit = 0;
+    while let Some(row) = rows.next()? {
+        let year: i32 = row.get(0)?;
+        let name: String = row.get(1)?;
+        let net: i64 = row.get(2)?;
+        if name == receivable {
+            *owed.entry(year).or_insert(0) += net;
+        } else {
+            credit -= net;
+        }
+    }
+    Ok((owed, credit))
+}
+
+impl Store {
+    /// The net turnover of every contribution account per budget year and party, from
+    /// entries dated on or before `until`.
+    pub fn contribution_positions(&self, until: NaiveDate) -> Result<Vec<PositionRow>, StoreError> {
+        positions(&self.conn, until)
+    }
+
+    /// Per party, the last day on or before `until` on which it paid something: a credit
+    /// to its receivable or to contribution income.
+    pub fn last_payments(
+        &self,
+        until: NaiveDate,
+    ) -> Result<BTreeMap<PartyCode, NaiveDate>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "WITH acc AS (SELECT id, name FROM account
+                          WHERE name GLOB 'assets:receivable:contributions:*'
+                             OR name = 'income:contributions:voluntary')
+             SELECT b.party, max(b.posted_on)
+             FROM account_balance b
+             WHERE b.account_id IN (SELECT id FROM acc) AND b.credit_minor > 0
+               AND b.posted_on <= ?1 AND b.party <> ''
+             GROUP BY b.party",
+        )?;
+        let mut rows = statement.query([until.to_string()])?;
+        let mut last = BTreeMap::new();
+        while let Some(row) = rows.next()? {
+            let party: String = row.get(0)?;
+            let day: String = row.get(1)?;
+            last.insert(party.parse()?, text_to_date(&day)?);
+        }
+        Ok(last)
+    }
+
+    /// Every day's movements on the parties' receivables for `budget_year`, dated on or
+    /// before `until`, by party and day.
+    pub fn receivable_days(
+        &self,
+        budget_year: i32,
+        until: NaiveDate,
+    ) -> Result<Vec<ReceivableDay>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT a.name, b.posted_on, sum(b.debit_minor), sum(b.credit_minor)
+             FROM account_balance b JOIN account a ON a.id = b.account_id
+             WHERE a.name GLOB 'assets:receivable:contributions:*'
+               AND b.budget_year = ?1 AND b.posted_on <= ?2 AND b.currency = 'CHF'
+             GROUP BY a.name, b.posted_on
+             ORDER BY a.name, b.posted_on",
+        )?;
+        let mut rows = statement.query(params![budget_year, until.to_string()])?;
+        let mut days = Vec::new();
+        while let Some(row) = rows.next()? {
+            let account: String = row.get(0)?;
+            let day: String = row.get(1)?;
+            let party = account
+                .rsplit(':')
+                .next()
+                .unwrap_or_default()
+                .parse::<PartyCode>()?;
+            days.push(ReceivableDay {
+                party,
+                posted_on: text_to_date(&day)?,
+                debit_minor: row.get(2)?,
+                credit_minor: row.get(3)?,
+            });
+        }
+        Ok(days)
+    }
+}
+
+impl Tx<'_> {
+    /// What `party` owes per budget year (positive) and the credit it holds, counting
+    /// every entry recorded, whatever its date, or only those dated up to `until`.
+    pub fn party_balances(
+        &self,
+        party: &PartyCode,
+        until: Option<NaiveDate>,
+    ) -> Result<(BTreeMap<i32, i64>, i64), StoreError> {
+        party_balances(&self.tx, party, until)
+    }
+
+    /// Whether `party` has ever been assessed or has pledged: it has a receivable.
+    pub fn has_receivable(&self, party: &PartyCode) -> Result<bool, StoreError> {
+        let name = format!("{RECEIVABLE}:{party}");
+        let found: i64 = self
+            .tx
+            .prepare_cached("SELECT count(*) FROM account WHERE name = ?1")?
+            .query_row([name], |row| row.get(0))?;
+        Ok(found > 0)
+    }
+}
