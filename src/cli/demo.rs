@@ -78,6 +78,7 @@ pub fn run(context: &Context) -> anyhow::Result<Outcome> {
             Cursor::new(CONTRIBUTIONS_CSV.as_bytes()),
         )?,
     )?;
+    let costs = super::demo_costs::build(&tx)?;
     tx.commit()?;
 
     let summary = format!(
@@ -95,6 +96,7 @@ pub fn run(context: &Context) -> anyhow::Result<Outcome> {
         eprintln!("{summary}");
     }
     context.print(&funding_status_of(&store, BUDGET_YEAR, meeting_date())?)?;
+    super::demo_costs::print_meeting(context, &store, meeting_date(), &costs)?;
     Ok(Outcome::Done)
 }
 

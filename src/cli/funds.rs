@@ -55,9 +55,12 @@ pub enum FundCommand {
     Opening {
         /// The fund
         fund: String,
-        /// The amount held, in the fund's currency
+        /// The amount held
         #[arg(allow_negative_numbers = true)]
         amount: String,
+        /// Currency of the amount [default: the fund's currency]
+        #[arg(long)]
+        currency: Option<String>,
         /// The date the balance is brought forward to
         #[arg(long, value_name = "DATE")]
         date: String,
@@ -158,6 +161,7 @@ pub fn run(context: &Context, command: FundCommand) -> anyhow::Result<Outcome> {
         FundCommand::Opening {
             fund,
             amount,
+            currency,
             date,
             year,
             reference,
@@ -167,7 +171,11 @@ pub fn run(context: &Context, command: FundCommand) -> anyhow::Result<Outcome> {
             let mut store = context.open()?;
             let tx = store.begin(context.actor.clone())?;
             let declared = tx.fund(&fund)?.ok_or_else(|| unknown(&tx, &fund))?;
-            let amount = Money::parse(&amount, declared.currency)?;
+            let currency: Currency = match currency {
+                Some(text) => text.parse()?,
+                None => declared.currency,
+            };
+            let amount = Money::parse(&amount, currency)?;
             let entry = opening_entry(
                 &fund,
                 amount,

@@ -1,15 +1,20 @@
 //! `meeting add`, `meeting rate`, `meeting show`, `meeting balances`, `meeting assess`,
 //! `meeting true-up`, and `document add`.
 
+use anyhow::bail;
 use chrono::Datelike;
 use clap::Subcommand;
 
+use super::csv_in::CsvInput;
 use super::{Context, Outcome};
-use crate::domain::meeting::{Document, Meeting, MeetingCode, PageRate};
+use crate::domain::meeting::{
+    apportion, bill_entry, Document, Meeting, MeetingCode, MeetingError, PageRate,
+};
 use crate::domain::parse_date;
+use crate::ledger::PartyCode;
 use crate::money::{Currency, Money};
 use crate::reports::meeting::{meeting_balances, meeting_show};
-use crate::store::{MeetingRecord, Store, Tx};
+use crate::store::{MeetingRecord, Recorded, Store, StoreError, Tx};
 
 #[derive(Debug, Subcommand)]
 pub enum MeetingCommand {
@@ -54,6 +59,33 @@ pub enum MeetingCommand {
     Balances {
         /// The meeting's code
         code: String,
+    },
+    /// Share the approved estimate among the participating States (Article 14) on a scale
+    /// re-normalised over them, exact to the cent; one bill per State
+    Assess {
+        /// The meeting's code
+        code: String,
+        /// The scale, e.g. un-2016-2018
+        #[arg(long)]
+        scale: String,
+        /// A CSV file with a `code` column (States Parties and participating States not
+        /// party), or `all-parties` for the States Parties in force on the meeting's date
+        #[arg(long, value_name = "FILE|all-parties")]
+        participants: String,
+        /// Date of the bills [default: --as-of]
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+    },
+    /// Bring the States' shares to the actual cost: bill the difference or credit it pro rata
+    TrueUp {
+        /// The meeting's code
+        code: String,
+        /// The actual cost, in the meeting's currency
+        #[arg(long, allow_negative_numbers = true)]
+        actual: String,
+        /// Date of the bills and credits [default: --as-of]
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
     },
 }
 
@@ -179,8 +211,141 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
             };
             context.print(&meeting_balances(&record, &billed, &names)?)?;
         }
+        MeetingCommand::Assess {
+            code,
+            scale,
+            participants,
+            date,
+        } => {
+            let code: MeetingCode = code.parse()?;
+            let date = context.date_or_as_of(date.as_deref())?;
+            let mut store = context.open()?;
+            let tx = store.begin(context.actor.clone())?;
+            let record = find_meeting(&tx, &code)?;
+            if let Some(scale) = &record.scale {
+                bail!(
+                    "meeting {code} is already assessed (on scale {scale}, among {} participants); \
+                     bring it to the actual cost with `isu-ledger meeting true-up {code} --actual AMOUNT`",
+                    record.shares.len()
+                );
+            }
+            let scale = tx.scale(&scale)?;
+            let codes = participants_of(&tx, &participants, &record)?;
+            let weights = codes
+                .iter()
+                .map(|party| (party.clone(), scale.rate(party).unwrap_or_default()))
+                .collect::<Vec<_>>();
+            let meeting = &record.meeting;
+            let shares = apportion(meeting.estimate.minor(), &weights, &scale.name)?;
+            for (party, rate) in &weights {
+                tx.insert_share(&code, party, &scale.name, *rate)?;
+            }
+            let billed = bill_all(&tx, meeting, &shares, date, "estimate", |party| {
+                format!("{code}/assess/{party}")
+            })?;
+            tx.commit()?;
+            context.say(format!(
+                "meeting {code}: {} shared among {} participants on scale {} ({billed} bills)",
+                meeting.estimate,
+                shares.len(),
+                scale.name
+            ))?;
+        }
+        MeetingCommand::TrueUp { code, actual, date } => {
+            let code: MeetingCode = code.parse()?;
+            let date = context.date_or_as_of(date.as_deref())?;
+            let mut store = context.open()?;
+            let tx = store.begin(context.actor.clone())?;
+            let record = find_meeting(&tx, &code)?;
+            let meeting = &record.meeting;
+            let actual = Money::parse(&actual, meeting.currency())?;
+            if actual.minor() < 0 {
+                return Err(MeetingError::ActualNegative { actual }.into());
+            }
+            let Some(scale) = &record.scale else {
+                bail!(
+                    "meeting {code} has not been assessed yet: share its estimate first with \
+                     `isu-ledger meeting assess {code} --scale NAME --participants FILE|all-parties`"
+                );
+            };
+            let targets = apportion(actual.minor(), &record.shares, scale)?;
+            let billed = tx.meeting_balances(&code)?;
+            let differences: Vec<(PartyCode, i64)> = targets
+                .into_iter()
+                .map(|(party, target)| {
+                    let so_far = billed
+                        .iter()
+                        .find(|(p, _, _)| p == &party)
+                        .map_or(0, |(_, b, _)| *b);
+                    (party, target - so_far)
+                })
+                .collect();
+            let written = bill_all(&tx, meeting, &differences, date, "true-up", |party| {
+                format!("{code}/true-up/{}/{party}", actual.plain())
+            })?;
+            tx.commit()?;
+            context.say(if written == 0 {
+                format!("meeting {code}: the shares already add up to {actual}; nothing written")
+            } else {
+                format!(
+                    "meeting {code}: shares brought to the actual cost of {actual} \
+                     ({written} bills or credits)"
+                )
+            })?;
+        }
     }
     Ok(Outcome::Done)
+}
+
+/// The participating States: from a CSV file with a `code` column, or the States Parties in
+/// force on the meeting's date. Each must be a known party.
+fn participants_of(
+    tx: &Tx<'_>,
+    participants: &str,
+    record: &MeetingRecord,
+) -> anyhow::Result<Vec<PartyCode>> {
+    if participants == "all-parties" {
+        return Ok(tx.states_parties_in_force(record.meeting.held_on)?);
+    }
+    let mut csv = CsvInput::open(std::path::Path::new(participants), &["code"], &[])?;
+    let mut codes: Vec<PartyCode> = Vec::new();
+    while let Some(row) = csv.next_row()? {
+        let code: PartyCode = row
+            .required("code")
+            .map_err(|e| row.error(e))?
+            .parse()
+            .map_err(|e| row.error(e))?;
+        if tx.party(&code)?.is_none() {
+            return Err(row.error(StoreError::PartyNotFound { code }));
+        }
+        if codes.contains(&code) {
+            return Err(row.error(format!("participant {code} is listed twice")));
+        }
+        codes.push(code);
+    }
+    Ok(codes)
+}
+
+/// Records one bill (or credit) per State with a non-zero amount; returns how many.
+fn bill_all(
+    tx: &Tx<'_>,
+    meeting: &Meeting,
+    amounts: &[(PartyCode, i64)],
+    date: chrono::NaiveDate,
+    what: &str,
+    reference: impl Fn(&PartyCode) -> String,
+) -> anyhow::Result<usize> {
+    let mut written = 0;
+    for (party, minor) in amounts.iter().filter(|(_, minor)| *minor != 0) {
+        let name = tx
+            .party(party)?
+            .map_or_else(|| party.to_string(), |p| p.name);
+        let entry = bill_entry(meeting, party, &name, *minor, date, what, reference(party))?;
+        if let Recorded::New(_) = tx.record_entry(&entry)? {
+            written += 1;
+        }
+    }
+    Ok(written)
 }
 
 /// Prints `meeting show` for a stored meeting on the context's date.

@@ -56,6 +56,8 @@ pub enum MeetingError {
     RateMissing { party: PartyCode, scale: String },
     #[error("participant {party} is listed twice")]
     ParticipantTwice { party: PartyCode },
+    #[error("{0}")]
+    Apportion(String),
     #[error("the actual cost must not be negative, got {actual}")]
     ActualNegative { actual: Money },
 }
@@ -244,12 +246,11 @@ pub fn meetings_fund() -> FundCode {
     "meetings".parse().expect("valid fund code")
 }
 
-/// Splits `total_minor` among the participants in proportion to their weights, exactly:
-/// each gets the floor of its quota, and the centimes left go one each to the largest
-/// remainders (ties to the lower code). The weights are re-normalised over the participants,
-/// as Article 14 asks ("the UN scale adjusted appropriately").
-///
-/// Kept apart so that the shared apportionment of ISU assessments can replace it.
+/// Splits `total_minor` among the participants in proportion to their rates on the scale,
+/// exactly to the centime, by the same largest-remainder rule as ISU assessments. The rates
+/// are re-normalised over the participants, as Article 14 asks ("the UN scale adjusted
+/// appropriately"). Every participant needs a positive rate, and is listed once. The shares
+/// come back by party code.
 pub fn apportion(
     total_minor: i64,
     weights: &[(PartyCode, Decimal)],
@@ -271,39 +272,8 @@ pub fn apportion(
             });
         }
     }
-    // Scale every weight to an integer so that quotas and remainders are exact.
-    let scale_max = weights.iter().map(|(_, w)| w.scale()).max().unwrap_or(0);
-    let integer = |w: &Decimal| -> i128 {
-        let mut m = w.mantissa();
-        for _ in w.scale()..scale_max {
-            m *= 10;
-        }
-        m
-    };
-    let sum: i128 = weights.iter().map(|(_, w)| integer(w)).sum();
-    let total = i128::from(total_minor);
-    let mut rows: Vec<(PartyCode, i128, i128)> = weights
-        .iter()
-        .map(|(party, w)| {
-            let product = total * integer(w);
-            (party.clone(), product / sum, product % sum)
-        })
-        .collect();
-    let given: i128 = rows.iter().map(|r| r.1).sum();
-    let mut left = total - given;
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_by(|&a, &b| rows[b].2.cmp(&rows[a].2).then(rows[a].0.cmp(&rows[b].0)));
-    for &index in order.iter().cycle() {
-        if left == 0 {
-            break;
-        }
-        rows[index].1 += 1;
-        left -= 1;
-    }
-    let mut shares: Vec<(PartyCode, i64)> = rows
-        .into_iter()
-        .map(|(party, share, _)| (party, i64::try_from(share).expect("a share fits the total")))
-        .collect();
+    let mut shares = super::scale::apportion(total_minor, weights)
+        .map_err(|e| MeetingError::Apportion(e.to_string()))?;
     shares.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(shares)
 }

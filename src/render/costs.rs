@@ -171,6 +171,12 @@ impl Tabular for MeetingShow {
         );
         let mut notes = vec![String::new(), self.summary(), String::new()];
         notes.push("Documents:".to_string());
+        let symbol_width = self
+            .documents
+            .iter()
+            .map(|d| d.symbol.chars().count())
+            .max();
+        let title_width = self.documents.iter().map(|d| d.title.chars().count()).max();
         for document in &self.documents {
             let pages = match document.pages_actual {
                 Some(actual) => format!("{actual} pages (forecast {})", document.pages_forecast),
@@ -182,8 +188,12 @@ impl Tabular for MeetingShow {
                 _ => "not yet submitted".to_string(),
             };
             notes.push(format!(
-                "  {:<18} {:<52} {:<24} {state}",
-                document.symbol, document.title, pages
+                "  {:<symbol$}  {:<title$}  {:<26}  {state}",
+                document.symbol,
+                document.title,
+                pages,
+                symbol = symbol_width.unwrap_or(0),
+                title = title_width.unwrap_or(0),
             ));
         }
         Table {

@@ -251,3 +251,22 @@ impl Tx<'_> {
         Ok(())
     }
 }
+
+impl Tx<'_> {
+    /// The States Parties for which the convention is in force on `date`, by code: the
+    /// participants of `meeting assess --participants all-parties`.
+    pub fn states_parties_in_force(
+        &self,
+        date: chrono::NaiveDate,
+    ) -> Result<Vec<PartyCode>, StoreError> {
+        let mut statement = self.tx.prepare_cached(
+            "SELECT code FROM party
+             WHERE kind = 'state-party' AND (in_force_on IS NULL OR in_force_on <= ?1)
+             ORDER BY code",
+        )?;
+        let codes = statement
+            .query_map([date.to_string()], |row| row.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        codes.into_iter().map(|c| Ok(c.parse()?)).collect()
+    }
+}
