@@ -15,6 +15,7 @@ use crate::ledger::PartyCode;
 use crate::money::{Currency, Money};
 use crate::reports::meeting::{meeting_balances, meeting_show};
 use crate::store::{MeetingRecord, Recorded, Store, StoreError, Tx};
+use rust_decimal::Decimal;
 
 #[derive(Debug, Subcommand)]
 pub enum MeetingCommand {
@@ -230,7 +231,19 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
                 );
             }
             let scale = tx.scale(&scale)?;
-            let codes = participants_of(&tx, &participants, &record)?;
+            let mut codes = participants_of(&tx, &participants, &record)?;
+            // A State Party without a UN rate (e.g. not a UN member) pays no share of a cost
+            // shared on the UN scale; with a file, every participant listed must have one.
+            let mut without_rate = Vec::new();
+            if participants == "all-parties" {
+                codes.retain(|party| {
+                    let rated = scale.rate(party).is_some_and(|r| r > Decimal::ZERO);
+                    if !rated {
+                        without_rate.push(party.to_string());
+                    }
+                    rated
+                });
+            }
             let weights = codes
                 .iter()
                 .map(|party| (party.clone(), scale.rate(party).unwrap_or_default()))
@@ -244,8 +257,16 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
                 format!("{code}/assess/{party}")
             })?;
             tx.commit()?;
+            let left_out = if without_rate.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; without a rate on the scale, not billed: {}",
+                    without_rate.join(", ")
+                )
+            };
             context.say(format!(
-                "meeting {code}: {} shared among {} participants on scale {} ({billed} bills)",
+                "meeting {code}: {} shared among {} participants on scale {} ({billed} bills){left_out}",
                 meeting.estimate,
                 shares.len(),
                 scale.name

@@ -219,7 +219,10 @@ impl Tabular for MeetingBalances {
                     Cell::text(row.party.as_str()),
                     Cell::text(&row.name),
                     Cell::text(row.scale_rate.to_string()),
-                    Cell::optional(row.share, Cell::Percent),
+                    // Shares of a few States are well under one per cent: three decimals.
+                    Cell::optional(row.share, |share| {
+                        Cell::text(format!("{}%", share.to_decimal(3)))
+                    }),
                     Cell::Amount(row.billed),
                     Cell::Amount(row.balance),
                 ]
