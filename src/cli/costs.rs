@@ -34,7 +34,7 @@ pub enum CostCommand {
         #[arg(long, default_value = "CHF")]
         currency: String,
         /// CHF per unit of the currency [default: the rate in force on the date, see `rate set`]
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         rate: Option<String>,
         /// Date paid [default: --as-of]
         #[arg(long, value_name = "DATE")]

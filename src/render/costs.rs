@@ -1,8 +1,7 @@
 //! How the reports on costs, funds and meetings lay themselves out as tables.
 
 use super::{Cell, Table, Tabular};
-use crate::money::Money;
-use crate::reports::budget_report::{BudgetReport, Spending};
+use crate::reports::budget_report::{BudgetReport, CurrencyAmount, Spending};
 use crate::reports::funds::FundList;
 use crate::reports::meeting::{MeetingBalances, MeetingShow};
 use crate::reports::status::FundingStatus;
@@ -11,10 +10,10 @@ fn headers(names: &[&str]) -> Vec<String> {
     names.iter().map(|name| name.to_string()).collect()
 }
 
-fn list(amounts: &[Money]) -> String {
+fn list(amounts: &[CurrencyAmount]) -> String {
     amounts
         .iter()
-        .map(Money::to_string)
+        .map(|a| a.amount.to_string())
         .collect::<Vec<_>>()
         .join(", ")
 }

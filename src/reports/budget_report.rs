@@ -17,7 +17,23 @@ pub struct BudgetLineRow {
     pub remaining: Money,
     pub percent_used: Option<Percent>,
     /// What was paid in currencies other than CHF, in those currencies.
-    pub paid_in_other_currencies: Vec<Money>,
+    pub paid_in_other_currencies: Vec<CurrencyAmount>,
+}
+
+/// An amount beside its currency, for JSON where amounts alone carry no currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CurrencyAmount {
+    pub currency: Currency,
+    pub amount: Money,
+}
+
+impl From<Money> for CurrencyAmount {
+    fn from(amount: Money) -> CurrencyAmount {
+        CurrencyAmount {
+            currency: amount.currency(),
+            amount,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -73,7 +89,7 @@ pub fn budget_report(
             spent: line_spent,
             remaining: line_budget.checked_sub(line_spent)?,
             percent_used: Percent::of(line_spent.minor(), line_budget.minor()),
-            paid_in_other_currencies: other,
+            paid_in_other_currencies: other.into_iter().map(CurrencyAmount::from).collect(),
         });
     }
     let budget_total = budget.map_or(Money::zero(chf), |b| b.total);
@@ -166,7 +182,10 @@ mod tests {
         .unwrap();
         assert_eq!(report.lines.len(), 3);
         assert_eq!(report.lines[1].spent, chf(100_00));
-        assert_eq!(report.lines[1].paid_in_other_currencies, vec![usd]);
+        assert_eq!(
+            report.lines[1].paid_in_other_currencies,
+            vec![CurrencyAmount::from(usd)]
+        );
         assert_eq!(report.lines[1].percent_used.unwrap().to_string(), "50.0%");
         assert_eq!(report.lines[2].budget, chf(0));
         assert_eq!(report.spent_total, chf(501_00));

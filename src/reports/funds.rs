@@ -16,7 +16,7 @@ pub struct FundRow {
     /// What the fund holds in its own currency.
     pub balance: Money,
     /// What it holds in other currencies, if anything.
-    pub other_currencies: Vec<Money>,
+    pub other_currencies: Vec<crate::reports::budget_report::CurrencyAmount>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -42,7 +42,7 @@ pub fn fund_list(as_of: NaiveDate, funds: &[Fund], balances: &[FundBalanceRow]) 
                         .map_or(Money::zero(fund.currency), |b| b.balance),
                     other_currencies: mine
                         .filter(|b| b.balance.currency() != fund.currency && b.balance.minor() != 0)
-                        .map(|b| b.balance)
+                        .map(|b| b.balance.into())
                         .collect(),
                 }
             })
