@@ -56,6 +56,7 @@ pub fn run(context: &Context, command: BudgetCommand) -> anyhow::Result<Outcome>
             let budget = Budget::new(year, total, approved_by, approved_on, lines)?;
             let mut store = context.open()?;
             let tx = store.begin(context.actor.clone())?;
+            tx.refuse_closed(year, &format!("a budget for {year}"))?;
             let version = tx.insert_budget(&budget)?;
             tx.commit()?;
             let revision = if version > 1 {
