@@ -26,7 +26,9 @@ use isu_ledger::domain::DomainError;
 use isu_ledger::ledger::{Entry, EntryId, EntryKind, FundCode, LedgerError, NewEntry, PartyCode};
 use isu_ledger::money::{Currency, Money, Percent, Rate};
 use isu_ledger::reports::balance::trial_balance;
-use isu_ledger::reports::status::{ChangeSince, FundReceived, FundingStatus, PartyReceived};
+use isu_ledger::reports::status::{
+    ChangeSince, Collection, FundReceived, FundingStatus, PartyReceived,
+};
 use isu_ledger::store::{
     AccountRow, Actor, JournalFilter, Recorded, Store, StoreError, TrialBalanceRow, Tx,
 };
@@ -523,6 +525,9 @@ impl Model {
                     received: Money::from_minor(net, Currency::CHF),
                 })
                 .collect(),
+            // The model records no assessment or pledge: nothing is owed.
+            collection: Collection::nothing(),
+            previous_year: None,
             change: None,
             spending: None,
         }

@@ -120,6 +120,11 @@ impl CsvInput {
         CsvInput::from_reader(name, BufReader::new(file), required, optional)
     }
 
+    /// What messages call the input: its path.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// Reads CSV from any source; `name` is what messages call it.
     pub fn from_reader(
         name: String,

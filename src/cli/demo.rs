@@ -7,10 +7,13 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use chrono::NaiveDate;
 
+use super::assessments::{import_scale, record_assessment, AssessOrder};
 use super::contributions::{contribution_csv_from, import_contributions};
+use super::csv_in::CsvInput;
 use super::parties::{import_parties, party_csv_from};
-use super::reports::funding_status_of;
+use super::reports::funding_status_compared;
 use super::{Context, Outcome};
+use crate::domain::assessment::{Limits, Method};
 use crate::domain::budget::{parse_line, Budget};
 use crate::money::{Currency, Money};
 use crate::render::Format;
@@ -21,6 +24,11 @@ const DEMO_DB: &str = "isu-ledger-demo.sqlite";
 
 const STATES_PARTIES_CSV: &str = include_str!("../../data/demo/ccm-states-parties-2017.csv");
 const CONTRIBUTIONS_CSV: &str = include_str!("../../data/demo/contributions-2017.csv");
+const NON_MEMBER_RATES_CSV: &str = include_str!("../../data/demo/scale-non-members.csv");
+
+/// The UN scale 2016-2018 with rates for the States Parties that are not UN Members.
+const DEMO_SCALE: &str = "ccm-2016-2018";
+const DEMO_SCALE_BASE: &str = "un-2016-2018";
 
 const BUDGET_YEAR: i32 = 2017;
 const BUDGET_TOTAL: &str = "459'000.00";
@@ -40,6 +48,11 @@ fn meeting_date() -> NaiveDate {
 
 fn budget_approved_on() -> NaiveDate {
     NaiveDate::from_ymd_opt(2016, 9, 7).expect("valid date")
+}
+
+/// The day the 2017 assessments are sent out.
+fn assessed_on() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2016, 12, 1).expect("valid date")
 }
 
 pub fn run(context: &Context) -> anyhow::Result<Outcome> {
@@ -71,6 +84,29 @@ pub fn run(context: &Context) -> anyhow::Result<Outcome> {
         lines,
     )?;
     tx.insert_budget(&budget)?;
+    let (scale, _) = import_scale(
+        &tx,
+        DEMO_SCALE,
+        Some(DEMO_SCALE_BASE),
+        CsvInput::from_reader(
+            "scale-non-members.csv".into(),
+            Cursor::new(NON_MEMBER_RATES_CSV.as_bytes()),
+            &["code", "rate"],
+            &[],
+        )?,
+    )?;
+    let (_, assessed) = record_assessment(
+        &tx,
+        &AssessOrder {
+            year: BUDGET_YEAR,
+            date: assessed_on(),
+            method: Method::AdjustedScale(scale),
+            scale: Some(DEMO_SCALE.into()),
+            limits: Limits::default(),
+            in_force_on: NaiveDate::from_ymd_opt(BUDGET_YEAR, 1, 1).expect("valid date"),
+            dry_run: false,
+        },
+    )?;
     let contributions = import_contributions(
         &tx,
         contribution_csv_from(
@@ -83,7 +119,8 @@ pub fn run(context: &Context) -> anyhow::Result<Outcome> {
 
     let summary = format!(
         "Built the 2017 example in {}: the {parties} States Parties of September 2017, \
-         the {BUDGET_YEAR} budget of {}, {} contributions.\nIts status on {} (the Coordination Committee meeting):\n",
+         the {BUDGET_YEAR} budget of {} assessed on {DEMO_SCALE} over {assessed} of them, \
+         {} contributions.\nIts status on {} (the Coordination Committee meeting):\n",
         path.display(),
         budget.total,
         contributions.recorded,
@@ -95,7 +132,11 @@ pub fn run(context: &Context) -> anyhow::Result<Outcome> {
     } else {
         eprintln!("{summary}");
     }
-    context.print(&funding_status_of(&store, BUDGET_YEAR, meeting_date())?)?;
+    context.print(&funding_status_compared(
+        &store,
+        BUDGET_YEAR,
+        meeting_date(),
+    )?)?;
     super::demo_costs::print_meeting(context, &store, meeting_date(), &costs)?;
     Ok(Outcome::Done)
 }

@@ -1,8 +1,10 @@
 //! The command line: argument definitions, the clock and the environment, the choice of
 //! renderer, and exit codes. Every other layer gets what it needs from here as values.
 
+pub mod assessments;
 mod budgets;
 mod close;
+mod collection;
 pub mod contributions;
 mod costs;
 mod csv_in;
@@ -106,6 +108,22 @@ enum Command {
     Close(close::CloseArgs),
     /// Correct a mistake: post the mirror of an entry, linked to it, with a reason
     Reverse(contributions::ReverseArgs),
+    /// Import, list and show scales of assessment (the UN scales are built in)
+    #[command(subcommand)]
+    Scale(assessments::ScaleCommand),
+    /// Share a year's approved budget among the parties on a scale, equally or by a list
+    Assess(assessments::AssessArgs),
+    /// Record voluntary pledges
+    #[command(subcommand)]
+    Pledge(assessments::PledgeCommand),
+    /// Who owes what for a year and earlier years, largest first
+    Outstanding(collection::OutstandingArgs),
+    /// One party's assessments, pledges, payments and how they were applied
+    Statement(collection::StatementArgs),
+    /// The parties that paid a year's assessment in full, in order, with an on-time flag
+    HonourRoll(collection::HonourRollArgs),
+    /// Write reminder letters to the parties that owe, and a mail-merge CSV
+    Letters(collection::LettersArgs),
     /// How funded is a year's budget: budget, received, percent, contributors
     Status(reports::StatusArgs),
     /// Trial balance: debits, credits and balance per account and currency
@@ -226,7 +244,14 @@ fn one_line_usage_error(rendered: &str) -> String {
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error
         .chain()
-        .filter_map(|cause| cause.downcast_ref::<io::Error>())
+        .filter_map(|cause| {
+            cause.downcast_ref::<io::Error>().or_else(|| {
+                match cause.downcast_ref::<csv::Error>().map(csv::Error::kind) {
+                    Some(csv::ErrorKind::Io(io)) => Some(io),
+                    _ => None,
+                }
+            })
+        })
         .any(|io| io.kind() == io::ErrorKind::BrokenPipe)
 }
 
@@ -281,6 +306,13 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Document(command) => meetings::document(&context, command),
         Command::Close(args) => close::run(&context, args),
         Command::Reverse(args) => contributions::reverse(&context, args),
+        Command::Scale(command) => assessments::scale(&context, command),
+        Command::Assess(args) => assessments::assess(&context, args),
+        Command::Pledge(command) => assessments::pledge(&context, command),
+        Command::Outstanding(args) => collection::outstanding(&context, args),
+        Command::Statement(args) => collection::statement(&context, args),
+        Command::HonourRoll(args) => collection::honour_roll(&context, args),
+        Command::Letters(args) => collection::letters(&context, args),
         Command::Status(args) => reports::status(&context, args),
         Command::Balance(args) => reports::balance(&context, args),
         Command::Journal(args) => reports::journal(&context, args),

@@ -10,6 +10,7 @@ use crate::ledger::{check_budget_year, PartyCode};
 use crate::reports::accounts::account_list;
 use crate::reports::balance::trial_balance;
 use crate::reports::journal::journal as journal_report;
+use crate::reports::standing::standings;
 use crate::reports::status::{funding_status, FundingStatus};
 use crate::reports::verify::verify_report;
 use crate::store::{JournalFilter, Store};
@@ -50,15 +51,34 @@ pub fn funding_status_of(
     let budget = store.budget_in_force(year, as_of)?;
     let received = store.received(year, as_of, &CONTRIBUTION_ACCOUNTS)?;
     let parties = store.parties()?;
+    let standings = standings(&store.contribution_positions(as_of)?);
     let mut status = funding_status(
         year,
         as_of,
         budget.as_ref().map(|v| &v.budget),
         &received,
         &parties,
-    )?;
+    )?
+    .with_collection(&standings);
     status.spending = super::costs::spending_of(store, &status, budget.as_ref())?;
     Ok(status)
+}
+
+/// The funding status of `year`, with the previous year's at the same date a year earlier.
+pub fn funding_status_compared(
+    store: &Store,
+    year: i32,
+    as_of: chrono::NaiveDate,
+) -> anyhow::Result<FundingStatus> {
+    let status = funding_status_of(store, year, as_of)?;
+    let year_earlier = as_of
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(as_of);
+    if year <= 1990 {
+        return Ok(status);
+    }
+    let previous = funding_status_of(store, year - 1, year_earlier)?;
+    Ok(status.with_previous_year(&previous))
 }
 
 pub fn status(context: &Context, args: StatusArgs) -> anyhow::Result<Outcome> {
@@ -72,7 +92,7 @@ pub fn status(context: &Context, args: StatusArgs) -> anyhow::Result<Outcome> {
         }
     }
     let store = context.open()?;
-    let mut status = funding_status_of(&store, args.year, context.as_of)?;
+    let mut status = funding_status_compared(&store, args.year, context.as_of)?;
     if let Some(since) = since {
         status = status.with_change_since(&funding_status_of(&store, args.year, since)?)?;
     }

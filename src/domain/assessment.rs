@@ -298,28 +298,81 @@ pub fn assessment_entry(
     fund: FundCode,
     credit_held: Money,
 ) -> Result<NewEntry, DomainError> {
-    let receivable = accounts::receivable(&assessment.party);
-    let mut transfers = vec![Transfer::new(
-        receivable.clone(),
-        accounts::contributions_assessed(),
+    charge_entry(
+        EntryKind::Assessment,
+        &assessment.party,
         assessment.amount,
-    )];
-    let applied = credit_held.minor().min(assessment.amount.minor());
+        format!("Assessment of {party_name} for {budget_year}"),
+        budget_year,
+        date,
+        fund,
+        credit_held,
+        None,
+    )
+}
+
+/// The entry recording a pledge: like an assessment, but credited to pledge income.
+#[allow(clippy::too_many_arguments)]
+pub fn pledge_entry(
+    party: &PartyCode,
+    party_name: &str,
+    amount: Money,
+    budget_year: i32,
+    date: NaiveDate,
+    fund: FundCode,
+    credit_held: Money,
+    reference: Option<String>,
+) -> Result<NewEntry, DomainError> {
+    if amount.currency() != Currency::CHF || !amount.is_positive() {
+        return Err(DomainError::PledgeNotPositive { amount });
+    }
+    charge_entry(
+        EntryKind::Pledge,
+        party,
+        amount,
+        format!("Pledge of {party_name} for {budget_year}"),
+        budget_year,
+        date,
+        fund,
+        credit_held,
+        reference,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn charge_entry(
+    kind: EntryKind,
+    party: &PartyCode,
+    amount: Money,
+    description: String,
+    budget_year: i32,
+    date: NaiveDate,
+    fund: FundCode,
+    credit_held: Money,
+    reference: Option<String>,
+) -> Result<NewEntry, DomainError> {
+    let receivable = accounts::receivable(party);
+    let income = match kind {
+        EntryKind::Pledge => accounts::contributions_pledged(),
+        _ => accounts::contributions_assessed(),
+    };
+    let mut transfers = vec![Transfer::new(receivable.clone(), income, amount)];
+    let applied = credit_held.minor().min(amount.minor());
     if applied > 0 {
         transfers.push(Transfer::new(
-            accounts::prepaid(&assessment.party),
+            accounts::prepaid(party),
             receivable,
             Money::from_minor(applied, Currency::CHF),
         ));
     }
     let entry = NewEntry {
         date,
-        description: format!("Assessment of {party_name} for {budget_year}"),
-        kind: EntryKind::Assessment,
+        description,
+        kind,
         budget_year,
         fund,
-        party: Some(assessment.party.clone()),
-        reference: None,
+        party: Some(party.clone()),
+        reference,
         reverses: None,
         rate: None,
         transfers,

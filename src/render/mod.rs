@@ -5,6 +5,7 @@
 
 mod costs;
 mod csv_out;
+pub mod letters;
 mod reports;
 mod template;
 mod text;

@@ -8,6 +8,15 @@ use crate::reports::parties::PartyList;
 use crate::reports::status::FundingStatus;
 use crate::reports::verify::VerifyReport;
 
+/// `1 party`, `2 parties`.
+fn parties(count: usize) -> String {
+    if count == 1 {
+        "1 party".to_string()
+    } else {
+        format!("{count} parties")
+    }
+}
+
 fn headers(names: &[&str]) -> Vec<String> {
     names.iter().map(|name| name.to_string()).collect()
 }
@@ -45,6 +54,56 @@ impl Tabular for FundingStatus {
         ]);
         if let Some(spending) = &self.spending {
             rows.extend(super::costs::spending_rows(self, spending));
+        }
+        let c = &self.collection;
+        if c.parties_assessed > 0 || c.arrears.minor() != 0 || c.credits_held.minor() != 0 {
+            let expected = c.assessed.checked_add(c.pledged).unwrap_or(c.assessed);
+            rows.push(vec![
+                Cell::text("Assessed and pledged"),
+                Cell::Money(expected),
+                Cell::text(format!(
+                    "{}: {} paid in full, {} in part, {} nothing",
+                    parties(c.parties_assessed),
+                    c.paid_in_full,
+                    c.part_paid,
+                    c.no_payment
+                )),
+            ]);
+            rows.push(vec![
+                Cell::text(format!("Outstanding for {}", self.year)),
+                Cell::Money(c.outstanding),
+                Cell::text("assessed or pledged, not yet paid"),
+            ]);
+            rows.push(vec![
+                Cell::text("Arrears"),
+                Cell::Money(c.arrears),
+                Cell::text(format!("outstanding for years before {}", self.year)),
+            ]);
+            rows.push(vec![
+                Cell::text("Credits held"),
+                Cell::Money(c.credits_held),
+                Cell::text("paid beyond what was owed, held for the parties"),
+            ]);
+        }
+        if let Some(previous) = self
+            .previous_year
+            .as_ref()
+            .filter(|p| p.budget.is_some() || p.received.minor() != 0)
+        {
+            let percent = previous
+                .percent_funded
+                .map_or(String::new(), |p| format!("{p} of the budget, "));
+            rows.push(vec![
+                Cell::text(format!(
+                    "Received for {} by {}",
+                    previous.year, previous.as_of
+                )),
+                Cell::Money(previous.received),
+                Cell::text(format!(
+                    "{percent}{} contributors, {} paid in full; outstanding {}",
+                    previous.contributors, previous.paid_in_full, previous.outstanding
+                )),
+            ]);
         }
         for fund in &self.by_fund {
             rows.push(vec![
@@ -315,6 +374,248 @@ impl Tabular for crate::reports::accounts::AccountList {
             rows,
             notes: vec![format!("{} accounts", self.accounts.len())],
             ..Table::default()
+        }
+    }
+}
+
+impl Tabular for crate::reports::assessment::AssessmentReport {
+    fn table(&self) -> Table {
+        let rows = self
+            .rows
+            .iter()
+            .map(|row| {
+                vec![
+                    Cell::text(row.party.as_str()),
+                    Cell::text(&row.name),
+                    Cell::optional(row.scale_rate.clone(), Cell::Text),
+                    Cell::text(&row.share),
+                    Cell::Amount(row.amount),
+                    Cell::Amount(row.credit_applied),
+                    Cell::optional(row.limited_by, Cell::text),
+                ]
+            })
+            .collect();
+        let totals = vec![vec![
+            Cell::text("Total"),
+            Cell::text(parties(self.parties)),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Amount(self.total),
+            Cell::Empty,
+            Cell::Empty,
+        ]];
+        let scale = self
+            .scale
+            .as_ref()
+            .map_or(String::new(), |s| format!(" on scale {s}"));
+        let mut notes = vec![format!(
+            "Budget {}; the assessments add up to {}.",
+            self.budget, self.total
+        )];
+        if self.dry_run {
+            notes.push("Dry run: nothing was written.".into());
+        }
+        Table {
+            title: format!(
+                "Assessments for {} ({}{scale}), in {}",
+                self.year, self.method, self.currency
+            ),
+            headers: headers(&[
+                "Party",
+                "Name",
+                "Scale rate %",
+                "Share %",
+                "Assessed",
+                "Credit applied",
+                "Limited by",
+            ]),
+            rows,
+            totals,
+            notes,
+        }
+    }
+}
+
+impl Tabular for crate::reports::outstanding::Outstanding {
+    fn table(&self) -> Table {
+        let rows = self
+            .rows
+            .iter()
+            .map(|row| {
+                let arrears: Vec<String> = row
+                    .arrears_by_year
+                    .iter()
+                    .map(|y| {
+                        format!(
+                            "{}: {}",
+                            y.year,
+                            crate::money::format_minor_swiss(y.amount.minor())
+                        )
+                    })
+                    .collect();
+                vec![
+                    Cell::text(row.party.as_str()),
+                    Cell::text(&row.name),
+                    Cell::Amount(row.assessed),
+                    Cell::Amount(row.received),
+                    Cell::Amount(row.outstanding),
+                    Cell::Amount(row.arrears),
+                    Cell::text(arrears.join(", ")),
+                    Cell::Amount(row.credit),
+                    Cell::optional(row.last_payment, Cell::Date),
+                    match (row.reminder_level, row.reminder_sent_on) {
+                        (Some(level), Some(on)) => Cell::text(format!("{level} on {on}")),
+                        _ => Cell::Empty,
+                    },
+                ]
+            })
+            .collect();
+        let totals = vec![vec![
+            Cell::text("Total"),
+            Cell::text(parties(self.rows.len())),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Amount(self.total_outstanding),
+            Cell::Amount(self.total_arrears),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+        ]];
+        let mut notes = vec![format!(
+            "Owed in all: {} ({} owing anything for {} or earlier).",
+            self.total,
+            parties(self.parties_owing),
+            self.year
+        )];
+        if let Some(min) = self.min {
+            notes.push(format!("Listed: parties owing at least {min}."));
+        }
+        if let Some(top) = self.top {
+            notes.push(format!("Listed: the {top} owing most."));
+        }
+        Table {
+            title: format!(
+                "Outstanding contributions for {} and earlier as of {}, in {}",
+                self.year, self.as_of, self.currency
+            ),
+            headers: headers(&[
+                "Party",
+                "Name",
+                "Assessed",
+                "Received",
+                "Outstanding",
+                "Arrears",
+                "Arrears by year",
+                "Credit held",
+                "Last payment",
+                "Reminder",
+            ]),
+            rows,
+            totals,
+            notes,
+        }
+    }
+}
+
+impl Tabular for crate::reports::statement::Statement {
+    fn table(&self) -> Table {
+        let rows = self
+            .lines
+            .iter()
+            .map(|line| {
+                vec![
+                    Cell::Date(line.date),
+                    Cell::Count(line.entry.0),
+                    Cell::text(&line.description),
+                    Cell::Count(i64::from(line.budget_year)),
+                    Cell::Amount(line.charged),
+                    Cell::Amount(line.paid),
+                    Cell::Amount(line.credit_change),
+                    Cell::Amount(line.voluntary),
+                    Cell::Amount(line.balance),
+                    Cell::Amount(line.credit),
+                ]
+            })
+            .collect();
+        let owed: Vec<String> = self
+            .owed_by_year
+            .iter()
+            .map(|y| format!("{}: {}", y.year, y.amount))
+            .collect();
+        let notes = vec![format!(
+            "Owed: {}{}; credit held: {}.",
+            self.balance,
+            if owed.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", owed.join(", "))
+            },
+            self.credit
+        )];
+        Table {
+            title: format!(
+                "Statement of {} ({}) as of {}, in {}",
+                self.name, self.party, self.as_of, self.currency
+            ),
+            headers: headers(&[
+                "Date",
+                "Entry",
+                "Description",
+                "Year",
+                "Charged",
+                "Paid",
+                "Credit +/-",
+                "Voluntary",
+                "Balance owed",
+                "Credit held",
+            ]),
+            rows,
+            totals: vec![],
+            notes,
+        }
+    }
+}
+
+impl Tabular for crate::reports::honour_roll::HonourRoll {
+    fn table(&self) -> Table {
+        let rows = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(index, row)| {
+                vec![
+                    Cell::Count(index as i64 + 1),
+                    Cell::text(row.party.as_str()),
+                    Cell::text(&row.name),
+                    Cell::Amount(row.amount),
+                    Cell::Date(row.assessed_on),
+                    Cell::Date(row.paid_on),
+                    Cell::text(if row.on_time { "yes" } else { "no" }),
+                ]
+            })
+            .collect();
+        Table {
+            title: format!(
+                "Honour roll {}: paid in full as of {} (on time: within {} days of the assessment)",
+                self.year, self.as_of, self.due_days
+            ),
+            headers: headers(&[
+                "#",
+                "Party",
+                "Name",
+                "Amount",
+                "Assessed on",
+                "Paid on",
+                "On time",
+            ]),
+            rows,
+            totals: vec![],
+            notes: vec![format!(
+                "{} paid in full, {} of them on time.",
+                parties(self.count),
+                self.count_on_time
+            )],
         }
     }
 }

@@ -2,12 +2,17 @@
 //! No printing, no SQL, no clock: the date a report is for comes in as `as_of`.
 
 pub mod accounts;
+pub mod assessment;
 pub mod balance;
 pub mod budget;
 pub mod budget_report;
 pub mod funds;
+pub mod honour_roll;
 pub mod journal;
 pub mod meeting;
+pub mod outstanding;
 pub mod parties;
+pub mod standing;
+pub mod statement;
 pub mod status;
 pub mod verify;

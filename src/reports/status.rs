@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::standing::Standings;
 use crate::domain::budget::Budget;
 use crate::domain::party::Party;
 use crate::ledger::{FundCode, PartyCode};
@@ -64,6 +65,11 @@ pub struct FundingStatus {
     pub by_fund: Vec<FundReceived>,
     /// Parties that have paid something, by code.
     pub by_party: Vec<PartyReceived>,
+    /// Assessments, pledges and what remains to collect.
+    #[serde(flatten)]
+    pub collection: Collection,
+    /// The same figures for the previous budget year, at the same date a year earlier.
+    pub previous_year: Option<PreviousYear>,
     /// The change since an earlier date, when one is asked for.
     pub change: Option<ChangeSince>,
     /// Expenditure against the budget to date and the balance of the year.
@@ -71,7 +77,112 @@ pub struct FundingStatus {
     pub spending: Option<crate::reports::budget_report::Spending>,
 }
 
+/// What was asked of the parties for the year and what remains to collect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Collection {
+    pub assessed: Money,
+    pub pledged: Money,
+    /// Parties assessed or pledging for the year.
+    pub parties_assessed: usize,
+    /// Of those, how many have paid in full, in part, nothing.
+    pub paid_in_full: usize,
+    pub part_paid: usize,
+    pub no_payment: usize,
+    /// Still owed for the year.
+    pub outstanding: Money,
+    /// Still owed for earlier years.
+    pub arrears: Money,
+    /// Credits held for parties (paid beyond what they owed).
+    pub credits_held: Money,
+}
+
+impl Collection {
+    /// Nothing assessed, pledged or owed.
+    pub fn nothing() -> Collection {
+        let zero = Money::zero(Currency::CHF);
+        Collection {
+            assessed: zero,
+            pledged: zero,
+            parties_assessed: 0,
+            paid_in_full: 0,
+            part_paid: 0,
+            no_payment: 0,
+            outstanding: zero,
+            arrears: zero,
+            credits_held: zero,
+        }
+    }
+}
+
+/// The headline figures of the previous year at the same date a year earlier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PreviousYear {
+    pub year: i32,
+    pub as_of: NaiveDate,
+    pub budget: Option<Money>,
+    pub received: Money,
+    pub percent_funded: Option<Percent>,
+    pub contributors: usize,
+    pub paid_in_full: usize,
+    pub outstanding: Money,
+    pub arrears: Money,
+}
+
 impl FundingStatus {
+    /// Adds what was assessed and pledged for the year and what remains to collect, from
+    /// the parties' standings on `as_of`.
+    pub fn with_collection(mut self, standings: &Standings) -> Self {
+        let chf = |minor| Money::from_minor(minor, Currency::CHF);
+        let mut c = Collection::nothing();
+        let (mut assessed, mut pledged, mut outstanding, mut arrears, mut credits) =
+            (0i64, 0i64, 0i64, 0i64, 0i64);
+        for standing in standings.values() {
+            let year = standing.year(self.year);
+            assessed += year.assessed_minor;
+            pledged += year.pledged_minor;
+            outstanding += year.outstanding_minor;
+            arrears += standing
+                .arrears_before(self.year)
+                .iter()
+                .map(|(_, m)| m)
+                .sum::<i64>();
+            credits += standing.credit_minor;
+            if year.expected_minor() > 0 {
+                c.parties_assessed += 1;
+                if year.outstanding_minor <= 0 {
+                    c.paid_in_full += 1;
+                } else if year.received_minor > 0 {
+                    c.part_paid += 1;
+                } else {
+                    c.no_payment += 1;
+                }
+            }
+        }
+        c.assessed = chf(assessed);
+        c.pledged = chf(pledged);
+        c.outstanding = chf(outstanding);
+        c.arrears = chf(arrears);
+        c.credits_held = chf(credits);
+        self.collection = c;
+        self
+    }
+
+    /// Adds the previous year's headline figures from its status a year earlier.
+    pub fn with_previous_year(mut self, previous: &FundingStatus) -> Self {
+        self.previous_year = Some(PreviousYear {
+            year: previous.year,
+            as_of: previous.as_of,
+            budget: previous.budget,
+            received: previous.received,
+            percent_funded: previous.percent_funded,
+            contributors: previous.contributors,
+            paid_in_full: previous.collection.paid_in_full,
+            outstanding: previous.collection.outstanding,
+            arrears: previous.collection.arrears,
+        });
+        self
+    }
+
     /// Adds the change since `earlier`, the status of the same year on an earlier date.
     pub fn with_change_since(mut self, earlier: &FundingStatus) -> Result<Self, MoneyError> {
         let paid_then = |party: &PartyCode| {
@@ -153,6 +264,8 @@ pub fn funding_status(
                 received: *received,
             })
             .collect(),
+        collection: Collection::nothing(),
+        previous_year: None,
         change: None,
         spending: None,
     })

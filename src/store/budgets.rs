@@ -73,14 +73,30 @@ impl Store {
         year: i32,
         date: NaiveDate,
     ) -> Result<Option<BudgetVersion>, StoreError> {
-        Ok(load_versions(&self.conn, year)?
-            .into_iter()
-            .filter(|v| v.budget.approved_on <= date)
-            .max_by_key(|v| (v.budget.approved_on, v.version)))
+        in_force(&self.conn, year, date)
     }
 }
 
+fn in_force(
+    conn: &Connection,
+    year: i32,
+    date: NaiveDate,
+) -> Result<Option<BudgetVersion>, StoreError> {
+    Ok(load_versions(conn, year)?
+        .into_iter()
+        .filter(|v| v.budget.approved_on <= date)
+        .max_by_key(|v| (v.budget.approved_on, v.version)))
+}
+
 impl Tx<'_> {
+    pub fn budget_in_force(
+        &self,
+        year: i32,
+        date: NaiveDate,
+    ) -> Result<Option<BudgetVersion>, StoreError> {
+        in_force(&self.tx, year, date)
+    }
+
     /// Records an approval of a budget; returns its version (2 and up for a revision).
     pub fn insert_budget(&self, budget: &Budget) -> Result<i64, StoreError> {
         let version: i64 = self.tx.query_row(

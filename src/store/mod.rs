@@ -33,7 +33,7 @@ pub use entries::{JournalFilter, Recorded};
 pub use funds::FundBalanceRow;
 pub use meetings::MeetingRecord;
 pub use migrations::SCHEMA_VERSION;
-pub use positions::{PositionRow, ReceivableDay};
+pub use positions::{PositionRow, ReceivableDay, ReminderRow};
 pub use scales::ScaleSummary;
 pub use verify::{Finding, VerifySummary};
 

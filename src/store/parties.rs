@@ -42,17 +42,21 @@ pub(super) fn find(conn: &Connection, code: &PartyCode) -> Result<Option<Party>,
     }
 }
 
+fn all(conn: &Connection) -> Result<Vec<Party>, StoreError> {
+    let sql = format!("SELECT {PARTY_COLUMNS} FROM party ORDER BY code");
+    let mut statement = conn.prepare(&sql)?;
+    let mut rows = statement.query([])?;
+    let mut parties = Vec::new();
+    while let Some(row) = rows.next()? {
+        parties.push(party_from_row(row)?);
+    }
+    Ok(parties)
+}
+
 impl Store {
     /// Every party, by code.
     pub fn parties(&self) -> Result<Vec<Party>, StoreError> {
-        let sql = format!("SELECT {PARTY_COLUMNS} FROM party ORDER BY code");
-        let mut statement = self.conn.prepare(&sql)?;
-        let mut rows = statement.query([])?;
-        let mut parties = Vec::new();
-        while let Some(row) = rows.next()? {
-            parties.push(party_from_row(row)?);
-        }
-        Ok(parties)
+        all(&self.conn)
     }
 
     pub fn party(&self, code: &PartyCode) -> Result<Option<Party>, StoreError> {
@@ -61,6 +65,11 @@ impl Store {
 }
 
 impl Tx<'_> {
+    /// Every party, by code.
+    pub fn parties(&self) -> Result<Vec<Party>, StoreError> {
+        all(&self.tx)
+    }
+
     pub fn party(&self, code: &PartyCode) -> Result<Option<Party>, StoreError> {
         find(&self.tx, code)
     }

@@ -1,0 +1,374 @@
+//! Collecting what is owed: `outstanding`, `statement`, `honour-roll`, `letters`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context as _};
+use clap::Args;
+
+use super::{Context, Outcome};
+use crate::domain::countries;
+use crate::domain::party::{Language, Party};
+use crate::ledger::{check_budget_year, PartyCode};
+use crate::money::{format_minor_swiss, Currency, Money};
+use crate::render::letters::{with_preposition, LetterContext, LetterLine, LetterTemplates};
+use crate::render::{self, Cell, Format, Table, Tabular};
+use crate::reports::honour_roll::honour_roll as honour_roll_report;
+use crate::reports::outstanding::{
+    outstanding as outstanding_report, Outstanding, OutstandingRow, ReminderSent, Selection,
+};
+use crate::reports::standing::standings;
+use crate::reports::statement::statement as statement_report;
+use crate::store::{JournalFilter, Store, StoreError};
+
+#[derive(Debug, Args)]
+pub struct OutstandingArgs {
+    /// The budget year; earlier years owed are shown as arrears
+    year: i32,
+    /// Only parties owing at least this amount in all (CHF)
+    #[arg(long, value_name = "AMOUNT")]
+    min: Option<String>,
+    /// Only the N parties owing most
+    #[arg(long, value_name = "N")]
+    top: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatementArgs {
+    /// The party's code
+    party: String,
+}
+
+#[derive(Debug, Args)]
+pub struct HonourRollArgs {
+    /// The budget year
+    year: i32,
+    /// Days after the assessment within which a payment is on time
+    #[arg(long, default_value_t = 30, value_name = "DAYS")]
+    due_days: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct LettersArgs {
+    /// The budget year; each letter lists this year and every earlier year the party owes
+    year: i32,
+    /// The directory to write the letters and mail-merge.csv to (created if missing)
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Only parties owing at least this amount in all (CHF), e.g. the major donors
+    #[arg(long, value_name = "AMOUNT")]
+    min: Option<String>,
+    /// Only the N parties owing most
+    #[arg(long, value_name = "N")]
+    top: Option<usize>,
+    /// The reminder level of these letters [default: one above the last sent to each party]
+    #[arg(long, value_name = "N")]
+    level: Option<u32>,
+    /// A template to use for every letter instead of the built-in English, French and
+    /// Spanish ones (minijinja syntax; see reports/letter-en.txt for the variables)
+    #[arg(long, value_name = "FILE")]
+    template: Option<PathBuf>,
+    /// Record the letters as sent on --as-of, so the next list shows the level reached
+    #[arg(long)]
+    record: bool,
+}
+
+fn selection(min: Option<&str>, top: Option<usize>) -> anyhow::Result<Selection> {
+    if top == Some(0) {
+        bail!("--top must be 1 or more");
+    }
+    let min = min
+        .map(|m| Money::parse(m, Currency::CHF))
+        .transpose()
+        .map_err(|e| anyhow!("--min: {e}"))?;
+    if min.is_some_and(|m| m.minor() < 0) {
+        bail!("--min must not be negative");
+    }
+    Ok(Selection { min, top })
+}
+
+/// The outstanding list of `year` on the context's date.
+fn outstanding_of(
+    store: &Store,
+    year: i32,
+    as_of: chrono::NaiveDate,
+    selection: Selection,
+) -> anyhow::Result<(Outstanding, Vec<Party>)> {
+    check_budget_year(year)?;
+    let standings = standings(&store.contribution_positions(as_of)?);
+    let parties = store.parties()?;
+    let reminders: BTreeMap<PartyCode, ReminderSent> = store
+        .reminders(year, as_of)?
+        .into_iter()
+        .map(|(code, r)| {
+            (
+                code,
+                ReminderSent {
+                    level: r.level,
+                    sent_on: r.sent_on,
+                },
+            )
+        })
+        .collect();
+    let report = outstanding_report(
+        year,
+        as_of,
+        &standings,
+        &parties,
+        &store.last_payments(as_of)?,
+        &reminders,
+        selection,
+    );
+    Ok((report, parties))
+}
+
+pub fn outstanding(context: &Context, args: OutstandingArgs) -> anyhow::Result<Outcome> {
+    let selection = selection(args.min.as_deref(), args.top)?;
+    let store = context.open()?;
+    let (report, _) = outstanding_of(&store, args.year, context.as_of, selection)?;
+    context.print(&report)?;
+    Ok(Outcome::Done)
+}
+
+pub fn statement(context: &Context, args: StatementArgs) -> anyhow::Result<Outcome> {
+    let code: PartyCode = args.party.parse()?;
+    let store = context.open()?;
+    let party = store
+        .party(&code)?
+        .ok_or_else(|| StoreError::PartyNotFound { code: code.clone() })?;
+    let entries = store.journal(&JournalFilter {
+        party: Some(code),
+        budget_year: None,
+        until: Some(context.as_of),
+    })?;
+    context.print(&statement_report(&party, context.as_of, &entries))?;
+    Ok(Outcome::Done)
+}
+
+pub fn honour_roll(context: &Context, args: HonourRollArgs) -> anyhow::Result<Outcome> {
+    check_budget_year(args.year)?;
+    let store = context.open()?;
+    let days = store.receivable_days(args.year, context.as_of)?;
+    let parties = store.parties()?;
+    context.print(&honour_roll_report(
+        args.year,
+        context.as_of,
+        args.due_days,
+        &days,
+        &parties,
+    ))?;
+    Ok(Outcome::Done)
+}
+
+/// One letter, ready to write.
+struct Letter {
+    file_name: String,
+    text: String,
+    row: OutstandingRow,
+    party: Party,
+    formal_name: String,
+    year: i32,
+    level: u32,
+}
+
+/// The mail-merge table: one row per letter. Text cells are neutralised by the CSV writer
+/// so that a spreadsheet cannot run them; amounts stay plain numbers.
+#[derive(serde::Serialize)]
+struct MailMerge {
+    #[serde(skip)]
+    letters: Vec<Vec<Cell>>,
+}
+
+impl Tabular for MailMerge {
+    fn table(&self) -> Table {
+        Table {
+            title: String::new(),
+            headers: [
+                "party",
+                "name",
+                "formal_name",
+                "language",
+                "address",
+                "email",
+                "year",
+                "level",
+                "outstanding",
+                "arrears",
+                "total",
+                "currency",
+                "file",
+            ]
+            .iter()
+            .map(|h| h.to_string())
+            .collect(),
+            rows: self.letters.clone(),
+            totals: vec![],
+            notes: vec![],
+        }
+    }
+}
+
+fn formal_name(party: &Party) -> String {
+    let country = countries::find(party.code.as_str());
+    let formal = country.map(|c| match party.language {
+        Language::En => c.formal_en.clone(),
+        Language::Fr => c.formal_fr.clone(),
+        Language::Es => c.formal_es.clone(),
+    });
+    formal
+        .filter(|f| !f.trim().is_empty())
+        .unwrap_or_else(|| party.name.clone())
+}
+
+fn read_template(path: &Path) -> anyhow::Result<(String, String)> {
+    let text = fs::read_to_string(path)
+        .with_context(|| format!("cannot read the template {}", path.display()))?;
+    Ok((path.display().to_string(), text))
+}
+
+pub fn letters(context: &Context, args: LettersArgs) -> anyhow::Result<Outcome> {
+    if args.level == Some(0) {
+        bail!("--level must be 1 or more (1 is the first reminder)");
+    }
+    let selection = selection(args.min.as_deref(), args.top)?;
+    let templates = LetterTemplates::new(args.template.as_deref().map(read_template).transpose()?)?;
+    let mut store = context.open()?;
+    let (list, parties) = outstanding_of(&store, args.year, context.as_of, selection)?;
+    let swiss = |m: Money| format!("{} {}", m.currency(), format_minor_swiss(m.minor()));
+    let mut letters = Vec::new();
+    for row in list.rows.iter().filter(|r| r.total.is_positive()) {
+        let party = parties
+            .iter()
+            .find(|p| p.code == row.party)
+            .cloned()
+            .ok_or_else(|| StoreError::PartyNotFound {
+                code: row.party.clone(),
+            })?;
+        let level = args.level.unwrap_or(row.reminder_level.unwrap_or(0) + 1);
+        let mut lines: Vec<LetterLine> = row
+            .arrears_by_year
+            .iter()
+            .map(|y| LetterLine {
+                year: y.year,
+                assessed: String::new(),
+                received: String::new(),
+                outstanding: swiss(y.amount),
+            })
+            .collect();
+        if row.outstanding.minor() != 0 {
+            lines.push(LetterLine {
+                year: args.year,
+                assessed: swiss(row.assessed),
+                received: swiss(row.received),
+                outstanding: swiss(row.outstanding),
+            });
+        }
+        let formal = formal_name(&party);
+        let letter_context = LetterContext {
+            party: party.code.to_string(),
+            name: party.name.clone(),
+            formal_name: formal.clone(),
+            formal_name_to: with_preposition(party.language, &formal, true),
+            formal_name_of: with_preposition(party.language, &formal, false),
+            address: party.address.clone(),
+            email: party.email.clone(),
+            language: party.language.as_str().to_string(),
+            year: args.year,
+            date: context.as_of.to_string(),
+            level,
+            lines,
+            total: swiss(row.total),
+            credit: swiss(row.credit),
+            currency: Currency::CHF.to_string(),
+        };
+        let text = templates.render(party.language, &letter_context)?;
+        letters.push(Letter {
+            file_name: format!("{}-{}.txt", args.year, party.code),
+            text,
+            row: row.clone(),
+            party,
+            formal_name: formal,
+            year: args.year,
+            level,
+        });
+    }
+    write_letters(&args.out, &letters)?;
+    let mut recorded = 0;
+    if args.record {
+        let tx = store.begin(context.actor.clone())?;
+        for letter in &letters {
+            if tx.record_reminder(&letter.party.code, args.year, letter.level, context.as_of)? {
+                recorded += 1;
+            }
+        }
+        tx.commit()?;
+    }
+    let count = |language: Language| {
+        letters
+            .iter()
+            .filter(|l| l.party.language == language)
+            .count()
+    };
+    let mut message = format!(
+        "wrote {} letters for {} to {} (en {}, fr {}, es {}) and {}",
+        letters.len(),
+        args.year,
+        args.out.display(),
+        count(Language::En),
+        count(Language::Fr),
+        count(Language::Es),
+        args.out.join("mail-merge.csv").display()
+    );
+    if args.record {
+        message.push_str(&format!(
+            "; recorded {recorded} reminders as sent on {} ({} already recorded)",
+            context.as_of,
+            letters.len() - recorded
+        ));
+    }
+    context.say(message)?;
+    Ok(Outcome::Done)
+}
+
+/// Writes the letters and the mail-merge CSV; a directory that cannot be written is
+/// refused before any letter is.
+fn write_letters(dir: &Path, letters: &[Letter]) -> anyhow::Result<()> {
+    let cannot = |e: std::io::Error| anyhow!("cannot write letters to {}: {e}", dir.display());
+    if dir.exists() && !dir.is_dir() {
+        bail!(
+            "cannot write letters to {}: it is a file, not a directory",
+            dir.display()
+        );
+    }
+    fs::create_dir_all(dir).map_err(cannot)?;
+    let merge_path = dir.join("mail-merge.csv");
+    let mut merge = Vec::new();
+    let rows = letters
+        .iter()
+        .map(|l| {
+            vec![
+                Cell::text(l.party.code.as_str()),
+                Cell::text(&l.party.name),
+                Cell::text(&l.formal_name),
+                Cell::text(l.party.language.as_str()),
+                Cell::text(l.party.address.clone().unwrap_or_default()),
+                Cell::text(l.party.email.clone().unwrap_or_default()),
+                Cell::Count(i64::from(l.year)),
+                Cell::Count(i64::from(l.level)),
+                Cell::Amount(l.row.outstanding),
+                Cell::Amount(l.row.arrears),
+                Cell::Amount(l.row.total),
+                Cell::text(l.row.total.currency().as_str()),
+                Cell::text(&l.file_name),
+            ]
+        })
+        .collect();
+    render::write(&MailMerge { letters: rows }, Format::Csv, &mut merge)?;
+    // The first write tells whether the directory can be written at all.
+    fs::write(&merge_path, &merge).map_err(cannot)?;
+    for letter in letters {
+        fs::write(dir.join(&letter.file_name), &letter.text).map_err(cannot)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,148 @@
+//! Where each party stands on a date: per budget year what it was assessed or pledged,
+//! what it paid and what it still owes; and the credit it holds. Built from the net
+//! turnover of the contribution accounts, so it agrees with the ledger by construction.
+
+use std::collections::BTreeMap;
+
+use crate::domain::accounts::{self, PREPAID, RECEIVABLE};
+use crate::ledger::PartyCode;
+use crate::store::PositionRow;
+
+/// One party's figures for one budget year, in CHF centimes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct YearStanding {
+    pub assessed_minor: i64,
+    pub pledged_minor: i64,
+    /// Applied to the year: payments and credits, less reversals.
+    pub received_minor: i64,
+    /// The balance of the party's receivable for the year.
+    pub outstanding_minor: i64,
+}
+
+impl YearStanding {
+    /// Assessed plus pledged: what the party is expected to pay for the year.
+    pub fn expected_minor(&self) -> i64 {
+        self.assessed_minor + self.pledged_minor
+    }
+}
+
+/// One party's standing across years.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PartyStanding {
+    pub years: BTreeMap<i32, YearStanding>,
+    /// The credit held for the party, in CHF centimes.
+    pub credit_minor: i64,
+}
+
+impl PartyStanding {
+    pub fn year(&self, year: i32) -> YearStanding {
+        self.years.get(&year).copied().unwrap_or_default()
+    }
+
+    /// Outstanding for each year before `year`, where anything is.
+    pub fn arrears_before(&self, year: i32) -> Vec<(i32, i64)> {
+        self.years
+            .range(..year)
+            .filter(|(_, s)| s.outstanding_minor != 0)
+            .map(|(y, s)| (*y, s.outstanding_minor))
+            .collect()
+    }
+}
+
+/// Every party's standing, by code.
+pub type Standings = BTreeMap<PartyCode, PartyStanding>;
+
+/// Builds the standings from the contribution accounts' turnover.
+pub fn standings(rows: &[PositionRow]) -> Standings {
+    let assessed = accounts::contributions_assessed();
+    let pledged = accounts::contributions_pledged();
+    let receivable_prefix = format!("{RECEIVABLE}:");
+    let prepaid_prefix = format!("{PREPAID}:");
+    let mut all = Standings::new();
+    for row in rows {
+        let net_credit = row.credit_minor - row.debit_minor;
+        let name = row.account.as_str();
+        let owner = |prefix: &str| {
+            name.strip_prefix(prefix)
+                .and_then(|code| code.parse::<PartyCode>().ok())
+        };
+        if let Some(party) = owner(&prepaid_prefix) {
+            all.entry(party).or_default().credit_minor += net_credit;
+            continue;
+        }
+        if let Some(party) = owner(&receivable_prefix) {
+            let year = all
+                .entry(party)
+                .or_default()
+                .years
+                .entry(row.budget_year)
+                .or_default();
+            year.outstanding_minor -= net_credit;
+            year.received_minor += net_credit;
+            continue;
+        }
+        // Contribution income: attributed to the entry's party.
+        let Some(party) = &row.party else { continue };
+        let year = all
+            .entry(party.clone())
+            .or_default()
+            .years
+            .entry(row.budget_year)
+            .or_default();
+        year.received_minor += net_credit;
+        if row.account == assessed {
+            year.assessed_minor += net_credit;
+        } else if row.account == pledged {
+            year.pledged_minor += net_credit;
+        }
+    }
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(year: i32, account: &str, party: &str, debit: i64, credit: i64) -> PositionRow {
+        PositionRow {
+            budget_year: year,
+            account: account.parse().unwrap(),
+            party: Some(party.parse().unwrap()),
+            debit_minor: debit,
+            credit_minor: credit,
+        }
+    }
+
+    #[test]
+    fn assessed_received_outstanding_and_credit() {
+        let rows = [
+            // Assessed 1000 for 2017, paid 600 (and 100 more held as a credit).
+            row(2017, "income:contributions:assessed", "DEU", 0, 1000),
+            row(
+                2017,
+                "assets:receivable:contributions:DEU",
+                "DEU",
+                1000,
+                600,
+            ),
+            row(2017, "liabilities:prepaid:DEU", "DEU", 0, 100),
+            // Voluntary 50 for 2017 from France.
+            row(2017, "income:contributions:voluntary", "FRA", 0, 50),
+        ];
+        let all = standings(&rows);
+        let deu = &all[&"DEU".parse::<PartyCode>().unwrap()];
+        assert_eq!(
+            deu.year(2017),
+            YearStanding {
+                assessed_minor: 1000,
+                pledged_minor: 0,
+                received_minor: 600,
+                outstanding_minor: 400
+            }
+        );
+        assert_eq!(deu.credit_minor, 100);
+        let fra = &all[&"FRA".parse::<PartyCode>().unwrap()];
+        assert_eq!(fra.year(2017).received_minor, 50);
+        assert_eq!(fra.year(2017).outstanding_minor, 0);
+    }
+}
