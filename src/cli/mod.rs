@@ -6,7 +6,7 @@ mod budgets;
 mod close;
 mod collection;
 pub mod contributions;
-mod costs;
+pub mod costs;
 mod csv_in;
 mod demo;
 mod demo_costs;
