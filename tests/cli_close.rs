@@ -129,7 +129,7 @@ fn a_reversal_of_a_closed_years_entry_posts_into_the_open_year() {
     );
     assert_mentions(
         &said,
-        &[&format!("counted against closed budget year 2017")],
+        &["counted against closed budget year 2017"],
     );
     let reversal = json(&db, "journal --year 2018 --as-of 2018-01-20");
     let entry = &reversal["entries"][0];

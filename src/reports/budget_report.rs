@@ -150,47 +150,47 @@ mod tests {
     #[test]
     fn lines_totals_and_remaining_add_up() {
         let budget = Budget::new(
-            2017,
-            chf(1_000_00),
+            2_017,
+            chf(100_000),
             None,
-            NaiveDate::from_ymd_opt(2016, 9, 7).unwrap(),
+            NaiveDate::from_ymd_opt(2_016, 9, 7).unwrap(),
             vec![
                 BudgetLine {
                     name: "staff".into(),
-                    amount: chf(800_00),
+                    amount: chf(80_000),
                 },
                 BudgetLine {
                     name: "travel".into(),
-                    amount: chf(200_00),
+                    amount: chf(20_000),
                 },
             ],
         )
         .unwrap();
-        let usd = Money::from_minor(100_00, Currency::USD);
+        let usd = Money::from_minor(10_000, Currency::USD);
         let spent = [
-            row("staff", 400_00, None),
-            row("travel", 97_00, Some(usd)),
-            row("travel", 3_00, None),
-            row("old", 1_00, None),
+            row("staff", 40_000, None),
+            row("travel", 9_700, Some(usd)),
+            row("travel", 300, None),
+            row("old", 100, None),
         ];
         let report = budget_report(
-            2017,
-            NaiveDate::from_ymd_opt(2017, 6, 27).unwrap(),
+            2_017,
+            NaiveDate::from_ymd_opt(2_017, 6, 27).unwrap(),
             Some(&budget),
             &spent,
         )
         .unwrap();
         assert_eq!(report.lines.len(), 3);
-        assert_eq!(report.lines[1].spent, chf(100_00));
+        assert_eq!(report.lines[1].spent, chf(10_000));
         assert_eq!(
             report.lines[1].paid_in_other_currencies,
             vec![CurrencyAmount::from(usd)]
         );
         assert_eq!(report.lines[1].percent_used.unwrap().to_string(), "50.0%");
         assert_eq!(report.lines[2].budget, chf(0));
-        assert_eq!(report.spent_total, chf(501_00));
-        assert_eq!(report.remaining_total, chf(499_00));
-        let status = spending(chf(600_00), Some(&budget), &spent).unwrap();
-        assert_eq!(status.balance_of_year, chf(99_00));
+        assert_eq!(report.spent_total, chf(50_100));
+        assert_eq!(report.remaining_total, chf(49_900));
+        let status = spending(chf(60_000), Some(&budget), &spent).unwrap();
+        assert_eq!(status.balance_of_year, chf(9_900));
     }
 }
