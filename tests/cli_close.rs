@@ -127,10 +127,7 @@ fn a_reversal_of_a_closed_years_entry_posts_into_the_open_year() {
             "Duplicate invoice",
         ],
     );
-    assert_mentions(
-        &said,
-        &["counted against closed budget year 2017"],
-    );
+    assert_mentions(&said, &["counted against closed budget year 2017"]);
     let reversal = json(&db, "journal --year 2018 --as-of 2018-01-20");
     let entry = &reversal["entries"][0];
     assert_eq!(entry["budget_year"], 2018);
