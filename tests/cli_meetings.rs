@@ -265,6 +265,24 @@ fn a_meeting_credit_never_reduces_another_states_meeting_arrears_nor_isu_arrears
         .filter(|(account, _, _)| !account.contains(":meetings"))
         .collect::<Vec<_>>();
     assert_eq!(isu_before, isu_after, "the ISU accounts are untouched");
+    // `outstanding` and `statement` list each State's meeting account on its own.
+    let outstanding = json(&db, "--as-of 2017-12-31 outstanding 2017");
+    let meetings = outstanding["meetings"]
+        .as_array()
+        .expect("meeting balances");
+    assert_eq!(meetings.len(), after.len());
+    for row in meetings {
+        let party = row["party"].as_str().unwrap();
+        assert_eq!(row["meeting"], "7MSP");
+        assert_eq!(minor(&row["balance"]), after[party].1, "{party}");
+    }
+    let statement = json(&db, "--as-of 2017-12-31 statement DEU");
+    assert_eq!(statement["meetings"].as_array().unwrap().len(), 1);
+    assert_eq!(statement["meetings"][0]["party"], "DEU");
+    assert_mentions(
+        &ok(&db, "--as-of 2017-12-31 statement FRA"),
+        &["Meetings (Article 14)", "7MSP", "FRA"],
+    );
     let status_after = json(&db, "--as-of 2017-12-31 status 2017");
     assert_eq!(status_before["by_party"], status_after["by_party"]);
     assert_eq!(status_before["received"], status_after["received"]);

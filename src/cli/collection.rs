@@ -126,7 +126,8 @@ fn outstanding_of(
 pub fn outstanding(context: &Context, args: OutstandingArgs) -> anyhow::Result<Outcome> {
     let selection = selection(args.min.as_deref(), args.top)?;
     let store = context.open()?;
-    let (report, _) = outstanding_of(&store, args.year, context.as_of, selection)?;
+    let (mut report, _) = outstanding_of(&store, args.year, context.as_of, selection)?;
+    report.meetings = super::meetings::meetings_owed(&store, context.as_of, None)?;
     context.print(&report)?;
     Ok(Outcome::Done)
 }
@@ -142,7 +143,9 @@ pub fn statement(context: &Context, args: StatementArgs) -> anyhow::Result<Outco
         budget_year: None,
         until: Some(context.as_of),
     })?;
-    context.print(&statement_report(&party, context.as_of, &entries))?;
+    let mut report = statement_report(&party, context.as_of, &entries);
+    report.meetings = super::meetings::meetings_owed(&store, context.as_of, Some(&party.code))?;
+    context.print(&report)?;
     Ok(Outcome::Done)
 }
 

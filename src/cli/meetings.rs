@@ -430,3 +430,26 @@ pub fn document(context: &Context, command: DocumentCommand) -> anyhow::Result<O
     }
     Ok(Outcome::Done)
 }
+
+/// Every State's balance for every meeting on `as_of` (or one State's), with its name.
+pub fn meetings_owed(
+    store: &Store,
+    as_of: chrono::NaiveDate,
+    party: Option<&PartyCode>,
+) -> anyhow::Result<Vec<crate::reports::meeting::MeetingOwed>> {
+    let rows = store.meeting_receivables(as_of, party)?;
+    let mut owed = Vec::with_capacity(rows.len());
+    for row in rows {
+        let name = store
+            .party(&row.party)?
+            .map_or_else(|| row.party.to_string(), |p| p.name);
+        owed.push(crate::reports::meeting::MeetingOwed {
+            meeting: row.meeting,
+            party: row.party,
+            name,
+            currency: row.balance.currency(),
+            balance: row.balance,
+        });
+    }
+    Ok(owed)
+}

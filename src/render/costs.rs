@@ -255,3 +255,24 @@ impl Tabular for MeetingBalances {
         }
     }
 }
+
+/// Notes listing what States owe for meetings, under `outstanding` and `statement`: each
+/// State's account for each meeting on its own line, never netted with another.
+pub fn meeting_notes(owed: &[crate::reports::meeting::MeetingOwed]) -> Vec<String> {
+    if owed.is_empty() {
+        return Vec::new();
+    }
+    let mut notes = vec![
+        String::new(),
+        "Meetings (Article 14), each State's account for each meeting, apart from ISU \
+         contributions (negative: a credit):"
+            .to_string(),
+    ];
+    for row in owed {
+        notes.push(format!(
+            "  {:<8} {} {:<40} {}",
+            row.meeting, row.party, row.name, row.balance
+        ));
+    }
+    notes
+}

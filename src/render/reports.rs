@@ -494,6 +494,7 @@ impl Tabular for crate::reports::outstanding::Outstanding {
         if let Some(top) = self.top {
             notes.push(format!("Listed: the {top} owing most."));
         }
+        notes.extend(super::costs::meeting_notes(&self.meetings));
         Table {
             title: format!(
                 "Outstanding contributions for {} and earlier as of {}, in {}",
@@ -543,7 +544,7 @@ impl Tabular for crate::reports::statement::Statement {
             .iter()
             .map(|y| format!("{}: {}", y.year, y.amount))
             .collect();
-        let notes = vec![format!(
+        let mut notes = vec![format!(
             "Owed: {}{}; credit held: {}.",
             self.balance,
             if owed.is_empty() {
@@ -553,6 +554,7 @@ impl Tabular for crate::reports::statement::Statement {
             },
             self.credit
         )];
+        notes.extend(super::costs::meeting_notes(&self.meetings));
         Table {
             title: format!(
                 "Statement of {} ({}) as of {}, in {}",

@@ -237,3 +237,13 @@ pub fn meeting_balances(
         balance_total,
     })
 }
+
+/// What one State owes for one meeting (negative: a credit in its favour).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MeetingOwed {
+    pub meeting: String,
+    pub party: PartyCode,
+    pub name: String,
+    pub currency: Currency,
+    pub balance: Money,
+}

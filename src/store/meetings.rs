@@ -270,3 +270,63 @@ impl Tx<'_> {
         codes.into_iter().map(|c| Ok(c.parse()?)).collect()
     }
 }
+
+/// One State's balance on its account for one meeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingReceivableRow {
+    pub meeting: String,
+    pub party: PartyCode,
+    pub balance: Money,
+}
+
+impl Store {
+    /// The balance of every State's account for every meeting
+    /// (`assets:receivable:meetings:<MEETING>:<STATE>`) from entries dated on or before
+    /// `until`, optionally for one State; zero balances are left out.
+    pub fn meeting_receivables(
+        &self,
+        until: chrono::NaiveDate,
+        party: Option<&PartyCode>,
+    ) -> Result<Vec<MeetingReceivableRow>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT a.name, t.currency, sum(t.net) FROM (
+                 SELECT account_id, currency, debit_minor - credit_minor AS net
+                 FROM account_total
+                 UNION ALL
+                 SELECT account_id, currency, credit_minor - debit_minor
+                 FROM account_balance WHERE posted_on > ?1) t
+             JOIN account a ON a.id = t.account_id
+             WHERE a.name GLOB 'assets:receivable:meetings:*:*'
+             GROUP BY a.name, t.currency
+             HAVING sum(t.net) <> 0
+             ORDER BY a.name, t.currency",
+        )?;
+        let rows = statement
+            .query_map([until.to_string()], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, i64>(2)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut receivables = Vec::new();
+        for (name, currency, minor) in rows {
+            let segments: Vec<&str> = name.split(':').collect();
+            let [_, _, _, meeting, code] = segments[..] else {
+                return Err(corrupt(format!("meeting account '{name}'")));
+            };
+            let code: PartyCode = code.parse()?;
+            if party.is_some_and(|p| p != &code) {
+                continue;
+            }
+            let currency: Currency = currency.parse().map_err(corrupt)?;
+            receivables.push(MeetingReceivableRow {
+                meeting: meeting.to_string(),
+                party: code,
+                balance: Money::from_minor(minor, currency),
+            });
+        }
+        Ok(receivables)
+    }
+}
