@@ -245,6 +245,7 @@ pub enum EntryKind {
     /// Money a fund holds when the ledger starts keeping it, brought forward from earlier books.
     FundOpening,
     MeetingAssessment,
+    MeetingPayment,
     Close,
 }
 
@@ -260,6 +261,7 @@ impl EntryKind {
             EntryKind::FundTransfer => "fund-transfer",
             EntryKind::FundOpening => "fund-opening",
             EntryKind::MeetingAssessment => "meeting-assessment",
+            EntryKind::MeetingPayment => "meeting-payment",
             EntryKind::Close => "close",
         }
     }
@@ -279,6 +281,7 @@ impl FromStr for EntryKind {
             "fund-transfer" => Ok(EntryKind::FundTransfer),
             "fund-opening" => Ok(EntryKind::FundOpening),
             "meeting-assessment" => Ok(EntryKind::MeetingAssessment),
+            "meeting-payment" => Ok(EntryKind::MeetingPayment),
             "close" => Ok(EntryKind::Close),
             other => Err(format!("unknown entry kind '{other}'")),
         }

@@ -427,3 +427,76 @@ fn meeting_show_follows_documents_and_rates() {
     assert_eq!(show["pages_over"], 5);
     assert_eq!(show["covered"], false, "no fund holds USD");
 }
+
+#[test]
+fn an_overpayment_for_one_meeting_never_hides_arrears_on_another_nor_on_the_isu_budget() {
+    let (_dir, db) = ledger_with_meeting();
+    ok(
+        &db,
+        "meeting add 8MSP --name Eighth --date 2018-09-03 --estimate 50'000",
+    );
+    ok(
+        &db,
+        "budget set 2017 --total 10'000 --approved-on 2016-09-07",
+    );
+    ok(&db, "--as-of 2017-01-01 assess 2017 --scale un-2016-2018");
+    for meeting in ["7MSP", "8MSP"] {
+        ok(&db, &format!("--as-of 2017-07-01 meeting assess {meeting} --scale un-2016-2018 --participants all-parties"));
+    }
+    let owed = |db: &Path| -> BTreeMap<(String, String), i64> {
+        json(db, "--as-of 2018-12-31 outstanding 2018")["meetings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    (
+                        r["meeting"].as_str().unwrap().to_string(),
+                        r["party"].as_str().unwrap().to_string(),
+                    ),
+                    minor(&r["balance"]),
+                )
+            })
+            .collect()
+    };
+    let isu_owed = |db: &Path| json(db, "--as-of 2018-12-31 statement FRA")["balance"].clone();
+    let before = owed(&db);
+    let isu_before = isu_owed(&db);
+    assert!(minor(&isu_before) > 0, "France owes its 2017 assessment");
+    let fra_7msp = before[&("7MSP".to_string(), "FRA".to_string())];
+    let paid = fra_7msp + 1_000_000;
+    ok(
+        &db,
+        &format!(
+            "meeting pay 7MSP FRA {}.{:02} --date 2017-08-01 --ref M-1",
+            paid / 100,
+            paid % 100
+        ),
+    );
+    let after = owed(&db);
+    assert_eq!(
+        after[&("7MSP".to_string(), "FRA".to_string())],
+        -1_000_000,
+        "a credit"
+    );
+    for key in [("8MSP", "FRA"), ("7MSP", "DEU"), ("8MSP", "DEU")] {
+        let key = (key.0.to_string(), key.1.to_string());
+        assert_eq!(after[&key], before[&key], "{key:?} is untouched");
+    }
+    assert_eq!(isu_owed(&db), isu_before, "the ISU arrears are untouched");
+    // The true-up still brings the bills, not the payments, to the actual cost.
+    ok(
+        &db,
+        "meeting true-up 7MSP --actual 100'000 --date 2017-12-01",
+    );
+    let (report, _) = balances(&db);
+    assert_eq!(minor(&report["billed_total"]), 10_000_000);
+    assert_mentions(
+        &refused(&db, "meeting pay 7MSP FRA 0"),
+        &["a payment must be positive"],
+    );
+    assert_mentions(
+        &refused(&db, "meeting pay 7MSP ESP 10"),
+        &["unknown party 'ESP'"],
+    );
+}

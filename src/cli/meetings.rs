@@ -8,7 +8,7 @@ use clap::Subcommand;
 use super::csv_in::CsvInput;
 use super::{Context, Outcome};
 use crate::domain::meeting::{
-    apportion, bill_entry, Document, Meeting, MeetingCode, MeetingError, PageRate,
+    apportion, bill_entry, payment_entry, Document, Meeting, MeetingCode, MeetingError, PageRate,
 };
 use crate::domain::parse_date;
 use crate::ledger::PartyCode;
@@ -76,6 +76,23 @@ pub enum MeetingCommand {
         /// Date of the bills [default: --as-of]
         #[arg(long, value_name = "DATE")]
         date: Option<String>,
+    },
+    /// Record a State's payment towards its share of a meeting's cost (in the meeting's
+    /// currency, into the meetings fund)
+    Pay {
+        /// The meeting's code
+        code: String,
+        /// The State's code
+        party: String,
+        /// The amount received, in the meeting's currency
+        #[arg(allow_negative_numbers = true)]
+        amount: String,
+        /// Date received [default: --as-of]
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+        /// Bank reference; recording the same reference again writes nothing
+        #[arg(long = "ref", value_name = "REF")]
+        reference: Option<String>,
     },
     /// Bring the States' shares to the actual cost: bill the difference or credit it pro rata
     TrueUp {
@@ -271,6 +288,42 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
                 shares.len(),
                 scale.name
             ))?;
+        }
+        MeetingCommand::Pay {
+            code,
+            party,
+            amount,
+            date,
+            reference,
+        } => {
+            let code: MeetingCode = code.parse()?;
+            let party: PartyCode = party.parse()?;
+            let date = context.date_or_as_of(date.as_deref())?;
+            let mut store = context.open()?;
+            let tx = store.begin(context.actor.clone())?;
+            let record = find_meeting(&tx, &code)?;
+            let meeting = &record.meeting;
+            let amount = Money::parse(&amount, meeting.currency())?;
+            let name = tx
+                .party(&party)?
+                .ok_or_else(|| StoreError::PartyNotFound {
+                    code: party.clone(),
+                })?
+                .name;
+            let entry = payment_entry(meeting, &party, &name, amount, date, reference)?;
+            let recorded = tx.record_entry(&entry)?;
+            tx.commit()?;
+            context.say(match recorded {
+                Recorded::New(id) => format!(
+                    "recorded entry {id}: {}, {amount}, dated {date}",
+                    entry.description
+                ),
+                Recorded::AlreadyRecorded(id) => format!(
+                    "reference '{}' is already recorded as entry {id} with the same content; \
+                     nothing written",
+                    entry.reference.as_deref().unwrap_or_default()
+                ),
+            })?;
         }
         MeetingCommand::TrueUp { code, actual, date } => {
             let code: MeetingCode = code.parse()?;

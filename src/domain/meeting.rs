@@ -58,6 +58,8 @@ pub enum MeetingError {
     ParticipantTwice { party: PartyCode },
     #[error("{0}")]
     Apportion(String),
+    #[error("a payment must be positive, got {amount}")]
+    PaymentNotPositive { amount: Money },
     #[error("the actual cost must not be negative, got {actual}")]
     ActualNegative { actual: Money },
 }
@@ -316,6 +318,41 @@ pub fn bill_entry(
         reverses: None,
         rate: None,
         transfers: vec![transfer],
+    };
+    entry.validate()?;
+    Ok(entry)
+}
+
+/// The entry recording a State's payment towards its share of a meeting's cost: the bank
+/// account of the meeting's currency, in the `meetings` fund, receives it from the State's
+/// account for that meeting alone. Paying more than billed leaves a credit on that account,
+/// which never reduces what the State owes for another meeting or for the ISU.
+pub fn payment_entry(
+    meeting: &Meeting,
+    party: &PartyCode,
+    party_name: &str,
+    amount: Money,
+    date: NaiveDate,
+    reference: Option<String>,
+) -> Result<NewEntry, MeetingError> {
+    if !amount.is_positive() {
+        return Err(MeetingError::PaymentNotPositive { amount });
+    }
+    let entry = NewEntry {
+        date,
+        description: format!("{} payment: {party_name}, Article 14 share", meeting.code),
+        kind: EntryKind::MeetingPayment,
+        budget_year: chrono::Datelike::year(&meeting.held_on),
+        fund: meetings_fund(),
+        party: Some(party.clone()),
+        reference,
+        reverses: None,
+        rate: None,
+        transfers: vec![Transfer::new(
+            crate::domain::accounts::bank(amount.currency()),
+            receivable_account(&meeting.code, party),
+            amount,
+        )],
     };
     entry.validate()?;
     Ok(entry)

@@ -126,13 +126,15 @@ fn load_billed(
     let prefix = format!("assets:receivable:meetings:{code}:");
     let mut statement = conn.prepare_cached(
         "SELECT e.party,
-                sum(CASE WHEN e.kind <> 'meeting-assessment' THEN 0
+                sum(CASE WHEN e.kind <> 'meeting-assessment'
+                          AND coalesce(o.kind, '') <> 'meeting-assessment' THEN 0
                          WHEN substr(d.name, 1, length(?1)) = ?1 THEN t.amount_minor
                          ELSE -t.amount_minor END),
                 sum(CASE WHEN substr(d.name, 1, length(?1)) = ?1 THEN t.amount_minor
                          ELSE -t.amount_minor END)
          FROM transfer t
          JOIN entry e ON e.id = t.entry_id
+         LEFT JOIN entry o ON o.id = e.reverses
          JOIN account d ON d.id = t.debit_account_id
          JOIN account c ON c.id = t.credit_account_id
          WHERE e.party IS NOT NULL
