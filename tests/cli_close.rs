@@ -274,3 +274,21 @@ fn entries_of_open_years_are_still_recorded() {
     ok(&db, "contribution add FRA 10 --date 2018-01-16");
     assert_eq!(count(&db, "entry"), before + 1);
 }
+
+#[test]
+fn meeting_pay_is_refused_for_a_closed_year() {
+    let (_dir, db) = closed_2017();
+    assert_refused_for_closed_2017(&db, "meeting pay 7MSP DEU 10 --date 2018-01-16");
+}
+
+#[test]
+fn assess_is_refused_for_a_closed_year() {
+    let (_dir, db) = closed_2017();
+    assert_refused_for_closed_2017(&db, "--as-of 2018-01-16 assess 2017 --scale un-2016-2018");
+}
+
+#[test]
+fn pledge_add_is_refused_for_a_closed_year() {
+    let (_dir, db) = closed_2017();
+    assert_refused_for_closed_2017(&db, "pledge add CHE 100 --year 2017 --date 2018-01-16");
+}

@@ -129,3 +129,58 @@ impl Tx<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::accounts;
+    use crate::ledger::{EntryKind, Transfer};
+    use crate::store::Actor;
+
+    fn actor() -> Actor {
+        Actor {
+            user: "test".into(),
+            at: "2018-01-15T00:00:00Z".into(),
+        }
+    }
+
+    fn entry(date: (i32, u32, u32), budget_year: i32) -> NewEntry {
+        NewEntry {
+            date: NaiveDate::from_ymd_opt(date.0, date.1, date.2).unwrap(),
+            description: "Opening".into(),
+            kind: EntryKind::General,
+            budget_year,
+            fund: FundCode::isu(),
+            party: None,
+            reference: None,
+            reverses: None,
+            rate: None,
+            transfers: vec![Transfer::new(
+                accounts::bank(Currency::CHF),
+                "equity:fund-balance:isu".parse().unwrap(),
+                Money::from_minor(100, Currency::CHF),
+            )],
+        }
+    }
+
+    #[test]
+    fn entries_dated_in_or_counting_against_a_closed_year_are_refused() {
+        let mut store = Store::in_memory().unwrap();
+        let tx = store.begin(actor()).unwrap();
+        tx.record_entry(&entry((2017, 12, 31), 2017)).unwrap();
+        tx.insert_close(2017, NaiveDate::from_ymd_opt(2018, 1, 15).unwrap())
+            .unwrap();
+        for (date, year) in [((2017, 12, 31), 2018), ((2018, 1, 2), 2017)] {
+            let error = tx.record_entry(&entry(date, year)).unwrap_err();
+            assert!(
+                matches!(error, StoreError::YearClosed { year: 2017, .. }),
+                "{error}"
+            );
+            assert!(error.to_string().contains("closed on 2018-01-15 by test"));
+        }
+        assert!(tx.record_entry(&entry((2018, 1, 2), 2018)).is_ok());
+        assert!(tx.refuse_closed(2017, "x").is_err());
+        assert!(tx.refuse_closed(2018, "x").is_ok());
+        assert_eq!(tx.closed_year(2017).unwrap().unwrap().closed_by, "test");
+    }
+}
