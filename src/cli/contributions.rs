@@ -30,7 +30,7 @@ pub enum ContributionCommand {
         /// Currency of the amount
         #[arg(long, default_value = "CHF")]
         currency: String,
-        /// CHF per unit of the currency, required when it is not CHF
+        /// CHF per unit of the currency [default: the rate in force on the date, see `rate set`]
         #[arg(long)]
         rate: Option<String>,
         /// Date received [default: --as-of]

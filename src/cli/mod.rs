@@ -78,7 +78,7 @@ enum FormatArg {
 enum Command {
     /// Create an empty ledger file (--db, $ISU_LEDGER_DB or isu-ledger.sqlite)
     Init,
-    /// Build the 2017 example ledger (isu-ledger-demo.sqlite, or --db) and print its status
+    /// Build the 2017 example ledger (isu-ledger-demo.sqlite, or --db); print its status and the 7MSP
     Demo,
     /// Add, list and import parties (States and organisations)
     #[command(subcommand)]
