@@ -140,8 +140,11 @@ impl<'t, 'c> ContributionWriter<'t, 'c> {
     /// What the party owes per budget year: on the payment's date, and no more than it owes
     /// today (a payment recorded earlier but dated later may have settled it already).
     fn owed(&self, party: &PartyCode, date: NaiveDate) -> anyhow::Result<BTreeMap<i32, i64>> {
-        let (then, _) = self.tx.party_balances(party, Some(date))?;
         let (now, _) = self.tx.party_balances(party, None)?;
+        if now.values().all(|minor| *minor <= 0) {
+            return Ok(now);
+        }
+        let (then, _) = self.tx.party_balances(party, Some(date))?;
         Ok(then
             .into_iter()
             .map(|(year, minor)| (year, minor.min(now.get(&year).copied().unwrap_or(0))))

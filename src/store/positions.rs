@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{text_to_date, Store, StoreError, Tx};
 use crate::domain::accounts::{PREPAID, RECEIVABLE};
@@ -75,42 +75,68 @@ fn positions(conn: &Connection, until: NaiveDate) -> Result<Vec<PositionRow>, St
     Ok(list)
 }
 
-/// One party's receivable (per budget year, by `year`) and credit (all years, under
-/// year 0), counting entries dated on or before `until`.
+/// The net debit per budget year of one account, in CHF: in all, or of the rows dated
+/// after `after`.
+fn net_debit_by_year(
+    conn: &Connection,
+    account_id: i64,
+    after: Option<NaiveDate>,
+) -> Result<BTreeMap<i32, i64>, StoreError> {
+    let mut net = BTreeMap::new();
+    let mut collect = |rows: &mut rusqlite::Rows<'_>| -> Result<(), StoreError> {
+        while let Some(row) = rows.next()? {
+            *net.entry(row.get::<_, i32>(0)?).or_insert(0) += row.get::<_, i64>(1)?;
+        }
+        Ok(())
+    };
+    match after {
+        None => {
+            let mut statement = conn.prepare_cached(
+                "SELECT budget_year, sum(debit_minor - credit_minor) FROM account_total
+                 WHERE account_id = ?1 AND currency = 'CHF' GROUP BY budget_year",
+            )?;
+            collect(&mut statement.query([account_id])?)?;
+        }
+        Some(after) => {
+            let mut statement = conn.prepare_cached(
+                "SELECT budget_year, sum(debit_minor - credit_minor) FROM account_balance
+                 WHERE account_id = ?1 AND posted_on > ?2 AND currency = 'CHF'
+                 GROUP BY budget_year",
+            )?;
+            collect(&mut statement.query(params![account_id, after.to_string()])?)?;
+        }
+    }
+    Ok(net)
+}
+
+fn account_id(conn: &Connection, name: &str) -> Result<Option<i64>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM account WHERE name = ?1")?
+        .query_row([name], |row| row.get(0))
+        .optional()?)
+}
+
+/// One party's receivable per budget year (positive: owed) and its credit, counting every
+/// entry, or only those dated up to `until`.
 fn party_balances(
     conn: &Connection,
     party: &PartyCode,
     until: Option<NaiveDate>,
 ) -> Result<(BTreeMap<i32, i64>, i64), StoreError> {
-    let receivable = format!("{RECEIVABLE}:{party}");
-    let prepaid = format!("{PREPAID}:{party}");
-    let mut statement = conn.prepare_cached(
-        "WITH acc AS (SELECT id, name FROM account WHERE name IN (?1, ?2))
-         SELECT t.budget_year, acc.name, sum(t.d) - sum(t.c)
-         FROM (SELECT budget_year, account_id, debit_minor AS d, credit_minor AS c
-               FROM account_total
-               WHERE currency = 'CHF' AND account_id IN (SELECT id FROM acc)
-               UNION ALL
-               SELECT budget_year, account_id, -debit_minor, -credit_minor
-               FROM account_balance
-               WHERE ?3 IS NOT NULL AND posted_on > ?3 AND currency = 'CHF'
-                 AND account_id IN (SELECT id FROM acc)) t
-         JOIN acc ON acc.id = t.account_id
-         GROUP BY t.budget_year, acc.name",
-    )?;
-    let mut rows = statement.query(params![receivable, prepaid, until.map(|d| d.to_string())])?;
-    let mut owed = BTreeMap::new();
-    let mut credit = 0;
-    while let Some(row) = rows.next()? {
-        let year: i32 = row.get(0)?;
-        let name: String = row.get(1)?;
-        let net: i64 = row.get(2)?;
-        if name == receivable {
-            *owed.entry(year).or_insert(0) += net;
-        } else {
-            credit -= net;
+    let balance = |name: String| -> Result<BTreeMap<i32, i64>, StoreError> {
+        let Some(id) = account_id(conn, &name)? else {
+            return Ok(BTreeMap::new());
+        };
+        let mut net = net_debit_by_year(conn, id, None)?;
+        if let Some(until) = until {
+            for (year, later) in net_debit_by_year(conn, id, Some(until))? {
+                *net.entry(year).or_insert(0) -= later;
+            }
         }
-    }
+        Ok(net)
+    };
+    let owed = balance(format!("{RECEIVABLE}:{party}"))?;
+    let credit = -balance(format!("{PREPAID}:{party}"))?.values().sum::<i64>();
     Ok((owed, credit))
 }
 
@@ -196,12 +222,7 @@ impl Tx<'_> {
 
     /// Whether `party` has ever been assessed or has pledged: it has a receivable.
     pub fn has_receivable(&self, party: &PartyCode) -> Result<bool, StoreError> {
-        let name = format!("{RECEIVABLE}:{party}");
-        let found: i64 = self
-            .tx
-            .prepare_cached("SELECT count(*) FROM account WHERE name = ?1")?
-            .query_row([name], |row| row.get(0))?;
-        Ok(found > 0)
+        Ok(account_id(&self.tx, &format!("{RECEIVABLE}:{party}"))?.is_some())
     }
 }
 
