@@ -80,8 +80,22 @@ fn close_carries_the_result_into_the_fund_balance_and_keeps_the_reports() {
 }
 
 #[test]
-fn closing_a_year_twice_is_refused() {
+fn closing_a_year_twice_or_reversing_the_close_is_refused() {
     let (_dir, db) = closed_2017();
+    let close = json(&db, "journal --year 2017 --as-of 2018-01-15")["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["reference"] == "close-2017-isu")
+        .expect("the closing entry")["id"]
+        .to_string();
+    assert_mentions(
+        &refused(
+            &db,
+            &format!("--as-of 2018-01-20 reverse {close} --reason Undo"),
+        ),
+        &["a close is not reversed"],
+    );
     assert_mentions(
         &refused(&db, "--as-of 2018-02-01 close 2017"),
         &["budget year 2017 is already closed", "2018-01-15"],

@@ -359,6 +359,13 @@ pub fn reverse(context: &Context, args: ReverseArgs) -> anyhow::Result<Outcome> 
     let original = tx
         .entry(EntryId(id))?
         .ok_or(StoreError::EntryNotFound { id: EntryId(id) })?;
+    if original.recorded.kind == crate::ledger::EntryKind::Close {
+        anyhow::bail!(
+            "entry {} is the close of budget year {}: a close is not reversed",
+            original.id,
+            original.recorded.budget_year
+        );
+    }
     let mut reversal = reversal_of(&original, &args.reason, date)?;
     // The original's year is closed: the correction goes into the open year of its date.
     if tx.closed_year(reversal.budget_year)?.is_some() {
