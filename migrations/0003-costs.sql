@@ -118,6 +118,31 @@ BEGIN
     SELECT RAISE(ABORT, 'documents are append-only');
 END;
 
+-- Later news of a document (its actual length, its submission, its translation): each
+-- revision sets the fields it names (NULL: unchanged), applied in order over the document.
+CREATE TABLE document_revision (
+    id             INTEGER PRIMARY KEY,
+    meeting        TEXT NOT NULL,
+    symbol         TEXT NOT NULL,
+    pages_forecast INTEGER CHECK (pages_forecast >= 0),
+    pages_actual   INTEGER CHECK (pages_actual >= 0),
+    submitted_on   TEXT,
+    translated_on  TEXT,
+    created_at     TEXT NOT NULL,
+    created_by     TEXT NOT NULL,
+    FOREIGN KEY (meeting, symbol) REFERENCES document (meeting, symbol)
+) STRICT;
+
+CREATE TRIGGER document_revision_no_update BEFORE UPDATE ON document_revision
+BEGIN
+    SELECT RAISE(ABORT, 'document revisions are append-only');
+END;
+
+CREATE TRIGGER document_revision_no_delete BEFORE DELETE ON document_revision
+BEGIN
+    SELECT RAISE(ABORT, 'document revisions are append-only');
+END;
+
 -- Article 14 cost sharing: the scale and participants a meeting's cost was shared over,
 -- with each participant's rate on that scale. The bills themselves are entries.
 CREATE TABLE meeting_share (

@@ -306,3 +306,19 @@ fn pledge_add_is_refused_for_a_closed_year() {
     let (_dir, db) = closed_2017();
     assert_refused_for_closed_2017(&db, "pledge add CHE 100 --year 2017 --date 2018-01-16");
 }
+
+#[test]
+fn document_update_is_refused_for_a_closed_year() {
+    let (dir, db) = ledger_with_budget();
+    ok(
+        &db,
+        "meeting add 7MSP --name Seventh --date 2017-09-04 --estimate 100'000",
+    );
+    ok(
+        &db,
+        "document add 7MSP A/1 --title Agenda --pages-forecast 4",
+    );
+    ok(&db, "--as-of 2018-01-15 close 2017");
+    assert_refused_for_closed_2017(&db, "document update 7MSP A/1 --pages-actual 5");
+    drop(dir);
+}

@@ -500,3 +500,49 @@ fn an_overpayment_for_one_meeting_never_hides_arrears_on_another_nor_on_the_isu_
         &["unknown party 'ESP'"],
     );
 }
+
+#[test]
+fn news_of_a_document_is_a_revision_and_the_forecast_follows_it() {
+    let (_dir, db) = ledger_with_meeting();
+    ok(&db, "meeting rate 7MSP --per-page 1'000");
+    ok(
+        &db,
+        "document add 7MSP A/1 --title Report --pages-forecast 90",
+    );
+    let revisions = common::count(&db, "document_revision");
+    ok(&db, "document update 7MSP A/1 --submitted 2017-06-20");
+    ok(
+        &db,
+        "document update 7MSP A/1 --pages-actual 112 --translated 2017-07-10",
+    );
+    assert_eq!(common::count(&db, "document_revision"), revisions + 2);
+    let june = json(&db, "--as-of 2017-06-30 meeting show 7MSP");
+    assert_eq!(june["documents_submitted"], 1);
+    assert_eq!(
+        june["documents_translated"], 0,
+        "translated after the report date"
+    );
+    assert_eq!(june["pages_forecast"], 112);
+    assert_eq!(june["pages_over"], 12);
+    assert_eq!(minor(&june["extra_cost"]), 1_200_000);
+    assert_eq!(
+        june["documents"][0]["pages_forecast"], 90,
+        "the forecast is kept"
+    );
+    assert_mentions(
+        &refused(&db, "document update 7MSP A/1"),
+        &["nothing to update"],
+    );
+    assert_mentions(
+        &refused(&db, "document update 7MSP A/9 --pages-actual 3"),
+        &["has no document A/9"],
+    );
+    assert_mentions(
+        &refused(&db, "document update 7MSP A/1 --pages-actual -3"),
+        &["--pages-actual must be 0 to"],
+    );
+    assert_mentions(
+        &refused(&db, "document update 7MSP A/1 --translated 2017-06-01"),
+        &["before it was submitted"],
+    );
+}

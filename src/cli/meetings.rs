@@ -14,7 +14,7 @@ use crate::domain::parse_date;
 use crate::ledger::PartyCode;
 use crate::money::{Currency, Money};
 use crate::reports::meeting::{meeting_balances, meeting_show};
-use crate::store::{MeetingRecord, Recorded, Store, StoreError, Tx};
+use crate::store::{DocumentChange, MeetingRecord, Recorded, Store, StoreError, Tx};
 use rust_decimal::Decimal;
 
 #[derive(Debug, Subcommand)]
@@ -122,6 +122,26 @@ pub enum DocumentCommand {
         #[arg(long, allow_negative_numbers = true, value_name = "N")]
         pages_forecast: i64,
         /// Pages once known
+        #[arg(long, allow_negative_numbers = true, value_name = "N")]
+        pages_actual: Option<i64>,
+        /// Date submitted for translation
+        #[arg(long, value_name = "DATE")]
+        submitted: Option<String>,
+        /// Date translated
+        #[arg(long, value_name = "DATE")]
+        translated: Option<String>,
+    },
+    /// Record news of a document: its actual length, its submission, its translation (kept
+    /// as a revision; the document as first added stays in the history)
+    Update {
+        /// The meeting's code, e.g. 7MSP
+        meeting: String,
+        /// The document symbol
+        symbol: String,
+        /// A new forecast of its pages
+        #[arg(long, allow_negative_numbers = true, value_name = "N")]
+        pages_forecast: Option<i64>,
+        /// Its pages, once known
         #[arg(long, allow_negative_numbers = true, value_name = "N")]
         pages_actual: Option<i64>,
         /// Date submitted for translation
@@ -478,6 +498,67 @@ pub fn document(context: &Context, command: DocumentCommand) -> anyhow::Result<O
             context.say(format!(
                 "meeting {code}: added document {} ({}, {} pages forecast)",
                 document.symbol, document.title, document.pages_forecast
+            ))?;
+        }
+        DocumentCommand::Update {
+            meeting,
+            symbol,
+            pages_forecast,
+            pages_actual,
+            submitted,
+            translated,
+        } => {
+            let code: MeetingCode = meeting.parse()?;
+            let change = DocumentChange {
+                pages_forecast,
+                pages_actual,
+                submitted_on: submitted.as_deref().map(parse_date).transpose()?,
+                translated_on: translated.as_deref().map(parse_date).transpose()?,
+            };
+            if change == DocumentChange::default() {
+                bail!(
+                    "nothing to update: give --pages-forecast, --pages-actual, --submitted or \
+                     --translated"
+                );
+            }
+            let mut store = context.open()?;
+            let tx = store.begin(context.actor.clone())?;
+            let record = find_meeting(&tx, &code)?;
+            tx.refuse_closed(
+                record.meeting.held_on.year(),
+                &format!("document {symbol} of meeting {code}"),
+            )?;
+            let existing = record
+                .documents
+                .iter()
+                .find(|d| d.symbol == symbol.trim())
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "meeting {code} has no document {symbol}: add it with \
+                         `isu-ledger document add {code} {symbol} --title TEXT --pages-forecast N`"
+                    )
+                })?;
+            // The document as it will read, checked as a whole.
+            let updated = Document::new(
+                &existing.symbol,
+                &existing.title,
+                change.pages_forecast.unwrap_or(existing.pages_forecast),
+                change.pages_actual.or(existing.pages_actual),
+                change.submitted_on.or(existing.submitted_on),
+                change.translated_on.or(existing.translated_on),
+            )?;
+            tx.insert_document_revision(&code, &updated.symbol, &change)?;
+            tx.commit()?;
+            context.say(format!(
+                "meeting {code}: document {} now {} pages{}{}",
+                updated.symbol,
+                updated.pages_expected(),
+                updated
+                    .submitted_on
+                    .map_or(String::new(), |d| format!(", submitted {d}")),
+                updated
+                    .translated_on
+                    .map_or(String::new(), |d| format!(", translated {d}")),
             ))?;
         }
     }

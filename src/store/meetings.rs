@@ -92,6 +92,35 @@ fn load(conn: &Connection, code: &MeetingCode) -> Result<Option<MeetingRecord>, 
         });
     }
     let mut statement = conn.prepare_cached(
+        "SELECT symbol, pages_forecast, pages_actual, submitted_on, translated_on
+         FROM document_revision WHERE meeting = ?1 ORDER BY id",
+    )?;
+    let revisions = statement
+        .query_map([code.as_str()], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, Option<i64>>(1)?,
+                row.get::<_, Option<i64>>(2)?,
+                row.get::<_, Option<String>>(3)?,
+                row.get::<_, Option<String>>(4)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    for (symbol, pages_forecast, pages_actual, submitted, translated) in revisions {
+        let document = documents
+            .iter_mut()
+            .find(|d| d.symbol == symbol)
+            .ok_or_else(|| corrupt(format!("revision of unknown document {symbol}")))?;
+        document.pages_forecast = pages_forecast.unwrap_or(document.pages_forecast);
+        document.pages_actual = pages_actual.or(document.pages_actual);
+        if let Some(date) = submitted {
+            document.submitted_on = Some(text_to_date(&date)?);
+        }
+        if let Some(date) = translated {
+            document.translated_on = Some(text_to_date(&date)?);
+        }
+    }
+    let mut statement = conn.prepare_cached(
         "SELECT party, scale, rate FROM meeting_share WHERE meeting = ?1 ORDER BY party",
     )?;
     let rows = statement
@@ -330,5 +359,40 @@ impl Store {
             });
         }
         Ok(receivables)
+    }
+}
+
+/// What a revision of a document changes; `None` leaves a field as it was.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocumentChange {
+    pub pages_forecast: Option<i64>,
+    pub pages_actual: Option<i64>,
+    pub submitted_on: Option<chrono::NaiveDate>,
+    pub translated_on: Option<chrono::NaiveDate>,
+}
+
+impl Tx<'_> {
+    pub fn insert_document_revision(
+        &self,
+        code: &MeetingCode,
+        symbol: &str,
+        change: &DocumentChange,
+    ) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO document_revision (meeting, symbol, pages_forecast, pages_actual,
+                                            submitted_on, translated_on, created_at, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                code.as_str(),
+                symbol,
+                change.pages_forecast,
+                change.pages_actual,
+                change.submitted_on.map(|d| d.to_string()),
+                change.translated_on.map(|d| d.to_string()),
+                self.actor.at,
+                self.actor.user
+            ],
+        )?;
+        Ok(())
     }
 }

@@ -31,7 +31,7 @@ pub use close::{ClosedYear, ResultRow};
 pub use costs::SpentRow;
 pub use entries::{JournalFilter, Recorded};
 pub use funds::FundBalanceRow;
-pub use meetings::{MeetingReceivableRow, MeetingRecord};
+pub use meetings::{DocumentChange, MeetingReceivableRow, MeetingRecord};
 pub use migrations::SCHEMA_VERSION;
 pub use positions::{PositionRow, ReceivableDay, ReminderRow};
 pub use scales::ScaleSummary;

@@ -42,7 +42,7 @@ const APPEND_ONLY_TRIGGERS: [&str; 14] = [
 ];
 
 /// The append-only triggers of migration 0003 (costs, rates, meetings, closed years).
-const COSTS_APPEND_ONLY_TRIGGERS: [&str; 12] = [
+const COSTS_APPEND_ONLY_TRIGGERS: [&str; 14] = [
     "exchange_rate_no_update",
     "exchange_rate_no_delete",
     "cost_line_no_update",
@@ -53,6 +53,8 @@ const COSTS_APPEND_ONLY_TRIGGERS: [&str; 12] = [
     "meeting_rate_no_delete",
     "document_no_update",
     "document_no_delete",
+    "document_revision_no_update",
+    "document_revision_no_delete",
     "meeting_share_no_update",
     "meeting_share_no_delete",
 ];
