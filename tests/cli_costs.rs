@@ -177,6 +177,13 @@ fn recording_the_same_rate_again_is_a_no_op_and_another_rate_for_the_day_is_refu
     assert_eq!(count(&db, "exchange_rate"), before);
     let message = refused(&db, "rate set USD 0.97 --date 2017-06-01");
     assert_mentions(&message, &["already recorded", "0.969"]);
+    ok(&db, "rate set USD 0.997 --date 2017-03-01");
+    let list = json(&db, "--as-of 2017-05-31 rate list");
+    let rows = list["rates"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["rate"], "0.997");
+    assert_eq!(rows[0]["in_force"], true);
+    assert_eq!(rows[1]["in_force"], false);
 }
 
 #[test]

@@ -24,6 +24,11 @@ pub enum RateCommand {
         #[arg(long, value_name = "DATE")]
         date: String,
     },
+    /// The recorded rates, with the one in force on --as-of marked
+    List {
+        /// Only this currency
+        currency: Option<String>,
+    },
 }
 
 pub fn run(context: &Context, command: RateCommand) -> anyhow::Result<Outcome> {
@@ -59,6 +64,15 @@ pub fn run(context: &Context, command: RateCommand) -> anyhow::Result<Outcome> {
             context.say(format!(
                 "recorded rate {currency} {rate} (CHF per {currency}) in force from {date}"
             ))?;
+        }
+        RateCommand::List { currency } => {
+            let currency: Option<Currency> = currency.as_deref().map(str::parse).transpose()?;
+            let store = context.open()?;
+            let rates = match currency {
+                Some(currency) => store.rates(currency)?,
+                None => store.all_rates()?,
+            };
+            context.print(&crate::reports::rates::rate_list(context.as_of, &rates))?;
         }
     }
     Ok(Outcome::Done)

@@ -276,3 +276,27 @@ pub fn meeting_notes(owed: &[crate::reports::meeting::MeetingOwed]) -> Vec<Strin
     }
     notes
 }
+
+impl Tabular for crate::reports::rates::RateList {
+    fn table(&self) -> Table {
+        let rows = self
+            .rates
+            .iter()
+            .map(|rate| {
+                vec![
+                    Cell::text(rate.currency.as_str()),
+                    Cell::Date(rate.effective_on),
+                    Cell::text(rate.rate.to_string()),
+                    Cell::text(if rate.in_force { "in force" } else { "" }),
+                ]
+            })
+            .collect();
+        Table {
+            title: format!("Rates of exchange (CHF per unit) as of {}", self.as_of),
+            headers: headers(&["Currency", "From", "Rate", ""]),
+            rows,
+            notes: vec![format!("{} rates", self.rates.len())],
+            ..Table::default()
+        }
+    }
+}

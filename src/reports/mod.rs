@@ -12,6 +12,7 @@ pub mod journal;
 pub mod meeting;
 pub mod outstanding;
 pub mod parties;
+pub mod rates;
 pub mod standing;
 pub mod statement;
 pub mod status;

@@ -30,6 +30,23 @@ fn load(conn: &Connection, currency: Currency) -> Result<Vec<ExchangeRate>, Stor
 }
 
 impl Store {
+    /// Every recorded rate, by currency and date.
+    pub fn all_rates(&self) -> Result<Vec<ExchangeRate>, StoreError> {
+        let currencies: Vec<String> = self
+            .conn
+            .prepare_cached("SELECT DISTINCT currency FROM exchange_rate ORDER BY currency")?
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut rates = Vec::new();
+        for currency in currencies {
+            let currency: Currency = currency
+                .parse()
+                .map_err(|e: crate::money::MoneyError| StoreError::Corrupt(e.to_string()))?;
+            rates.extend(load(&self.conn, currency)?);
+        }
+        Ok(rates)
+    }
+
     /// Every recorded rate of a currency, oldest first.
     pub fn rates(&self, currency: Currency) -> Result<Vec<ExchangeRate>, StoreError> {
         load(&self.conn, currency)
