@@ -322,3 +322,86 @@ fn document_update_is_refused_for_a_closed_year() {
     assert_refused_for_closed_2017(&db, "document update 7MSP A/1 --pages-actual 5");
     drop(dir);
 }
+
+#[test]
+fn a_reversal_of_a_payment_applied_to_a_closed_year_posts_into_the_open_year() {
+    let (_dir, db) = setup_assessed();
+    let said = ok(&db, "--as-of 2018-01-15 close 2017");
+    assert_mentions(&said, &["closed budget year 2017"]);
+    let entry = json(&db, "journal --party DEU --as-of 2018-01-15")["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["reference"] == "P-1")
+        .expect("the payment")
+        .clone();
+    let payment = entry["id"].to_string();
+    // The payment settled 2016 first, then part of 2017, one transfer each.
+    let legs: Vec<i64> = entry["transfers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| minor(&t["amount"]))
+        .collect();
+    let said = ok(
+        &db,
+        &format!("--as-of 2018-01-20 reverse {payment} --reason Returned-by-the-bank"),
+    );
+    assert_mentions(&said, &["counted against closed budget year 2017"]);
+    assert_mentions(&ok(&db, "verify"), &["no problems found"]);
+    // What the payment settled of 2017 is owed again in 2018; the closed year is unchanged.
+    let owed = |as_of: &str| -> std::collections::BTreeMap<i64, i64> {
+        json(&db, &format!("--as-of {as_of} statement DEU"))["owed_by_year"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|y| (y["year"].as_i64().unwrap(), minor(&y["amount"])))
+            .collect()
+    };
+    let before = owed("2018-01-15");
+    let after = owed("2018-01-20");
+    assert_eq!(after.get(&2017), before.get(&2017));
+    assert_eq!(after[&2018], 43_199, "the 2017 part of the payment");
+    assert_eq!(
+        after[&2016],
+        before.get(&2016).copied().unwrap_or(0) + 56_801
+    );
+}
+
+/// Germany assessed for 2016 and 2017 and paying both in 2017 with one payment.
+fn setup_assessed() -> (TempDir, PathBuf) {
+    let (dir, db) = common::setup();
+    ok(&db, "party add DEU --in-force 2010-08-01");
+    ok(&db, "party add FRA --in-force 2010-08-01");
+    for year in ["2016", "2017"] {
+        ok(
+            &db,
+            &format!("budget set {year} --total 1'000 --approved-on {year}-01-01"),
+        );
+        ok(
+            &db,
+            &format!("--as-of {year}-01-02 assess {year} --scale un-2016-2018"),
+        );
+    }
+    ok(
+        &db,
+        "contribution add DEU 1'000 --date 2017-03-01 --ref P-1",
+    );
+    let entry = json(&db, "journal --party DEU --as-of 2017-12-31")["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["reference"] == "P-1")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        entry["description"],
+        "Contribution from Germany for 2016, 2017"
+    );
+    assert_eq!(
+        entry["transfers"].as_array().unwrap().len(),
+        2,
+        "one per year: {entry}"
+    );
+    (dir, db)
+}

@@ -367,16 +367,34 @@ pub fn reverse(context: &Context, args: ReverseArgs) -> anyhow::Result<Outcome> 
         );
     }
     let mut reversal = reversal_of(&original, &args.reason, date)?;
-    // The original's year is closed: the correction goes into the open year of its date.
+    // What counted against a closed year is corrected in the open year of the reversal's date.
+    let open_year = chrono::Datelike::year(&date);
+    let mut moved = Vec::new();
     if tx.closed_year(reversal.budget_year)?.is_some() {
+        moved.push(reversal.budget_year);
+        reversal.budget_year = open_year;
+    }
+    for transfer in &mut reversal.transfers {
+        if let Some(year) = transfer.budget_year {
+            if tx.closed_year(year)?.is_some() {
+                moved.push(year);
+                transfer.budget_year = Some(open_year);
+            }
+            if transfer.budget_year == Some(reversal.budget_year) {
+                transfer.budget_year = None;
+            }
+        }
+    }
+    if !moved.is_empty() {
+        moved.sort_unstable();
+        moved.dedup();
+        let years: Vec<String> = moved.iter().map(i32::to_string).collect();
         reversal.description = format!(
             "{} (entry {} counted against closed budget year {})",
-            reversal.description, original.id, reversal.budget_year
+            reversal.description,
+            original.id,
+            years.join(", ")
         );
-        reversal.budget_year = chrono::Datelike::year(&date);
-        for transfer in &mut reversal.transfers {
-            transfer.budget_year = None;
-        }
     }
     let recorded = tx.record_entry(&reversal)?;
     tx.commit()?;

@@ -302,13 +302,14 @@ impl Store {
     }
 
     /// A reversal must mirror its original exactly, in the same year, fund and party, and
-    /// must not be dated before it.
+    /// must not be dated before it. The reversal of an entry counting against a closed year
+    /// counts against an open year instead, so its budget years may differ.
     fn check_reversals(&self) -> Result<Vec<Finding>, StoreError> {
         self.findings_from(
             "reversals",
             "WITH legs AS (
                  SELECT entry_id, debit_account_id AS debit, credit_account_id AS credit,
-                        amount_minor, currency || coalesce(' ' || budget_year, '') AS currency
+                        amount_minor, currency, coalesce(' ' || budget_year, '') AS year
                  FROM transfer)
              SELECT 'entry ' || r.id || ' is dated ' || r.entry_date || ', before entry ' || o.id
                     || ' (' || o.entry_date || '), which it reverses'
@@ -322,11 +323,23 @@ impl Store {
                 OR r.fund <> o.fund
                 OR r.party IS NOT o.party
                 OR (SELECT group_concat(x, ';') FROM (
-                        SELECT debit || '>' || credit || ' ' || amount_minor || currency AS x
+                        SELECT debit || '>' || credit || ' ' || amount_minor || currency
+                               || CASE WHEN EXISTS (
+                                           SELECT 1 FROM year_close
+                                           WHERE year = o.budget_year OR year IN (
+                                               SELECT budget_year FROM transfer
+                                               WHERE entry_id = o.id))
+                                       THEN '' ELSE year END AS x
                         FROM legs WHERE entry_id = r.id ORDER BY x))
                    IS NOT
                    (SELECT group_concat(x, ';') FROM (
-                        SELECT credit || '>' || debit || ' ' || amount_minor || currency AS x
+                        SELECT credit || '>' || debit || ' ' || amount_minor || currency
+                               || CASE WHEN EXISTS (
+                                           SELECT 1 FROM year_close
+                                           WHERE year = o.budget_year OR year IN (
+                                               SELECT budget_year FROM transfer
+                                               WHERE entry_id = o.id))
+                                       THEN '' ELSE year END AS x
                         FROM legs WHERE entry_id = o.id ORDER BY x))",
         )
     }
