@@ -410,3 +410,39 @@ fn funds_are_declared_listed_and_moved_between_and_their_balances_equal_their_en
     let table = ok(&db, "--as-of 2017-12-31 fund list");
     assert_mentions(&table, &["ccm-fund", "51'340.00", "reserve", "20'000.00"]);
 }
+
+#[test]
+fn a_reversed_cost_no_longer_counts_against_its_line() {
+    let (_dir, db) = ledger_with_budget();
+    ok(
+        &db,
+        "cost add translation 1'000 --date 2017-03-01 --ref C-1",
+    );
+    ok(&db, "cost add translation 500 --date 2017-03-02 --ref C-2");
+    let entry = json(&db, "--as-of 2017-12-31 journal")["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["reference"] == "C-1")
+        .unwrap()["id"]
+        .to_string();
+    let spent = |as_of: &str| {
+        let report = json(&db, &format!("--as-of {as_of} budget report 2017"));
+        report["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["line"] == "communication")
+            .map(|l| minor(&l["spent"]))
+            .unwrap()
+    };
+    assert_eq!(spent("2017-03-31"), 150_000);
+    ok(
+        &db,
+        &format!("--as-of 2017-04-02 reverse {entry} --reason Duplicate"),
+    );
+    assert_eq!(spent("2017-04-01"), 150_000, "before the reversal");
+    assert_eq!(spent("2017-04-02"), 50_000);
+    let status = json(&db, "--as-of 2017-04-02 status 2017");
+    assert_eq!(minor(&status["spending"]["spent"]), 50_000);
+}
