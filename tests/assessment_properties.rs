@@ -362,7 +362,6 @@ proptest! {
     /// over-commit and refuse limits that can be met. See
     /// `feasible_floor_and_ceiling_are_refused` for a hand-made case.
     #[test]
-    #[ignore = "program bug: feasible --minimum with --maximum-share refused (apply_limits fixes too many parties)"]
     fn two_sided_feasible_limits_are_accepted(
         (budget, parties, minimum, maximum) in feasible_case(true),
     ) {
@@ -424,7 +423,6 @@ fn ties_go_to_the_smaller_code() {
 }
 
 #[test]
-#[ignore = "program bug: feasible --minimum with --maximum-share refused (apply_limits fixes too many parties)"]
 fn feasible_floor_and_ceiling_are_refused() {
     // CHF 1'000 over CHE 1.14, DEU 6.389, ESP 2.443, FRA 4.859, LIE 0.007 with a minimum of
     // CHF 150 and a maximum share of 30% (CHF 300): 5 * 150 <= 1'000 <= 5 * 300, and

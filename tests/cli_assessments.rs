@@ -432,7 +432,6 @@ fn a_maximum_share_that_cannot_be_met() {
 }
 
 #[test]
-#[ignore = "program bug: assess refuses a feasible --minimum with --maximum-share"]
 fn a_feasible_minimum_and_maximum_share_are_met() {
     // CHF 1'000 over Germany (6.389) and Liechtenstein (0.007) with at least CHF 100 and
     // at most 50% each: only 500 and 500 meet both, and they do. The program fixes LIE at
@@ -913,7 +912,6 @@ fn a_credit_held_is_applied_to_the_next_assessment_and_pledge() {
 }
 
 #[test]
-#[ignore = "program bug: reversing a payment whose credit was applied leaves a negative credit and understates what is owed"]
 fn reversing_a_payment_whose_credit_was_used_reopens_everything_it_paid() {
     // Switzerland overpays in February 2017; its credit pays part of its 2018 assessment on
     // 1 December 2017; in January 2018 the bank recalls the payment. Switzerland then owes
@@ -953,7 +951,6 @@ fn reversing_a_payment_whose_credit_was_used_reopens_everything_it_paid() {
 }
 
 #[test]
-#[ignore = "program bug: a payment recorded for a named year, dated before that year's assessment, is held as a credit and the year stays owed"]
 fn a_prepayment_for_a_year_already_assessed_settles_it() {
     // The 2017 assessment is recorded (dated 1 December 2016); then the finance officer
     // records Spain's payment of its 2017 assessment, received on 20 November 2016 and
@@ -969,7 +966,6 @@ fn a_prepayment_for_a_year_already_assessed_settles_it() {
 }
 
 #[test]
-#[ignore = "program bug: outstanding's last_payment counts a credit applied by an assessment, or an assessment reversed, as a payment"]
 fn the_last_payment_is_the_date_money_arrived() {
     let (_dir, db) = two_year_ledger();
     switzerland_overpays(&db);

@@ -97,6 +97,7 @@ fn outstanding_of(
 ) -> anyhow::Result<(Outstanding, Vec<Party>)> {
     check_budget_year(year)?;
     let standings = standings(&store.contribution_positions(as_of)?);
+    let owing: Vec<PartyCode> = standings.keys().cloned().collect();
     let parties = store.parties()?;
     let reminders: BTreeMap<PartyCode, ReminderSent> = store
         .reminders(year, as_of)?
@@ -116,7 +117,7 @@ fn outstanding_of(
         as_of,
         &standings,
         &parties,
-        &store.last_payments(as_of)?,
+        &store.last_payments(as_of, &owing)?,
         &reminders,
         selection,
     );

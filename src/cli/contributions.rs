@@ -137,18 +137,10 @@ impl<'t, 'c> ContributionWriter<'t, 'c> {
         Ok((entry, recorded))
     }
 
-    /// What the party owes per budget year: on the payment's date, and no more than it owes
-    /// today (a payment recorded earlier but dated later may have settled it already).
-    fn owed(&self, party: &PartyCode, date: NaiveDate) -> anyhow::Result<BTreeMap<i32, i64>> {
-        let (now, _) = self.tx.party_balances(party, None)?;
-        if now.values().all(|minor| *minor <= 0) {
-            return Ok(now);
-        }
-        let (then, _) = self.tx.party_balances(party, Some(date))?;
-        Ok(then
-            .into_iter()
-            .map(|(year, minor)| (year, minor.min(now.get(&year).copied().unwrap_or(0))))
-            .collect())
+    /// What the party owes per budget year, whatever the dates: a payment received before
+    /// the assessment it settles (a prepayment) still settles it.
+    fn owed(&self, party: &PartyCode, _date: NaiveDate) -> anyhow::Result<BTreeMap<i32, i64>> {
+        Ok(self.tx.party_balances(party, None)?.0)
     }
 }
 
@@ -397,11 +389,58 @@ pub fn reverse(context: &Context, args: ReverseArgs) -> anyhow::Result<Outcome> 
         );
     }
     let recorded = tx.record_entry(&reversal)?;
+    let withdrawn = withdraw_spent_credit(&tx, &reversal, date)?;
     tx.commit()?;
     context.say(format!(
         "recorded entry {}: {}, dated {date}",
         recorded.id(),
         reversal.description
     ))?;
+    if let Some((id, entry)) = withdrawn {
+        context.say(format!(
+            "recorded entry {id}: {}, {}",
+            entry.description,
+            value_in_chf(&entry)
+        ))?;
+    }
     Ok(Outcome::Done)
+}
+
+/// After a reversal, a party's credit may be less than nothing: the payment reversed left a
+/// credit that has since paid an assessment or pledge. Those payments by credit are
+/// withdrawn, latest first, so that the years they paid are owed again and the credit is
+/// back to zero.
+fn withdraw_spent_credit(
+    tx: &Tx<'_>,
+    reversal: &NewEntry,
+    date: NaiveDate,
+) -> anyhow::Result<Option<(EntryId, NewEntry)>> {
+    let Some(party) = &reversal.party else {
+        return Ok(None);
+    };
+    let (_, credit) = tx.party_balances(party, None)?;
+    if credit >= 0 {
+        return Ok(None);
+    }
+    let mut short = -credit;
+    let mut portions = Vec::new();
+    for (year, minor) in tx.credit_applications(party)? {
+        if short == 0 {
+            break;
+        }
+        let taken = short.min(minor);
+        portions.push((year, taken));
+        short -= taken;
+    }
+    if portions.is_empty() {
+        return Ok(None);
+    }
+    let entry = crate::domain::contribution::withdrawal_of_credit(
+        party,
+        &portions,
+        reversal.fund.clone(),
+        date,
+    )?;
+    let recorded = tx.record_entry(&entry)?;
+    Ok(Some((recorded.id(), entry)))
 }
