@@ -1719,7 +1719,6 @@ fn mail_merge_neutralises_formulas_in_party_names() {
 // The demo.
 
 #[test]
-#[ignore = "demo data bug: the mission addresses of French- and Spanish-speaking parties are in English"]
 fn demo_letters_are_in_the_partys_language_throughout() {
     // Mexico's letter is in Spanish but is addressed "A: Permanent Mission of the United
     // Mexican States to the United Nations Office at Geneva".

@@ -12,7 +12,9 @@ use crate::domain::countries;
 use crate::domain::party::{Language, Party};
 use crate::ledger::{check_budget_year, PartyCode};
 use crate::money::{format_minor_swiss, Currency, Money};
-use crate::render::letters::{with_preposition, LetterContext, LetterLine, LetterTemplates};
+use crate::render::letters::{
+    letter_date, with_preposition, LetterContext, LetterLine, LetterTemplates,
+};
 use crate::render::{self, Cell, Format, Table, Tabular};
 use crate::reports::honour_roll::honour_roll as honour_roll_report;
 use crate::reports::outstanding::{
@@ -279,7 +281,8 @@ pub fn letters(context: &Context, args: LettersArgs) -> anyhow::Result<Outcome> 
             email: party.email.clone(),
             language: party.language.as_str().to_string(),
             year: args.year,
-            date: context.as_of.to_string(),
+            date: letter_date(party.language, context.as_of),
+            date_iso: context.as_of.to_string(),
             level,
             lines,
             total: swiss(row.total),

@@ -483,7 +483,8 @@ impl Tabular for crate::reports::outstanding::Outstanding {
             Cell::Empty,
         ]];
         let mut notes = vec![format!(
-            "Owed in all: {} ({} owing anything for {} or earlier).",
+            "Owed by the parties listed, this year and arrears: {}; {} owing anything for {} \
+             or earlier.",
             self.total,
             parties(self.parties_owing),
             self.year
