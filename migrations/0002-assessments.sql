@@ -50,3 +50,6 @@ BEGIN SELECT RAISE(ABORT, 'reminders sent are never deleted'); END;
 -- What one party owes or holds is read by account: its receivable and its credit.
 CREATE INDEX account_total_by_account ON account_total (account_id);
 CREATE INDEX account_balance_by_account ON account_balance (account_id, posted_on);
+
+-- The last payment of a party: its latest contribution entry.
+CREATE INDEX entry_by_kind_party ON entry (kind, party, entry_date);

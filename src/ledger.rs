@@ -233,13 +233,20 @@ impl fmt::Display for EntryId {
 
 /// What kind of business event an entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum EntryKind {
     Contribution,
     Assessment,
     Pledge,
     Reversal,
     General,
+    Cost,
+    FundTransfer,
+    /// Money a fund holds when the ledger starts keeping it, brought forward from earlier books.
+    FundOpening,
+    MeetingAssessment,
+    MeetingPayment,
+    Close,
 }
 
 impl EntryKind {
@@ -250,6 +257,12 @@ impl EntryKind {
             EntryKind::Pledge => "pledge",
             EntryKind::Reversal => "reversal",
             EntryKind::General => "general",
+            EntryKind::Cost => "cost",
+            EntryKind::FundTransfer => "fund-transfer",
+            EntryKind::FundOpening => "fund-opening",
+            EntryKind::MeetingAssessment => "meeting-assessment",
+            EntryKind::MeetingPayment => "meeting-payment",
+            EntryKind::Close => "close",
         }
     }
 }
@@ -264,6 +277,12 @@ impl FromStr for EntryKind {
             "pledge" => Ok(EntryKind::Pledge),
             "reversal" => Ok(EntryKind::Reversal),
             "general" => Ok(EntryKind::General),
+            "cost" => Ok(EntryKind::Cost),
+            "fund-transfer" => Ok(EntryKind::FundTransfer),
+            "fund-opening" => Ok(EntryKind::FundOpening),
+            "meeting-assessment" => Ok(EntryKind::MeetingAssessment),
+            "meeting-payment" => Ok(EntryKind::MeetingPayment),
+            "close" => Ok(EntryKind::Close),
             other => Err(format!("unknown entry kind '{other}'")),
         }
     }

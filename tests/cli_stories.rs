@@ -583,8 +583,8 @@ fn demo_reproduces_the_figures_of_the_minutes() {
         ledger.json(&["status", "2017", "--as-of", "2017-06-27"]),
         june
     );
-    // 100 assessments and 34 contributions.
-    assert_eq!(journal_entries(&ledger, "2017-12-31").len(), 134);
+    // 100 assessments, 34 contributions, 2 balances brought forward from 2016 and 12 costs.
+    assert_eq!(journal_entries(&ledger, "2017-12-31").len(), 148);
     let verified = ledger.ok(&["verify"]);
     assert!(verified.contains("no problems found"), "{verified}");
 }

@@ -529,6 +529,7 @@ impl Model {
             collection: Collection::nothing(),
             previous_year: None,
             change: None,
+            spending: None,
         }
     }
 

@@ -32,6 +32,8 @@ pub enum BudgetCommand {
     },
     /// Show the budget in force on --as-of, with its lines
     Show { year: i32 },
+    /// Budget against actual: per line, budget, spent to --as-of, remaining, percent used
+    Report { year: i32 },
 }
 
 pub fn run(context: &Context, command: BudgetCommand) -> anyhow::Result<Outcome> {
@@ -54,6 +56,7 @@ pub fn run(context: &Context, command: BudgetCommand) -> anyhow::Result<Outcome>
             let budget = Budget::new(year, total, approved_by, approved_on, lines)?;
             let mut store = context.open()?;
             let tx = store.begin(context.actor.clone())?;
+            tx.refuse_closed(year, &format!("a budget for {year}"))?;
             let version = tx.insert_budget(&budget)?;
             tx.commit()?;
             let revision = if version > 1 {
@@ -83,6 +86,9 @@ pub fn run(context: &Context, command: BudgetCommand) -> anyhow::Result<Outcome>
                 }
             })?;
             context.print(&budget_show(context.as_of, &versions, &in_force))?;
+        }
+        BudgetCommand::Report { year } => {
+            return super::costs::budget_report_command(context, year)
         }
     }
     Ok(Outcome::Done)

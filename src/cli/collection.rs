@@ -12,7 +12,9 @@ use crate::domain::countries;
 use crate::domain::party::{Language, Party};
 use crate::ledger::{check_budget_year, PartyCode};
 use crate::money::{format_minor_swiss, Currency, Money};
-use crate::render::letters::{with_preposition, LetterContext, LetterLine, LetterTemplates};
+use crate::render::letters::{
+    letter_date, with_preposition, LetterContext, LetterLine, LetterTemplates,
+};
 use crate::render::{self, Cell, Format, Table, Tabular};
 use crate::reports::honour_roll::honour_roll as honour_roll_report;
 use crate::reports::outstanding::{
@@ -97,6 +99,7 @@ fn outstanding_of(
 ) -> anyhow::Result<(Outstanding, Vec<Party>)> {
     check_budget_year(year)?;
     let standings = standings(&store.contribution_positions(as_of)?);
+    let owing: Vec<PartyCode> = standings.keys().cloned().collect();
     let parties = store.parties()?;
     let reminders: BTreeMap<PartyCode, ReminderSent> = store
         .reminders(year, as_of)?
@@ -116,7 +119,7 @@ fn outstanding_of(
         as_of,
         &standings,
         &parties,
-        &store.last_payments(as_of)?,
+        &store.last_payments(as_of, &owing)?,
         &reminders,
         selection,
     );
@@ -126,7 +129,8 @@ fn outstanding_of(
 pub fn outstanding(context: &Context, args: OutstandingArgs) -> anyhow::Result<Outcome> {
     let selection = selection(args.min.as_deref(), args.top)?;
     let store = context.open()?;
-    let (report, _) = outstanding_of(&store, args.year, context.as_of, selection)?;
+    let (mut report, _) = outstanding_of(&store, args.year, context.as_of, selection)?;
+    report.meetings = super::meetings::meetings_owed(&store, context.as_of, None)?;
     context.print(&report)?;
     Ok(Outcome::Done)
 }
@@ -142,7 +146,9 @@ pub fn statement(context: &Context, args: StatementArgs) -> anyhow::Result<Outco
         budget_year: None,
         until: Some(context.as_of),
     })?;
-    context.print(&statement_report(&party, context.as_of, &entries))?;
+    let mut report = statement_report(&party, context.as_of, &entries);
+    report.meetings = super::meetings::meetings_owed(&store, context.as_of, Some(&party.code))?;
+    context.print(&report)?;
     Ok(Outcome::Done)
 }
 
@@ -275,7 +281,8 @@ pub fn letters(context: &Context, args: LettersArgs) -> anyhow::Result<Outcome> 
             email: party.email.clone(),
             language: party.language.as_str().to_string(),
             year: args.year,
-            date: context.as_of.to_string(),
+            date: letter_date(party.language, context.as_of),
+            date_iso: context.as_of.to_string(),
             level,
             lines,
             total: swiss(row.total),

@@ -30,7 +30,7 @@ pub enum ContributionCommand {
         /// Currency of the amount
         #[arg(long, default_value = "CHF")]
         currency: String,
-        /// CHF per unit of the currency, required when it is not CHF
+        /// CHF per unit of the currency [default: the rate in force on the date, see `rate set`]
         #[arg(long)]
         rate: Option<String>,
         /// Date received [default: --as-of]
@@ -137,18 +137,10 @@ impl<'t, 'c> ContributionWriter<'t, 'c> {
         Ok((entry, recorded))
     }
 
-    /// What the party owes per budget year: on the payment's date, and no more than it owes
-    /// today (a payment recorded earlier but dated later may have settled it already).
-    fn owed(&self, party: &PartyCode, date: NaiveDate) -> anyhow::Result<BTreeMap<i32, i64>> {
-        let (now, _) = self.tx.party_balances(party, None)?;
-        if now.values().all(|minor| *minor <= 0) {
-            return Ok(now);
-        }
-        let (then, _) = self.tx.party_balances(party, Some(date))?;
-        Ok(then
-            .into_iter()
-            .map(|(year, minor)| (year, minor.min(now.get(&year).copied().unwrap_or(0))))
-            .collect())
+    /// What the party owes per budget year, whatever the dates: a payment received before
+    /// the assessment it settles (a prepayment) still settles it.
+    fn owed(&self, party: &PartyCode, _date: NaiveDate) -> anyhow::Result<BTreeMap<i32, i64>> {
+        Ok(self.tx.party_balances(party, None)?.0)
     }
 }
 
@@ -186,9 +178,23 @@ pub fn run(context: &Context, command: ContributionCommand) -> anyhow::Result<Ou
             .parse()?;
             let mut store = context.open()?;
             let tx = store.begin(context.actor.clone())?;
+            let (rate, used) = super::rates::rate_for(
+                &tx,
+                contribution.amount.currency(),
+                contribution.rate,
+                contribution.date,
+            )?;
+            let contribution = Contribution {
+                rate,
+                ..contribution
+            };
             let (entry, recorded) = ContributionWriter::new(&tx).record(&contribution)?;
             tx.commit()?;
-            context.say(describe(&entry, &contribution, recorded))?;
+            context.say(format!(
+                "{}{}",
+                describe(&entry, &contribution, recorded),
+                super::rates::rate_note(used.as_ref())
+            ))?;
         }
         ContributionCommand::Import { file } => {
             let started = Instant::now();
@@ -275,6 +281,16 @@ pub fn import_contributions(tx: &Tx<'_>, mut csv: CsvInput) -> anyhow::Result<Im
                 fund: row.optional("fund"),
             }
             .parse()?;
+            let (rate, _) = super::rates::rate_for(
+                tx,
+                contribution.amount.currency(),
+                contribution.rate,
+                contribution.date,
+            )?;
+            let contribution = Contribution {
+                rate,
+                ..contribution
+            };
             match writer.record(&contribution) {
                 Ok((_, Recorded::AlreadyRecorded(id))) if id > last_before => {
                     Err(repeated(reference))
@@ -335,13 +351,96 @@ pub fn reverse(context: &Context, args: ReverseArgs) -> anyhow::Result<Outcome> 
     let original = tx
         .entry(EntryId(id))?
         .ok_or(StoreError::EntryNotFound { id: EntryId(id) })?;
-    let reversal = reversal_of(&original, &args.reason, date)?;
+    if original.recorded.kind == crate::ledger::EntryKind::Close {
+        anyhow::bail!(
+            "entry {} is the close of budget year {}: a close is not reversed",
+            original.id,
+            original.recorded.budget_year
+        );
+    }
+    let mut reversal = reversal_of(&original, &args.reason, date)?;
+    // What counted against a closed year is corrected in the open year of the reversal's date.
+    let open_year = chrono::Datelike::year(&date);
+    let mut moved = Vec::new();
+    if tx.closed_year(reversal.budget_year)?.is_some() {
+        moved.push(reversal.budget_year);
+        reversal.budget_year = open_year;
+    }
+    for transfer in &mut reversal.transfers {
+        if let Some(year) = transfer.budget_year {
+            if tx.closed_year(year)?.is_some() {
+                moved.push(year);
+                transfer.budget_year = Some(open_year);
+            }
+            if transfer.budget_year == Some(reversal.budget_year) {
+                transfer.budget_year = None;
+            }
+        }
+    }
+    if !moved.is_empty() {
+        moved.sort_unstable();
+        moved.dedup();
+        let years: Vec<String> = moved.iter().map(i32::to_string).collect();
+        reversal.description = format!(
+            "{} (entry {} counted against closed budget year {})",
+            reversal.description,
+            original.id,
+            years.join(", ")
+        );
+    }
     let recorded = tx.record_entry(&reversal)?;
+    let withdrawn = withdraw_spent_credit(&tx, &reversal, date)?;
     tx.commit()?;
     context.say(format!(
         "recorded entry {}: {}, dated {date}",
         recorded.id(),
         reversal.description
     ))?;
+    if let Some((id, entry)) = withdrawn {
+        context.say(format!(
+            "recorded entry {id}: {}, {}",
+            entry.description,
+            value_in_chf(&entry)
+        ))?;
+    }
     Ok(Outcome::Done)
+}
+
+/// After a reversal, a party's credit may be less than nothing: the payment reversed left a
+/// credit that has since paid an assessment or pledge. Those payments by credit are
+/// withdrawn, latest first, so that the years they paid are owed again and the credit is
+/// back to zero.
+fn withdraw_spent_credit(
+    tx: &Tx<'_>,
+    reversal: &NewEntry,
+    date: NaiveDate,
+) -> anyhow::Result<Option<(EntryId, NewEntry)>> {
+    let Some(party) = &reversal.party else {
+        return Ok(None);
+    };
+    let (_, credit) = tx.party_balances(party, None)?;
+    if credit >= 0 {
+        return Ok(None);
+    }
+    let mut short = -credit;
+    let mut portions = Vec::new();
+    for (year, minor) in tx.credit_applications(party)? {
+        if short == 0 {
+            break;
+        }
+        let taken = short.min(minor);
+        portions.push((year, taken));
+        short -= taken;
+    }
+    if portions.is_empty() {
+        return Ok(None);
+    }
+    let entry = crate::domain::contribution::withdrawal_of_credit(
+        party,
+        &portions,
+        reversal.fund.clone(),
+        date,
+    )?;
+    let recorded = tx.record_entry(&entry)?;
+    Ok(Some((recorded.id(), entry)))
 }

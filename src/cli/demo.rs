@@ -114,6 +114,7 @@ pub fn run(context: &Context) -> anyhow::Result<Outcome> {
             Cursor::new(CONTRIBUTIONS_CSV.as_bytes()),
         )?,
     )?;
+    let costs = super::demo_costs::build(&tx)?;
     tx.commit()?;
 
     let summary = format!(
@@ -136,6 +137,7 @@ pub fn run(context: &Context) -> anyhow::Result<Outcome> {
         BUDGET_YEAR,
         meeting_date(),
     )?)?;
+    super::demo_costs::print_meeting(context, &store, meeting_date(), &costs)?;
     Ok(Outcome::Done)
 }
 

@@ -3,13 +3,19 @@
 
 pub mod assessments;
 mod budgets;
+mod close;
 mod collection;
 pub mod contributions;
+pub mod costs;
 mod csv_in;
 mod demo;
+mod demo_costs;
 mod export;
+mod funds;
 mod import;
+mod meetings;
 mod parties;
+mod rates;
 pub mod reports;
 
 use std::io::{self, Write};
@@ -79,7 +85,7 @@ enum FormatArg {
 enum Command {
     /// Create an empty ledger file (--db, $ISU_LEDGER_DB or isu-ledger.sqlite)
     Init,
-    /// Build the 2017 example ledger (isu-ledger-demo.sqlite, or --db) and print its status
+    /// Build the 2017 example ledger (isu-ledger-demo.sqlite, or --db); print its status and the 7MSP
     Demo,
     /// Add, list and import parties (States and organisations)
     #[command(subcommand)]
@@ -90,6 +96,23 @@ enum Command {
     /// Record contributions received
     #[command(subcommand)]
     Contribution(contributions::ContributionCommand),
+    /// Record costs against the budget lines, paid from a fund
+    #[command(subcommand)]
+    Cost(costs::CostCommand),
+    /// Record rates of exchange (CHF per unit of another currency)
+    #[command(subcommand)]
+    Rate(rates::RateCommand),
+    /// Declare funds, list their balances, move money between them
+    #[command(subcommand)]
+    Fund(funds::FundCommand),
+    /// Meetings of States Parties: estimate, page rate, documentation forecast, Article 14
+    #[command(subcommand)]
+    Meeting(meetings::MeetingCommand),
+    /// Add the documents of a meeting
+    #[command(subcommand)]
+    Document(meetings::DocumentCommand),
+    /// Close a budget year: carry its result into the fund balances and lock it
+    Close(close::CloseArgs),
     /// Correct a mistake: post the mirror of an entry, linked to it, with a reason
     Reverse(contributions::ReverseArgs),
     /// Import, list and show scales of assessment (the UN scales are built in)
@@ -307,6 +330,12 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Party(command) => parties::run(&context, command),
         Command::Budget(command) => budgets::run(&context, command),
         Command::Contribution(command) => contributions::run(&context, command),
+        Command::Cost(command) => costs::run(&context, command),
+        Command::Rate(command) => rates::run(&context, command),
+        Command::Fund(command) => funds::run(&context, command),
+        Command::Meeting(command) => meetings::run(&context, command),
+        Command::Document(command) => meetings::document(&context, command),
+        Command::Close(args) => close::run(&context, args),
         Command::Reverse(args) => contributions::reverse(&context, args),
         Command::Scale(command) => assessments::scale(&context, command),
         Command::Assess(args) => assessments::assess(&context, args),

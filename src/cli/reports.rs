@@ -52,14 +52,16 @@ pub fn funding_status_of(
     let received = store.received(year, as_of, &CONTRIBUTION_ACCOUNTS)?;
     let parties = store.parties()?;
     let standings = standings(&store.contribution_positions(as_of)?);
-    Ok(funding_status(
+    let mut status = funding_status(
         year,
         as_of,
         budget.as_ref().map(|v| &v.budget),
         &received,
         &parties,
     )?
-    .with_collection(&standings))
+    .with_collection(&standings);
+    status.spending = super::costs::spending_of(store, &status, budget.as_ref())?;
+    Ok(status)
 }
 
 /// The funding status of `year`, with the previous year's at the same date a year earlier.

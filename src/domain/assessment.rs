@@ -142,9 +142,14 @@ pub fn assess(
         .collect())
 }
 
-/// Which parties the floor or ceiling fixes, and at what amount; the rest are free. A
-/// party is fixed when its exact share of what remains falls below the floor or above the
-/// ceiling; fixing one changes what remains for the others, so this repeats until stable.
+/// Which parties the floor or ceiling fixes, and at what amount; the rest are free.
+///
+/// Each party's amount is `clamp(λ · weight, floor, ceiling)` for the one level `λ` at
+/// which the amounts add up to the total (the sum grows with `λ`, so `λ` is found among
+/// the points where a party meets its floor or ceiling). Parties strictly between the
+/// limits at that level are free: they share what the fixed ones leave in proportion to
+/// their weights, and each free party's exact share stays within the limits. All of it is
+/// integer arithmetic on the weights scaled to whole units.
 #[allow(clippy::type_complexity)]
 fn apply_limits(
     total: Money,
@@ -157,12 +162,11 @@ fn apply_limits(
     ),
     DomainError,
 > {
-    let count = weights.len() as i64;
     let minimum = match limits.minimum {
         Some(m) if m.currency() != Currency::CHF || m.minor() < 0 => {
             return Err(DomainError::AssessMinimumInvalid { minimum: m });
         }
-        Some(m) => Some(m.minor()),
+        Some(m) => Some(i128::from(m.minor())),
         None => None,
     };
     let ceiling = match limits.maximum_share {
@@ -170,72 +174,115 @@ fn apply_limits(
             return Err(DomainError::AssessMaximumShareInvalid { percent: p });
         }
         // The largest whole number of centimes within the share.
-        Some(p) => Some(
+        Some(p) => Some(i128::from(
             (Decimal::from(total.minor()) * p / Decimal::ONE_HUNDRED)
                 .round_dp_with_strategy(0, RoundingStrategy::ToZero)
                 .mantissa() as i64,
-        ),
+        )),
         None => None,
     };
-    if let Some(min) = minimum {
-        if (min as i128) * (count as i128) > total.minor() as i128 {
-            return Err(limits_unreachable(total, weights.len(), limits));
-        }
-    }
-    if let Some(max) = ceiling {
-        if (max as i128) * (count as i128) < total.minor() as i128 {
-            return Err(limits_unreachable(total, weights.len(), limits));
-        }
-    }
+    let total_minor = i128::from(total.minor());
+    let unreachable = || limits_unreachable(total, weights.len(), limits);
     let scale = weights.iter().map(|(_, w)| w.scale()).max().unwrap_or(0);
-    let units: Vec<(PartyCode, i128)> = weights
+    let units: Vec<(&PartyCode, i128)> = weights
         .iter()
         .map(|(p, w)| {
             let mut w = *w;
             w.rescale(scale);
-            (p.clone(), w.mantissa())
+            (p, w.mantissa())
         })
         .collect();
-    let mut fixed: BTreeMap<PartyCode, (i64, Option<Limit>)> = BTreeMap::new();
-    loop {
-        let remaining =
-            i128::from(total.minor()) - fixed.values().map(|(m, _)| i128::from(*m)).sum::<i128>();
-        let free: Vec<&(PartyCode, i128)> = units
+    let floor = minimum.unwrap_or(0);
+    // The amount of party `n` at level a/b (b > 0), times b.
+    let amount_times = |n: i128, a: i128, b: i128| -> i128 {
+        let exact = a * n;
+        if exact <= floor * b {
+            floor * b
+        } else if ceiling.is_some_and(|c| exact >= c * b) {
+            ceiling.unwrap_or_default() * b
+        } else {
+            exact
+        }
+    };
+    let sum_at =
+        |a: i128, b: i128| -> i128 { units.iter().map(|(_, n)| amount_times(*n, a, b)).sum() };
+    // Feasible at all: everyone at the floor is not too much; everyone as high as they
+    // can go is enough.
+    if floor * units.len() as i128 > total_minor {
+        return Err(unreachable());
+    }
+    if let Some(c) = ceiling {
+        let most: i128 = units
             .iter()
-            .filter(|(p, _)| !fixed.contains_key(p))
-            .collect();
-        let weight_sum: i128 = free.iter().map(|(_, n)| n).sum();
-        let mut changed = false;
-        for (party, n) in &free {
-            // exact share = remaining * n / weight_sum, compared without division.
-            let exact_times_sum = remaining * n;
-            if let Some(max) = ceiling {
-                if weight_sum > 0 && exact_times_sum > i128::from(max) * weight_sum {
-                    fixed.insert(party.clone(), (max, Some(Limit::MaximumShare)));
-                    changed = true;
-                    continue;
-                }
-            }
-            if let Some(min) = minimum {
-                if weight_sum == 0 || exact_times_sum < i128::from(min) * weight_sum {
-                    fixed.insert(party.clone(), (min, Some(Limit::Minimum)));
-                    changed = true;
-                }
+            .map(|(_, n)| if *n > 0 { c.max(floor) } else { floor })
+            .sum();
+        if most < total_minor {
+            return Err(unreachable());
+        }
+    }
+    if minimum.is_none() && ceiling.is_none() {
+        return Ok((
+            BTreeMap::new(),
+            units.iter().map(|(p, _)| (*p).clone()).collect(),
+        ));
+    }
+    // The levels at which a party meets a limit, as fractions a/b; the last one at which
+    // the amounts do not exceed the total fixes who is bound just above it.
+    let mut points: Vec<(i128, i128)> = vec![(0, 1)];
+    for (_, n) in &units {
+        if *n > 0 {
+            points.push((floor, *n));
+            if let Some(c) = ceiling {
+                points.push((c, *n));
             }
         }
-        if !changed {
-            break;
+    }
+    let (a, b) = points
+        .into_iter()
+        .filter(|(a, b)| sum_at(*a, *b) <= total_minor * b)
+        .max_by(|(a1, b1), (a2, b2)| (a1 * b2).cmp(&(a2 * b1)))
+        .ok_or_else(unreachable)?;
+    let mut fixed = BTreeMap::new();
+    let mut free = BTreeSet::new();
+    for (party, n) in &units {
+        // Just above a/b: bound by the floor while n·a/b < floor (or n is zero), by the
+        // ceiling once n·a/b >= ceiling.
+        let exact = a * n;
+        if *n == 0 || exact < floor * b {
+            fixed.insert(
+                (*party).clone(),
+                (floor as i64, minimum.map(|_| Limit::Minimum)),
+            );
+        } else if ceiling.is_some_and(|c| exact >= c * b) {
+            fixed.insert(
+                (*party).clone(),
+                (
+                    ceiling.unwrap_or_default() as i64,
+                    Some(Limit::MaximumShare),
+                ),
+            );
+        } else {
+            free.insert((*party).clone());
         }
     }
     let fixed_sum: i64 = fixed.values().map(|(m, _)| m).sum();
-    if fixed_sum > total.minor() {
-        return Err(limits_unreachable(total, weights.len(), limits));
+    if i128::from(fixed_sum) > total_minor
+        || (free.is_empty() && i128::from(fixed_sum) != total_minor)
+    {
+        return Err(unreachable());
     }
-    let free = units
-        .iter()
-        .filter(|(p, _)| !fixed.contains_key(p))
-        .map(|(p, _)| p.clone())
-        .collect();
+    // Parties fixed at a floor of zero without a minimum are simply free with nothing.
+    if minimum.is_none() {
+        let zeros: Vec<PartyCode> = fixed
+            .iter()
+            .filter(|(_, (m, l))| *m == 0 && l.is_none())
+            .map(|(p, _)| p.clone())
+            .collect();
+        for party in zeros {
+            fixed.remove(&party);
+            free.insert(party);
+        }
+    }
     Ok((fixed, free))
 }
 

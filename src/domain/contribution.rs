@@ -218,6 +218,50 @@ impl Contribution {
     }
 }
 
+/// The entry withdrawing credit that paid what a party owed, when the payment that made the
+/// credit was reversed: each year's receivable is debited again and the credit restored,
+/// `portions` being (budget year, centimes), the first year the entry's.
+pub fn withdrawal_of_credit(
+    party: &PartyCode,
+    portions: &[(i32, i64)],
+    fund: FundCode,
+    date: NaiveDate,
+) -> Result<NewEntry, DomainError> {
+    let budget_year = portions.first().map_or(date.year(), |(year, _)| *year);
+    let years: Vec<String> = portions.iter().map(|(y, _)| y.to_string()).collect();
+    let entry = NewEntry {
+        date,
+        description: format!(
+            "Credit of {party} applied to {} withdrawn: the payment that made it was reversed",
+            years.join(", ")
+        ),
+        kind: EntryKind::General,
+        budget_year,
+        fund,
+        party: Some(party.clone()),
+        reference: None,
+        reverses: None,
+        rate: None,
+        transfers: portions
+            .iter()
+            .map(|(year, minor)| {
+                let transfer = Transfer::new(
+                    accounts::receivable(party),
+                    accounts::prepaid(party),
+                    Money::from_minor(*minor, Currency::CHF),
+                );
+                if *year == budget_year {
+                    transfer
+                } else {
+                    transfer.for_year(*year)
+                }
+            })
+            .collect(),
+    };
+    entry.validate()?;
+    Ok(entry)
+}
+
 /// What a contribution entry moved in CHF: its amount, or the converted value of a payment
 /// in another currency.
 pub fn value_in_chf(entry: &NewEntry) -> Money {

@@ -6,8 +6,12 @@ pub mod accounts;
 pub mod assessment;
 pub mod budget;
 pub mod contribution;
+pub mod cost;
 pub mod countries;
+pub mod fund;
+pub mod meeting;
 pub mod party;
+pub mod rate;
 pub mod reversal;
 pub mod scale;
 

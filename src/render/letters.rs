@@ -35,7 +35,11 @@ pub struct LetterContext {
     pub email: Option<String>,
     pub language: String,
     pub year: i32,
+    /// The date of the letter, written in its language: "27 June 2017", "27 juin 2017",
+    /// "27 de junio de 2017".
     pub date: String,
+    /// The same date as YYYY-MM-DD.
+    pub date_iso: String,
     pub level: u32,
     pub lines: Vec<LetterLine>,
     pub total: String,
@@ -88,6 +92,60 @@ pub fn with_preposition(language: Language, formal_name: &str, to: bool) -> Stri
         }
     }
     name.to_string()
+}
+
+/// A date as a letter in `language` writes it.
+pub fn letter_date(language: Language, date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    const FR: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    const ES: [&str; 12] = [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ];
+    let month = date.month0() as usize;
+    match language {
+        Language::En => format!("{} {} {}", date.day(), EN[month], date.year()),
+        Language::Fr if date.day() == 1 => format!("1er {} {}", FR[month], date.year()),
+        Language::Fr => format!("{} {} {}", date.day(), FR[month], date.year()),
+        Language::Es => format!("{} de {} de {}", date.day(), ES[month], date.year()),
+    }
 }
 
 fn builtin_name(language: Language) -> &'static str {
@@ -152,6 +210,16 @@ impl LetterTemplates {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_written_in_the_letters_language() {
+        let date = chrono::NaiveDate::from_ymd_opt(2017, 6, 27).unwrap();
+        assert_eq!(letter_date(Language::En, date), "27 June 2017");
+        assert_eq!(letter_date(Language::Fr, date), "27 juin 2017");
+        assert_eq!(letter_date(Language::Es, date), "27 de junio de 2017");
+        let first = chrono::NaiveDate::from_ymd_opt(2017, 8, 1).unwrap();
+        assert_eq!(letter_date(Language::Fr, first), "1er août 2017");
+    }
 
     #[test]
     fn prepositions_contract_with_the_article() {

@@ -52,6 +52,9 @@ impl Tabular for FundingStatus {
                 self.contributors_expected, self.parties_expected
             )),
         ]);
+        if let Some(spending) = &self.spending {
+            rows.extend(super::costs::spending_rows(self, spending));
+        }
         let c = &self.collection;
         if c.parties_assessed > 0 || c.arrears.minor() != 0 || c.credits_held.minor() != 0 {
             let expected = c.assessed.checked_add(c.pledged).unwrap_or(c.assessed);
@@ -480,7 +483,8 @@ impl Tabular for crate::reports::outstanding::Outstanding {
             Cell::Empty,
         ]];
         let mut notes = vec![format!(
-            "Owed in all: {} ({} owing anything for {} or earlier).",
+            "Owed by the parties listed, this year and arrears: {}; {} owing anything for {} \
+             or earlier.",
             self.total,
             parties(self.parties_owing),
             self.year
@@ -491,6 +495,7 @@ impl Tabular for crate::reports::outstanding::Outstanding {
         if let Some(top) = self.top {
             notes.push(format!("Listed: the {top} owing most."));
         }
+        notes.extend(super::costs::meeting_notes(&self.meetings));
         Table {
             title: format!(
                 "Outstanding contributions for {} and earlier as of {}, in {}",
@@ -540,7 +545,7 @@ impl Tabular for crate::reports::statement::Statement {
             .iter()
             .map(|y| format!("{}: {}", y.year, y.amount))
             .collect();
-        let notes = vec![format!(
+        let mut notes = vec![format!(
             "Owed: {}{}; credit held: {}.",
             self.balance,
             if owed.is_empty() {
@@ -550,6 +555,7 @@ impl Tabular for crate::reports::statement::Statement {
             },
             self.credit
         )];
+        notes.extend(super::costs::meeting_notes(&self.meetings));
         Table {
             title: format!(
                 "Statement of {} ({}) as of {}, in {}",

@@ -65,6 +65,10 @@ pub struct Outstanding {
     pub total: Money,
     /// Parties owing anything before `--min` and `--top` were applied.
     pub parties_owing: usize,
+    /// What States owe for meetings (Article 14), per State and meeting, kept apart from
+    /// their ISU contributions.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub meetings: Vec<crate::reports::meeting::MeetingOwed>,
 }
 
 /// Which parties to list.
@@ -149,5 +153,6 @@ pub fn outstanding(
         total_arrears: chf(total_arrears),
         total: chf(total_outstanding + total_arrears),
         parties_owing,
+        meetings: Vec::new(),
     }
 }

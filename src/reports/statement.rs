@@ -41,6 +41,9 @@ pub struct Statement {
     pub credit: Money,
     /// What the party owes per budget year at the end.
     pub owed_by_year: Vec<YearOwed>,
+    /// What the State owes for each meeting (Article 14), apart from its ISU contributions.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub meetings: Vec<crate::reports::meeting::MeetingOwed>,
 }
 
 /// Builds the statement from the party's entries (by date, then id). Each transfer that
@@ -117,5 +120,6 @@ pub fn statement(party: &Party, as_of: NaiveDate, entries: &[Entry]) -> Statemen
                 amount: chf(m),
             })
             .collect(),
+        meetings: Vec::new(),
     }
 }

@@ -72,6 +72,9 @@ pub struct FundingStatus {
     pub previous_year: Option<PreviousYear>,
     /// The change since an earlier date, when one is asked for.
     pub change: Option<ChangeSince>,
+    /// Expenditure against the budget to date and the balance of the year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spending: Option<crate::reports::budget_report::Spending>,
 }
 
 /// What was asked of the parties for the year and what remains to collect.
@@ -264,6 +267,7 @@ pub fn funding_status(
         collection: Collection::nothing(),
         previous_year: None,
         change: None,
+        spending: None,
     })
 }
 

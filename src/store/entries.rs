@@ -181,6 +181,8 @@ impl Tx<'_> {
     /// the payment was applied, which depends on the ledger when it was recorded).
     pub fn record_entry_as(&self, entry: &NewEntry, content: &str) -> Result<Recorded, StoreError> {
         entry.validate()?;
+        // Nothing is dated in, or counts against, a closed year.
+        self.check_year_open(entry)?;
         // A reference recorded before is answered first, as it was recorded: the same
         // content is a no-op, other content a conflict.
         let checked = self.check_party_and_fund(entry);

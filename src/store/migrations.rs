@@ -10,6 +10,7 @@ use super::{StoreError, APPLICATION_ID};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../schema.sql"),
     include_str!("../../migrations/0002-assessments.sql"),
+    include_str!("../../migrations/0003-costs.sql"),
 ];
 
 /// The schema version this program writes and understands.
@@ -54,7 +55,7 @@ mod tests {
         let funds: i64 = conn
             .query_row("SELECT count(*) FROM fund", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(funds, 3, "seed rows are inserted once");
+        assert_eq!(funds, 4, "seed rows are inserted once");
     }
 
     #[test]

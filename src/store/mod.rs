@@ -6,11 +6,16 @@
 
 mod balances;
 mod budgets;
+mod close;
+mod costs;
 mod entries;
 mod export;
+mod funds;
+mod meetings;
 mod migrations;
 mod parties;
 mod positions;
+mod rates;
 mod running;
 mod scales;
 mod verify;
@@ -24,8 +29,12 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use balances::{AccountRow, ReceivedRow, TrialBalanceRow};
 pub use budgets::BudgetVersion;
+pub use close::{ClosedYear, ResultRow};
+pub use costs::SpentRow;
 pub use entries::{JournalFilter, Recorded};
 pub use export::ExportFacts;
+pub use funds::FundBalanceRow;
+pub use meetings::{DocumentChange, MeetingReceivableRow, MeetingRecord};
 pub use migrations::SCHEMA_VERSION;
 pub use positions::{PositionRow, ReceivableDay, ReminderRow};
 pub use scales::ScaleSummary;
@@ -83,6 +92,16 @@ pub enum StoreError {
         existing: EntryId,
         existing_content: String,
         new_content: String,
+    },
+    #[error(
+        "{what} is refused: budget year {year} was closed on {closed_on} by {closed_by} \
+         (`isu-ledger close {year}`); date it in an open year and count it against one"
+    )]
+    YearClosed {
+        what: String,
+        year: i32,
+        closed_on: String,
+        closed_by: String,
     },
     #[error("unknown scale '{name}' (known scales: {known}); import one with `isu-ledger scale import NAME FILE.csv`")]
     ScaleNotFound { name: String, known: String },

@@ -147,28 +147,25 @@ impl Store {
         positions(&self.conn, until)
     }
 
-    /// Per party, the last day on or before `until` on which it paid something: a credit
-    /// to its receivable or to contribution income.
+    /// The last day on or before `until` on which each of `parties` paid something: the
+    /// date of its latest contribution entry.
     pub fn last_payments(
         &self,
         until: NaiveDate,
+        parties: &[PartyCode],
     ) -> Result<BTreeMap<PartyCode, NaiveDate>, StoreError> {
         let mut statement = self.conn.prepare_cached(
-            "WITH acc AS (SELECT id, name FROM account
-                          WHERE name GLOB 'assets:receivable:contributions:*'
-                             OR name = 'income:contributions:voluntary')
-             SELECT b.party, max(b.posted_on)
-             FROM account_balance b
-             WHERE b.account_id IN (SELECT id FROM acc) AND b.credit_minor > 0
-               AND b.posted_on <= ?1 AND b.party <> ''
-             GROUP BY b.party",
+            "SELECT max(entry_date) FROM entry
+             WHERE kind = 'contribution' AND party = ?1 AND entry_date <= ?2",
         )?;
-        let mut rows = statement.query([until.to_string()])?;
+        let until = until.to_string();
         let mut last = BTreeMap::new();
-        while let Some(row) = rows.next()? {
-            let party: String = row.get(0)?;
-            let day: String = row.get(1)?;
-            last.insert(party.parse()?, text_to_date(&day)?);
+        for party in parties {
+            let day: Option<String> =
+                statement.query_row(params![party.as_str(), until], |row| row.get(0))?;
+            if let Some(day) = day {
+                last.insert(party.clone(), text_to_date(&day)?);
+            }
         }
         Ok(last)
     }
@@ -219,6 +216,36 @@ impl Tx<'_> {
     ) -> Result<(BTreeMap<i32, i64>, i64), StoreError> {
         self.flush_running_balances()?;
         party_balances(&self.tx, party, until)
+    }
+
+    /// The credit a party held that paid what it owed, per budget year, latest first:
+    /// transfers from its credit to its receivable, net of those withdrawn.
+    pub fn credit_applications(&self, party: &PartyCode) -> Result<Vec<(i32, i64)>, StoreError> {
+        let mut statement = self.tx.prepare_cached(
+            "SELECT coalesce(t.budget_year, e.budget_year) AS year,
+                    sum(CASE WHEN d.name = ?1 THEN t.amount_minor ELSE -t.amount_minor END),
+                    max(e.entry_date)
+             FROM transfer t
+             JOIN entry e ON e.id = t.entry_id
+             JOIN account d ON d.id = t.debit_account_id
+             JOIN account c ON c.id = t.credit_account_id
+             WHERE e.party = ?3 AND t.currency = 'CHF'
+               AND ((d.name = ?2 AND c.name = ?1) OR (d.name = ?1 AND c.name = ?2))
+             GROUP BY year
+             HAVING sum(CASE WHEN d.name = ?1 THEN t.amount_minor ELSE -t.amount_minor END) > 0
+             ORDER BY max(e.entry_date) DESC, year DESC",
+        )?;
+        let rows = statement
+            .query_map(
+                params![
+                    format!("{PREPAID}:{party}"),
+                    format!("{RECEIVABLE}:{party}"),
+                    party.as_str()
+                ],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
     }
 
     /// Whether `party` has ever been assessed or has pledged: it has a receivable.

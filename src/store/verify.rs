@@ -41,6 +41,24 @@ const APPEND_ONLY_TRIGGERS: [&str; 14] = [
     "reminder_no_delete",
 ];
 
+/// The append-only triggers of migration 0003 (costs, rates, meetings, closed years).
+const COSTS_APPEND_ONLY_TRIGGERS: [&str; 14] = [
+    "exchange_rate_no_update",
+    "exchange_rate_no_delete",
+    "cost_line_no_update",
+    "cost_line_no_delete",
+    "meeting_no_update",
+    "meeting_no_delete",
+    "meeting_rate_no_update",
+    "meeting_rate_no_delete",
+    "document_no_update",
+    "document_no_delete",
+    "document_revision_no_update",
+    "document_revision_no_delete",
+    "meeting_share_no_update",
+    "meeting_share_no_delete",
+];
+
 /// At most this many findings are listed per check; the rest are counted.
 const FINDINGS_PER_CHECK_MAX: usize = 50;
 
@@ -128,7 +146,10 @@ impl Store {
 
     fn check_triggers(&self) -> Result<Vec<Finding>, StoreError> {
         let mut findings = Vec::new();
-        for trigger in APPEND_ONLY_TRIGGERS {
+        for trigger in APPEND_ONLY_TRIGGERS
+            .iter()
+            .chain(COSTS_APPEND_ONLY_TRIGGERS.iter())
+        {
             let present: i64 = self.conn.query_row(
                 "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
                 [trigger],
@@ -281,13 +302,14 @@ impl Store {
     }
 
     /// A reversal must mirror its original exactly, in the same year, fund and party, and
-    /// must not be dated before it.
+    /// must not be dated before it. The reversal of an entry counting against a closed year
+    /// counts against an open year instead, so its budget years may differ.
     fn check_reversals(&self) -> Result<Vec<Finding>, StoreError> {
         self.findings_from(
             "reversals",
             "WITH legs AS (
                  SELECT entry_id, debit_account_id AS debit, credit_account_id AS credit,
-                        amount_minor, currency || coalesce(' ' || budget_year, '') AS currency
+                        amount_minor, currency, coalesce(' ' || budget_year, '') AS year
                  FROM transfer)
              SELECT 'entry ' || r.id || ' is dated ' || r.entry_date || ', before entry ' || o.id
                     || ' (' || o.entry_date || '), which it reverses'
@@ -296,14 +318,28 @@ impl Store {
              UNION ALL
              SELECT 'entry ' || r.id || ' does not mirror entry ' || o.id || ', which it reverses'
              FROM entry r JOIN entry o ON o.id = r.reverses
-             WHERE r.budget_year <> o.budget_year OR r.fund <> o.fund
+             WHERE (r.budget_year <> o.budget_year
+                    AND o.budget_year NOT IN (SELECT year FROM year_close))
+                OR r.fund <> o.fund
                 OR r.party IS NOT o.party
                 OR (SELECT group_concat(x, ';') FROM (
-                        SELECT debit || '>' || credit || ' ' || amount_minor || currency AS x
+                        SELECT debit || '>' || credit || ' ' || amount_minor || currency
+                               || CASE WHEN EXISTS (
+                                           SELECT 1 FROM year_close
+                                           WHERE year = o.budget_year OR year IN (
+                                               SELECT budget_year FROM transfer
+                                               WHERE entry_id = o.id))
+                                       THEN '' ELSE year END AS x
                         FROM legs WHERE entry_id = r.id ORDER BY x))
                    IS NOT
                    (SELECT group_concat(x, ';') FROM (
-                        SELECT credit || '>' || debit || ' ' || amount_minor || currency AS x
+                        SELECT credit || '>' || debit || ' ' || amount_minor || currency
+                               || CASE WHEN EXISTS (
+                                           SELECT 1 FROM year_close
+                                           WHERE year = o.budget_year OR year IN (
+                                               SELECT budget_year FROM transfer
+                                               WHERE entry_id = o.id))
+                                       THEN '' ELSE year END AS x
                         FROM legs WHERE entry_id = o.id ORDER BY x))",
         )
     }

@@ -1,0 +1,157 @@
+//! The costs side of the 2017 example: rates of exchange, the funds' balances brought
+//! forward (among them the CCM fund), the 2017 costs against the budget lines, and the 7MSP
+//! with its nine documents, whose forecast runs 25 pages over the approved estimate.
+
+use std::io::Cursor;
+
+use anyhow::Context as _;
+use chrono::NaiveDate;
+
+use super::costs::{cost_csv_from, import_costs};
+use super::csv_in::CsvInput;
+use crate::domain::fund::opening_entry;
+use crate::domain::meeting::{Document, Meeting, MeetingCode, PageRate};
+use crate::domain::parse_date;
+use crate::domain::rate::ExchangeRate;
+use crate::ledger::FundCode;
+use crate::money::{Currency, Money};
+use crate::store::Tx;
+
+const COSTS_CSV: &str = include_str!("../../data/demo/costs-2017.csv");
+const DOCUMENTS_CSV: &str = include_str!("../../data/demo/meeting-7msp-documents.csv");
+
+/// Illustrative rates of exchange, CHF per USD, in force from the first of the month.
+const USD_RATES: [(&str, &str); 3] = [
+    ("2016-12-01", "1.016"),
+    ("2017-03-01", "0.997"),
+    ("2017-06-01", "0.969"),
+];
+
+/// What the funds held at the bank at the end of 2016 (illustrative): the ISU's small USD
+/// account and the CCM fund, which later covers the 7MSP's extra documentation cost.
+const OPENING_BALANCES: [(&str, &str, Currency); 2] = [
+    ("isu", "6'000.00", Currency::USD),
+    ("ccm-fund", "52'340.00", Currency::USD),
+];
+
+/// The 7MSP: its documentation estimate as approved by the 6MSP pays for 150 pages at
+/// USD 1'160.00 a page into the six UN languages; the nine documents forecast 175 pages,
+/// 25 pages and USD 29'000.00 more.
+pub const MEETING_CODE: &str = "7MSP";
+const MEETING_NAME: &str = "Seventh Meeting of States Parties";
+const MEETING_HELD_ON: &str = "2017-09-04";
+const MEETING_ESTIMATE: &str = "174'000.00";
+const MEETING_APPROVED_BY: &str = "6MSP";
+const PER_PAGE: &str = "1'160.00";
+const LANGUAGES: i64 = 6;
+
+/// What was added, for the demo's summary.
+pub struct DemoCosts {
+    pub costs: u64,
+    pub documents: usize,
+}
+
+fn end_of_2016() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2016, 12, 31).expect("a valid date")
+}
+
+/// Adds the costs side of the example in the demo's transaction.
+pub fn build(tx: &Tx<'_>) -> anyhow::Result<DemoCosts> {
+    for (date, rate) in USD_RATES {
+        tx.insert_rate(&ExchangeRate::new(
+            Currency::USD,
+            rate.parse()?,
+            parse_date(date)?,
+        )?)?;
+    }
+    for (fund, amount, currency) in OPENING_BALANCES {
+        let fund: FundCode = fund.parse()?;
+        let entry = opening_entry(
+            &fund,
+            Money::parse(amount, currency)?,
+            end_of_2016(),
+            2016,
+            Some(&format!("opening-2016-{fund}-{currency}")),
+        )?;
+        tx.record_entry(&entry)?;
+    }
+    let (costs, _) = import_costs(
+        tx,
+        cost_csv_from("costs-2017.csv", Cursor::new(COSTS_CSV.as_bytes()))?,
+        false,
+    )?;
+    let meeting = Meeting::new(
+        MEETING_CODE,
+        MEETING_NAME,
+        parse_date(MEETING_HELD_ON)?,
+        Money::parse(MEETING_ESTIMATE, Currency::USD)?,
+        Some(MEETING_APPROVED_BY.to_string()),
+    )?;
+    tx.insert_meeting(&meeting)?;
+    tx.insert_page_rate(
+        &meeting.code,
+        &PageRate::new(Money::parse(PER_PAGE, Currency::USD)?, LANGUAGES)?,
+    )?;
+    let documents = add_documents(tx, &meeting.code)?;
+    Ok(DemoCosts { costs, documents })
+}
+
+fn add_documents(tx: &Tx<'_>, code: &MeetingCode) -> anyhow::Result<usize> {
+    let mut csv = CsvInput::from_reader(
+        "meeting-7msp-documents.csv".to_string(),
+        Cursor::new(DOCUMENTS_CSV.as_bytes()),
+        &["symbol", "title", "pages_forecast"],
+        &["submitted", "translated"],
+    )?;
+    let mut count = 0;
+    while let Some(row) = csv.next_row()? {
+        let pages: i64 = row
+            .required("pages_forecast")?
+            .parse()
+            .context("pages_forecast")?;
+        let document = Document::new(
+            row.required("symbol")?,
+            row.required("title")?,
+            pages,
+            None,
+            row.optional("submitted").map(parse_date).transpose()?,
+            row.optional("translated").map(parse_date).transpose()?,
+        )
+        .map_err(|e| row.error(e))?;
+        tx.insert_document(code, &document)?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// Prints `meeting show 7MSP` on the meeting date after the status, in table format (a
+/// machine format keeps standard output to the status alone, and says so on stderr).
+pub fn print_meeting(
+    context: &super::Context,
+    store: &crate::store::Store,
+    as_of: NaiveDate,
+    costs: &DemoCosts,
+) -> anyhow::Result<()> {
+    let code: MeetingCode = MEETING_CODE.parse()?;
+    let note = format!(
+        "\n{} costs recorded against the {} budget lines; the {MEETING_CODE} has {} documents.\n\
+         Its documentation on {as_of} (`isu-ledger meeting show {MEETING_CODE} --as-of {as_of}`):\n",
+        costs.costs,
+        2017,
+        costs.documents
+    );
+    if context.format != crate::render::Format::Table {
+        eprintln!("{note}");
+        return Ok(());
+    }
+    context.say(note)?;
+    let record = store
+        .meeting(&code)?
+        .context("the demo's meeting was just recorded")?;
+    let funds = store.funds()?;
+    let balances = store.fund_balances(as_of)?;
+    context.print(&crate::reports::meeting::meeting_show(
+        &record, as_of, &funds, &balances,
+    )?)?;
+    Ok(())
+}

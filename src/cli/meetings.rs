@@ -1,0 +1,589 @@
+//! `meeting add`, `meeting rate`, `meeting show`, `meeting balances`, `meeting assess`,
+//! `meeting true-up`, and `document add`.
+
+use anyhow::bail;
+use chrono::Datelike;
+use clap::Subcommand;
+
+use super::csv_in::CsvInput;
+use super::{Context, Outcome};
+use crate::domain::meeting::{
+    apportion, bill_entry, payment_entry, Document, Meeting, MeetingCode, MeetingError, PageRate,
+};
+use crate::domain::parse_date;
+use crate::ledger::PartyCode;
+use crate::money::{Currency, Money};
+use crate::reports::meeting::{meeting_balances, meeting_show};
+use crate::store::{DocumentChange, MeetingRecord, Recorded, Store, StoreError, Tx};
+use rust_decimal::Decimal;
+
+#[derive(Debug, Subcommand)]
+pub enum MeetingCommand {
+    /// Add a meeting (e.g. 7MSP) with the cost estimate approved for it
+    Add {
+        /// Short code, e.g. 7MSP
+        code: String,
+        /// Full name, e.g. "Seventh Meeting of States Parties"
+        #[arg(long)]
+        name: String,
+        /// First day of the meeting
+        #[arg(long, value_name = "DATE")]
+        date: String,
+        /// Currency of the estimate (meeting costs are invoiced by the UN in USD)
+        #[arg(long, default_value = "USD")]
+        currency: String,
+        /// The approved documentation cost estimate, e.g. 174'000
+        #[arg(long, allow_negative_numbers = true)]
+        estimate: String,
+        /// Who approved the estimate, e.g. 6MSP
+        #[arg(long, value_name = "TEXT")]
+        approved_by: Option<String>,
+    },
+    /// Set the translation price of one page into the meeting's set of languages
+    Rate {
+        /// The meeting's code
+        code: String,
+        /// Price of one page translated into all the languages, in the meeting's currency
+        #[arg(long, allow_negative_numbers = true, value_name = "AMOUNT")]
+        per_page: String,
+        /// How many languages that price covers (the six UN languages: 6)
+        #[arg(long, default_value_t = 6, allow_negative_numbers = true)]
+        languages: i64,
+    },
+    /// The documentation forecast against the approved estimate, and which fund can cover
+    /// the difference
+    Show {
+        /// The meeting's code
+        code: String,
+    },
+    /// Per participating State: its Article 14 share, what it was billed and its balance
+    Balances {
+        /// The meeting's code
+        code: String,
+    },
+    /// Share the approved estimate among the participating States (Article 14) on a scale
+    /// re-normalised over them, exact to the cent; one bill per State
+    Assess {
+        /// The meeting's code
+        code: String,
+        /// The scale, e.g. un-2016-2018
+        #[arg(long)]
+        scale: String,
+        /// A CSV file with a `code` column (States Parties and participating States not
+        /// party), or `all-parties` for the States Parties in force on the meeting's date
+        #[arg(long, value_name = "FILE|all-parties")]
+        participants: String,
+        /// Date of the bills [default: --as-of]
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+    },
+    /// Record a State's payment towards its share of a meeting's cost (in the meeting's
+    /// currency, into the meetings fund)
+    Pay {
+        /// The meeting's code
+        code: String,
+        /// The State's code
+        party: String,
+        /// The amount received, in the meeting's currency
+        #[arg(allow_negative_numbers = true)]
+        amount: String,
+        /// Date received [default: --as-of]
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+        /// Bank reference; recording the same reference again writes nothing
+        #[arg(long = "ref", value_name = "REF")]
+        reference: Option<String>,
+    },
+    /// Bring the States' shares to the actual cost: bill the difference or credit it pro rata
+    TrueUp {
+        /// The meeting's code
+        code: String,
+        /// The actual cost, in the meeting's currency
+        #[arg(long, allow_negative_numbers = true)]
+        actual: String,
+        /// Date of the bills and credits [default: --as-of]
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocumentCommand {
+    /// Add a document to a meeting's documentation forecast
+    Add {
+        /// The meeting's code, e.g. 7MSP
+        meeting: String,
+        /// The document symbol, e.g. CCM/MSP/2017/3
+        symbol: String,
+        /// Title
+        #[arg(long)]
+        title: String,
+        /// Pages forecast
+        #[arg(long, allow_negative_numbers = true, value_name = "N")]
+        pages_forecast: i64,
+        /// Pages once known
+        #[arg(long, allow_negative_numbers = true, value_name = "N")]
+        pages_actual: Option<i64>,
+        /// Date submitted for translation
+        #[arg(long, value_name = "DATE")]
+        submitted: Option<String>,
+        /// Date translated
+        #[arg(long, value_name = "DATE")]
+        translated: Option<String>,
+    },
+    /// Record news of a document: its actual length, its submission, its translation (kept
+    /// as a revision; the document as first added stays in the history)
+    Update {
+        /// The meeting's code, e.g. 7MSP
+        meeting: String,
+        /// The document symbol
+        symbol: String,
+        /// A new forecast of its pages
+        #[arg(long, allow_negative_numbers = true, value_name = "N")]
+        pages_forecast: Option<i64>,
+        /// Its pages, once known
+        #[arg(long, allow_negative_numbers = true, value_name = "N")]
+        pages_actual: Option<i64>,
+        /// Date submitted for translation
+        #[arg(long, value_name = "DATE")]
+        submitted: Option<String>,
+        /// Date translated
+        #[arg(long, value_name = "DATE")]
+        translated: Option<String>,
+    },
+}
+
+/// The stored meeting, or an error naming how to add it.
+pub fn find_meeting(tx: &Tx<'_>, code: &MeetingCode) -> anyhow::Result<MeetingRecord> {
+    tx.meeting(code)?.ok_or_else(|| unknown_meeting(code))
+}
+
+fn unknown_meeting(code: &MeetingCode) -> anyhow::Error {
+    anyhow::anyhow!(
+        "unknown meeting '{code}': add it first with `isu-ledger meeting add {code} --name NAME \
+         --date DATE --estimate AMOUNT`"
+    )
+}
+
+fn load_meeting(store: &Store, code: &str) -> anyhow::Result<MeetingRecord> {
+    let code: MeetingCode = code.parse()?;
+    store.meeting(&code)?.ok_or_else(|| unknown_meeting(&code))
+}
+
+pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome> {
+    match command {
+        MeetingCommand::Add {
+            code,
+            name,
+            date,
+            currency,
+            estimate,
+            approved_by,
+        } => {
+            let currency: Currency = currency.parse()?;
+            let meeting = Meeting::new(
+                &code,
+                &name,
+                parse_date(&date)?,
+                Money::parse(&estimate, currency)?,
+                approved_by,
+            )?;
+            let mut store = context.open()?;
+            let tx = store.begin(context.actor.clone())?;
+            tx.refuse_closed(
+                meeting.held_on.year(),
+                &format!("meeting {} held on {}", meeting.code, meeting.held_on),
+            )?;
+            if let Some(existing) = tx.meeting(&meeting.code)? {
+                anyhow::bail!(
+                    "meeting {} already exists ({}, {})",
+                    meeting.code,
+                    existing.meeting.name,
+                    existing.meeting.held_on
+                );
+            }
+            tx.insert_meeting(&meeting)?;
+            tx.commit()?;
+            context.say(format!(
+                "added meeting {} ({}, {}): estimate {}",
+                meeting.code, meeting.name, meeting.held_on, meeting.estimate
+            ))?;
+        }
+        MeetingCommand::Rate {
+            code,
+            per_page,
+            languages,
+        } => {
+            let code: MeetingCode = code.parse()?;
+            let mut store = context.open()?;
+            let tx = store.begin(context.actor.clone())?;
+            let record = find_meeting(&tx, &code)?;
+            let meeting = &record.meeting;
+            tx.refuse_closed(
+                meeting.held_on.year(),
+                &format!("a page rate for meeting {code}"),
+            )?;
+            let rate = PageRate::new(Money::parse(&per_page, meeting.currency())?, languages)?;
+            tx.insert_page_rate(&code, &rate)?;
+            tx.commit()?;
+            context.say(format!(
+                "meeting {code}: {} per page into {} languages",
+                rate.per_page, rate.languages
+            ))?;
+        }
+        MeetingCommand::Show { code } => {
+            let store = context.open()?;
+            let record = load_meeting(&store, &code)?;
+            print_meeting_show(context, &store, &record)?;
+        }
+        MeetingCommand::Balances { code } => {
+            let store = context.open()?;
+            let record = load_meeting(&store, &code)?;
+            let billed = store.meeting_balances(&record.meeting.code)?;
+            let parties = store.parties()?;
+            let names = |code: &crate::ledger::PartyCode| {
+                parties
+                    .iter()
+                    .find(|p| &p.code == code)
+                    .map_or_else(|| code.to_string(), |p| p.name.clone())
+            };
+            context.print(&meeting_balances(&record, &billed, &names)?)?;
+        }
+        MeetingCommand::Assess {
+            code,
+            scale,
+            participants,
+            date,
+        } => {
+            let code: MeetingCode = code.parse()?;
+            let date = context.date_or_as_of(date.as_deref())?;
+            let mut store = context.open()?;
+            let tx = store.begin(context.actor.clone())?;
+            let record = find_meeting(&tx, &code)?;
+            if let Some(scale) = &record.scale {
+                bail!(
+                    "meeting {code} is already assessed (on scale {scale}, among {} participants); \
+                     bring it to the actual cost with `isu-ledger meeting true-up {code} --actual AMOUNT`",
+                    record.shares.len()
+                );
+            }
+            let scale = tx.scale(&scale)?;
+            let mut codes = participants_of(&tx, &participants, &record)?;
+            // A State Party without a UN rate (e.g. not a UN member) pays no share of a cost
+            // shared on the UN scale; with a file, every participant listed must have one.
+            let mut without_rate = Vec::new();
+            if participants == "all-parties" {
+                codes.retain(|party| {
+                    let rated = scale.rate(party).is_some_and(|r| r > Decimal::ZERO);
+                    if !rated {
+                        without_rate.push(party.to_string());
+                    }
+                    rated
+                });
+            }
+            let weights = codes
+                .iter()
+                .map(|party| (party.clone(), scale.rate(party).unwrap_or_default()))
+                .collect::<Vec<_>>();
+            let meeting = &record.meeting;
+            let shares = apportion(meeting.estimate.minor(), &weights, &scale.name)?;
+            for (party, rate) in &weights {
+                tx.insert_share(&code, party, &scale.name, *rate)?;
+            }
+            let billed = bill_all(&tx, meeting, &shares, date, "estimate", |party| {
+                format!("{code}/assess/{party}")
+            })?;
+            tx.commit()?;
+            let left_out = if without_rate.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; without a rate on the scale, not billed: {}",
+                    without_rate.join(", ")
+                )
+            };
+            context.say(format!(
+                "meeting {code}: {} shared among {} participants on scale {} ({billed} bills){left_out}",
+                meeting.estimate,
+                shares.len(),
+                scale.name
+            ))?;
+        }
+        MeetingCommand::Pay {
+            code,
+            party,
+            amount,
+            date,
+            reference,
+        } => {
+            let code: MeetingCode = code.parse()?;
+            let party: PartyCode = party.parse()?;
+            let date = context.date_or_as_of(date.as_deref())?;
+            let mut store = context.open()?;
+            let tx = store.begin(context.actor.clone())?;
+            let record = find_meeting(&tx, &code)?;
+            let meeting = &record.meeting;
+            let amount = Money::parse(&amount, meeting.currency())?;
+            let name = tx
+                .party(&party)?
+                .ok_or_else(|| StoreError::PartyNotFound {
+                    code: party.clone(),
+                })?
+                .name;
+            let entry = payment_entry(meeting, &party, &name, amount, date, reference)?;
+            let recorded = tx.record_entry(&entry)?;
+            tx.commit()?;
+            context.say(match recorded {
+                Recorded::New(id) => format!(
+                    "recorded entry {id}: {}, {amount}, dated {date}",
+                    entry.description
+                ),
+                Recorded::AlreadyRecorded(id) => format!(
+                    "reference '{}' is already recorded as entry {id} with the same content; \
+                     nothing written",
+                    entry.reference.as_deref().unwrap_or_default()
+                ),
+            })?;
+        }
+        MeetingCommand::TrueUp { code, actual, date } => {
+            let code: MeetingCode = code.parse()?;
+            let date = context.date_or_as_of(date.as_deref())?;
+            let mut store = context.open()?;
+            let tx = store.begin(context.actor.clone())?;
+            let record = find_meeting(&tx, &code)?;
+            let meeting = &record.meeting;
+            let actual = Money::parse(&actual, meeting.currency())?;
+            if actual.minor() < 0 {
+                return Err(MeetingError::ActualNegative { actual }.into());
+            }
+            let Some(scale) = &record.scale else {
+                bail!(
+                    "meeting {code} has not been assessed yet: share its estimate first with \
+                     `isu-ledger meeting assess {code} --scale NAME --participants FILE|all-parties`"
+                );
+            };
+            let targets = apportion(actual.minor(), &record.shares, scale)?;
+            let billed = tx.meeting_balances(&code)?;
+            let differences: Vec<(PartyCode, i64)> = targets
+                .into_iter()
+                .map(|(party, target)| {
+                    let so_far = billed
+                        .iter()
+                        .find(|(p, _, _)| p == &party)
+                        .map_or(0, |(_, b, _)| *b);
+                    (party, target - so_far)
+                })
+                .collect();
+            let written = bill_all(&tx, meeting, &differences, date, "true-up", |party| {
+                format!("{code}/true-up/{}/{party}", actual.plain())
+            })?;
+            tx.commit()?;
+            context.say(if written == 0 {
+                format!("meeting {code}: the shares already add up to {actual}; nothing written")
+            } else {
+                format!(
+                    "meeting {code}: shares brought to the actual cost of {actual} \
+                     ({written} bills or credits)"
+                )
+            })?;
+        }
+    }
+    Ok(Outcome::Done)
+}
+
+/// The participating States: from a CSV file with a `code` column, or the States Parties in
+/// force on the meeting's date. Each must be a known party.
+fn participants_of(
+    tx: &Tx<'_>,
+    participants: &str,
+    record: &MeetingRecord,
+) -> anyhow::Result<Vec<PartyCode>> {
+    if participants == "all-parties" {
+        return Ok(tx.states_parties_in_force(record.meeting.held_on)?);
+    }
+    let mut csv = CsvInput::open(std::path::Path::new(participants), &["code"], &[])?;
+    let mut codes: Vec<PartyCode> = Vec::new();
+    while let Some(row) = csv.next_row()? {
+        let code: PartyCode = row
+            .required("code")
+            .map_err(|e| row.error(e))?
+            .parse()
+            .map_err(|e| row.error(e))?;
+        if tx.party(&code)?.is_none() {
+            return Err(row.error(StoreError::PartyNotFound { code }));
+        }
+        if codes.contains(&code) {
+            return Err(row.error(format!("participant {code} is listed twice")));
+        }
+        codes.push(code);
+    }
+    Ok(codes)
+}
+
+/// Records one bill (or credit) per State with a non-zero amount; returns how many.
+fn bill_all(
+    tx: &Tx<'_>,
+    meeting: &Meeting,
+    amounts: &[(PartyCode, i64)],
+    date: chrono::NaiveDate,
+    what: &str,
+    reference: impl Fn(&PartyCode) -> String,
+) -> anyhow::Result<usize> {
+    let mut written = 0;
+    for (party, minor) in amounts.iter().filter(|(_, minor)| *minor != 0) {
+        let name = tx
+            .party(party)?
+            .map_or_else(|| party.to_string(), |p| p.name);
+        let entry = bill_entry(meeting, party, &name, *minor, date, what, reference(party))?;
+        if let Recorded::New(_) = tx.record_entry(&entry)? {
+            written += 1;
+        }
+    }
+    Ok(written)
+}
+
+/// Prints `meeting show` for a stored meeting on the context's date.
+pub fn print_meeting_show(
+    context: &Context,
+    store: &Store,
+    record: &MeetingRecord,
+) -> anyhow::Result<()> {
+    let funds = store.funds()?;
+    let balances = store.fund_balances(context.as_of)?;
+    context.print(&meeting_show(record, context.as_of, &funds, &balances)?)?;
+    Ok(())
+}
+
+pub fn document(context: &Context, command: DocumentCommand) -> anyhow::Result<Outcome> {
+    match command {
+        DocumentCommand::Add {
+            meeting,
+            symbol,
+            title,
+            pages_forecast,
+            pages_actual,
+            submitted,
+            translated,
+        } => {
+            let code: MeetingCode = meeting.parse()?;
+            let document = Document::new(
+                &symbol,
+                &title,
+                pages_forecast,
+                pages_actual,
+                submitted.as_deref().map(parse_date).transpose()?,
+                translated.as_deref().map(parse_date).transpose()?,
+            )?;
+            let mut store = context.open()?;
+            let tx = store.begin(context.actor.clone())?;
+            let record = find_meeting(&tx, &code)?;
+            tx.refuse_closed(
+                record.meeting.held_on.year(),
+                &format!("document {} of meeting {code}", document.symbol),
+            )?;
+            if let Some(existing) = record
+                .documents
+                .iter()
+                .find(|d| d.symbol == document.symbol)
+            {
+                anyhow::bail!(
+                    "document {} of meeting {code} already exists ('{}', {} pages forecast)",
+                    existing.symbol,
+                    existing.title,
+                    existing.pages_forecast
+                );
+            }
+            tx.insert_document(&code, &document)?;
+            tx.commit()?;
+            context.say(format!(
+                "meeting {code}: added document {} ({}, {} pages forecast)",
+                document.symbol, document.title, document.pages_forecast
+            ))?;
+        }
+        DocumentCommand::Update {
+            meeting,
+            symbol,
+            pages_forecast,
+            pages_actual,
+            submitted,
+            translated,
+        } => {
+            let code: MeetingCode = meeting.parse()?;
+            let change = DocumentChange {
+                pages_forecast,
+                pages_actual,
+                submitted_on: submitted.as_deref().map(parse_date).transpose()?,
+                translated_on: translated.as_deref().map(parse_date).transpose()?,
+            };
+            if change == DocumentChange::default() {
+                bail!(
+                    "nothing to update: give --pages-forecast, --pages-actual, --submitted or \
+                     --translated"
+                );
+            }
+            let mut store = context.open()?;
+            let tx = store.begin(context.actor.clone())?;
+            let record = find_meeting(&tx, &code)?;
+            tx.refuse_closed(
+                record.meeting.held_on.year(),
+                &format!("document {symbol} of meeting {code}"),
+            )?;
+            let existing = record
+                .documents
+                .iter()
+                .find(|d| d.symbol == symbol.trim())
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "meeting {code} has no document {symbol}: add it with \
+                         `isu-ledger document add {code} {symbol} --title TEXT --pages-forecast N`"
+                    )
+                })?;
+            // The document as it will read, checked as a whole.
+            let updated = Document::new(
+                &existing.symbol,
+                &existing.title,
+                change.pages_forecast.unwrap_or(existing.pages_forecast),
+                change.pages_actual.or(existing.pages_actual),
+                change.submitted_on.or(existing.submitted_on),
+                change.translated_on.or(existing.translated_on),
+            )?;
+            tx.insert_document_revision(&code, &updated.symbol, &change)?;
+            tx.commit()?;
+            context.say(format!(
+                "meeting {code}: document {} now {} pages{}{}",
+                updated.symbol,
+                updated.pages_expected(),
+                updated
+                    .submitted_on
+                    .map_or(String::new(), |d| format!(", submitted {d}")),
+                updated
+                    .translated_on
+                    .map_or(String::new(), |d| format!(", translated {d}")),
+            ))?;
+        }
+    }
+    Ok(Outcome::Done)
+}
+
+/// Every State's balance for every meeting on `as_of` (or one State's), with its name.
+pub fn meetings_owed(
+    store: &Store,
+    as_of: chrono::NaiveDate,
+    party: Option<&PartyCode>,
+) -> anyhow::Result<Vec<crate::reports::meeting::MeetingOwed>> {
+    let rows = store.meeting_receivables(as_of, party)?;
+    let mut owed = Vec::with_capacity(rows.len());
+    for row in rows {
+        let name = store
+            .party(&row.party)?
+            .map_or_else(|| row.party.to_string(), |p| p.name);
+        owed.push(crate::reports::meeting::MeetingOwed {
+            meeting: row.meeting,
+            party: row.party,
+            name,
+            currency: row.balance.currency(),
+            balance: row.balance,
+        });
+    }
+    Ok(owed)
+}

@@ -1,0 +1,138 @@
+//! The `cost_line` table: which budget line a cost counts against, and what has been spent
+//! per line of a year.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection};
+
+use super::{Store, StoreError, Tx};
+use crate::ledger::EntryId;
+use crate::money::{Currency, Money};
+
+/// What was spent against one budget line of a year, through one currency: the CHF booked to
+/// the expense accounts, and the amount paid in the original currency when it is not CHF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpentRow {
+    pub line: String,
+    pub spent_chf: Money,
+    /// The amount paid in another currency, `None` for costs paid in CHF.
+    pub paid_original: Option<Money>,
+}
+
+/// Per line and currency paid, the costs of `budget_year` dated on or before `until`, net of
+/// their reversals (a reversal counts against the line of the entry it reverses). Closing
+/// entries are not spending.
+fn load_spent(
+    conn: &Connection,
+    budget_year: i32,
+    until: NaiveDate,
+) -> Result<Vec<SpentRow>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "WITH costs AS (
+             SELECT e.id, coalesce(cl.line, ol.line) AS line
+             FROM entry e
+             LEFT JOIN cost_line cl ON cl.entry_id = e.id
+             LEFT JOIN cost_line ol ON ol.entry_id = e.reverses
+             WHERE e.budget_year = ?1 AND e.entry_date <= ?2 AND e.kind <> 'close'
+               AND coalesce(cl.line, ol.line) IS NOT NULL),
+         legs AS (
+             SELECT c.line, t.entry_id, t.currency, t.amount_minor,
+                    d.name AS debit, k.name AS credit
+             FROM costs c
+             JOIN transfer t ON t.entry_id = c.id
+             JOIN account d ON d.id = t.debit_account_id
+             JOIN account k ON k.id = t.credit_account_id),
+         paid AS (
+             SELECT entry_id, max(currency) AS currency FROM legs
+             WHERE (substr(debit, 1, 12) = 'assets:bank:' OR substr(credit, 1, 12) = 'assets:bank:')
+             GROUP BY entry_id)
+         SELECT l.line, coalesce(p.currency, 'CHF'),
+                sum(CASE WHEN l.currency = 'CHF' AND substr(l.debit, 1, 9) = 'expenses:'
+                         THEN l.amount_minor
+                         WHEN l.currency = 'CHF' AND substr(l.credit, 1, 9) = 'expenses:'
+                         THEN -l.amount_minor ELSE 0 END),
+                sum(CASE WHEN l.currency <> 'CHF' AND substr(l.credit, 1, 12) = 'assets:bank:'
+                         THEN l.amount_minor
+                         WHEN l.currency <> 'CHF' AND substr(l.debit, 1, 12) = 'assets:bank:'
+                         THEN -l.amount_minor ELSE 0 END)
+         FROM legs l LEFT JOIN paid p ON p.entry_id = l.entry_id
+         GROUP BY l.line, coalesce(p.currency, 'CHF')
+         ORDER BY l.line, coalesce(p.currency, 'CHF')",
+    )?;
+    let rows = statement
+        .query_map(params![budget_year, until.to_string()], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, i64>(2)?,
+                row.get::<_, i64>(3)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(line, currency, chf, original)| {
+            let currency: Currency = currency
+                .parse()
+                .map_err(|e: crate::money::MoneyError| StoreError::Corrupt(e.to_string()))?;
+            Ok(SpentRow {
+                line,
+                spent_chf: Money::from_minor(chf, Currency::CHF),
+                paid_original: (currency != Currency::CHF)
+                    .then(|| Money::from_minor(original, currency)),
+            })
+        })
+        .collect()
+}
+
+/// The names of the lines of the latest approval of a year's budget.
+fn load_budget_lines(conn: &Connection, year: i32) -> Result<Vec<String>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT name FROM budget_line
+         WHERE year = ?1 AND version = (SELECT max(version) FROM budget WHERE year = ?1)
+         ORDER BY rowid",
+    )?;
+    let lines = statement
+        .query_map([year], |row| row.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(lines)
+}
+
+impl Store {
+    /// What was spent per budget line of `budget_year` by `until`.
+    pub fn spent(&self, budget_year: i32, until: NaiveDate) -> Result<Vec<SpentRow>, StoreError> {
+        load_spent(&self.conn, budget_year, until)
+    }
+}
+
+impl Tx<'_> {
+    /// The lines of the latest approved budget of `year` (none when no budget was set).
+    pub fn budget_lines(&self, year: i32) -> Result<Vec<String>, StoreError> {
+        load_budget_lines(&self.tx, year)
+    }
+
+    /// Notes the budget line a cost entry counts against.
+    pub fn insert_cost_line(
+        &self,
+        entry: EntryId,
+        budget_year: i32,
+        line: &str,
+        category: &str,
+    ) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO cost_line (entry_id, budget_year, line, category) VALUES (?1, ?2, ?3, ?4)",
+            params![entry.0, budget_year, line, category],
+        )?;
+        Ok(())
+    }
+}
+
+impl Tx<'_> {
+    /// Whether an entry already carries this reference.
+    pub fn reference_exists(&self, reference: &str) -> Result<bool, StoreError> {
+        let found: Option<i64> = rusqlite::OptionalExtension::optional(
+            self.tx
+                .prepare_cached("SELECT id FROM entry WHERE reference = ?1")?
+                .query_row([reference], |row| row.get(0)),
+        )?;
+        Ok(found.is_some())
+    }
+}
