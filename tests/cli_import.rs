@@ -209,3 +209,20 @@ fn each_kind_of_bad_row_is_refused_with_its_line_and_nothing_written() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).starts_with("error: header.csv:1: missing column"));
 }
+
+#[test]
+fn a_row_dated_in_a_closed_year_is_refused_after_rows_of_an_open_one() {
+    let (_dir, db) = setup();
+    isu_ok(&db, &["--as-of", "2017-02-01", "close", "2016"]);
+    let before = dump(&db);
+    let csv = "date,description,debit,credit,amount,ref\n\
+               2017-01-05,Open,assets:bank:chf,income:x,1.00,A-1\n\
+               2017-01-06,Open too,assets:bank:chf,income:x,1.00,A-2\n\
+               2016-12-30,Late,assets:bank:chf,income:x,1.00,A-3\n";
+    let output = import(&db, "closed.csv", csv);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.starts_with("error: closed.csv:4: "), "{message}");
+    assert!(message.contains("2016"), "{message}");
+    assert_eq!(dump(&db), before, "nothing was written");
+}

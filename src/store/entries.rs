@@ -182,7 +182,7 @@ impl Tx<'_> {
     pub fn record_entry_as(&self, entry: &NewEntry, content: &str) -> Result<Recorded, StoreError> {
         entry.validate()?;
         // Nothing is dated in, or counts against, a closed year.
-        self.check_year_open(entry)?;
+        self.check_years_open(entry)?;
         // A reference recorded before is answered first, as it was recorded: the same
         // content is a no-op, other content a conflict.
         let checked = self.check_party_and_fund(entry);

@@ -8,12 +8,13 @@
 //! whenever either map holds `PENDING_ROWS_MAX` keys. Anything in the transaction that reads
 //! the balances must call `flush_running_balances` first.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use rusqlite::params;
 
 use super::{StoreError, Tx};
+use crate::ledger::NewEntry;
 use crate::money::Currency;
 
 /// Keys summed in memory before they are written out, per table: about 6 MiB each.
@@ -36,6 +37,8 @@ pub(super) struct PendingBalances {
     name_ids: HashMap<String, u32>,
     /// The ids interned last, looked at first.
     recent: [u32; 4],
+    /// Years found open during a bulk import, which closes none.
+    open_years: HashSet<i32>,
 }
 
 impl PendingBalances {
@@ -101,6 +104,25 @@ impl Tx<'_> {
         self.pending.borrow_mut().buffered = true;
         // A larger page cache for the import's index updates (32 MiB, negative = KiB).
         self.tx.pragma_update(None, "cache_size", -32_768)?;
+        Ok(())
+    }
+
+    /// Refuses an entry dated in, or counting against, a closed year. In a bulk import,
+    /// which closes no year, a year found open is not asked about again.
+    pub(super) fn check_years_open(&self, entry: &NewEntry) -> Result<(), StoreError> {
+        if !self.pending.borrow().buffered {
+            return self.check_year_open(entry);
+        }
+        let years = || {
+            [entry.budget_year, entry.date.year()]
+                .into_iter()
+                .chain(entry.transfers.iter().filter_map(|t| t.budget_year))
+        };
+        if years().all(|year| self.pending.borrow().open_years.contains(&year)) {
+            return Ok(());
+        }
+        self.check_year_open(entry)?;
+        self.pending.borrow_mut().open_years.extend(years());
         Ok(())
     }
 
