@@ -53,3 +53,6 @@ CREATE INDEX account_balance_by_account ON account_balance (account_id, posted_o
 
 -- The last payment of a party: its latest contribution entry.
 CREATE INDEX entry_by_kind_party ON entry (kind, party, entry_date);
+
+-- A report for a date reads what was posted after it, year by year.
+CREATE INDEX account_balance_by_year_date ON account_balance (budget_year, posted_on);

@@ -98,7 +98,7 @@ fn outstanding_of(
     selection: Selection,
 ) -> anyhow::Result<(Outstanding, Vec<Party>)> {
     check_budget_year(year)?;
-    let standings = standings(&store.contribution_positions(as_of)?);
+    let standings = standings(&store.contribution_positions(as_of, year)?);
     let owing: Vec<PartyCode> = standings.keys().cloned().collect();
     let parties = store.parties()?;
     let reminders: BTreeMap<PartyCode, ReminderSent> = store

@@ -51,7 +51,7 @@ pub fn funding_status_of(
     let budget = store.budget_in_force(year, as_of)?;
     let received = store.received(year, as_of, &CONTRIBUTION_ACCOUNTS)?;
     let parties = store.parties()?;
-    let standings = standings(&store.contribution_positions(as_of)?);
+    let standings = standings(&store.contribution_positions(as_of, year)?);
     let mut status = funding_status(
         year,
         as_of,

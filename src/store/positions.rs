@@ -37,25 +37,56 @@ const CONTRIBUTION_ACCOUNTS_SQL: &str = "(name = 'income:contributions'
      OR name GLOB 'assets:receivable:contributions:*'
      OR name GLOB 'liabilities:prepaid:*')";
 
-fn positions(conn: &Connection, until: NaiveDate) -> Result<Vec<PositionRow>, StoreError> {
+fn positions(
+    conn: &Connection,
+    until: NaiveDate,
+    max_year: i32,
+) -> Result<Vec<PositionRow>, StoreError> {
+    // The budget years up to `max_year` that have any balance: the rows dated after `until`
+    // are then read year by year through the (budget_year, posted_on) index, so a report
+    // reads only what was posted after its date for the years it shows.
+    let years: Vec<i32> = conn
+        .prepare_cached("SELECT DISTINCT budget_year FROM account_total WHERE budget_year <= ?1")?
+        .query_map([max_year], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    let year_list = if years.is_empty() {
+        "NULL".to_string()
+    } else {
+        years
+            .iter()
+            .map(i32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let sql = format!(
-        "WITH acc AS (SELECT id, name FROM account WHERE {CONTRIBUTION_ACCOUNTS_SQL})
+        "WITH acc AS (SELECT id, name, name GLOB 'liabilities:prepaid:*' AS credit
+                      FROM account WHERE {CONTRIBUTION_ACCOUNTS_SQL}),
+              owed AS (SELECT id FROM acc WHERE NOT credit),
+              held AS (SELECT id FROM acc WHERE credit)
          SELECT t.budget_year, acc.name, t.party, sum(t.d), sum(t.c)
          FROM (SELECT budget_year, account_id, party, debit_minor AS d, credit_minor AS c
                FROM account_total
-               WHERE currency = 'CHF' AND account_id IN (SELECT id FROM acc)
+               WHERE budget_year <= ?2 AND currency = 'CHF' AND account_id IN owed
                UNION ALL
                SELECT budget_year, account_id, party, -debit_minor, -credit_minor
                FROM account_balance
-               WHERE posted_on > ?1 AND currency = 'CHF'
-                 AND account_id IN (SELECT id FROM acc)) t
+               WHERE budget_year IN ({year_list}) AND posted_on > ?1 AND currency = 'CHF'
+                 AND +account_id IN owed
+               UNION ALL
+               SELECT budget_year, account_id, party, debit_minor, credit_minor
+               FROM account_total
+               WHERE currency = 'CHF' AND account_id IN held
+               UNION ALL
+               SELECT budget_year, account_id, party, -debit_minor, -credit_minor
+               FROM account_balance
+               WHERE account_id IN held AND posted_on > ?1 AND currency = 'CHF') t
          JOIN acc ON acc.id = t.account_id
          GROUP BY t.budget_year, acc.name, t.party
          HAVING sum(t.d) <> 0 OR sum(t.c) <> 0
          ORDER BY t.budget_year, acc.name, t.party"
     );
-    let mut statement = conn.prepare_cached(&sql)?;
-    let mut rows = statement.query([until.to_string()])?;
+    let mut statement = conn.prepare(&sql)?;
+    let mut rows = statement.query(params![until.to_string(), max_year])?;
     let mut list = Vec::new();
     while let Some(row) = rows.next()? {
         let account: String = row.get(1)?;
@@ -141,10 +172,15 @@ fn party_balances(
 }
 
 impl Store {
-    /// The net turnover of every contribution account per budget year and party, from
-    /// entries dated on or before `until`.
-    pub fn contribution_positions(&self, until: NaiveDate) -> Result<Vec<PositionRow>, StoreError> {
-        positions(&self.conn, until)
+    /// The net turnover of the contribution accounts per budget year and party, from
+    /// entries dated on or before `until`: what is owed and paid for the budget years up to
+    /// `max_year`, and the credits held, whatever their year.
+    pub fn contribution_positions(
+        &self,
+        until: NaiveDate,
+        max_year: i32,
+    ) -> Result<Vec<PositionRow>, StoreError> {
+        positions(&self.conn, until, max_year)
     }
 
     /// The last day on or before `until` on which each of `parties` paid something: the
