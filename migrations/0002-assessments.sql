@@ -56,3 +56,6 @@ CREATE INDEX entry_by_kind_party ON entry (kind, party, entry_date);
 
 -- A report for a date reads what was posted after it, year by year.
 CREATE INDEX account_balance_by_year_date ON account_balance (budget_year, posted_on);
+
+-- Reversals of a year (of costs, for instance) without reading the year's other entries.
+CREATE INDEX entry_by_kind_year ON entry (kind, budget_year, entry_date);

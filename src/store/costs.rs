@@ -28,12 +28,14 @@ fn load_spent(
 ) -> Result<Vec<SpentRow>, StoreError> {
     let mut statement = conn.prepare_cached(
         "WITH costs AS (
-             SELECT e.id, coalesce(cl.line, ol.line) AS line
-             FROM entry e
-             LEFT JOIN cost_line cl ON cl.entry_id = e.id
-             LEFT JOIN cost_line ol ON ol.entry_id = e.reverses
-             WHERE e.budget_year = ?1 AND e.entry_date <= ?2 AND e.kind <> 'close'
-               AND coalesce(cl.line, ol.line) IS NOT NULL),
+             SELECT e.id, cl.line
+             FROM cost_line cl JOIN entry e ON e.id = cl.entry_id
+             WHERE cl.budget_year = ?1 AND e.budget_year = ?1 AND e.entry_date <= ?2
+               AND e.kind <> 'close'
+             UNION ALL
+             SELECT r.id, ol.line
+             FROM entry r JOIN cost_line ol ON ol.entry_id = r.reverses
+             WHERE r.kind = 'reversal' AND r.budget_year = ?1 AND r.entry_date <= ?2),
          legs AS (
              SELECT c.line, t.entry_id, t.currency, t.amount_minor,
                     d.name AS debit, k.name AS credit
