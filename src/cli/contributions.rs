@@ -207,15 +207,15 @@ pub fn run(context: &Context, command: ContributionCommand) -> anyhow::Result<Ou
             let tx = store.begin(context.actor.clone())?;
             let summary = import_contributions(&tx, csv)?;
             tx.commit()?;
-            let seconds = started.elapsed().as_secs_f64();
             context.say(format!(
                 "imported {}: {} rows, {} contributions recorded (CHF {}), {} already recorded; \
-                 {seconds:.2} s",
+                 {}",
                 file.display(),
                 summary.rows,
                 summary.recorded,
                 format_minor_swiss(summary.recorded_chf_minor),
                 summary.already_recorded,
+                super::pace(summary.rows, started.elapsed()),
             ))?;
         }
     }

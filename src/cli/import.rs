@@ -104,15 +104,13 @@ pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<Outcome> {
         bar.finish_and_clear();
     }
     tx.commit()?;
-    let seconds = started.elapsed().as_secs_f64();
     context.say(format!(
-        "imported {}: {} rows, {} entries recorded, {} already recorded; {seconds:.2} s, \
-         {:.0} rows/s",
+        "imported {}: {} rows, {} entries recorded, {} already recorded; {}",
         args.file.display(),
         summary.rows,
         summary.entries_recorded,
         summary.entries_already_recorded,
-        summary.rows as f64 / seconds.max(1e-9),
+        super::pace(summary.rows, started.elapsed()),
     ))?;
     Ok(Outcome::Done)
 }

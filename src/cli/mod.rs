@@ -212,6 +212,19 @@ impl Context {
     }
 }
 
+/// How long an import took and its pace, for its summary line: `1.42 s, 70422 rows/s`.
+/// Integer arithmetic on microseconds; no amount is involved.
+fn pace(rows: u64, elapsed: std::time::Duration) -> String {
+    let micros = elapsed.as_micros().max(1);
+    let centiseconds = (micros + 5_000) / 10_000;
+    let per_second = u128::from(rows) * 1_000_000 / micros;
+    format!(
+        "{}.{:02} s, {per_second} rows/s",
+        centiseconds / 100,
+        centiseconds % 100,
+    )
+}
+
 /// Runs the program; the whole of `main`.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -373,4 +386,17 @@ fn init(context: &Context) -> anyhow::Result<Outcome> {
         ))?;
     }
     Ok(Outcome::Done)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_pace_of_an_import_is_whole_rows_per_second() {
+        let elapsed = std::time::Duration::from_millis(1_420);
+        assert_eq!(super::pace(100_000, elapsed), "1.42 s, 70422 rows/s");
+        assert_eq!(
+            super::pace(0, std::time::Duration::ZERO),
+            "0.00 s, 0 rows/s"
+        );
+    }
 }
