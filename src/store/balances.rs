@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+use super::corrupt;
 use super::{Store, StoreError};
 use crate::ledger::{AccountName, AccountType, FundCode, PartyCode};
 use crate::money::{Currency, Money};
@@ -32,8 +33,7 @@ pub struct AccountRow {
 }
 
 fn currency_of(text: &str) -> Result<Currency, StoreError> {
-    text.parse()
-        .map_err(|e: crate::money::MoneyError| StoreError::Corrupt(e.to_string()))
+    text.parse().map_err(corrupt)
 }
 
 impl Store {

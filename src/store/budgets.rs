@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 
+use super::corrupt;
 use super::{text_to_date, Store, StoreError, Tx};
 use crate::domain::budget::{Budget, BudgetLine};
 use crate::money::{Currency, Money};
@@ -36,9 +37,7 @@ fn load_versions(conn: &Connection, year: i32) -> Result<Vec<BudgetVersion>, Sto
     )?;
     let mut versions = Vec::with_capacity(heads.len());
     for (version, currency, total_minor, approved_by, approved_on) in heads {
-        let currency: Currency = currency
-            .parse()
-            .map_err(|e: crate::money::MoneyError| StoreError::Corrupt(e.to_string()))?;
+        let currency: Currency = currency.parse().map_err(corrupt)?;
         let lines = lines_statement
             .query_map(params![year, version], |row| {
                 Ok(BudgetLine {

@@ -4,6 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::corrupt;
 use super::{Store, StoreError, Tx};
 use crate::ledger::{AccountName, FundCode, NewEntry};
 use crate::money::{Currency, Money};
@@ -94,9 +95,7 @@ impl Tx<'_> {
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter()
             .map(|(fund, account, currency, minor)| {
-                let currency: Currency = currency
-                    .parse()
-                    .map_err(|e: crate::money::MoneyError| StoreError::Corrupt(e.to_string()))?;
+                let currency: Currency = currency.parse().map_err(corrupt)?;
                 Ok(ResultRow {
                     fund: fund.parse()?,
                     account: account.parse()?,

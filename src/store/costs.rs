@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 
+use super::corrupt;
 use super::{Store, StoreError, Tx};
 use crate::ledger::EntryId;
 use crate::money::{Currency, Money};
@@ -72,9 +73,7 @@ fn load_spent(
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter()
         .map(|(line, currency, chf, original)| {
-            let currency: Currency = currency
-                .parse()
-                .map_err(|e: crate::money::MoneyError| StoreError::Corrupt(e.to_string()))?;
+            let currency: Currency = currency.parse().map_err(corrupt)?;
             Ok(SpentRow {
                 line,
                 spent_chf: Money::from_minor(chf, Currency::CHF),

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::corrupt;
 use super::running::Posting;
 use super::{parties, text_to_date, Store, StoreError, Tx};
 use crate::ledger::{
@@ -36,12 +37,62 @@ pub struct JournalFilter {
     pub until: Option<NaiveDate>,
 }
 
-const ENTRY_COLUMNS: &str = "e.id, e.entry_date, e.description, e.kind, e.budget_year, e.fund, \
-     e.party, e.reference, e.reverses, e.reason, e.rate, e.entered_at, e.entered_by, \
-     (SELECT r.id FROM entry r WHERE r.reverses = e.id)";
+/// The columns `entry_of` reads, from `entry e`: 14 of them.
+pub(super) const ENTRY_COLUMNS: &str = "e.id, e.entry_date, e.description, e.kind, \
+     e.budget_year, e.fund, e.party, e.reference, e.reverses, e.reason, e.rate, e.entered_at, \
+     e.entered_by, (SELECT r.id FROM entry r WHERE r.reverses = e.id)";
 
-fn corrupt(what: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(what.to_string())
+/// The columns `transfer_of` reads, from `transfer t` with its debit account `d` and credit
+/// account `c`: 5 of them.
+pub(super) const TRANSFER_COLUMNS: &str =
+    "d.name, c.name, t.amount_minor, t.currency, t.budget_year";
+
+/// An entry, without its transfers, from a row starting with `ENTRY_COLUMNS`.
+pub(super) fn entry_of(row: &rusqlite::Row<'_>) -> Result<Entry, StoreError> {
+    let date: String = row.get(1)?;
+    let kind: String = row.get(3)?;
+    let fund: String = row.get(5)?;
+    let party: Option<String> = row.get(6)?;
+    let reverses: Option<i64> = row.get(8)?;
+    let reason: Option<String> = row.get(9)?;
+    let rate: Option<String> = row.get(10)?;
+    let reversed_by: Option<i64> = row.get(13)?;
+    Ok(Entry {
+        id: EntryId(row.get(0)?),
+        recorded: NewEntry {
+            date: text_to_date(&date)?,
+            description: row.get(2)?,
+            kind: kind.parse::<EntryKind>().map_err(corrupt)?,
+            budget_year: row.get(4)?,
+            fund: fund.parse()?,
+            party: party.map(|p| p.parse()).transpose()?,
+            reference: row.get(7)?,
+            reverses: reverses.map(|id| (EntryId(id), reason.unwrap_or_default())),
+            rate: rate
+                .map(|r| r.parse::<Rate>())
+                .transpose()
+                .map_err(corrupt)?,
+            transfers: Vec::new(),
+        },
+        entered_at: row.get(11)?,
+        entered_by: row.get(12)?,
+        reversed_by: reversed_by.map(EntryId),
+    })
+}
+
+/// A transfer from a row holding `TRANSFER_COLUMNS` from column `first` on.
+pub(super) fn transfer_of(row: &rusqlite::Row<'_>, first: usize) -> Result<Transfer, StoreError> {
+    let debit: String = row.get(first)?;
+    let credit: String = row.get(first + 1)?;
+    let currency: String = row.get(first + 3)?;
+    let currency: Currency = currency.parse().map_err(corrupt)?;
+    let mut transfer = Transfer::new(
+        debit.parse()?,
+        credit.parse()?,
+        Money::from_minor(row.get(first + 2)?, currency),
+    );
+    transfer.budget_year = row.get(first + 4)?;
+    Ok(transfer)
 }
 
 /// Reads the entries the query selects, with their transfers.
@@ -54,57 +105,19 @@ fn load_entries(
     let mut rows = statement.query(params)?;
     let mut entries = Vec::new();
     while let Some(row) = rows.next()? {
-        let date: String = row.get(1)?;
-        let kind: String = row.get(3)?;
-        let fund: String = row.get(5)?;
-        let party: Option<String> = row.get(6)?;
-        let reverses: Option<i64> = row.get(8)?;
-        let reason: Option<String> = row.get(9)?;
-        let rate: Option<String> = row.get(10)?;
-        let reversed_by: Option<i64> = row.get(13)?;
-        entries.push(Entry {
-            id: EntryId(row.get(0)?),
-            recorded: NewEntry {
-                date: text_to_date(&date)?,
-                description: row.get(2)?,
-                kind: kind.parse::<EntryKind>().map_err(corrupt)?,
-                budget_year: row.get(4)?,
-                fund: fund.parse()?,
-                party: party.map(|p| p.parse()).transpose()?,
-                reference: row.get(7)?,
-                reverses: reverses.map(|id| (EntryId(id), reason.unwrap_or_default())),
-                rate: rate
-                    .map(|r| r.parse::<Rate>())
-                    .transpose()
-                    .map_err(corrupt)?,
-                transfers: Vec::new(),
-            },
-            entered_at: row.get(11)?,
-            entered_by: row.get(12)?,
-            reversed_by: reversed_by.map(EntryId),
-        });
+        entries.push(entry_of(row)?);
     }
-    let mut transfers = conn.prepare_cached(
-        "SELECT d.name, c.name, t.amount_minor, t.currency, t.budget_year
+    let mut transfers = conn.prepare_cached(&format!(
+        "SELECT {TRANSFER_COLUMNS}
          FROM transfer t
          JOIN account d ON d.id = t.debit_account_id
          JOIN account c ON c.id = t.credit_account_id
-         WHERE t.entry_id = ?1 ORDER BY t.id",
-    )?;
+         WHERE t.entry_id = ?1 ORDER BY t.id"
+    ))?;
     for entry in &mut entries {
         let mut rows = transfers.query([entry.id.0])?;
         while let Some(row) = rows.next()? {
-            let debit: String = row.get(0)?;
-            let credit: String = row.get(1)?;
-            let currency: String = row.get(3)?;
-            let currency: Currency = currency.parse().map_err(corrupt)?;
-            let mut transfer = Transfer::new(
-                debit.parse()?,
-                credit.parse()?,
-                Money::from_minor(row.get(2)?, currency),
-            );
-            transfer.budget_year = row.get(4)?;
-            entry.recorded.transfers.push(transfer);
+            entry.recorded.transfers.push(transfer_of(row, 0)?);
         }
     }
     Ok(entries)

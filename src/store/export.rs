@@ -5,9 +5,11 @@
 use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 
+use super::corrupt;
+use super::entries::{entry_of, transfer_of, ENTRY_COLUMNS, TRANSFER_COLUMNS};
 use super::{text_to_date, Store, StoreError};
-use crate::ledger::{AccountName, Entry, EntryId, EntryKind, NewEntry, Transfer};
-use crate::money::{Currency, Money, Rate};
+use crate::ledger::{AccountName, Entry, EntryId};
+use crate::money::Currency;
 
 /// What an exported journal declares before its entries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,10 +20,6 @@ pub struct ExportFacts {
     pub currencies: Vec<Currency>,
     /// The date of the earliest entry, if there is any.
     pub first_date: Option<NaiveDate>,
-}
-
-fn corrupt(what: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(what.to_string())
 }
 
 impl Store {
@@ -69,18 +67,15 @@ impl Store {
     ) -> Result<(), E> {
         let mut statement = self
             .conn
-            .prepare(
-                "SELECT e.id, e.entry_date, e.description, e.kind, e.budget_year, e.fund,
-                        e.party, e.reference, e.reverses, e.reason, e.rate, e.entered_at,
-                        e.entered_by, (SELECT r.id FROM entry r WHERE r.reverses = e.id),
-                        d.name, c.name, t.amount_minor, t.currency, t.budget_year
+            .prepare(&format!(
+                "SELECT {ENTRY_COLUMNS}, {TRANSFER_COLUMNS}
                  FROM entry e
                  JOIN transfer t ON t.entry_id = e.id
                  JOIN account d ON d.id = t.debit_account_id
                  JOIN account c ON c.id = t.credit_account_id
                  WHERE ?1 IS NULL OR coalesce(t.budget_year, e.budget_year) = ?1
-                 ORDER BY e.id, t.id",
-            )
+                 ORDER BY e.id, t.id"
+            ))
             .map_err(StoreError::from)?;
         let mut rows = statement.query([budget_year]).map_err(StoreError::from)?;
         let mut current: Option<Entry> = None;
@@ -91,9 +86,9 @@ impl Store {
                 current = None;
             }
             if current.is_none() {
-                current = Some(entry_of(row, id)?);
+                current = Some(entry_of(row)?);
             }
-            let transfer = transfer_of(row)?;
+            let transfer = transfer_of(row, 14)?;
             current
                 .as_mut()
                 .expect("set above")
@@ -106,53 +101,4 @@ impl Store {
         }
         Ok(())
     }
-}
-
-fn entry_of(row: &rusqlite::Row<'_>, id: EntryId) -> Result<Entry, StoreError> {
-    let date: String = row.get(1)?;
-    let kind: String = row.get(3)?;
-    let fund: String = row.get(5)?;
-    let party: Option<String> = row.get(6)?;
-    let reverses: Option<i64> = row.get(8)?;
-    let reason: Option<String> = row.get(9)?;
-    let rate: Option<String> = row.get(10)?;
-    let reversed_by: Option<i64> = row.get(13)?;
-    Ok(Entry {
-        id,
-        recorded: NewEntry {
-            date: text_to_date(&date)?,
-            description: row.get(2)?,
-            kind: kind.parse::<EntryKind>().map_err(corrupt)?,
-            budget_year: row.get(4)?,
-            fund: fund.parse()?,
-            party: party.map(|p| p.parse()).transpose()?,
-            reference: row.get(7)?,
-            reverses: reverses.map(|id| (EntryId(id), reason.unwrap_or_default())),
-            rate: rate
-                .map(|r| r.parse::<Rate>())
-                .transpose()
-                .map_err(corrupt)?,
-            transfers: Vec::new(),
-        },
-        entered_at: row.get(11)?,
-        entered_by: row.get(12)?,
-        reversed_by: reversed_by.map(EntryId),
-    })
-}
-
-fn transfer_of(row: &rusqlite::Row<'_>) -> Result<Transfer, StoreError> {
-    let debit: String = row.get(14)?;
-    let credit: String = row.get(15)?;
-    let currency: String = row.get(17)?;
-    let currency: Currency = currency.parse().map_err(corrupt)?;
-    let transfer = Transfer::new(
-        debit.parse()?,
-        credit.parse()?,
-        Money::from_minor(row.get(16)?, currency),
-    );
-    let budget_year: Option<i32> = row.get(18)?;
-    Ok(match budget_year {
-        Some(year) => transfer.for_year(year),
-        None => transfer,
-    })
 }

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::corrupt;
 use super::{Store, StoreError, Tx};
 use crate::domain::fund::Fund;
 use crate::ledger::FundCode;
@@ -14,10 +15,6 @@ use crate::money::{Currency, Money};
 pub struct FundBalanceRow {
     pub fund: FundCode,
     pub balance: Money,
-}
-
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(e.to_string())
 }
 
 fn load_funds(conn: &Connection) -> Result<Vec<Fund>, StoreError> {

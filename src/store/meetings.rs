@@ -4,6 +4,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
+use super::corrupt;
 use super::{text_to_date, Store, StoreError, Tx};
 use crate::domain::meeting::{Document, Meeting, MeetingCode, PageRate};
 use crate::ledger::PartyCode;
@@ -19,10 +20,6 @@ pub struct MeetingRecord {
     /// `meeting assess`.
     pub scale: Option<String>,
     pub shares: Vec<(PartyCode, Decimal)>,
-}
-
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(e.to_string())
 }
 
 fn load(conn: &Connection, code: &MeetingCode) -> Result<Option<MeetingRecord>, StoreError> {

@@ -115,6 +115,12 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+/// A value read from the database that does not parse: the file was changed behind the
+/// program's back.
+fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
 /// Who writes, and when: recorded with every row a command adds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {

@@ -2,6 +2,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use super::corrupt;
 use super::{text_to_date, Store, StoreError, Tx};
 use crate::domain::party::{Party, PartyKind};
 use crate::ledger::PartyCode;
@@ -19,16 +20,12 @@ fn party_from_row(row: &Row<'_>) -> Result<Party, StoreError> {
     Ok(Party {
         code: code.parse()?,
         name: row.get(1)?,
-        kind: kind
-            .parse::<PartyKind>()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        kind: kind.parse::<PartyKind>().map_err(corrupt)?,
         deposited_on: date(3)?,
         in_force_on: date(4)?,
         address: row.get(5)?,
         email: row.get(6)?,
-        language: language
-            .parse()
-            .map_err(|e: crate::domain::DomainError| StoreError::Corrupt(e.to_string()))?,
+        language: language.parse().map_err(corrupt)?,
     })
 }
 

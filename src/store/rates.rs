@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 
+use super::corrupt;
 use super::{text_to_date, Store, StoreError, Tx};
 use crate::domain::rate::{in_force, ExchangeRate};
 use crate::money::{Currency, Rate};
@@ -21,9 +22,7 @@ fn load(conn: &Connection, currency: Currency) -> Result<Vec<ExchangeRate>, Stor
             Ok(ExchangeRate {
                 currency,
                 effective_on: text_to_date(&date)?,
-                rate: rate
-                    .parse::<Rate>()
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                rate: rate.parse::<Rate>().map_err(corrupt)?,
             })
         })
         .collect()
@@ -39,9 +38,7 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let mut rates = Vec::new();
         for currency in currencies {
-            let currency: Currency = currency
-                .parse()
-                .map_err(|e: crate::money::MoneyError| StoreError::Corrupt(e.to_string()))?;
+            let currency: Currency = currency.parse().map_err(corrupt)?;
             rates.extend(load(&self.conn, currency)?);
         }
         Ok(rates)

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::corrupt;
 use super::{Store, StoreError, Tx};
 use crate::domain::scale::{self, Scale};
 use crate::ledger::PartyCode;
@@ -47,7 +48,7 @@ fn load(conn: &Connection, name: &str) -> Result<Scale, StoreError> {
     while let Some(row) = rows.next()? {
         let party: String = row.get(0)?;
         let rate: String = row.get(1)?;
-        let rate = scale::parse_rate(&rate).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let rate = scale::parse_rate(&rate).map_err(corrupt)?;
         rates.insert(party.parse::<PartyCode>()?, rate);
     }
     Ok(Scale {
