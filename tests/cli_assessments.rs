@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{count, dump, isu, isu_ok, setup};
+use common::{count, dump, isu, isu_ok, json_minor, minor, setup};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -71,35 +71,6 @@ fn json(db: &Path, args: &[&str]) -> Value {
     let stdout = isu_ok(db, &args);
     serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("{args:?} did not print JSON ({e}):\n{stdout}"))
-}
-
-/// An amount as JSON and CSV carry it, `-1234.50`, in centimes. Panics unless it is a
-/// plain number with exactly two decimals.
-fn minor(amount: &str) -> i64 {
-    let (sign, digits) = match amount.strip_prefix('-') {
-        Some(rest) => (-1, rest),
-        None => (1, amount),
-    };
-    let (major, cents) = digits
-        .split_once('.')
-        .unwrap_or_else(|| panic!("amount {amount:?} has no decimal point"));
-    assert!(
-        !major.is_empty()
-            && major.bytes().all(|b| b.is_ascii_digit())
-            && cents.len() == 2
-            && cents.bytes().all(|b| b.is_ascii_digit()),
-        "amount {amount:?} is not a plain number with exactly two decimals"
-    );
-    sign * (major.parse::<i64>().unwrap() * 100 + cents.parse::<i64>().unwrap())
-}
-
-/// A JSON amount: a string with exactly two decimals, in centimes.
-fn json_minor(value: &Value) -> i64 {
-    minor(
-        value
-            .as_str()
-            .unwrap_or_else(|| panic!("amount {value} is not a JSON string")),
-    )
 }
 
 /// Centimes as a plain amount for the command line: `43078.69`.

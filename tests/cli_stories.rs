@@ -5,11 +5,15 @@
 //! 27 June 2017 Coordination Committee meeting. They are compared byte for byte; run with
 //! `UPDATE_GOLDEN=1` to rewrite them after a deliberate change, and review the diff.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
+
+use common::{json_minor, minor};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -145,34 +149,6 @@ fn expect_failure(code: i32, args: &[&str], output: Output) -> String {
         "{args:?}: the error must be one line starting with 'error: ', got:\n{stderr}"
     );
     stderr
-}
-
-/// An amount as JSON and CSV carry it, `-1234.50`, in minor units. Panics unless it has
-/// exactly two decimals and nothing else.
-fn minor(amount: &str) -> i64 {
-    let (sign, digits) = match amount.strip_prefix('-') {
-        Some(rest) => (-1, rest),
-        None => (1, amount),
-    };
-    let (major, cents) = digits
-        .split_once('.')
-        .unwrap_or_else(|| panic!("amount {amount:?} has no decimal point"));
-    assert!(
-        !major.is_empty()
-            && major.bytes().all(|b| b.is_ascii_digit())
-            && cents.len() == 2
-            && cents.bytes().all(|b| b.is_ascii_digit()),
-        "amount {amount:?} is not a plain number with exactly two decimals"
-    );
-    sign * (major.parse::<i64>().unwrap() * 100 + cents.parse::<i64>().unwrap())
-}
-
-/// A JSON amount: a string with exactly two decimals, in minor units.
-fn json_minor(value: &Value) -> i64 {
-    let amount = value
-        .as_str()
-        .unwrap_or_else(|| panic!("amount {value} is not a JSON string"));
-    minor(amount)
 }
 
 /// The journal's entries as of `as_of`.

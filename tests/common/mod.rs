@@ -106,3 +106,32 @@ pub fn count(db: &Path, table: &str) -> i64 {
     })
     .expect("count rows")
 }
+
+/// An amount as JSON and CSV carry it, `-1234.50`, in centimes. Panics unless it is a
+/// plain number with exactly two decimals.
+pub fn minor(amount: &str) -> i64 {
+    let (sign, digits) = match amount.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, amount),
+    };
+    let (major, cents) = digits
+        .split_once('.')
+        .unwrap_or_else(|| panic!("amount {amount:?} has no decimal point"));
+    assert!(
+        !major.is_empty()
+            && major.bytes().all(|b| b.is_ascii_digit())
+            && cents.len() == 2
+            && cents.bytes().all(|b| b.is_ascii_digit()),
+        "amount {amount:?} is not a plain number with exactly two decimals"
+    );
+    sign * (major.parse::<i64>().unwrap() * 100 + cents.parse::<i64>().unwrap())
+}
+
+/// A JSON amount: a string with exactly two decimals, in centimes.
+pub fn json_minor(value: &serde_json::Value) -> i64 {
+    minor(
+        value
+            .as_str()
+            .unwrap_or_else(|| panic!("amount {value} is not a JSON string")),
+    )
+}

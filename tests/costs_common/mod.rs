@@ -67,21 +67,9 @@ pub fn assert_mentions(message: &str, expected: &[&str]) {
     }
 }
 
-/// `"311922.54"` as minor units.
+/// `"311922.54"` as minor units; strictly two decimals.
 pub fn minor(value: &Value) -> i64 {
-    let text = value
-        .as_str()
-        .unwrap_or_else(|| panic!("amount {value} is not a JSON string"));
-    let (major, cents) = text.split_once('.').expect("two decimals");
-    assert_eq!(cents.len(), 2, "{text}");
-    let negative = major.starts_with('-');
-    let value =
-        major.trim_start_matches('-').parse::<i64>().unwrap() * 100 + cents.parse::<i64>().unwrap();
-    if negative {
-        -value
-    } else {
-        value
-    }
+    crate::common::json_minor(value)
 }
 
 /// A ledger with Germany, France and Switzerland, a 2017 budget of CHF 100'000.00 in three
