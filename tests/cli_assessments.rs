@@ -436,6 +436,27 @@ fn pledge_from_an_unknown_party() {
 }
 
 #[test]
+fn pledge_that_is_not_positive() {
+    let (_dir, db) = two_year_ledger();
+    for amount in ["-5", "0"] {
+        let message = refused(
+            &db,
+            &[
+                "pledge",
+                "add",
+                "DEU",
+                amount,
+                "--year",
+                "2018",
+                "--date",
+                "2017-01-10",
+            ],
+        );
+        assert_mentions(&message, &["a pledge must be positive"]);
+    }
+}
+
+#[test]
 fn letters_at_level_0() {
     let (dir, db) = two_year_ledger();
     let message = refused(

@@ -87,6 +87,7 @@ pub enum PledgeCommand {
         /// The party's code
         party: String,
         /// The amount pledged (CHF)
+        #[arg(allow_negative_numbers = true)]
         amount: String,
         /// The budget year the pledge is for
         #[arg(long)]
