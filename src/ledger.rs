@@ -247,6 +247,14 @@ pub enum EntryKind {
     MeetingAssessment,
     MeetingPayment,
     Close,
+    /// Credit paid back to a party.
+    Refund,
+    /// Credit applied to what a party owes for a named year.
+    CreditApplication,
+    /// Arrears cancelled by decision of the Meeting of States Parties.
+    WriteOff,
+    /// A party's money applied again by the rule after an earlier-dated fact was recorded.
+    Reapplication,
 }
 
 impl EntryKind {
@@ -263,6 +271,10 @@ impl EntryKind {
             EntryKind::MeetingAssessment => "meeting-assessment",
             EntryKind::MeetingPayment => "meeting-payment",
             EntryKind::Close => "close",
+            EntryKind::Refund => "refund",
+            EntryKind::CreditApplication => "credit-application",
+            EntryKind::WriteOff => "write-off",
+            EntryKind::Reapplication => "reapplication",
         }
     }
 }
@@ -283,6 +295,10 @@ impl FromStr for EntryKind {
             "meeting-assessment" => Ok(EntryKind::MeetingAssessment),
             "meeting-payment" => Ok(EntryKind::MeetingPayment),
             "close" => Ok(EntryKind::Close),
+            "refund" => Ok(EntryKind::Refund),
+            "credit-application" => Ok(EntryKind::CreditApplication),
+            "write-off" => Ok(EntryKind::WriteOff),
+            "reapplication" => Ok(EntryKind::Reapplication),
             other => Err(format!("unknown entry kind '{other}'")),
         }
     }

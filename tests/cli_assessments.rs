@@ -711,8 +711,8 @@ fn a_payment_naming_a_year_pays_that_year() {
     let (_dir, db) = two_year_ledger();
     let (a16, a17) = (assessed(BUDGET_2016), assessed(BUDGET_2017));
     pay(&db, "FRA", 1_000_000, "2017-02-02", &["--year", "2017"]);
-    // Spain names 2016 and pays CHF 5 more than it owes for it: 2017 is left alone and
-    // the CHF 5 is held as a credit.
+    // Spain names 2016 and pays CHF 5 more than it owes for it: the rest settles the
+    // oldest year still owed, 2017.
     pay(
         &db,
         "ESP",
@@ -731,12 +731,8 @@ fn a_payment_naming_a_year_pays_that_year() {
     assert_eq!(json_minor(&fra["outstanding"]), a17["FRA"] - 1_000_000);
     let esp = &rows["ESP"];
     assert!(arrears_by_year(esp).is_empty());
-    assert_eq!(json_minor(&esp["outstanding"]), a17["ESP"]);
-    assert_eq!(esp["credit"], "5.00");
-    assert_eq!(
-        balances(&db, PREPAID, &["--as-of", "2017-06-30"])["ESP"],
-        -500
-    );
+    assert_eq!(json_minor(&esp["outstanding"]), a17["ESP"] - 500);
+    assert_eq!(esp["credit"], "0.00");
 }
 
 /// Switzerland pays CHF 20'000 on 3 February 2017, more than its 2016 and 2017 assessments:

@@ -164,7 +164,15 @@ fn a_reversal_of_a_closed_years_entry_posts_into_the_open_year() {
 fn contribution_add_is_refused_for_a_closed_year() {
     let (_dir, db) = closed_2017();
     assert_refused_for_closed_2017(&db, "contribution add FRA 10 --date 2017-12-31");
-    assert_refused_for_closed_2017(&db, "contribution add FRA 10 --date 2018-01-16 --year 2017");
+    // Dated in an open year it is accepted, whatever year it names: it moves no income of
+    // the closed year (France owes nothing for 2017, so it is held as a credit).
+    let said = ok(&db, "contribution add FRA 10 --date 2018-01-16 --year 2017");
+    assert_mentions(&said, &["held as a credit"]);
+    // Voluntary income of the closed year would change its result: refused.
+    assert_refused_for_closed_2017(
+        &db,
+        "contribution add FRA 10 --date 2018-01-16 --year 2017 --voluntary",
+    );
 }
 
 #[test]
@@ -173,7 +181,7 @@ fn contribution_import_is_refused_for_a_closed_year() {
     let file = dir.path().join("pay.csv");
     std::fs::write(
         &file,
-        "date,party,amount,currency,year,ref\n2018-01-16,FRA,10.00,CHF,2017,P-1\n",
+        "date,party,amount,currency,year,ref\n2017-12-31,FRA,10.00,CHF,2017,P-1\n",
     )
     .unwrap();
     let message = refused_args(&db, &["contribution", "import", file.to_str().unwrap()]);
@@ -292,7 +300,9 @@ fn entries_of_open_years_are_still_recorded() {
 #[test]
 fn meeting_pay_is_refused_for_a_closed_year() {
     let (_dir, db) = closed_2017();
-    assert_refused_for_closed_2017(&db, "meeting pay 7MSP DEU 10 --date 2018-01-16");
+    assert_refused_for_closed_2017(&db, "meeting pay 7MSP DEU 10 --date 2017-12-31");
+    // A bill of the closed year paid later is accepted: it settles what is owed.
+    ok(&db, "meeting pay 7MSP DEU 10 --date 2018-01-16");
 }
 
 #[test]
@@ -347,9 +357,10 @@ fn a_reversal_of_a_payment_applied_to_a_closed_year_posts_into_the_open_year() {
         &db,
         &format!("--as-of 2018-01-20 reverse {payment} --reason Returned-by-the-bank"),
     );
-    assert_mentions(&said, &["counted against closed budget year 2017"]);
+    assert_mentions(&said, &["dated 2018-01-20 (--as-of: the original's year is closed)"]);
     assert_mentions(&ok(&db, "verify"), &["no problems found"]);
-    // What the payment settled of 2017 is owed again in 2018; the closed year is unchanged.
+    // What the payment settled is owed again for the years it settled, from the reversal's
+    // date: arrears of a closed year stay collectable.
     let owed = |as_of: &str| -> std::collections::BTreeMap<i64, i64> {
         json(&db, &format!("--as-of {as_of} statement DEU"))["owed_by_year"]
             .as_array()
@@ -360,12 +371,16 @@ fn a_reversal_of_a_payment_applied_to_a_closed_year_posts_into_the_open_year() {
     };
     let before = owed("2018-01-15");
     let after = owed("2018-01-20");
-    assert_eq!(after.get(&2017), before.get(&2017));
-    assert_eq!(after[&2018], legs[1], "the 2017 part of the payment");
+    assert_eq!(
+        after[&2017],
+        before.get(&2017).copied().unwrap_or(0) + legs[1],
+        "the 2017 part of the payment"
+    );
     assert_eq!(
         after[&2016],
         before.get(&2016).copied().unwrap_or(0) + legs[0]
     );
+    assert_eq!(after.get(&2018), None);
 }
 
 /// Germany assessed for 2016 and 2017 and paying both in 2017 with one payment.

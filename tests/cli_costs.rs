@@ -439,7 +439,7 @@ fn a_reversed_cost_no_longer_counts_against_its_line() {
     assert_eq!(spent("2017-03-31"), 150_000);
     ok(
         &db,
-        &format!("--as-of 2017-04-02 reverse {entry} --reason Duplicate"),
+        &format!("reverse {entry} --reason Duplicate --date 2017-04-02"),
     );
     assert_eq!(spent("2017-04-01"), 150_000, "before the reversal");
     assert_eq!(spent("2017-04-02"), 50_000);

@@ -82,6 +82,8 @@ impl Ledger {
     }
 
     /// Records a CHF contribution with a bank reference and a date; returns what it said.
+    /// Records a voluntary contribution: these stories assess no year, and a State's
+    /// payment with nothing assessed is otherwise held as its credit.
     fn pay(&self, party: &str, amount: &str, reference: &str, date: &str) -> String {
         self.ok(&[
             "contribution",
@@ -92,6 +94,7 @@ impl Ledger {
             reference,
             "--date",
             date,
+            "--voluntary",
         ])
     }
 
@@ -317,6 +320,7 @@ fn finance_officer_records_a_bank_statement() {
         "UBS-2017-0005",
         "--date",
         "2017-02-01",
+        "--voluntary",
     ]);
     // 1000.01 * 0.9712 = 971.209712, rounded half away from zero.
     assert!(recorded.contains("recorded entry 2"), "{recorded}");
@@ -348,9 +352,9 @@ fn finance_officer_records_a_bank_statement() {
     // The rest of the statement, imported from CSV; importing it again writes nothing.
     let statement = ledger.write(
         "statement-2017-04.csv",
-        "date,party,amount,currency,year,ref\n\
-         2017-04-03,CHE,\"10'672.02\",CHF,2017,UBS-2017-0011\n\
-         2017-04-05,DEU,500.00,CHF,2017,UBS-2017-0012\n",
+        "date,party,amount,currency,year,ref,voluntary\n\
+         2017-04-03,CHE,\"10'672.02\",CHF,2017,UBS-2017-0011,yes\n\
+         2017-04-05,DEU,500.00,CHF,2017,UBS-2017-0012,yes\n",
     );
     let statement = statement.to_str().expect("a UTF-8 path");
     let imported = ledger.ok(&["contribution", "import", statement]);

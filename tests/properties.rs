@@ -403,14 +403,17 @@ impl Model {
             budget_year: Some(payment.year.unwrap_or(date.year())),
             fund: FundCode::isu(),
             reference,
+            // Nothing is assessed in this model: every payment is a voluntary contribution.
+            voluntary: true,
         };
         (contribution, chf_minor, usd_minor)
     }
 
+    /// Payments whose reference stands: a reversed payment gives its reference up.
     fn with_reference(&self) -> Vec<&Paid> {
         self.paid
             .iter()
-            .filter(|p| p.contribution.reference.is_some())
+            .filter(|p| p.contribution.reference.is_some() && p.reversal.is_none())
             .collect()
     }
 

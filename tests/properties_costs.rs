@@ -191,6 +191,7 @@ fn apply(store: &mut Store, op: &Op) {
                 budget_year: Some(2017),
                 fund: FundCode::isu(),
                 reference: None,
+                voluntary: false,
             };
             record_contribution(&tx, &contribution).is_ok()
         }

@@ -68,6 +68,9 @@ pub struct AssessArgs {
     /// Date of the assessment entries; the budget in force on it is shared [default: --as-of]
     #[arg(long, value_name = "DATE")]
     date: Option<String>,
+    /// The day the assessments fall due [default: --date plus the books' due period, 30 days]
+    #[arg(long, value_name = "DATE")]
+    due: Option<String>,
     /// Print the assessments and write nothing
     #[arg(long)]
     dry_run: bool,
@@ -95,6 +98,9 @@ pub enum PledgeCommand {
         /// Date of the pledge [default: --as-of]
         #[arg(long, value_name = "DATE")]
         date: Option<String>,
+        /// The day the pledge falls due [default: its date plus the books' due period, 30 days]
+        #[arg(long, value_name = "DATE")]
+        due: Option<String>,
         /// Reference (e.g. the pledging letter); recording it again writes nothing
         #[arg(long = "ref", value_name = "REF")]
         reference: Option<String>,
@@ -324,11 +330,33 @@ pub fn assess(context: &Context, args: AssessArgs) -> anyhow::Result<Outcome> {
         Some(text) => parse_date(text)?,
         None => NaiveDate::from_ymd_opt(args.year, 1, 1).expect("1 January exists"),
     };
+    let notice = if args.date.is_none() && args.year < chrono::Datelike::year(&context.as_of) {
+        Some(format!(
+            "notice: the {} assessment is dated {date} (--as-of, else today); give --date for \
+             the date it was decided",
+            args.year
+        ))
+    } else if date > NaiveDate::from_ymd_opt(args.year, 1, 1).expect("1 January exists") {
+        Some(format!(
+            "notice: the {} assessment is dated {date}, after the start of its year",
+            args.year
+        ))
+    } else {
+        None
+    };
     let mut store = context.open()?;
+    let due_on = match args.due.as_deref() {
+        Some(due) => context.date_or_as_of(Some(due))?,
+        None => crate::store::due_after(date, store.due_days()?),
+    };
+    if due_on < date {
+        bail!("--due {due_on} is before the assessment's date {date}");
+    }
     let tx = store.begin(context.actor.clone())?;
     let order = AssessOrder {
         year: args.year,
         date,
+        due_on,
         method,
         scale: args.scale.clone(),
         limits,
@@ -340,6 +368,9 @@ pub fn assess(context: &Context, args: AssessArgs) -> anyhow::Result<Outcome> {
         drop(tx);
     } else {
         tx.commit()?;
+        if let Some(notice) = notice {
+            eprintln!("{notice}");
+        }
     }
     context.print(&report)?;
     if !args.dry_run {
@@ -367,6 +398,8 @@ pub struct AssessOrder {
     pub limits: Limits,
     /// The States Parties in force on this date are assessed (except with `fixed`).
     pub in_force_on: NaiveDate,
+    /// The day the assessments fall due.
+    pub due_on: NaiveDate,
     pub dry_run: bool,
 }
 
@@ -420,13 +453,23 @@ pub fn record_assessment(
             .copied()
             .unwrap_or(a.party.as_str())
             .to_string();
-        let (_, credit_minor) = tx.party_balances(&a.party, None)?;
-        let credit = Money::from_minor(credit_minor.max(0), Currency::CHF);
-        let applied = Money::from_minor(credit.minor().min(a.amount.minor()), Currency::CHF);
+        let mut applied = Money::from_minor(0, Currency::CHF);
         if !order.dry_run && a.amount.is_positive() {
-            let entry = assessment_entry(&a, &name, year, date, FundCode::isu(), credit)?;
-            tx.record_entry(&entry)?;
+            let recorded = tx.record_charge(
+                &a.party,
+                crate::ledger::EntryKind::Assessment,
+                a.amount.minor(),
+                year,
+                date,
+                order.due_on,
+                None,
+                |credit| {
+                    applied = credit;
+                    Ok(assessment_entry(&a, &name, year, date, FundCode::isu(), credit)?)
+                },
+            )?;
             written += 1;
+            let _ = recorded;
         }
         rows.push((a, name, applied));
     }
@@ -460,7 +503,7 @@ fn reverse_assessment(
         let original = tx
             .entry(*id)?
             .ok_or(StoreError::EntryNotFound { id: *id })?;
-        tx.record_entry(&reversal_of(&original, reason, date)?)?;
+        tx.record_reversal(&original, reversal_of(&original, reason, date)?)?;
     }
     tx.commit()?;
     context.say(format!(
@@ -476,6 +519,7 @@ pub fn pledge(context: &Context, command: PledgeCommand) -> anyhow::Result<Outco
         amount,
         year,
         date,
+        due,
         reference,
     } = command;
     check_budget_year(year)?;
@@ -487,18 +531,32 @@ pub fn pledge(context: &Context, command: PledgeCommand) -> anyhow::Result<Outco
     let found = tx
         .party(&code)?
         .ok_or_else(|| StoreError::PartyNotFound { code: code.clone() })?;
-    let (_, credit_minor) = tx.party_balances(&code, None)?;
-    let entry = pledge_entry(
+    let due_on = match due {
+        Some(due) => context.date_or_as_of(Some(&due))?,
+        None => crate::store::due_after(date, tx.due_days()?),
+    };
+    let written = tx.record_charge(
         &code,
-        &found.name,
-        amount,
+        crate::ledger::EntryKind::Pledge,
+        amount.minor(),
         year,
         date,
-        FundCode::isu(),
-        Money::from_minor(credit_minor.max(0), Currency::CHF),
-        reference,
+        due_on,
+        reference.as_deref(),
+        |credit| {
+            Ok(pledge_entry(
+                &code,
+                &found.name,
+                amount,
+                year,
+                date,
+                FundCode::isu(),
+                credit,
+                reference.clone(),
+            )?)
+        },
     )?;
-    let recorded = tx.record_entry(&entry)?;
+    let (recorded, entry) = (written.recorded, written.entry);
     tx.commit()?;
     match recorded {
         Recorded::New(id) => context.say(format!(

@@ -22,7 +22,7 @@ use crate::reports::outstanding::{
 };
 use crate::reports::standing::standings;
 use crate::reports::statement::statement as statement_report;
-use crate::store::{JournalFilter, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 #[derive(Debug, Args)]
 pub struct OutstandingArgs {
@@ -46,9 +46,10 @@ pub struct StatementArgs {
 pub struct HonourRollArgs {
     /// The budget year
     year: i32,
-    /// Days after the assessment within which a payment is on time
-    #[arg(long, default_value_t = 30, value_name = "DAYS")]
-    due_days: u32,
+    /// Count a payment on time when it completes within DAYS of the assessment [default:
+    /// on or before each assessment's due date]
+    #[arg(long, value_name = "DAYS")]
+    due_days: Option<u32>,
 }
 
 #[derive(Debug, Args)]
@@ -141,12 +142,9 @@ pub fn statement(context: &Context, args: StatementArgs) -> anyhow::Result<Outco
     let party = store
         .party(&code)?
         .ok_or_else(|| StoreError::PartyNotFound { code: code.clone() })?;
-    let entries = store.journal(&JournalFilter {
-        party: Some(code),
-        budget_year: None,
-        until: Some(context.as_of),
-    })?;
-    let mut report = statement_report(&party, context.as_of, &entries);
+    let facts = store.party_facts(&code, Some(context.as_of))?;
+    let replayed = facts.replay(None);
+    let mut report = statement_report(&party, context.as_of, &facts, &replayed);
     report.meetings = super::meetings::meetings_owed(&store, context.as_of, Some(&party.code))?;
     context.print(&report)?;
     Ok(Outcome::Done)
@@ -155,13 +153,22 @@ pub fn statement(context: &Context, args: StatementArgs) -> anyhow::Result<Outco
 pub fn honour_roll(context: &Context, args: HonourRollArgs) -> anyhow::Result<Outcome> {
     check_budget_year(args.year)?;
     let store = context.open()?;
-    let days = store.receivable_days(args.year, context.as_of)?;
     let parties = store.parties()?;
+    let mut positions = Vec::new();
+    for party in &parties {
+        let replayed = store
+            .party_facts(&party.code, Some(context.as_of))?
+            .replay(None);
+        if let Some(position) = replayed.years.get(&args.year) {
+            positions.push((party.code.clone(), *position));
+        }
+    }
     context.print(&honour_roll_report(
         args.year,
         context.as_of,
         args.due_days,
-        &days,
+        store.due_days()?,
+        &positions,
         &parties,
     ))?;
     Ok(Outcome::Done)

@@ -1,6 +1,6 @@
 //! `contribution add`, `contribution import`, `reverse`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -11,12 +11,13 @@ use clap::{Args, Subcommand};
 
 use super::csv_in::CsvInput;
 use super::{Context, Outcome};
-use crate::domain::contribution::{allocate, value_in_chf, Contribution};
+use crate::domain::contribution::{value_in_chf, Contribution, Portion};
+use crate::domain::position::{Fact, FactKind, Movement, Slot};
 use crate::domain::parse_date;
 use crate::domain::reversal::reversal_of;
-use crate::ledger::{EntryId, FundCode, NewEntry, PartyCode};
+use crate::ledger::{AccountType, EntryId, EntryKind, FundCode, NewEntry, PartyCode};
 use crate::money::{format_minor_swiss, Currency, Money, Rate};
-use crate::store::{Recorded, StoreError, Tx};
+use crate::store::{payment_key, Recorded, ReferenceState, StoreError, Tx};
 
 #[derive(Debug, Subcommand)]
 pub enum ContributionCommand {
@@ -36,9 +37,14 @@ pub enum ContributionCommand {
         /// Date received [default: --as-of]
         #[arg(long, value_name = "DATE")]
         date: Option<String>,
-        /// Budget year it counts against [default: the year of the date]
+        /// The budget year the payment names: it settles that year first [default: none, it
+        /// settles the oldest year owed by value date]
         #[arg(long)]
         year: Option<i32>,
+        /// A voluntary contribution: income for the year, settling nothing the party owes
+        /// (a payment to a fund other than isu always is)
+        #[arg(long)]
+        voluntary: bool,
         /// Bank reference; recording the same reference again writes nothing
         #[arg(long = "ref", value_name = "REF")]
         reference: Option<String>,
@@ -47,7 +53,7 @@ pub enum ContributionCommand {
         fund: String,
     },
     /// Import contributions from CSV: date,party,amount,currency,year,ref (optional
-    /// columns: fund, rate); all or nothing
+    /// columns: fund, rate, voluntary yes/no); all or nothing
     Import {
         /// The CSV file; every row needs a unique ref
         file: PathBuf,
@@ -68,7 +74,7 @@ pub struct ReverseArgs {
 
 pub const CONTRIBUTION_COLUMNS_REQUIRED: [&str; 6] =
     ["date", "party", "amount", "currency", "year", "ref"];
-pub const CONTRIBUTION_COLUMNS_OPTIONAL: [&str; 2] = ["fund", "rate"];
+pub const CONTRIBUTION_COLUMNS_OPTIONAL: [&str; 3] = ["fund", "rate", "voluntary"];
 
 /// The text fields of one contribution, from the command line or a CSV row.
 struct ContributionFields<'a> {
@@ -80,6 +86,7 @@ struct ContributionFields<'a> {
     year: Option<i32>,
     reference: Option<&'a str>,
     fund: Option<&'a str>,
+    voluntary: bool,
 }
 
 impl ContributionFields<'_> {
@@ -93,6 +100,7 @@ impl ContributionFields<'_> {
             budget_year: self.year,
             fund: self.fund.map_or(Ok(FundCode::isu()), str::parse)?,
             reference: self.reference.map(str::to_string),
+            voluntary: self.voluntary,
         })
     }
 }
@@ -125,23 +133,72 @@ impl<'t, 'c> ContributionWriter<'t, 'c> {
             }
         };
         let value = contribution.value_in_chf()?;
-        let portions = allocate(
-            value.minor(),
-            &self.owed(&contribution.party, contribution.date)?,
-            contribution.budget_year,
-            self.tx.has_receivable(&contribution.party)?,
-            contribution.year_default(),
-        );
-        let entry = contribution.to_entry(&name, &portions)?;
-        let recorded = self.tx.record_entry_as(&entry, &contribution.content())?;
-        Ok((entry, recorded))
+        // A reference whose entry was reversed is free again, kept as REF#2.
+        let mut contribution = contribution.clone();
+        if let Some(reference) = &contribution.reference {
+            match self.tx.reference_state(reference)? {
+                ReferenceState::Free(free) => contribution.reference = Some(free),
+                ReferenceState::Taken(taken) => {
+                    contribution.reference = Some(taken);
+                    let content = contribution.content();
+                    if let Some(recorded) = self.tx.recorded_with(&contribution.reference, &content)? {
+                        let entry = contribution.to_entry(
+                            &name,
+                            &[Portion::Credit {
+                                minor: value.minor(),
+                            }],
+                        )?;
+                        return Ok((entry, recorded));
+                    }
+                }
+            }
+        }
+        let content = contribution.content();
+        let fact = Fact {
+            date: contribution.date,
+            kind: FactKind::Payment {
+                designated_year: contribution.budget_year,
+                voluntary: contribution.is_voluntary(),
+            },
+            amount_minor: value.minor(),
+            key: payment_key(contribution.reference.as_deref(), &content),
+        };
+        let written = self
+            .tx
+            .record_fact(&contribution.party, fact, Some(&content), |movements| {
+                Ok(contribution.to_entry(&name, &portions_of(movements))?)
+            })?;
+        if let Recorded::New(id) = written.recorded {
+            self.tx.record_payment_terms(
+                id,
+                contribution.budget_year,
+                contribution.voluntary,
+            )?;
+        }
+        Ok((written.entry, written.recorded))
     }
+}
 
-    /// What the party owes per budget year, whatever the dates: a payment received before
-    /// the assessment it settles (a prepayment) still settles it.
-    fn owed(&self, party: &PartyCode, _date: NaiveDate) -> anyhow::Result<BTreeMap<i32, i64>> {
-        Ok(self.tx.party_balances(party, None)?.0)
-    }
+/// The portions of a payment, from the movements the rule gives it.
+fn portions_of(movements: &[Movement]) -> Vec<Portion> {
+    movements
+        .iter()
+        .filter(|m| m.debit == Slot::Outside)
+        .filter_map(|m| match m.credit {
+            Slot::Owed(year) => Some(Portion::Owed {
+                year,
+                minor: m.amount_minor,
+            }),
+            Slot::Credit => Some(Portion::Credit {
+                minor: m.amount_minor,
+            }),
+            Slot::Voluntary(year) => Some(Portion::Voluntary {
+                year,
+                minor: m.amount_minor,
+            }),
+            Slot::Outside => None,
+        })
+        .collect()
 }
 
 /// Records one contribution in `tx` as `contribution add` does: applied to what the party
@@ -164,6 +221,7 @@ pub fn run(context: &Context, command: ContributionCommand) -> anyhow::Result<Ou
             year,
             reference,
             fund,
+            voluntary,
         } => {
             let contribution = ContributionFields {
                 party: &party,
@@ -174,6 +232,7 @@ pub fn run(context: &Context, command: ContributionCommand) -> anyhow::Result<Ou
                 year,
                 reference: reference.as_deref(),
                 fund: Some(&fund),
+                voluntary,
             }
             .parse()?;
             let mut store = context.open()?;
@@ -279,6 +338,13 @@ pub fn import_contributions(tx: &Tx<'_>, mut csv: CsvInput) -> anyhow::Result<Im
                 year,
                 reference: Some(reference),
                 fund: row.optional("fund"),
+                voluntary: match row.optional("voluntary") {
+                    None | Some("no") | Some("false") | Some("0") => false,
+                    Some("yes") | Some("true") | Some("1") => true,
+                    Some(other) => {
+                        return Err(anyhow!("voluntary '{other}' is not yes or no"))
+                    }
+                },
             }
             .parse()?;
             let (rate, _) = super::rates::rate_for(
@@ -345,39 +411,75 @@ pub fn reverse(context: &Context, args: ReverseArgs) -> anyhow::Result<Outcome> 
         .trim_start_matches('#')
         .parse()
         .map_err(|_| anyhow!("'{}' is not an entry number", args.entry))?;
-    let date = context.date_or_as_of(args.date.as_deref())?;
+    let given = args
+        .date
+        .as_deref()
+        .map(|d| context.date_or_as_of(Some(d)))
+        .transpose()?;
     let mut store = context.open()?;
     let tx = store.begin(context.actor.clone())?;
     let original = tx
         .entry(EntryId(id))?
         .ok_or(StoreError::EntryNotFound { id: EntryId(id) })?;
-    if original.recorded.kind == crate::ledger::EntryKind::Close {
-        anyhow::bail!(
+    match original.recorded.kind {
+        EntryKind::Close => anyhow::bail!(
             "entry {} is the close of budget year {}: a close is not reversed",
             original.id,
             original.recorded.budget_year
-        );
+        ),
+        EntryKind::Reapplication => anyhow::bail!(
+            "entry {} applies {}'s money again by the rule; it follows from the facts and is \
+             not reversed: reverse the payment, charge or correction that is wrong",
+            original.id,
+            original
+                .recorded
+                .party
+                .as_ref()
+                .map_or("the party", |p| p.as_str())
+        ),
+        _ => {}
     }
+    // A keying error never happened: the reversal takes the original's date while its year
+    // is open; once the year is closed, the date it is corrected on (--as-of).
+    let original_open = tx
+        .closed_year(chrono::Datelike::year(&original.recorded.date))?
+        .is_none();
+    let (date, why) = match given {
+        Some(date) => (date, "the date given"),
+        None if original_open => (original.recorded.date, "the original's date"),
+        None => (context.as_of, "--as-of: the original's year is closed"),
+    };
     let mut reversal = reversal_of(&original, &args.reason, date)?;
-    // What counted against a closed year is corrected in the open year of the reversal's date.
+    // What moved income, expenses or equity of a closed year is corrected in the open year
+    // of the reversal's date; what it left owed or held keeps its year.
     let open_year = chrono::Datelike::year(&date);
     let mut moved = Vec::new();
-    if tx.closed_year(reversal.budget_year)?.is_some() {
-        moved.push(reversal.budget_year);
-        reversal.budget_year = open_year;
-    }
+    let entry_year = reversal.budget_year;
     for transfer in &mut reversal.transfers {
-        if let Some(year) = transfer.budget_year {
-            if tx.closed_year(year)?.is_some() {
-                moved.push(year);
-                transfer.budget_year = Some(open_year);
+        let year = transfer.year_within(entry_year);
+        let result = [&transfer.debit, &transfer.credit].into_iter().any(|a| {
+            matches!(
+                a.account_type(),
+                AccountType::Income | AccountType::Expenses | AccountType::Equity
+            )
+        });
+        if result && tx.closed_year(year)?.is_some() {
+            moved.push(year);
+            transfer.budget_year = Some(open_year);
+        }
+    }
+    if !moved.is_empty() {
+        if tx.closed_year(entry_year)?.is_some() {
+            reversal.budget_year = open_year;
+        }
+        for transfer in &mut reversal.transfers {
+            if transfer.budget_year.is_none() {
+                transfer.budget_year = Some(entry_year);
             }
             if transfer.budget_year == Some(reversal.budget_year) {
                 transfer.budget_year = None;
             }
         }
-    }
-    if !moved.is_empty() {
         moved.sort_unstable();
         moved.dedup();
         let years: Vec<String> = moved.iter().map(i32::to_string).collect();
@@ -388,59 +490,19 @@ pub fn reverse(context: &Context, args: ReverseArgs) -> anyhow::Result<Outcome> 
             years.join(", ")
         );
     }
-    let recorded = tx.record_entry(&reversal)?;
-    let withdrawn = withdraw_spent_credit(&tx, &reversal, date)?;
+    let written = tx.record_reversal(&original, reversal.clone())?;
+    let (recorded, reapplied) = (written.recorded, written.reapplied);
     tx.commit()?;
     context.say(format!(
-        "recorded entry {}: {}, dated {date}",
+        "recorded entry {}: {}, dated {date} ({why})",
         recorded.id(),
         reversal.description
     ))?;
-    if let Some((id, entry)) = withdrawn {
+    for (id, entry) in reapplied {
         context.say(format!(
-            "recorded entry {id}: {}, {}",
-            entry.description,
-            value_in_chf(&entry)
+            "recorded entry {id}: {}, dated {}",
+            entry.description, entry.date
         ))?;
     }
     Ok(Outcome::Done)
-}
-
-/// After a reversal, a party's credit may be less than nothing: the payment reversed left a
-/// credit that has since paid an assessment or pledge. Those payments by credit are
-/// withdrawn, latest first, so that the years they paid are owed again and the credit is
-/// back to zero.
-fn withdraw_spent_credit(
-    tx: &Tx<'_>,
-    reversal: &NewEntry,
-    date: NaiveDate,
-) -> anyhow::Result<Option<(EntryId, NewEntry)>> {
-    let Some(party) = &reversal.party else {
-        return Ok(None);
-    };
-    let (_, credit) = tx.party_balances(party, None)?;
-    if credit >= 0 {
-        return Ok(None);
-    }
-    let mut short = -credit;
-    let mut portions = Vec::new();
-    for (year, minor) in tx.credit_applications(party)? {
-        if short == 0 {
-            break;
-        }
-        let taken = short.min(minor);
-        portions.push((year, taken));
-        short -= taken;
-    }
-    if portions.is_empty() {
-        return Ok(None);
-    }
-    let entry = crate::domain::contribution::withdrawal_of_credit(
-        party,
-        &portions,
-        reversal.fund.clone(),
-        date,
-    )?;
-    let recorded = tx.record_entry(&entry)?;
-    Ok(Some((recorded.id(), entry)))
 }

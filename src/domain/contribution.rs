@@ -22,6 +22,8 @@ pub struct Contribution {
     pub budget_year: Option<i32>,
     pub fund: FundCode,
     pub reference: Option<String>,
+    /// Given as voluntary income, settling nothing the party owes.
+    pub voluntary: bool,
 }
 
 /// Where part of a payment goes.
@@ -106,6 +108,12 @@ impl Contribution {
         Ok(value)
     }
 
+    /// Whether the payment is voluntary income whatever the party owes: it says so, or it
+    /// goes to a fund other than the ISU's core budget.
+    pub fn is_voluntary(&self) -> bool {
+        self.voluntary || self.fund != FundCode::isu()
+    }
+
     /// The budget year an entry for this payment carries when nothing says otherwise.
     pub fn year_default(&self) -> i32 {
         self.budget_year.unwrap_or(self.date.year())
@@ -115,7 +123,7 @@ impl Contribution {
     /// again: how it was applied depends on the ledger at the time, the payment does not.
     pub fn content(&self) -> String {
         format!(
-            "{} contribution from {} of {}{} for {}, fund {}",
+            "{} contribution from {} of {}{} for {}, fund {}{}",
             self.date,
             self.party,
             self.amount,
@@ -123,6 +131,7 @@ impl Contribution {
             self.budget_year
                 .map_or_else(|| "the oldest year owed".to_string(), |y| y.to_string()),
             self.fund,
+            if self.voluntary { ", voluntary" } else { "" },
         )
     }
 
@@ -287,6 +296,7 @@ mod tests {
             budget_year: Some(2017),
             fund: FundCode::isu(),
             reference: Some("BANK-1".into()),
+            voluntary: false,
         }
     }
 

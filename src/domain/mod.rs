@@ -11,6 +11,7 @@ pub mod countries;
 pub mod fund;
 pub mod meeting;
 pub mod party;
+pub mod position;
 pub mod rate;
 pub mod reversal;
 pub mod scale;

@@ -528,7 +528,7 @@ impl Tabular for crate::reports::statement::Statement {
             .map(|line| {
                 vec![
                     Cell::Date(line.date),
-                    Cell::Count(line.entry.0),
+                    line.entry.map_or_else(|| Cell::text(""), |e| Cell::Count(e.0)),
                     Cell::text(&line.description),
                     Cell::Count(i64::from(line.budget_year)),
                     Cell::Amount(line.charged),
@@ -593,22 +593,31 @@ impl Tabular for crate::reports::honour_roll::HonourRoll {
                     Cell::text(&row.name),
                     Cell::Amount(row.amount),
                     Cell::Date(row.assessed_on),
+                    Cell::Date(row.due_on),
                     Cell::Date(row.paid_on),
                     Cell::text(if row.on_time { "yes" } else { "no" }),
                 ]
             })
             .collect();
         Table {
-            title: format!(
-                "Honour roll {}: paid in full as of {} (on time: within {} days of the assessment)",
-                self.year, self.as_of, self.due_days
-            ),
+            title: match self.counted_from_charge.then_some(self.due_days) {
+                Some(days) => format!(
+                    "Honour roll {}: paid in full as of {} (on time: within {days} days of the \
+                     assessment)",
+                    self.year, self.as_of
+                ),
+                None => format!(
+                    "Honour roll {}: paid in full as of {} (on time: by the due date)",
+                    self.year, self.as_of
+                ),
+            },
             headers: headers(&[
                 "#",
                 "Party",
                 "Name",
                 "Amount",
                 "Assessed on",
+                "Due on",
                 "Paid on",
                 "On time",
             ]),

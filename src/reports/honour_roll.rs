@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::domain::party::Party;
 use crate::ledger::PartyCode;
 use crate::money::{Currency, Money};
-use crate::store::ReceivableDay;
+use crate::domain::position::YearPosition;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HonourRow {
@@ -19,7 +19,9 @@ pub struct HonourRow {
     pub paid_on: NaiveDate,
     /// The day of the assessment.
     pub assessed_on: NaiveDate,
-    /// Paid within the due days of the assessment.
+    /// The day it fell due.
+    pub due_on: NaiveDate,
+    /// Paid in full on or before the day it fell due.
     pub on_time: bool,
 }
 
@@ -27,71 +29,61 @@ pub struct HonourRow {
 pub struct HonourRoll {
     pub year: i32,
     pub as_of: NaiveDate,
+    /// The due period: days after the charge counted as on time when `--due-days` is
+    /// given, else the books' due period by which each charge's due date was set.
     pub due_days: u32,
+    /// Whether on time was counted from `due_days` rather than each charge's due date.
+    pub counted_from_charge: bool,
     pub rows: Vec<HonourRow>,
     pub count: usize,
     pub count_on_time: usize,
 }
 
-/// Builds the roll from each party's daily receivable movements for the year (by party,
-/// then day). A party is on it when its receivable for the year was charged and is
-/// settled on `as_of`; it completed payment on the last day its balance fell to zero.
+/// Builds the roll from where each party stood for the year on `as_of` by the rule of
+/// `domain::position`: a party is on it when it was charged for the year and owes nothing
+/// for it, none of it written off; it completed payment on the day its balance last fell to
+/// zero (a payment's value date, or the charge's own date when a credit paid it). It is on
+/// time when that day is on or before the charge's due date, or, with `due_days`, on or
+/// before that many days after the charge.
 pub fn honour_roll(
     year: i32,
     as_of: NaiveDate,
-    due_days: u32,
-    days: &[ReceivableDay],
+    due_days: Option<u32>,
+    books_due_days: u32,
+    positions: &[(PartyCode, YearPosition)],
     parties: &[Party],
 ) -> HonourRoll {
-    let mut rows = Vec::new();
-    let mut index = 0;
-    while index < days.len() {
-        let party = &days[index].party;
-        let own: Vec<&ReceivableDay> = days[index..]
-            .iter()
-            .take_while(|d| &d.party == party)
-            .collect();
-        index += own.len();
-        let charged: i64 = own.iter().map(|d| d.debit_minor).sum();
-        let mut balance = 0;
-        let mut settled_on = None;
-        let mut assessed_on = None;
-        for day in &own {
-            if day.debit_minor > 0 && assessed_on.is_none() {
-                assessed_on = Some(day.posted_on);
+    let mut rows: Vec<HonourRow> = positions
+        .iter()
+        .filter_map(|(party, position)| {
+            let paid_on = position.settled_on?;
+            let assessed_on = position.charged_on?;
+            if position.charged_minor <= 0
+                || position.owed_minor != 0
+                || position.written_off_minor != 0
+            {
+                return None;
             }
-            let before = balance;
-            balance += day.debit_minor - day.credit_minor;
-            if balance <= 0 && (before > 0 || settled_on.is_none() && day.credit_minor > 0) {
-                settled_on = Some(day.posted_on);
-            }
-            if balance > 0 {
-                settled_on = None;
-            }
-        }
-        let (Some(paid_on), Some(assessed_on)) = (settled_on, assessed_on) else {
-            continue;
-        };
-        if charged <= 0 || balance > 0 {
-            continue;
-        }
-        let due = assessed_on
-            .checked_add_days(Days::new(u64::from(due_days)))
-            .unwrap_or(NaiveDate::MAX);
-        let paid: i64 = own.iter().map(|d| d.credit_minor).sum::<i64>();
-        rows.push(HonourRow {
-            party: party.clone(),
-            name: parties
-                .iter()
-                .find(|p| &p.code == party)
-                .map_or_else(|| party.to_string(), |p| p.name.clone()),
-            // Charges less reversed charges: what the year asked of the party.
-            amount: Money::from_minor(charged.min(paid), Currency::CHF),
-            paid_on,
-            assessed_on,
-            on_time: paid_on <= due,
-        });
-    }
+            let due_on = match due_days {
+                Some(days) => assessed_on
+                    .checked_add_days(Days::new(u64::from(days)))
+                    .unwrap_or(NaiveDate::MAX),
+                None => position.due_on.unwrap_or(assessed_on),
+            };
+            Some(HonourRow {
+                party: party.clone(),
+                name: parties
+                    .iter()
+                    .find(|p| &p.code == party)
+                    .map_or_else(|| party.to_string(), |p| p.name.clone()),
+                amount: Money::from_minor(position.charged_minor, Currency::CHF),
+                paid_on,
+                assessed_on,
+                due_on,
+                on_time: paid_on <= due_on,
+            })
+        })
+        .collect();
     rows.sort_by(|a, b| {
         a.paid_on
             .cmp(&b.paid_on)
@@ -101,7 +93,8 @@ pub fn honour_roll(
     HonourRoll {
         year,
         as_of,
-        due_days,
+        due_days: due_days.unwrap_or(books_due_days),
+        counted_from_charge: due_days.is_some(),
         count: rows.len(),
         count_on_time,
         rows,
@@ -112,47 +105,43 @@ pub fn honour_roll(
 mod tests {
     use super::*;
 
-    fn day(party: &str, on: (i32, u32, u32), debit: i64, credit: i64) -> ReceivableDay {
-        ReceivableDay {
-            party: party.parse().unwrap(),
-            posted_on: NaiveDate::from_ymd_opt(on.0, on.1, on.2).unwrap(),
-            debit_minor: debit,
-            credit_minor: credit,
+    fn on(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2017, m, d).unwrap()
+    }
+
+    fn position(charged: i64, owed: i64, settled: Option<NaiveDate>) -> YearPosition {
+        YearPosition {
+            charged_minor: charged,
+            owed_minor: owed,
+            written_off_minor: 0,
+            charged_on: Some(on(1, 1)),
+            due_on: Some(on(1, 31)),
+            settled_on: settled,
         }
     }
 
     #[test]
     fn order_by_completion_and_on_time_flags() {
-        let days = [
-            // AUT: assessed 1 Jan, paid in two parts, complete on 20 Feb: late.
-            day("AUT", (2017, 1, 1), 1000, 0),
-            day("AUT", (2017, 1, 10), 0, 400),
-            day("AUT", (2017, 2, 20), 0, 600),
-            // CHE: assessed 1 Jan, paid in full on 15 Jan: on time.
-            day("CHE", (2017, 1, 1), 500, 0),
-            day("CHE", (2017, 1, 15), 0, 500),
+        let positions = [
+            // AUT: complete on 20 Feb, after its due date: late.
+            ("AUT".parse().unwrap(), position(1000, 0, Some(on(2, 20)))),
+            // CHE: paid in full on 15 Jan: on time.
+            ("CHE".parse().unwrap(), position(500, 0, Some(on(1, 15)))),
             // DEU: part paid only: not on the roll.
-            day("DEU", (2017, 1, 1), 900, 0),
-            day("DEU", (2017, 1, 5), 0, 100),
+            ("DEU".parse().unwrap(), position(900, 800, None)),
         ];
-        let roll = honour_roll(
-            2017,
-            NaiveDate::from_ymd_opt(2017, 6, 30).unwrap(),
-            30,
-            &days,
-            &[],
-        );
+        let roll = honour_roll(2017, on(6, 30), None, 30, &positions, &[]);
         let order: Vec<_> = roll
             .rows
             .iter()
             .map(|r| (r.party.as_str().to_string(), r.on_time))
             .collect();
         assert_eq!(order, [("CHE".into(), true), ("AUT".into(), false)]);
-        assert_eq!(
-            roll.rows[1].paid_on,
-            NaiveDate::from_ymd_opt(2017, 2, 20).unwrap()
-        );
+        assert_eq!(roll.rows[1].paid_on, on(2, 20));
         assert_eq!(roll.rows[1].amount.minor(), 1000);
         assert_eq!((roll.count, roll.count_on_time), (2, 1));
+        // Counted from the charge with --due-days 60, AUT is on time.
+        let roll = honour_roll(2017, on(6, 30), Some(60), 30, &positions, &[]);
+        assert_eq!(roll.count_on_time, 2);
     }
 }

@@ -5,15 +5,17 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::outstanding::YearOwed;
-use crate::domain::accounts::{self, PREPAID, RECEIVABLE};
 use crate::domain::party::Party;
-use crate::ledger::{Entry, EntryId, PartyCode};
+use crate::domain::position::{FactKind, Movement, Replay, Slot};
+use crate::ledger::{EntryId, PartyCode};
+use crate::store::PartyFacts;
 use crate::money::{Currency, Money};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StatementLine {
     pub date: NaiveDate,
-    pub entry: EntryId,
+    /// The entry that recorded the fact.
+    pub entry: Option<EntryId>,
     pub description: String,
     pub budget_year: i32,
     /// Assessed or pledged (what the party is charged).
@@ -46,54 +48,53 @@ pub struct Statement {
     pub meetings: Vec<crate::reports::meeting::MeetingOwed>,
 }
 
-/// Builds the statement from the party's entries (by date, then id). Each transfer that
-/// touches the party's receivable, its credit or voluntary income is one line.
-pub fn statement(party: &Party, as_of: NaiveDate, entries: &[Entry]) -> Statement {
-    let receivable = format!("{RECEIVABLE}:{}", party.code);
-    let prepaid = format!("{PREPAID}:{}", party.code);
-    let voluntary = accounts::contributions_voluntary();
+/// Builds the statement from the party's facts as the rule of `domain::position` applies
+/// them (`replayed`, up to `as_of`): one line per movement, in the order the rule applied
+/// the facts, so the statement is the same whatever order they were recorded in.
+pub fn statement(party: &Party, as_of: NaiveDate, facts: &PartyFacts, replayed: &Replay) -> Statement {
     let chf = |minor| Money::from_minor(minor, Currency::CHF);
     let mut lines = Vec::new();
     let mut balance = 0i64;
     let mut credit = 0i64;
     let mut by_year = std::collections::BTreeMap::<i32, i64>::new();
-    for entry in entries {
-        let recorded = &entry.recorded;
-        for transfer in &recorded.transfers {
-            if transfer.amount.currency() != Currency::CHF {
-                continue;
-            }
-            let amount = transfer.amount.minor();
-            let year = transfer.year_within(recorded.budget_year);
+    for &index in &replayed.order {
+        let fact = &facts.facts[index];
+        for movement in replayed.movements_of(index) {
+            let amount = movement.amount_minor;
             let (mut charged, mut paid, mut credit_change, mut gift) = (0, 0, 0, 0);
-            if transfer.debit.as_str() == receivable {
-                charged += amount;
+            let mut year = None;
+            match movement.debit {
+                Slot::Owed(y) => {
+                    charged += amount;
+                    year = Some(y);
+                }
+                Slot::Credit => credit_change -= amount,
+                Slot::Voluntary(y) => {
+                    gift -= amount;
+                    year = Some(y);
+                }
+                Slot::Outside => {}
             }
-            if transfer.credit.as_str() == receivable {
-                paid += amount;
-            }
-            if transfer.credit.as_str() == prepaid {
-                credit_change += amount;
-            }
-            if transfer.debit.as_str() == prepaid {
-                credit_change -= amount;
-            }
-            if transfer.credit == voluntary {
-                gift += amount;
-            }
-            if transfer.debit == voluntary {
-                gift -= amount;
-            }
-            if (charged, paid, credit_change, gift) == (0, 0, 0, 0) {
-                continue;
+            match movement.credit {
+                Slot::Owed(y) => {
+                    paid += amount;
+                    year = Some(y);
+                }
+                Slot::Credit => credit_change += amount,
+                Slot::Voluntary(y) => {
+                    gift += amount;
+                    year = Some(y);
+                }
+                Slot::Outside => {}
             }
             balance += charged - paid;
             credit += credit_change;
+            let year = year.unwrap_or(chrono::Datelike::year(&fact.date));
             *by_year.entry(year).or_default() += charged - paid;
             lines.push(StatementLine {
-                date: recorded.date,
-                entry: entry.id,
-                description: recorded.description.clone(),
+                date: fact.date,
+                entry: facts.entries[index],
+                description: describe(facts, index, movement),
                 budget_year: year,
                 charged: chf(charged),
                 paid: chf(paid),
@@ -122,4 +123,49 @@ pub fn statement(party: &Party, as_of: NaiveDate, entries: &[Entry]) -> Statemen
             .collect(),
         meetings: Vec::new(),
     }
+}
+
+/// The words of one line: what the fact is, and what the movement did, from the facts
+/// alone (never from how an entry was booked when it was recorded).
+fn describe(facts: &PartyFacts, index: usize, movement: &Movement) -> String {
+    let fact = &facts.facts[index];
+    let reference = |i: usize| {
+        facts.references[i]
+            .as_deref()
+            .map(|r| format!(" {r}"))
+            .unwrap_or_default()
+    };
+    let what = match &fact.kind {
+        FactKind::Payment { .. } => format!("Payment{}", reference(index)),
+        FactKind::Reversal { of } => {
+            let original = &facts.facts[*of];
+            let kind = match original.kind {
+                FactKind::Charge { .. } => "charge",
+                FactKind::Payment { .. } => "payment",
+                FactKind::Refund => "refund",
+                FactKind::CreditApplication { .. } => "application of credit",
+                FactKind::WriteOff { .. } => "write-off",
+                FactKind::Reversal { .. } => "reversal",
+            };
+            format!("Reversal of the {kind} of {}{}", original.date, reference(*of))
+        }
+        _ => facts.descriptions[index].clone(),
+    };
+    let how = match (movement.debit, movement.credit) {
+        (Slot::Outside, Slot::Owed(year)) if matches!(fact.kind, FactKind::Payment { .. }) => {
+            format!(": applied to {year}")
+        }
+        (Slot::Outside, Slot::Credit) => ": held as a credit".to_string(),
+        (Slot::Outside, Slot::Voluntary(year)) => format!(": voluntary contribution for {year}"),
+        (Slot::Credit, Slot::Owed(year)) => format!(": credit applied to {year}"),
+        (Slot::Owed(year), Slot::Credit) => format!(": paid for {year}, now a credit"),
+        (Slot::Owed(year), Slot::Outside) if matches!(fact.kind, FactKind::Reversal { .. }) => {
+            format!(": {year} owed again")
+        }
+        (Slot::Credit, Slot::Outside) if matches!(fact.kind, FactKind::Reversal { .. }) => {
+            ": taken from the credit".to_string()
+        }
+        _ => String::new(),
+    };
+    format!("{what}{how}")
 }

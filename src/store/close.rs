@@ -52,13 +52,25 @@ impl Tx<'_> {
         load_closed(&self.tx, year)
     }
 
-    /// Refuses an entry dated in a closed year or counting against one, naming the close.
+    /// Refuses an entry dated in a closed year, or moving income, expenses or equity of
+    /// one, naming the close. What a closed year leaves owed or held (receivables, credits,
+    /// the bank) keeps moving: a payment dated later that settles its arrears is accepted.
     pub(super) fn check_year_open(&self, entry: &NewEntry) -> Result<(), StoreError> {
-        let transfer_years = entry.transfers.iter().filter_map(|t| t.budget_year);
-        for year in [entry.budget_year, entry.date.year()]
-            .into_iter()
-            .chain(transfer_years)
-        {
+        use crate::ledger::AccountType;
+        let moves_result = |t: &crate::ledger::Transfer| {
+            [&t.debit, &t.credit].into_iter().any(|a| {
+                matches!(
+                    a.account_type(),
+                    AccountType::Income | AccountType::Expenses | AccountType::Equity
+                )
+            })
+        };
+        let result_years = entry
+            .transfers
+            .iter()
+            .filter(|t| moves_result(t))
+            .map(|t| t.year_within(entry.budget_year));
+        for year in std::iter::once(entry.date.year()).chain(result_years) {
             if let Some(closed) = load_closed(&self.tx, year)? {
                 return Err(StoreError::YearClosed {
                     what: format!("'{}' dated {}", entry.description.trim(), entry.date),

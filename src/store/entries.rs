@@ -282,7 +282,18 @@ impl Tx<'_> {
         entry: &NewEntry,
         content: &str,
     ) -> Result<Option<Recorded>, StoreError> {
-        let Some(reference) = &entry.reference else {
+        self.recorded_with(&entry.reference, content)
+    }
+
+    /// What recording `content` under `reference` again amounts to: nothing to do when it
+    /// is recorded with the same content, a conflict with other content, `None` when the
+    /// reference is not recorded.
+    pub fn recorded_with(
+        &self,
+        reference: &Option<String>,
+        content: &str,
+    ) -> Result<Option<Recorded>, StoreError> {
+        let Some(reference) = reference else {
             return Ok(None);
         };
         let existing: Option<(i64, String)> = self

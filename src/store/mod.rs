@@ -10,6 +10,7 @@ mod close;
 mod costs;
 mod entries;
 mod export;
+mod facts;
 mod funds;
 mod meetings;
 mod migrations;
@@ -33,6 +34,10 @@ pub use close::{ClosedYear, ResultRow};
 pub use costs::SpentRow;
 pub use entries::{JournalFilter, Recorded};
 pub use export::ExportFacts;
+pub use facts::{
+    due_after, fact_key, payment_key, transfers_of, FactRecorded, PartyFacts, ReferenceState,
+    DUE_DAYS_DEFAULT,
+};
 pub use funds::FundBalanceRow;
 pub use meetings::{DocumentChange, MeetingReceivableRow, MeetingRecord};
 pub use migrations::SCHEMA_VERSION;
@@ -109,6 +114,14 @@ pub enum StoreError {
     ScaleExists { name: String, builtin: bool },
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Domain(#[from] crate::domain::DomainError),
+    #[error("refused: on {date} {party}'s position would not hold: {message}; nothing written")]
+    PositionRefused {
+        party: PartyCode,
+        date: chrono::NaiveDate,
+        message: String,
+    },
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("database holds an invalid value: {0}")]

@@ -114,9 +114,12 @@ impl Tx<'_> {
             return self.check_year_open(entry);
         }
         let years = || {
-            [entry.budget_year, entry.date.year()]
-                .into_iter()
-                .chain(entry.transfers.iter().filter_map(|t| t.budget_year))
+            [entry.budget_year, entry.date.year()].into_iter().chain(
+                entry
+                    .transfers
+                    .iter()
+                    .map(|t| t.year_within(entry.budget_year)),
+            )
         };
         if years().all(|year| self.pending.borrow().open_years.contains(&year)) {
             return Ok(());

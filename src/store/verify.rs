@@ -392,6 +392,7 @@ mod tests {
             budget_year: Some(2017),
             fund: FundCode::isu(),
             reference: None,
+            voluntary: false,
         };
         let value = entry.value_in_chf().unwrap().minor();
         let portions = allocate(value, &Default::default(), Some(2017), false, 2017);

@@ -86,11 +86,11 @@ pub fn ledger_with_budget() -> (TempDir, PathBuf) {
     );
     ok(
         &db,
-        "contribution add DEU 60000 --date 2017-02-01 --ref B-1",
+        "contribution add DEU 60000 --date 2017-02-01 --ref B-1 --voluntary",
     );
     ok(
         &db,
-        "contribution add FRA 10000 --date 2017-02-02 --ref B-2",
+        "contribution add FRA 10000 --date 2017-02-02 --ref B-2 --voluntary",
     );
     (dir, db)
 }
