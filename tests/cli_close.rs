@@ -357,7 +357,10 @@ fn a_reversal_of_a_payment_applied_to_a_closed_year_posts_into_the_open_year() {
         &db,
         &format!("--as-of 2018-01-20 reverse {payment} --reason Returned-by-the-bank"),
     );
-    assert_mentions(&said, &["dated 2018-01-20 (--as-of: the original's year is closed)"]);
+    assert_mentions(
+        &said,
+        &["dated 2018-01-20 (--as-of: the original's year is closed)"],
+    );
     assert_mentions(&ok(&db, "verify"), &["no problems found"]);
     // What the payment settled is owed again for the years it settled, from the reversal's
     // date: arrears of a closed year stay collectable.

@@ -465,7 +465,14 @@ pub fn record_assessment(
                 None,
                 |credit| {
                     applied = credit;
-                    Ok(assessment_entry(&a, &name, year, date, FundCode::isu(), credit)?)
+                    Ok(assessment_entry(
+                        &a,
+                        &name,
+                        year,
+                        date,
+                        FundCode::isu(),
+                        credit,
+                    )?)
                 },
             )?;
             written += 1;

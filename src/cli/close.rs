@@ -12,7 +12,8 @@ use super::{Context, Outcome};
 use crate::domain::accounts;
 use crate::domain::fund::fund_balance_account;
 use crate::ledger::{check_budget_year, EntryKind, FundCode, NewEntry, Transfer};
-use crate::money::Money;
+use crate::money::{format_minor_swiss, Money};
+use crate::reports::standing::standings;
 
 #[derive(Debug, Args)]
 pub struct CloseArgs {
@@ -112,5 +113,68 @@ pub fn run(context: &Context, args: CloseArgs) -> anyhow::Result<Outcome> {
         if results.is_empty() { "" } else { "; " },
         results.join("; ")
     ))?;
+    for line in carried_forward(&store, year, date)? {
+        context.say(line)?;
+    }
     Ok(Outcome::Done)
+}
+
+/// What the closed year leaves to the years after it: the arrears of each State for the
+/// year and earlier (still owed, still collectable) and the credits held, on its last day.
+fn carried_forward(
+    store: &crate::store::Store,
+    year: i32,
+    last_day: NaiveDate,
+) -> anyhow::Result<Vec<String>> {
+    let standings = standings(&store.contribution_positions(last_day, year)?);
+    let mut owing: Vec<(String, i64)> = Vec::new();
+    let mut holding: Vec<(String, i64)> = Vec::new();
+    for (party, standing) in &standings {
+        let owed: i64 = standing
+            .years
+            .range(..=year)
+            .map(|(_, y)| y.outstanding_minor)
+            .sum();
+        if owed != 0 {
+            owing.push((party.to_string(), owed));
+        }
+        if standing.credit_minor != 0 {
+            holding.push((party.to_string(), standing.credit_minor));
+        }
+    }
+    let list = |rows: &mut Vec<(String, i64)>| {
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let total: i64 = rows.iter().map(|(_, m)| m).sum();
+        let each: Vec<String> = rows
+            .iter()
+            .map(|(code, minor)| format!("{code} {}", format_minor_swiss(*minor)))
+            .collect();
+        (total, each.join(", "))
+    };
+    let mut lines = Vec::new();
+    if owing.is_empty() {
+        lines.push(format!("carried forward: no arrears for {year} or earlier"));
+    } else {
+        let (total, each) = list(&mut owing);
+        lines.push(format!(
+            "carried forward: arrears for {year} and earlier of CHF {} owed by {}, still \
+             collectable: {each}",
+            format_minor_swiss(total),
+            counted(owing.len(), "State", "States"),
+        ));
+    }
+    if !holding.is_empty() {
+        let (total, each) = list(&mut holding);
+        lines.push(format!(
+            "carried forward: credits of CHF {} held for {}: {each}",
+            format_minor_swiss(total),
+            counted(holding.len(), "party", "parties"),
+        ));
+    }
+    Ok(lines)
+}
+
+/// "1 State", "2 States".
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -122,6 +122,7 @@ fn outstanding_of(
         &parties,
         &store.last_payments(as_of, &owing)?,
         &reminders,
+        &store.due_dates(year, as_of)?,
         selection,
     );
     Ok((report, parties))
@@ -250,7 +251,12 @@ pub fn letters(context: &Context, args: LettersArgs) -> anyhow::Result<Outcome> 
     let (list, parties) = outstanding_of(&store, args.year, context.as_of, selection)?;
     let swiss = |m: Money| format!("{} {}", m.currency(), format_minor_swiss(m.minor()));
     let mut letters = Vec::new();
-    for row in list.rows.iter().filter(|r| r.total.is_positive()) {
+    // A letter never asks for what a credit the party holds already covers.
+    for row in list
+        .rows
+        .iter()
+        .filter(|r| r.total.minor() > r.credit.minor().max(0))
+    {
         let party = parties
             .iter()
             .find(|p| p.code == row.party)
@@ -267,6 +273,7 @@ pub fn letters(context: &Context, args: LettersArgs) -> anyhow::Result<Outcome> 
                 assessed: String::new(),
                 received: String::new(),
                 outstanding: swiss(y.amount),
+                due: String::new(),
             })
             .collect();
         if row.outstanding.minor() != 0 {
@@ -275,6 +282,10 @@ pub fn letters(context: &Context, args: LettersArgs) -> anyhow::Result<Outcome> 
                 assessed: swiss(row.assessed),
                 received: swiss(row.received),
                 outstanding: swiss(row.outstanding),
+                due: row
+                    .due_on
+                    .map(|due| letter_date(party.language, due))
+                    .unwrap_or_default(),
             });
         }
         let formal = formal_name(&party);
@@ -292,8 +303,12 @@ pub fn letters(context: &Context, args: LettersArgs) -> anyhow::Result<Outcome> 
             date_iso: context.as_of.to_string(),
             level,
             lines,
-            total: swiss(row.total),
+            total: swiss(Money::from_minor(
+                row.total.minor() - row.credit.minor().max(0),
+                Currency::CHF,
+            )),
             credit: swiss(row.credit),
+            credit_deducted: row.credit.is_positive(),
             currency: Currency::CHF.to_string(),
         };
         let text = templates.render(party.language, &letter_context)?;

@@ -12,8 +12,8 @@ use clap::{Args, Subcommand};
 use super::csv_in::CsvInput;
 use super::{Context, Outcome};
 use crate::domain::contribution::{value_in_chf, Contribution, Portion};
-use crate::domain::position::{Fact, FactKind, Movement, Slot};
 use crate::domain::parse_date;
+use crate::domain::position::{Fact, FactKind, Movement, Slot};
 use crate::domain::reversal::reversal_of;
 use crate::ledger::{AccountType, EntryId, EntryKind, FundCode, NewEntry, PartyCode};
 use crate::money::{format_minor_swiss, Currency, Money, Rate};
@@ -141,7 +141,9 @@ impl<'t, 'c> ContributionWriter<'t, 'c> {
                 ReferenceState::Taken(taken) => {
                     contribution.reference = Some(taken);
                     let content = contribution.content();
-                    if let Some(recorded) = self.tx.recorded_with(&contribution.reference, &content)? {
+                    if let Some(recorded) =
+                        self.tx.recorded_with(&contribution.reference, &content)?
+                    {
                         let entry = contribution.to_entry(
                             &name,
                             &[Portion::Credit {
@@ -163,17 +165,14 @@ impl<'t, 'c> ContributionWriter<'t, 'c> {
             amount_minor: value.minor(),
             key: payment_key(contribution.reference.as_deref(), &content),
         };
-        let written = self
-            .tx
-            .record_fact(&contribution.party, fact, Some(&content), |movements| {
-                Ok(contribution.to_entry(&name, &portions_of(movements))?)
-            })?;
+        let written =
+            self.tx
+                .record_fact(&contribution.party, fact, Some(&content), |movements| {
+                    Ok(contribution.to_entry(&name, &portions_of(movements))?)
+                })?;
         if let Recorded::New(id) = written.recorded {
-            self.tx.record_payment_terms(
-                id,
-                contribution.budget_year,
-                contribution.voluntary,
-            )?;
+            self.tx
+                .record_payment_terms(id, contribution.budget_year, contribution.voluntary)?;
         }
         Ok((written.entry, written.recorded))
     }
@@ -341,9 +340,7 @@ pub fn import_contributions(tx: &Tx<'_>, mut csv: CsvInput) -> anyhow::Result<Im
                 voluntary: match row.optional("voluntary") {
                     None | Some("no") | Some("false") | Some("0") => false,
                     Some("yes") | Some("true") | Some("1") => true,
-                    Some(other) => {
-                        return Err(anyhow!("voluntary '{other}' is not yes or no"))
-                    }
+                    Some(other) => return Err(anyhow!("voluntary '{other}' is not yes or no")),
                 },
             }
             .parse()?;

@@ -7,6 +7,7 @@ mod close;
 mod collection;
 pub mod contributions;
 pub mod costs;
+mod credits;
 mod csv_in;
 mod demo;
 mod demo_costs;
@@ -115,6 +116,11 @@ enum Command {
     Close(close::CloseArgs),
     /// Correct a mistake: post the mirror of an entry, linked to it, with a reason
     Reverse(contributions::ReverseArgs),
+    /// Refund a party's credit, or apply it to a named year
+    #[command(subcommand)]
+    Credit(credits::CreditCommand),
+    /// Write off a party's arrears of a year by decision of the Meeting of States Parties
+    WriteOff(credits::WriteOffArgs),
     /// Import, list and show scales of assessment (the UN scales are built in)
     #[command(subcommand)]
     Scale(assessments::ScaleCommand),
@@ -350,6 +356,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Document(command) => meetings::document(&context, command),
         Command::Close(args) => close::run(&context, args),
         Command::Reverse(args) => contributions::reverse(&context, args),
+        Command::Credit(command) => credits::credit(&context, command),
+        Command::WriteOff(args) => credits::write_off(&context, args),
         Command::Scale(command) => assessments::scale(&context, command),
         Command::Assess(args) => assessments::assess(&context, args),
         Command::Pledge(command) => assessments::pledge(&context, command),

@@ -50,6 +50,22 @@ pub fn contributions_assessed() -> AccountName {
         .expect("valid account name")
 }
 
+/// Arrears written off, on their way out of the books: the receivable of their year is
+/// cleared into it, and it is cleared into the loss in the year of the write-off.
+pub fn written_off_receivable() -> AccountName {
+    "assets:receivable:written-off"
+        .parse()
+        .expect("valid account name")
+}
+
+/// Contributions written off by decision of the Meeting: a reduction of contribution income
+/// in the year of the write-off.
+pub fn contributions_written_off() -> AccountName {
+    "income:contributions:written-off"
+        .parse()
+        .expect("valid account name")
+}
+
 /// Income from pledges.
 pub fn contributions_pledged() -> AccountName {
     "income:contributions:pledged"

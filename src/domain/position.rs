@@ -118,7 +118,8 @@ pub struct YearPosition {
     /// The first charge's date and due date.
     pub charged_on: Option<NaiveDate>,
     pub due_on: Option<NaiveDate>,
-    /// The day the year was last settled in full (owed fell to zero), if it is.
+    /// The value date of the money that last settled the year in full (owed fell to
+    /// zero), if it is: a payment's date, or the date of the payment whose credit paid it.
     pub settled_on: Option<NaiveDate>,
 }
 
@@ -183,6 +184,9 @@ struct State<'f> {
     settled_by: BTreeMap<usize, Vec<(i32, i64)>>,
     voluntary_of: BTreeMap<usize, i32>,
     first_charge: Option<NaiveDate>,
+    /// The credit by the value date of the money it came from, oldest first: a credit
+    /// is used oldest money first.
+    lots: std::collections::VecDeque<(NaiveDate, i64)>,
     out: Replay,
 }
 
@@ -218,7 +222,10 @@ impl State<'_> {
         let paid = amount.min(owed).max(0);
         if paid > 0 {
             self.emit(fact, from, Slot::Owed(year), paid);
-            let date = self.facts[fact].date;
+            let mut date = self.facts[fact].date;
+            if from == Slot::Credit {
+                date = self.take_credit(paid).unwrap_or(date);
+            }
             let position = self.year(year);
             position.owed_minor -= paid;
             if position.owed_minor == 0 {
@@ -238,10 +245,39 @@ impl State<'_> {
         }
     }
 
+    /// Adds to the credit money of value date `date`.
+    fn add_credit(&mut self, amount: i64, date: NaiveDate) {
+        if amount > 0 {
+            self.credit += amount;
+            self.lots.push_back((date, amount));
+        }
+    }
+
+    /// Takes `amount` from the credit, oldest money first; the value date of the last money
+    /// taken.
+    fn take_credit(&mut self, amount: i64) -> Option<NaiveDate> {
+        self.credit -= amount;
+        let mut left = amount;
+        let mut last = None;
+        while left > 0 {
+            let Some((date, lot)) = self.lots.front_mut() else {
+                break;
+            };
+            let taken = left.min(*lot);
+            *lot -= taken;
+            left -= taken;
+            last = Some(*date);
+            if *lot == 0 {
+                self.lots.pop_front();
+            }
+        }
+        last
+    }
+
     fn settled_now(&self, year: i32) -> i64 {
-        self.years.get(&year).map_or(0, |y| {
-            y.charged_minor - y.owed_minor - y.written_off_minor
-        })
+        self.years
+            .get(&year)
+            .map_or(0, |y| y.charged_minor - y.owed_minor - y.written_off_minor)
     }
 
     fn apply(&mut self, index: usize) {
@@ -260,8 +296,7 @@ impl State<'_> {
                     position.settled_on = None;
                 }
                 self.first_charge.get_or_insert(date);
-                let used = self.settle(index, year, self.credit, Slot::Credit);
-                self.credit -= used;
+                self.settle(index, year, self.credit, Slot::Credit);
             }
             FactKind::Payment {
                 designated_year,
@@ -282,7 +317,7 @@ impl State<'_> {
                     // Named for a year not yet charged: held as a credit, which settles the
                     // charge on its own date.
                     self.emit(index, Slot::Outside, Slot::Credit, left);
-                    self.credit += left;
+                    self.add_credit(left, date);
                     self.settled_by.insert(index, settled);
                     return;
                 }
@@ -311,7 +346,7 @@ impl State<'_> {
                 }
                 if left > 0 {
                     self.emit(index, Slot::Outside, Slot::Credit, left);
-                    self.credit += left;
+                    self.add_credit(left, date);
                 }
                 self.settled_by.insert(index, settled);
             }
@@ -321,10 +356,14 @@ impl State<'_> {
                     let held = self.credit;
                     self.violate(
                         index,
-                        format!("the refund of {} is more than the credit held ({})", minor(amount), minor(held)),
+                        format!(
+                            "the refund of {} is more than the credit held ({})",
+                            minor(amount),
+                            minor(held)
+                        ),
                     );
                 }
-                self.credit -= amount;
+                self.take_credit(amount);
             }
             FactKind::CreditApplication { year } => {
                 let owed = self.years.get(&year).map_or(0, |y| y.owed_minor);
@@ -332,20 +371,28 @@ impl State<'_> {
                     let held = self.credit;
                     self.violate(
                         index,
-                        format!("applying {} is more than the credit held ({})", minor(amount), minor(held)),
+                        format!(
+                            "applying {} is more than the credit held ({})",
+                            minor(amount),
+                            minor(held)
+                        ),
                     );
                 } else if amount > owed {
                     self.violate(
                         index,
-                        format!("applying {} to {year} is more than is owed for it ({})", minor(amount), minor(owed)),
+                        format!(
+                            "applying {} to {year} is more than is owed for it ({})",
+                            minor(amount),
+                            minor(owed)
+                        ),
                     );
                 }
                 self.emit(index, Slot::Credit, Slot::Owed(year), amount);
-                self.credit -= amount;
+                let paid_on = self.take_credit(amount).unwrap_or(date);
                 let position = self.year(year);
                 position.owed_minor -= amount;
                 if position.owed_minor == 0 {
-                    position.settled_on = Some(date);
+                    position.settled_on = Some(paid_on);
                 }
             }
             FactKind::WriteOff { year } => {
@@ -353,7 +400,11 @@ impl State<'_> {
                 if amount > owed {
                     self.violate(
                         index,
-                        format!("writing off {} of {year} is more than is owed for it ({})", minor(amount), minor(owed)),
+                        format!(
+                            "writing off {} of {year} is more than is owed for it ({})",
+                            minor(amount),
+                            minor(owed)
+                        ),
                     );
                 }
                 self.emit(index, Slot::Outside, Slot::Owed(year), amount);
@@ -367,6 +418,7 @@ impl State<'_> {
 
     fn reverse(&mut self, index: usize, of: usize) {
         let amount = self.facts[of].amount_minor;
+        let date = self.facts[index].date;
         match self.facts[of].kind.clone() {
             FactKind::Charge { year, .. } => {
                 self.emit(index, Slot::Outside, Slot::Owed(year), amount);
@@ -374,11 +426,12 @@ impl State<'_> {
                 position.charged_minor -= amount;
                 position.owed_minor -= amount;
                 let excess = -position.owed_minor;
+                let paid_on = position.settled_on.unwrap_or(date);
                 if excess > 0 {
                     // What was paid for a charge that no longer exists is the party's credit.
                     position.owed_minor = 0;
                     self.emit(index, Slot::Owed(year), Slot::Credit, excess);
-                    self.credit += excess;
+                    self.add_credit(excess, paid_on);
                 }
             }
             FactKind::Payment { .. } => {
@@ -395,7 +448,7 @@ impl State<'_> {
                 }
                 let from_credit = left.min(self.credit).max(0);
                 self.emit(index, Slot::Credit, Slot::Outside, from_credit);
-                self.credit -= from_credit;
+                self.take_credit(from_credit);
                 left -= from_credit;
                 let years: Vec<i32> = self.years.keys().rev().copied().collect();
                 for year in years {
@@ -416,16 +469,16 @@ impl State<'_> {
                         ),
                     );
                     self.emit(index, Slot::Credit, Slot::Outside, left);
-                    self.credit -= left;
+                    self.take_credit(left);
                 }
             }
             FactKind::Refund => {
                 self.emit(index, Slot::Outside, Slot::Credit, amount);
-                self.credit += amount;
+                self.add_credit(amount, date);
             }
             FactKind::CreditApplication { year } => {
                 self.emit(index, Slot::Owed(year), Slot::Credit, amount);
-                self.credit += amount;
+                self.add_credit(amount, date);
                 let position = self.year(year);
                 position.owed_minor += amount;
                 position.settled_on = None;
@@ -461,6 +514,7 @@ pub fn replay(facts: &[Fact], state_party: bool, until: Option<NaiveDate>) -> Re
         settled_by: BTreeMap::new(),
         voluntary_of: BTreeMap::new(),
         first_charge: None,
+        lots: std::collections::VecDeque::new(),
         out: Replay::default(),
     };
     for index in order(facts) {
@@ -491,9 +545,22 @@ pub fn pair(differences: &BTreeMap<Slot, i64>) -> Vec<(Slot, Slot, i64)> {
         .collect();
     let mut pairs = Vec::new();
     let (mut d, mut c) = (0, 0);
+    let same_account = |a: Slot, b: Slot| {
+        matches!(
+            (a, b),
+            (Slot::Owed(_), Slot::Owed(_)) | (Slot::Voluntary(_), Slot::Voluntary(_))
+        )
+    };
     while d < debits.len() && c < credits.len() {
         let amount = debits[d].1.min(credits[c].1);
-        pairs.push((debits[d].0, credits[c].0, amount));
+        if same_account(debits[d].0, credits[c].0) {
+            // One account's years are not moved by one transfer (its two legs would be the
+            // same account): the money passes through the credit.
+            pairs.push((debits[d].0, Slot::Credit, amount));
+            pairs.push((Slot::Credit, credits[c].0, amount));
+        } else {
+            pairs.push((debits[d].0, credits[c].0, amount));
+        }
         debits[d].1 -= amount;
         credits[c].1 -= amount;
         if debits[d].1 == 0 {
@@ -517,10 +584,7 @@ mod tests {
     fn charge(date: NaiveDate, year: i32, minor: i64) -> Fact {
         Fact {
             date,
-            kind: FactKind::Charge {
-                year,
-                due_on: date,
-            },
+            kind: FactKind::Charge { year, due_on: date },
             amount_minor: minor,
             key: format!("charge {year}"),
         }
@@ -541,7 +605,12 @@ mod tests {
     #[test]
     fn a_payment_before_its_assessment_settles_it_on_the_assessment_date() {
         let facts = [
-            payment(NaiveDate::from_ymd_opt(2024, 12, 14).unwrap(), Some(2025), 40_000, "NO-ADV"),
+            payment(
+                NaiveDate::from_ymd_opt(2024, 12, 14).unwrap(),
+                Some(2025),
+                40_000,
+                "NO-ADV",
+            ),
             charge(day(1, 10), 2025, 100_000),
         ];
         let replay = replay(&facts, true, None);
@@ -582,7 +651,11 @@ mod tests {
             .collect();
         assert_eq!(
             paid,
-            [(Slot::Owed(2025), 500), (Slot::Owed(2024), 300), (Slot::Credit, 200)]
+            [
+                (Slot::Owed(2025), 500),
+                (Slot::Owed(2024), 300),
+                (Slot::Credit, 200)
+            ]
         );
     }
 
@@ -655,9 +728,26 @@ mod tests {
     }
 
     #[test]
-    fn pairing_balances_each_day() {
+    fn a_move_between_years_passes_through_the_credit() {
         let differences: BTreeMap<Slot, i64> =
-            [(Slot::Owed(2025), 100), (Slot::Credit, -60), (Slot::Owed(2024), -40)].into();
+            [(Slot::Owed(2025), 70), (Slot::Owed(2024), -70)].into();
+        assert_eq!(
+            pair(&differences),
+            [
+                (Slot::Owed(2025), Slot::Credit, 70),
+                (Slot::Credit, Slot::Owed(2024), 70)
+            ]
+        );
+    }
+
+    #[test]
+    fn pairing_balances_each_day() {
+        let differences: BTreeMap<Slot, i64> = [
+            (Slot::Owed(2025), 100),
+            (Slot::Credit, -60),
+            (Slot::Owed(2024), -40),
+        ]
+        .into();
         assert_eq!(
             pair(&differences),
             [

@@ -17,6 +17,8 @@ pub struct LetterLine {
     pub assessed: String,
     pub received: String,
     pub outstanding: String,
+    /// The day it fell or falls due, written in the letter's language; empty if unknown.
+    pub due: String,
 }
 
 /// What a letter template is given.
@@ -42,8 +44,11 @@ pub struct LetterContext {
     pub date_iso: String,
     pub level: u32,
     pub lines: Vec<LetterLine>,
+    /// What the letter asks for: what is owed less the credit held.
     pub total: String,
     pub credit: String,
+    /// Whether a credit held was deducted from what is owed.
+    pub credit_deducted: bool,
     pub currency: String,
 }
 

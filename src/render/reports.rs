@@ -459,6 +459,12 @@ impl Tabular for crate::reports::outstanding::Outstanding {
                     Cell::Amount(row.assessed),
                     Cell::Amount(row.received),
                     Cell::Amount(row.outstanding),
+                    match row.due_on {
+                        Some(due) if row.overdue => Cell::text(format!("{due} overdue")),
+                        Some(due) => Cell::text(format!("{due}")),
+                        None if row.overdue => Cell::text("overdue"),
+                        None => Cell::Empty,
+                    },
                     Cell::Amount(row.arrears),
                     Cell::text(arrears.join(", ")),
                     Cell::Amount(row.credit),
@@ -476,6 +482,7 @@ impl Tabular for crate::reports::outstanding::Outstanding {
             Cell::Empty,
             Cell::Empty,
             Cell::Amount(self.total_outstanding),
+            Cell::Empty,
             Cell::Amount(self.total_arrears),
             Cell::Empty,
             Cell::Empty,
@@ -507,6 +514,7 @@ impl Tabular for crate::reports::outstanding::Outstanding {
                 "Assessed",
                 "Received",
                 "Outstanding",
+                "Due",
                 "Arrears",
                 "Arrears by year",
                 "Credit held",
@@ -528,7 +536,8 @@ impl Tabular for crate::reports::statement::Statement {
             .map(|line| {
                 vec![
                     Cell::Date(line.date),
-                    line.entry.map_or_else(|| Cell::text(""), |e| Cell::Count(e.0)),
+                    line.entry
+                        .map_or_else(|| Cell::text(""), |e| Cell::Count(e.0)),
                     Cell::text(&line.description),
                     Cell::Count(i64::from(line.budget_year)),
                     Cell::Amount(line.charged),

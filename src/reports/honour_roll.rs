@@ -5,9 +5,9 @@ use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use crate::domain::party::Party;
+use crate::domain::position::YearPosition;
 use crate::ledger::PartyCode;
 use crate::money::{Currency, Money};
-use crate::domain::position::YearPosition;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HonourRow {

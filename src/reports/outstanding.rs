@@ -41,6 +41,11 @@ pub struct OutstandingRow {
     pub arrears_by_year: Vec<YearOwed>,
     /// `outstanding + arrears`.
     pub total: Money,
+    /// The day the year's assessment or pledge fell or falls due.
+    pub due_on: Option<NaiveDate>,
+    /// Whether anything listed is past its due date on `as_of`: arrears, or the year's
+    /// outstanding after its due date.
+    pub overdue: bool,
     /// The credit the party holds (never set against what it owes on other accounts).
     pub credit: Money,
     pub last_payment: Option<NaiveDate>,
@@ -89,6 +94,7 @@ pub fn outstanding(
     parties: &[Party],
     last_payments: &BTreeMap<PartyCode, NaiveDate>,
     reminders: &BTreeMap<PartyCode, ReminderSent>,
+    due_dates: &BTreeMap<PartyCode, NaiveDate>,
     selection: Selection,
 ) -> Outstanding {
     let chf = |minor| Money::from_minor(minor, Currency::CHF);
@@ -120,6 +126,10 @@ pub fn outstanding(
                     })
                     .collect(),
                 total: chf(this.outstanding_minor + arrears_minor),
+                due_on: due_dates.get(code).copied(),
+                overdue: arrears_minor != 0
+                    || (this.outstanding_minor != 0
+                        && due_dates.get(code).is_some_and(|due| as_of > *due)),
                 credit: chf(standing.credit_minor),
                 last_payment: last_payments.get(code).copied(),
                 reminder_level: reminder.map(|r| r.level),

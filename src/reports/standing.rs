@@ -17,6 +17,8 @@ pub struct YearStanding {
     pub received_minor: i64,
     /// The balance of the party's receivable for the year.
     pub outstanding_minor: i64,
+    /// Arrears of the year written off by decision of the Meeting.
+    pub written_off_minor: i64,
 }
 
 impl YearStanding {
@@ -56,6 +58,8 @@ pub type Standings = BTreeMap<PartyCode, PartyStanding>;
 pub fn standings(rows: &[PositionRow]) -> Standings {
     let assessed = accounts::contributions_assessed();
     let pledged = accounts::contributions_pledged();
+    let written_off = accounts::written_off_receivable();
+    let written_off_income = accounts::contributions_written_off();
     let receivable_prefix = format!("{RECEIVABLE}:");
     let prepaid_prefix = format!("{PREPAID}:");
     let mut all = Standings::new();
@@ -81,8 +85,24 @@ pub fn standings(rows: &[PositionRow]) -> Standings {
             year.received_minor += net_credit;
             continue;
         }
+        // The loss on arrears written off is no payment of anyone's.
+        if row.account == written_off_income {
+            continue;
+        }
         // Contribution income: attributed to the entry's party.
         let Some(party) = &row.party else { continue };
+        if row.account == written_off {
+            // What left the receivable of the year by a write-off was not received.
+            let year = all
+                .entry(party.clone())
+                .or_default()
+                .years
+                .entry(row.budget_year)
+                .or_default();
+            year.written_off_minor -= net_credit;
+            year.received_minor += net_credit;
+            continue;
+        }
         let year = all
             .entry(party.clone())
             .or_default()
@@ -137,7 +157,8 @@ mod tests {
                 assessed_minor: 1000,
                 pledged_minor: 0,
                 received_minor: 600,
-                outstanding_minor: 400
+                outstanding_minor: 400,
+                written_off_minor: 0,
             }
         );
         assert_eq!(deu.credit_minor, 100);

@@ -8,8 +8,8 @@ use super::outstanding::YearOwed;
 use crate::domain::party::Party;
 use crate::domain::position::{FactKind, Movement, Replay, Slot};
 use crate::ledger::{EntryId, PartyCode};
-use crate::store::PartyFacts;
 use crate::money::{Currency, Money};
+use crate::store::PartyFacts;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StatementLine {
@@ -51,7 +51,12 @@ pub struct Statement {
 /// Builds the statement from the party's facts as the rule of `domain::position` applies
 /// them (`replayed`, up to `as_of`): one line per movement, in the order the rule applied
 /// the facts, so the statement is the same whatever order they were recorded in.
-pub fn statement(party: &Party, as_of: NaiveDate, facts: &PartyFacts, replayed: &Replay) -> Statement {
+pub fn statement(
+    party: &Party,
+    as_of: NaiveDate,
+    facts: &PartyFacts,
+    replayed: &Replay,
+) -> Statement {
     let chf = |minor| Money::from_minor(minor, Currency::CHF);
     let mut lines = Vec::new();
     let mut balance = 0i64;
@@ -147,7 +152,11 @@ fn describe(facts: &PartyFacts, index: usize, movement: &Movement) -> String {
                 FactKind::WriteOff { .. } => "write-off",
                 FactKind::Reversal { .. } => "reversal",
             };
-            format!("Reversal of the {kind} of {}{}", original.date, reference(*of))
+            format!(
+                "Reversal of the {kind} of {}{}",
+                original.date,
+                reference(*of)
+            )
         }
         _ => facts.descriptions[index].clone(),
     };

@@ -233,10 +233,14 @@ pub(super) fn load(
                     amount,
                 ))
             }
-            "refund" => Some((FactKind::Refund, single(own, |d, c| d == Some(Slot::Credit) && c.is_none()).0)),
+            "refund" => Some((
+                FactKind::Refund,
+                single(own, |d, c| d == Some(Slot::Credit) && c.is_none()).0,
+            )),
             "credit-application" => {
-                let (amount, year) =
-                    single(own, |d, c| d == Some(Slot::Credit) && matches!(c, Some(Slot::Owed(_))));
+                let (amount, year) = single(own, |d, c| {
+                    d == Some(Slot::Credit) && matches!(c, Some(Slot::Owed(_)))
+                });
                 Some((FactKind::CreditApplication { year }, amount))
             }
             "write-off" => {
@@ -256,7 +260,12 @@ pub(super) fn load(
             // What the fact says, never how it was booked: the same whatever was recorded
             // before it.
             FactKind::Payment { .. } => payment_key(entry.reference.as_deref(), &entry.content),
-            _ => fact_key(&entry.kind, entry.reference.as_deref(), entry.budget_year, amount),
+            _ => fact_key(
+                &entry.kind,
+                entry.reference.as_deref(),
+                entry.budget_year,
+                amount,
+            ),
         };
         fact_of_entry.insert(entry.id, out.facts.len());
         out.facts.push(Fact {
@@ -282,8 +291,16 @@ pub fn payment_key(reference: Option<&str>, content: &str) -> String {
 }
 
 /// What tells another fact apart from others of its day and kind.
-pub fn fact_key(kind: &str, reference: Option<&str>, budget_year: i32, amount_minor: i64) -> String {
-    format!("{kind}|{}|{budget_year}|{amount_minor}", reference.unwrap_or(""))
+pub fn fact_key(
+    kind: &str,
+    reference: Option<&str>,
+    budget_year: i32,
+    amount_minor: i64,
+) -> String {
+    format!(
+        "{kind}|{}|{budget_year}|{amount_minor}",
+        reference.unwrap_or("")
+    )
 }
 
 /// Where a reference stands: free to record, or taken by an entry not reversed.
@@ -318,6 +335,38 @@ fn single(
 }
 
 impl Store {
+    /// Per party, the day its assessment or pledge for `budget_year` falls due (the
+    /// earliest, if several), of the charges dated up to `until` and not reversed by then.
+    pub fn due_dates(
+        &self,
+        budget_year: i32,
+        until: NaiveDate,
+    ) -> Result<BTreeMap<PartyCode, NaiveDate>, StoreError> {
+        let days = due_days(&self.conn)?;
+        let mut statement = self.conn.prepare_cached(
+            "SELECT e.party, e.entry_date, d.due_on FROM entry e
+             LEFT JOIN charge_due d ON d.entry_id = e.id
+             WHERE e.kind IN ('assessment', 'pledge') AND e.budget_year = ?1
+               AND e.entry_date <= ?2 AND e.party IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM entry r
+                               WHERE r.reverses = e.id AND r.entry_date <= ?2)",
+        )?;
+        let mut rows = statement.query(params![budget_year, until.to_string()])?;
+        let mut due: BTreeMap<PartyCode, NaiveDate> = BTreeMap::new();
+        while let Some(row) = rows.next()? {
+            let party: String = row.get(0)?;
+            let date: String = row.get(1)?;
+            let due_on: Option<String> = row.get(2)?;
+            let day = match due_on {
+                Some(text) => text_to_date(&text)?,
+                None => due_after(text_to_date(&date)?, days),
+            };
+            let slot = due.entry(party.parse()?).or_insert(day);
+            *slot = (*slot).min(day);
+        }
+        Ok(due)
+    }
+
     /// The facts of `party` recorded up to `until`.
     pub fn party_facts(
         &self,
@@ -334,7 +383,11 @@ impl Store {
 }
 
 /// The account a slot of `party` is kept in, and the budget year its leg counts for.
-pub fn account_of(slot: Slot, party: &PartyCode, outside: &AccountName) -> (AccountName, Option<i32>) {
+pub fn account_of(
+    slot: Slot,
+    party: &PartyCode,
+    outside: &AccountName,
+) -> (AccountName, Option<i32>) {
     match slot {
         Slot::Owed(year) => (accounts::receivable(party), Some(year)),
         Slot::Credit => (accounts::prepaid(party), None),
@@ -356,7 +409,11 @@ pub fn transfers_of<'m>(
         .map(|m| {
             let (debit, debit_year) = account_of(m.debit, party, outside);
             let (credit, credit_year) = account_of(m.credit, party, outside);
-            let transfer = Transfer::new(debit, credit, Money::from_minor(m.amount_minor, Currency::CHF));
+            let transfer = Transfer::new(
+                debit,
+                credit,
+                Money::from_minor(m.amount_minor, Currency::CHF),
+            );
             match debit_year.or(credit_year) {
                 Some(year) if year != budget_year => transfer.for_year(year),
                 _ => transfer,
@@ -426,7 +483,8 @@ impl Tx<'_> {
                 reapplied: Vec::new(),
             });
         }
-        let reapplied = self.realign(party, &replayed, date)?;
+        let cause = format!("entry {} of {date}", recorded.id());
+        let reapplied = self.realign(party, &replayed, date, &cause)?;
         Ok(FactRecorded {
             recorded,
             entry,
@@ -441,6 +499,7 @@ impl Tx<'_> {
         party: &PartyCode,
         target: &Replay,
         from: NaiveDate,
+        cause: &str,
     ) -> Result<Vec<(EntryId, NewEntry)>, StoreError> {
         let booked = load(&self.tx, party, None)?.booked;
         let wanted = target.net_by_date();
@@ -489,7 +548,8 @@ impl Tx<'_> {
             let entry = NewEntry {
                 date,
                 description: format!(
-                    "Payments and credit of {party} applied again by value date"
+                    "Payments and credit of {party} applied again by value date after {cause} \
+                     was recorded"
                 ),
                 kind: EntryKind::Reapplication,
                 budget_year,

@@ -34,6 +34,7 @@ pub struct ReceivableDay {
 /// The contribution accounts, as an SQL condition on `name`.
 const CONTRIBUTION_ACCOUNTS_SQL: &str = "(name = 'income:contributions'
      OR name GLOB 'income:contributions:*'
+     OR name = 'assets:receivable:written-off'
      OR name GLOB 'assets:receivable:contributions:*'
      OR name GLOB 'liabilities:prepaid:*')";
 
