@@ -5,7 +5,8 @@
 //! them gives the entry's date, description, budget year, fund and party, and the others
 //! must agree, except for the year: a row for another year is a transfer counted for it.
 //! A row posts only to accounts already open (opened by the program's own commands or
-//! declared with `account add`), so a mistyped account is refused, not opened. The whole
+//! declared with `account add`), so a mistyped account is refused, not opened. Expenses it
+//! posts count against the budget line their account names (`line_of_expense`). The whole
 //! file is recorded or nothing is, and a row already recorded under its reference with the
 //! same content is skipped, so importing a file again adds nothing.
 
@@ -20,7 +21,9 @@ use clap::Args;
 use super::csv_in::{CsvInput, CsvRow};
 use super::{Context, Outcome};
 use crate::domain::parse_date;
-use crate::ledger::{AccountName, AccountType, EntryId, EntryKind, FundCode, NewEntry, PartyCode, Transfer};
+use crate::ledger::{
+    AccountName, AccountType, EntryId, EntryKind, FundCode, NewEntry, PartyCode, Transfer,
+};
 use crate::money::{Currency, Money};
 use crate::store::{Recorded, StoreError, Tx};
 
@@ -39,7 +42,14 @@ others must repeat them, except that a row may count for another budget year).\n
 Accounts must be open: opened by the program's own commands (a party's receivable, \
 assets:bank:chf on the first payment, ...) or declared with `isu-ledger account add NAME` \
 (`isu-ledger accounts` lists them). A row naming any other account is refused, so a typo such \
-as expenses:travle is not opened silently. A row posting to an expenses: account is in CHF.\n\n\
+as expenses:travle is not opened silently.\n\n\
+Expenses: a row posting to an expenses: account is in CHF and is spending of its budget year, \
+whatever its fund: `status` (Expenditure) and `budget report` count it like a cost, so they \
+agree with `balance` and `close`. It counts against the budget line its account names \
+(expenses:travel and expenses:travel:missions against the line travel) when the year's budget \
+has that line; else against the line of the cost category whose account it is \
+(expenses:translation against communication, as `cost add translation`); else it shows in a \
+row of its own named after the account, with no budget.\n\n\
 All or nothing: a bad row is named as FILE:LINE and nothing is written. A ref already recorded \
 with the same content is skipped, so importing a file twice adds nothing the second time.")]
 pub struct ImportArgs {
@@ -227,7 +237,7 @@ fn parse_row<'r>(row: &'r CsvRow<'_>) -> anyhow::Result<(&'r str, i32, EntryFiel
     }
     let debit: AccountName = row.required("debit")?.parse()?;
     let credit: AccountName = row.required("credit")?.parse()?;
-    // Spending is counted in CHF, the currency of the budget (see `costs::spending`).
+    // Spending is counted in CHF, the currency of the budget (see `all_spending`).
     if currency != Currency::CHF {
         if let Some(expense) = [&debit, &credit]
             .into_iter()

@@ -31,7 +31,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 pub use balances::{AccountRow, ReceivedRow, TrialBalanceRow};
 pub use budgets::BudgetVersion;
 pub use close::{ClosedYear, ResultRow};
-pub use costs::SpentRow;
+pub use costs::{ExpensePostedRow, SpentRow};
 pub use entries::{JournalFilter, Recorded};
 pub use export::ExportFacts;
 pub use funds::FundBalanceRow;
