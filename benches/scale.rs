@@ -381,6 +381,16 @@ fn write_parties(path: &Path, states: &[State], rng: &mut SplitMix64) {
     writer.flush().expect("write parties CSV");
 }
 
+/// The accounts the generated entries post to, apart from the parties' receivables.
+const IMPORTED_ACCOUNTS: [&str; 6] = [
+    "assets:bank:chf",
+    "assets:bank:usd",
+    "equity:conversion",
+    "income:meetings",
+    "expenses:translation",
+    "expenses:staff",
+];
+
 /// What an entry of the generated ledger records.
 enum EntryShape {
     /// A CHF contribution from a party for its budget year, paying its receivable.
@@ -596,7 +606,7 @@ fn build_ledger(
         });
     };
 
-    eprintln!("  {size}: init, party import, budget set x20, assess x20, import");
+    eprintln!("  {size}: init, party import, budget set x20, assess x20, account add, import");
     step(
         "init".into(),
         vec![run(dir, &["--db", &db_arg, "init"])],
@@ -652,6 +662,13 @@ fn build_ledger(
         assessments,
         None,
     );
+    // `import` posts only to open accounts: the receivables were opened by `assess`, the
+    // others are declared here.
+    let declared: Vec<Run> = IMPORTED_ACCOUNTS
+        .iter()
+        .map(|account| run(dir, &["--db", &db_arg, "account", "add", account]))
+        .collect();
+    step(format!("account add x{}", declared.len()), declared, None);
     let entries_arg = entries_csv.to_str().expect("temp path is UTF-8");
     step(
         format!("import ({size} entries, {} rows)", swiss(rows)),

@@ -35,6 +35,20 @@ fn rows_csv(rows: usize) -> String {
     csv
 }
 
+/// Declares the accounts a test's file posts to: `import` posts only to open accounts.
+fn declare(db: &Path, accounts: &[&str]) {
+    for account in accounts {
+        isu_ok(db, &["account", "add", account]);
+    }
+}
+
+/// The accounts `rows_csv` posts to.
+const ROWS_ACCOUNTS: [&str; 3] = [
+    "assets:bank:chf",
+    "income:contributions:voluntary",
+    "expenses:translation",
+];
+
 fn import(db: &Path, name: &str, csv: &str) -> std::process::Output {
     std::fs::write(db.with_file_name(name), csv).unwrap();
     isu(db).args(["import", name]).output().unwrap()
@@ -47,6 +61,7 @@ fn stderr(output: &std::process::Output) -> String {
 #[test]
 fn a_ten_thousand_row_file_with_one_bad_row_writes_nothing_and_names_the_row() {
     let (_dir, db) = setup();
+    declare(&db, &ROWS_ACCOUNTS);
     let before = dump(&db);
     let mut lines: Vec<String> = rows_csv(10_000).lines().map(str::to_string).collect();
     // Line 7'778 of the file (the header is line 1): an amount with three decimals.
@@ -63,6 +78,7 @@ fn a_ten_thousand_row_file_with_one_bad_row_writes_nothing_and_names_the_row() {
 #[test]
 fn the_same_file_imported_twice_adds_nothing_the_second_time() {
     let (_dir, db) = setup();
+    declare(&db, &ROWS_ACCOUNTS);
     let csv = rows_csv(1_001);
     let first = import(&db, "rows.csv", &csv);
     assert!(first.status.success(), "{}", stderr(&first));
@@ -89,9 +105,19 @@ fn the_same_file_imported_twice_adds_nothing_the_second_time() {
 }
 
 #[test]
-fn rows_sharing_a_ref_form_one_balanced_entry_and_accounts_open_on_first_use() {
+fn rows_sharing_a_ref_form_one_balanced_entry_on_declared_accounts() {
     let (_dir, db) = setup();
     isu_ok(&db, &["party", "add", "DEU"]);
+    declare(
+        &db,
+        &[
+            "assets:bank:usd",
+            "assets:bank:chf",
+            "equity:conversion",
+            "income:contributions:voluntary",
+            "expenses:translation",
+        ],
+    );
     let csv = format!(
         "{HEADER}\
          2017-03-01,Conversion for DEU,assets:bank:usd,equity:conversion,1000.00,USD,2017,meetings,DEU,C-1\n\
@@ -132,6 +158,7 @@ fn rows_sharing_a_ref_form_one_balanced_entry_and_accounts_open_on_first_use() {
 #[test]
 fn each_kind_of_bad_row_is_refused_with_its_line_and_nothing_written() {
     let (_dir, db) = setup();
+    declare(&db, &["assets:bank:chf", "income:x", "expenses:travel"]);
     let good = "2017-01-01,Fine,assets:bank:chf,income:x,1.00,CHF,2017,isu,,OK-1\n";
     let cases = [
         (
@@ -178,6 +205,14 @@ fn each_kind_of_bad_row_is_refused_with_its_line_and_nothing_written() {
             "2017-01-01,x,assets:bank:chf,income:x,1.00\n",
             "expected 10 fields",
         ),
+        (
+            "2017-01-01,x,assets:bank:chf,income:y,1.00,CHF,2017,isu,,B-1\n",
+            "account income:y is not open",
+        ),
+        (
+            "2017-01-01,x,expenses:travel,assets:bank:chf,1.00,USD,2017,isu,,B-1\n",
+            "expenses are booked in CHF",
+        ),
     ];
     let before = dump(&db);
     for (bad, expected) in cases {
@@ -213,6 +248,7 @@ fn each_kind_of_bad_row_is_refused_with_its_line_and_nothing_written() {
 #[test]
 fn a_row_dated_in_a_closed_year_is_refused_after_rows_of_an_open_one() {
     let (_dir, db) = setup();
+    declare(&db, &["assets:bank:chf", "income:x"]);
     isu_ok(&db, &["--as-of", "2017-02-01", "close", "2016"]);
     let before = dump(&db);
     let csv = "date,description,debit,credit,amount,ref\n\

@@ -349,7 +349,15 @@ fn random_ledger(db: &Path, entries: usize, seed: u64) -> usize {
             let debit = rng.below(ACCOUNTS.len());
             let credit = (debit + 1 + rng.below(ACCOUNTS.len() - 1)) % ACCOUNTS.len();
             let minor = 1 + rng.next() % 5_000_000;
-            let currency = currencies[rng.below(currencies.len())];
+            // Expenses are booked in CHF, the currency of the budget.
+            let currency = match currencies[rng.below(currencies.len())] {
+                _ if ACCOUNTS[debit].starts_with("expenses")
+                    || ACCOUNTS[credit].starts_with("expenses") =>
+                {
+                    "CHF"
+                }
+                drawn => drawn,
+            };
             writeln!(
                 csv,
                 "{date},\"Entry {entry}; \"\"generated\"\"\",{},{},{}.{:02},{currency},{year},{fund},{party},G-{entry}",
@@ -363,6 +371,10 @@ fn random_ledger(db: &Path, entries: usize, seed: u64) -> usize {
         }
     }
     std::fs::write(db.with_file_name("random.csv"), csv).unwrap();
+    // `import` posts only to accounts already open.
+    for account in ACCOUNTS {
+        isu_ok(db, &["account", "add", account]);
+    }
     isu_ok(db, &["import", "random.csv"]);
     isu_ok(db, &["party", "add", "DEU"]);
     isu_ok(

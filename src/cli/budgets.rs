@@ -33,6 +33,13 @@ pub enum BudgetCommand {
     /// Show the budget in force on --as-of, with its lines
     Show { year: i32 },
     /// Budget against actual: per line, budget, spent to --as-of, remaining, percent used
+    #[command(
+        after_help = "Spent: the costs recorded with `cost add` and `cost import`, each on \
+its line, and the expenses posted by `import`, each on the line its account names \
+(expenses:travel on travel; expenses:translation on communication, as `cost add translation`; \
+an account that names no line of the budget in a row of its own). The total is the \
+Expenditure `status` shows."
+    )]
     Report { year: i32 },
 }
 

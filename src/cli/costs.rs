@@ -310,6 +310,21 @@ fn describe(done: &CostRecorded) -> String {
     }
 }
 
+/// What was spent against `year`'s budget by `as_of`: its costs and the expenses posted
+/// otherwise, on their lines (`all_spending`).
+fn spent_against(
+    store: &crate::store::Store,
+    year: i32,
+    as_of: NaiveDate,
+    budget: Option<&crate::store::BudgetVersion>,
+) -> anyhow::Result<Vec<crate::store::SpentRow>> {
+    Ok(crate::reports::budget_report::all_spending(
+        store.spent(year, as_of)?,
+        &store.expenses_posted(year, as_of)?,
+        budget.map(|v| &v.budget),
+    ))
+}
+
 /// The expenditure `status` shows: `None` when nothing was spent against the year's budget,
 /// so that a ledger without costs reads as before.
 pub fn spending_of(
@@ -317,7 +332,7 @@ pub fn spending_of(
     status: &crate::reports::status::FundingStatus,
     budget: Option<&crate::store::BudgetVersion>,
 ) -> anyhow::Result<Option<crate::reports::budget_report::Spending>> {
-    let spent = store.spent(status.year, status.as_of)?;
+    let spent = spent_against(store, status.year, status.as_of, budget)?;
     if spent.is_empty() {
         return Ok(None);
     }
@@ -333,7 +348,7 @@ pub fn budget_report_command(context: &Context, year: i32) -> anyhow::Result<Out
     crate::ledger::check_budget_year(year)?;
     let store = context.open()?;
     let budget = store.budget_in_force(year, context.as_of)?;
-    let spent = store.spent(year, context.as_of)?;
+    let spent = spent_against(&store, year, context.as_of, budget.as_ref())?;
     context.print(&crate::reports::budget_report::budget_report(
         year,
         context.as_of,

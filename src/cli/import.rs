@@ -3,9 +3,12 @@
 //!
 //! Consecutive rows with the same reference are the transfers of one entry; the first of
 //! them gives the entry's date, description, budget year, fund and party, and the others
-//! must agree, except for the year: a row for another year is a transfer counted for it. Accounts are opened on first use. The whole file is recorded or nothing is,
-//! and a row already recorded under its reference with the same content is skipped, so
-//! importing a file again adds nothing.
+//! must agree, except for the year: a row for another year is a transfer counted for it.
+//! A row posts only to accounts already open (opened by the program's own commands or
+//! declared with `account add`), so a mistyped account is refused, not opened. Expenses it
+//! posts count against the budget line their account names (`line_of_expense`). The whole
+//! file is recorded or nothing is, and a row already recorded under its reference with the
+//! same content is skipped, so importing a file again adds nothing.
 
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
@@ -18,7 +21,9 @@ use clap::Args;
 use super::csv_in::{CsvInput, CsvRow};
 use super::{Context, Outcome};
 use crate::domain::parse_date;
-use crate::ledger::{AccountName, EntryId, EntryKind, FundCode, NewEntry, PartyCode, Transfer};
+use crate::ledger::{
+    AccountName, AccountType, EntryId, EntryKind, FundCode, NewEntry, PartyCode, Transfer,
+};
 use crate::money::{Currency, Money};
 use crate::store::{Recorded, StoreError, Tx};
 
@@ -33,8 +38,18 @@ Every row needs date, description, debit, credit, amount and ref; currency defau
 year to the year of the date, fund to isu.\n\n\
 Each row moves AMOUNT from the CREDIT account to the DEBIT account. Consecutive rows with the \
 same ref are one entry (the first row gives its date, description, year, fund and party; the \
-others must repeat them, except that a row may count for another budget year). An account is opened on first use when its name starts with assets, \
-liabilities, equity, income or expenses.\n\n\
+others must repeat them, except that a row may count for another budget year).\n\n\
+Accounts must be open: opened by the program's own commands (a party's receivable, \
+assets:bank:chf on the first payment, ...) or declared with `isu-ledger account add NAME` \
+(`isu-ledger accounts` lists them). A row naming any other account is refused, so a typo such \
+as expenses:travle is not opened silently.\n\n\
+Expenses: a row posting to an expenses: account is in CHF and is spending of its budget year, \
+whatever its fund: `status` (Expenditure) and `budget report` count it like a cost, so they \
+agree with `balance` and `close`. It counts against the budget line its account names \
+(expenses:travel and expenses:travel:missions against the line travel) when the year's budget \
+has that line; else against the line of the cost category whose account it is \
+(expenses:translation against communication, as `cost add translation`); else it shows in a \
+row of its own named after the account, with no budget.\n\n\
 All or nothing: a bad row is named as FILE:LINE and nothing is written. A ref already recorded \
 with the same content is skipped, so importing a file twice adds nothing the second time.")]
 pub struct ImportArgs {
@@ -141,6 +156,12 @@ pub fn import_rows(
                 (reference.to_string(), year, fields, transfer)
             })
             .map_err(|e| row.error(format!("{e:#}")))?;
+        // Strict, like `hledger --strict` and beancount's `open`: a mistyped account is
+        // refused rather than opened.
+        for account in [&transfer.debit, &transfer.credit] {
+            tx.check_account_open(account)
+                .map_err(|e| csv.error_at(line, e))?;
+        }
         match &mut pending {
             Some(entry) if entry.reference == reference => {
                 if entry.fields != fields {
@@ -216,6 +237,19 @@ fn parse_row<'r>(row: &'r CsvRow<'_>) -> anyhow::Result<(&'r str, i32, EntryFiel
     }
     let debit: AccountName = row.required("debit")?.parse()?;
     let credit: AccountName = row.required("credit")?.parse()?;
+    // Spending is counted in CHF, the currency of the budget (see `all_spending`).
+    if currency != Currency::CHF {
+        if let Some(expense) = [&debit, &credit]
+            .into_iter()
+            .find(|a| a.account_type() == AccountType::Expenses)
+        {
+            bail!(
+                "{expense} is an expense account: expenses are booked in CHF, the currency \
+                 of the budget; pay {currency} through equity:conversion and book its CHF \
+                 value to {expense} (as `cost add --currency {currency}` does)"
+            );
+        }
+    }
     let fields = EntryFields {
         date,
         description: row.required("description")?.to_string(),

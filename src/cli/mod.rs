@@ -1,6 +1,7 @@
 //! The command line: argument definitions, the clock and the environment, the choice of
 //! renderer, and exit codes. Every other layer gets what it needs from here as values.
 
+mod accounts;
 pub mod assessments;
 mod budgets;
 mod close;
@@ -143,7 +144,10 @@ enum Command {
     Balance(reports::BalanceArgs),
     /// The entries with their transfers, filtered by party and budget year
     Journal(reports::JournalArgs),
-    /// The accounts opened so far
+    /// Declare an account for `import`, list the accounts
+    #[command(subcommand)]
+    Account(accounts::AccountCommand),
+    /// The accounts opened so far (the same as `account list`)
     Accounts,
     /// Check the ledger's integrity; exit 1 with the findings when anything is off
     Verify,
@@ -368,6 +372,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Status(args) => reports::status(&context, args),
         Command::Balance(args) => reports::balance(&context, args),
         Command::Journal(args) => reports::journal(&context, args),
+        Command::Account(command) => accounts::run(&context, command),
         Command::Accounts => reports::accounts(&context),
         Command::Verify => reports::verify(&context),
         Command::Import(args) => import::run(&context, args),

@@ -81,6 +81,49 @@ pub fn contributions_pledged() -> AccountName {
 /// is applied to it.
 pub const CONTRIBUTION_ACCOUNTS: [&str; 2] = ["income:contributions", RECEIVABLE];
 
+/// How many known accounts an error message names before it says "…".
+pub const SUGGESTIONS_MAX: usize = 6;
+
+/// The accounts a mistyped `name` most likely meant, closest first (by the number of
+/// characters to insert, delete or change; ties by name), at most `SUGGESTIONS_MAX` of
+/// them, and whether any were left out.
+pub fn nearest_first<'a>(name: &str, known: &'a [String]) -> (Vec<&'a str>, bool) {
+    let mut ranked: Vec<(usize, &str)> = known
+        .iter()
+        .map(|k| (edit_distance(name, k), k.as_str()))
+        .collect();
+    ranked.sort_unstable();
+    let more = ranked.len() > SUGGESTIONS_MAX;
+    (
+        ranked
+            .into_iter()
+            .take(SUGGESTIONS_MAX)
+            .map(|(_, k)| k)
+            .collect(),
+        more,
+    )
+}
+
+/// Levenshtein distance over characters, in one row of memory.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                diagonal
+            } else {
+                1 + diagonal.min(above).min(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +141,29 @@ mod tests {
             assert!(name.parse::<AccountName>().is_ok(), "{name}");
         }
         assert!(contributions_voluntary().is_under(CONTRIBUTION_ACCOUNTS[0]));
+    }
+
+    #[test]
+    fn the_closest_known_account_comes_first() {
+        let known: Vec<String> = [
+            "expenses:staff",
+            "expenses:translation",
+            "expenses:travel",
+            "expenses:office",
+        ]
+        .map(String::from)
+        .to_vec();
+        let (nearest, more) = nearest_first("expenses:travle", &known);
+        assert_eq!(nearest[0], "expenses:travel");
+        assert_eq!(nearest.len(), 4);
+        assert!(!more);
+        assert_eq!(edit_distance("travle", "travel"), 2);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+        let many: Vec<String> = (0..10).map(|i| format!("expenses:line{i}")).collect();
+        let (nearest, more) = nearest_first("expenses:line7", &many);
+        assert_eq!(nearest.len(), SUGGESTIONS_MAX);
+        assert_eq!(nearest[0], "expenses:line7");
+        assert!(more);
     }
 }

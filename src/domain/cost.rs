@@ -107,6 +107,30 @@ impl Category {
     }
 }
 
+/// The budget line an expense counts against when it was posted otherwise than as a cost
+/// (by the generic `import`), given the lines of the year's budget: this is the one rule.
+///
+/// An amount posted to `expenses:NAME` (or an account below it) counts against the line
+/// NAME when the budget has it; otherwise against the line `cost add` gives the category
+/// whose account it is or is under, when the budget has that line (`expenses:translation`
+/// counts against `communication`); otherwise it is spending outside the budget lines,
+/// shown in a row of its own named after the account.
+pub fn line_of_expense(account: &AccountName, lines: &[&str]) -> String {
+    let name = account.as_str().split(':').nth(1);
+    if let Some(line) = name.and_then(|name| lines.iter().find(|line| **line == name)) {
+        return (*line).to_string();
+    }
+    let by_category = CATEGORIES
+        .iter()
+        .filter(|c| account.is_under(c.account))
+        .find_map(|c| c.default_line)
+        .filter(|line| lines.contains(line));
+    match by_category {
+        Some(line) => line.to_string(),
+        None => account.as_str().to_string(),
+    }
+}
+
 /// A cost as the finance officer reads it off an invoice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cost {
@@ -325,5 +349,29 @@ mod tests {
             cost(Money::from_minor(1, Currency::USD), Some("0.0001")).to_entry(),
             Err(CostError::WorthNothing { .. })
         ));
+    }
+
+    #[test]
+    fn an_expense_posted_otherwise_counts_against_the_line_its_account_names() {
+        let lines = ["staff", "travel", "communication", "office"];
+        let line = |account: &str| line_of_expense(&account.parse().unwrap(), &lines);
+        assert_eq!(line("expenses:travel"), "travel");
+        assert_eq!(line("expenses:travel:missions"), "travel");
+        assert_eq!(line("expenses:translation"), "communication");
+        assert_eq!(line("expenses:printing:posters"), "communication");
+        assert_eq!(line("expenses:consultants"), "expenses:consultants");
+        assert_eq!(line("expenses:meetings"), "expenses:meetings");
+        assert_eq!(line("expenses"), "expenses");
+        // A line named like the account comes before the category's line.
+        let with_translation = ["communication", "translation"];
+        assert_eq!(
+            line_of_expense(&"expenses:translation".parse().unwrap(), &with_translation),
+            "translation"
+        );
+        // Without budget lines, every account is a row of its own.
+        assert_eq!(
+            line_of_expense(&"expenses:travel".parse().unwrap(), &[]),
+            "expenses:travel"
+        );
     }
 }

@@ -76,8 +76,8 @@ impl Tabular for BudgetReport {
                 Cell::Empty,
             ]],
             notes: vec![format!(
-                "Spent: costs dated up to {} counting against the {} budget, in CHF at the \
-                 rates recorded with them.",
+                "Spent: costs and other expenses dated up to {} counting against the {} \
+                 budget, in CHF at the rates recorded with them.",
                 self.as_of, self.year
             )],
         }

@@ -5,8 +5,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::domain::budget::Budget;
+use crate::domain::cost::line_of_expense;
 use crate::money::{Currency, Money, MoneyError, Percent};
-use crate::store::SpentRow;
+use crate::store::{ExpensePostedRow, SpentRow};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BudgetLineRow {
@@ -46,6 +47,27 @@ pub struct BudgetReport {
     pub spent_total: Money,
     pub remaining_total: Money,
     pub percent_used: Option<Percent>,
+}
+
+/// Everything spent against a year's budget: the costs, each on its line, and the expenses
+/// posted otherwise (by the generic `import`), each on the line its account names by
+/// `line_of_expense` among the lines of `budget`. `status` and `budget report` both count
+/// what this returns, so they agree with each other and with the expense accounts.
+pub fn all_spending(
+    costs: Vec<SpentRow>,
+    posted: &[ExpensePostedRow],
+    budget: Option<&Budget>,
+) -> Vec<SpentRow> {
+    let lines: Vec<&str> = budget
+        .map(|b| b.lines.iter().map(|l| l.name.as_str()).collect())
+        .unwrap_or_default();
+    let mut spent = costs;
+    spent.extend(posted.iter().map(|row| SpentRow {
+        line: line_of_expense(&row.account, &lines),
+        spent_chf: row.spent_chf,
+        paid_original: None,
+    }));
+    spent
 }
 
 /// Builds the report from the budget in force (if any) and what was spent per line. A line
@@ -192,5 +214,54 @@ mod tests {
         assert_eq!(report.remaining_total, chf(49_900));
         let status = spending(chf(60_000), Some(&budget), &spent).unwrap();
         assert_eq!(status.balance_of_year, chf(9_900));
+    }
+
+    #[test]
+    fn expenses_posted_otherwise_join_the_lines_their_accounts_name() {
+        let budget = Budget::new(
+            2_017,
+            chf(100_000),
+            None,
+            NaiveDate::from_ymd_opt(2_016, 9, 7).unwrap(),
+            vec![
+                BudgetLine {
+                    name: "travel".into(),
+                    amount: chf(60_000),
+                },
+                BudgetLine {
+                    name: "communication".into(),
+                    amount: chf(40_000),
+                },
+            ],
+        )
+        .unwrap();
+        let posted = |account: &str, minor: i64| ExpensePostedRow {
+            account: account.parse().unwrap(),
+            spent_chf: chf(minor),
+        };
+        let spent = all_spending(
+            vec![row("travel", 1_000, None)],
+            &[
+                posted("expenses:travel", 2_000),
+                posted("expenses:translation", 300),
+                posted("expenses:consultants", 50),
+            ],
+            Some(&budget),
+        );
+        let report = budget_report(
+            2_017,
+            NaiveDate::from_ymd_opt(2_017, 6, 27).unwrap(),
+            Some(&budget),
+            &spent,
+        )
+        .unwrap();
+        let names: Vec<&str> = report.lines.iter().map(|l| l.line.as_str()).collect();
+        assert_eq!(names, ["travel", "communication", "expenses:consultants"]);
+        assert_eq!(report.lines[0].spent, chf(3_000));
+        assert_eq!(report.lines[1].spent, chf(300));
+        assert_eq!(report.lines[2].budget, chf(0));
+        assert_eq!(report.spent_total, chf(3_350));
+        let status = spending(chf(10_000), Some(&budget), &spent).unwrap();
+        assert_eq!(status.spent, report.spent_total);
     }
 }

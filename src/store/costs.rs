@@ -6,7 +6,7 @@ use rusqlite::{params, Connection};
 
 use super::corrupt;
 use super::{Store, StoreError, Tx};
-use crate::ledger::EntryId;
+use crate::ledger::{AccountName, EntryId};
 use crate::money::{Currency, Money};
 
 /// What was spent against one budget line of a year, through one currency: the CHF booked to
@@ -84,6 +84,76 @@ fn load_spent(
         .collect()
 }
 
+/// What one expense account was debited, net of credits, in CHF for a budget year, by
+/// entries other than costs (`cost add`, `cost import`), closes and their reversals: the
+/// expenses posted by the generic `import`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpensePostedRow {
+    pub account: AccountName,
+    pub spent_chf: Money,
+}
+
+/// Per expense account, the CHF posted for `budget_year` by entries dated on or before
+/// `until` that are neither costs nor closes (nor reversals of either).
+///
+/// It reads the running balances of the expense accounts (the year's totals less the rows
+/// dated after `until`) and takes off the transfers of the year's costs and closes, found by
+/// their kind: the work grows with the number of expense accounts and costs, not with the
+/// history.
+fn load_expenses_posted(
+    conn: &Connection,
+    budget_year: i32,
+    until: NaiveDate,
+) -> Result<Vec<ExpensePostedRow>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "WITH expense AS (SELECT id, name FROM account WHERE type = 'expenses'),
+         booked AS (
+             SELECT account_id, debit_minor - credit_minor AS net FROM account_total
+             WHERE budget_year = ?1 AND currency = 'CHF'
+               AND account_id IN (SELECT id FROM expense)
+             UNION ALL
+             SELECT account_id, credit_minor - debit_minor FROM account_balance
+             WHERE budget_year = ?1 AND currency = 'CHF' AND posted_on > ?2
+               AND account_id IN (SELECT id FROM expense)),
+         elsewhere AS (
+             SELECT e.id FROM entry e
+             WHERE e.kind IN ('cost', 'close') AND e.budget_year = ?1 AND e.entry_date <= ?2
+             UNION ALL
+             SELECT r.id FROM entry r JOIN entry o ON o.id = r.reverses
+             WHERE r.kind = 'reversal' AND r.budget_year = ?1 AND r.entry_date <= ?2
+               AND o.kind IN ('cost', 'close')),
+         recorded AS (
+             SELECT t.debit_account_id AS account_id, -t.amount_minor AS net
+             FROM elsewhere x JOIN transfer t ON t.entry_id = x.id
+             WHERE t.currency = 'CHF' AND coalesce(t.budget_year, ?1) = ?1
+             UNION ALL
+             SELECT t.credit_account_id, t.amount_minor
+             FROM elsewhere x JOIN transfer t ON t.entry_id = x.id
+             WHERE t.currency = 'CHF' AND coalesce(t.budget_year, ?1) = ?1)
+         SELECT a.name, sum(n.net)
+         FROM (SELECT account_id, net FROM booked
+               UNION ALL
+               SELECT account_id, net FROM recorded) n
+         JOIN expense a ON a.id = n.account_id
+         GROUP BY a.name
+         HAVING sum(n.net) <> 0
+         ORDER BY a.name",
+    )?;
+    let rows = statement
+        .query_map(params![budget_year, until.to_string()], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(account, minor)| {
+            Ok(ExpensePostedRow {
+                account: account.parse()?,
+                spent_chf: Money::from_minor(minor, Currency::CHF),
+            })
+        })
+        .collect()
+}
+
 /// The names of the lines of the latest approval of a year's budget.
 fn load_budget_lines(conn: &Connection, year: i32) -> Result<Vec<String>, StoreError> {
     let mut statement = conn.prepare_cached(
@@ -101,6 +171,15 @@ impl Store {
     /// What was spent per budget line of `budget_year` by `until`.
     pub fn spent(&self, budget_year: i32, until: NaiveDate) -> Result<Vec<SpentRow>, StoreError> {
         load_spent(&self.conn, budget_year, until)
+    }
+
+    /// The expenses of `budget_year` posted by `until` other than costs, per account.
+    pub fn expenses_posted(
+        &self,
+        budget_year: i32,
+        until: NaiveDate,
+    ) -> Result<Vec<ExpensePostedRow>, StoreError> {
+        load_expenses_posted(&self.conn, budget_year, until)
     }
 }
 

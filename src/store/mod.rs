@@ -4,6 +4,7 @@
 //! entries atomically in one `BEGIN IMMEDIATE` transaction with the running balances they
 //! change, and loads what a report needs for its date.
 
+mod accounts;
 mod balances;
 mod budgets;
 mod close;
@@ -31,7 +32,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 pub use balances::{AccountRow, ReceivedRow, TrialBalanceRow};
 pub use budgets::BudgetVersion;
 pub use close::{ClosedYear, ResultRow};
-pub use costs::SpentRow;
+pub use costs::{ExpensePostedRow, SpentRow};
 pub use entries::{JournalFilter, Recorded};
 pub use export::ExportFacts;
 pub use facts::{
@@ -45,7 +46,7 @@ pub use positions::{PositionRow, ReceivableDay, ReminderRow};
 pub use scales::ScaleSummary;
 pub use verify::{Finding, VerifySummary};
 
-use crate::ledger::{EntryId, FundCode, LedgerError, PartyCode};
+use crate::ledger::{AccountName, EntryId, FundCode, LedgerError, PartyCode};
 
 /// Marks an SQLite file as an isu-ledger database (`PRAGMA application_id`): "ISUL".
 const APPLICATION_ID: i32 = 0x4953_554C;
@@ -84,6 +85,12 @@ pub enum StoreError {
     PartyExists { code: PartyCode, name: String },
     #[error("unknown party '{code}': add it first with `isu-ledger party add {code} --name NAME`")]
     PartyNotFound { code: PartyCode },
+    #[error("account {name} already exists")]
+    AccountExists { name: AccountName },
+    #[error(
+        "account {name} is not open; declare it with `isu-ledger account add {name}` ({known})"
+    )]
+    AccountNotOpen { name: AccountName, known: String },
     #[error("unknown fund '{fund}' (known funds: {known})")]
     FundNotFound { fund: FundCode, known: String },
     #[error("no entry {id} in the ledger (`isu-ledger journal` lists the entries)")]
