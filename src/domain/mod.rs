@@ -12,6 +12,7 @@ pub mod fund;
 pub mod meeting;
 pub mod party;
 pub mod rate;
+pub mod reminder;
 pub mod reversal;
 pub mod scale;
 

@@ -16,6 +16,7 @@ mod migrations;
 mod parties;
 mod positions;
 mod rates;
+mod reminders;
 mod running;
 mod scales;
 mod verify;
@@ -36,7 +37,8 @@ pub use export::ExportFacts;
 pub use funds::FundBalanceRow;
 pub use meetings::{DocumentChange, MeetingReceivableRow, MeetingRecord};
 pub use migrations::SCHEMA_VERSION;
-pub use positions::{PositionRow, ReceivableDay, ReminderRow};
+pub use positions::{PositionRow, ReceivableDay};
+pub use reminders::ReminderRow;
 pub use scales::ScaleSummary;
 pub use verify::{Finding, VerifySummary};
 
