@@ -138,10 +138,10 @@ pub fn record_cost(
         None => false,
     };
     if !already && amount.is_positive() {
-        let balance = tx.fund_balance(&fund, currency, far_future())?;
+        let (low_on, balance) = tx.fund_low_point(&fund, currency, fields.date)?;
         check_covers(
             &fund,
-            fields.date,
+            low_on,
             balance,
             amount,
             allow_deficit,

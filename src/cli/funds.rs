@@ -3,7 +3,6 @@
 use chrono::Datelike;
 use clap::Subcommand;
 
-use super::costs::far_future;
 use super::{Context, Outcome};
 use crate::domain::fund::{check_covers, opening_entry, transfer_entries, Fund, FundError};
 use crate::ledger::FundCode;
@@ -138,8 +137,8 @@ pub fn run(context: &Context, command: FundCommand) -> anyhow::Result<Outcome> {
                 None => false,
             };
             if !already {
-                let balance = tx.fund_balance(&from, currency, far_future())?;
-                check_covers(&from, date, balance, amount, false, "")?;
+                let (low_on, balance) = tx.fund_low_point(&from, currency, date)?;
+                check_covers(&from, low_on, balance, amount, false, "")?;
             }
             let mut ids = Vec::new();
             for entry in &entries {
