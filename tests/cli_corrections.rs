@@ -9,7 +9,7 @@ mod costs_common;
 use std::fs;
 use std::path::Path;
 
-use common::{count, dump, setup};
+use common::{count, dump, isu_ok, setup};
 use costs_common::*;
 
 /// The names and contents of the files in a directory, sorted by name.
@@ -38,6 +38,11 @@ fn reminder_level(db: &Path, year: &str, as_of: &str, party: &str) -> serde_json
         .find(|row| row["party"] == party)
         .unwrap_or_else(|| panic!("{party} in {report}"))["reminder_level"]
         .clone()
+}
+
+/// Runs a command given as separate arguments (some hold spaces) that must succeed.
+fn ok_args(db: &Path, args: &[&str]) -> String {
+    isu_ok(db, args)
 }
 
 // Reminders (issue 9, repro 6).
@@ -174,4 +179,266 @@ fn a_transfer_between_funds_before_the_money_arrives_is_refused() {
         "fund transfer isu reserve 500 --reason Reserve --date 2025-06-01",
     );
     assert_eq!(fund_balance(&db, "reserve", "2025-06-01"), 50_000);
+}
+
+// A rate of exchange recorded in error (issue 9, point 6).
+
+/// A ledger with three USD rates, the one of June mistyped, and entries booked in USD
+/// before, during and after June.
+fn ledger_with_a_mistyped_rate() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, db) = ledger_with_budget();
+    ok(&db, "rate set USD 0.99 --date 2017-05-01");
+    ok(&db, "rate set USD 0.9172 --date 2017-06-01");
+    ok(&db, "rate set USD 0.98 --date 2017-07-01");
+    ok(
+        &db,
+        "contribution add DEU 100 --currency USD --rate 0.9172 --date 2017-05-20 --ref U-MAY",
+    );
+    ok(
+        &db,
+        "contribution add DEU 1000 --currency USD --date 2017-06-05 --ref U-1",
+    );
+    ok(
+        &db,
+        "contribution add FRA 300 --currency USD --date 2017-06-10 --ref U-2",
+    );
+    ok(
+        &db,
+        "cost add travel 200 --currency USD --date 2017-06-20 --ref C-USD",
+    );
+    ok(
+        &db,
+        "contribution add FRA 500 --currency USD --date 2017-07-03 --ref U-JULY",
+    );
+    (dir, db)
+}
+
+/// The id of the entry that carries a reference.
+fn entry_id(db: &Path, reference: &str) -> i64 {
+    json(db, "--as-of 2017-12-31 journal")["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["reference"] == reference)
+        .unwrap_or_else(|| panic!("entry {reference}"))["id"]
+        .as_i64()
+        .unwrap()
+}
+
+#[test]
+fn a_corrected_rate_lists_the_entries_booked_at_the_wrong_rate() {
+    let (_dir, db) = ledger_with_a_mistyped_rate();
+    let fra = entry_id(&db, "U-2");
+    ok(
+        &db,
+        &format!("--as-of 2017-06-12 reverse {fra} --reason Wrong-party"),
+    );
+    let said = ok_args(
+        &db,
+        &[
+            "rate",
+            "correct",
+            "USD",
+            "0.9712",
+            "--date",
+            "2017-06-01",
+            "--reason",
+            "typo: 0.9172 for 0.9712",
+        ],
+    );
+    assert_mentions(
+        &said,
+        &[
+            "corrected the USD rate in force from 2017-06-01: 0.9712",
+            "instead of 0.9172",
+            "2 entries were booked at 0.9172 from 2017-06-01 to 2017-06-30",
+            &format!("entry {} dated 2017-06-05", entry_id(&db, "U-1")),
+            &format!("entry {} dated 2017-06-20", entry_id(&db, "C-USD")),
+            "USD 1'000.00",
+        ],
+    );
+    // Booked in May at the same figure, reversed, or in July: not listed.
+    for reference in ["U-MAY", "U-2", "U-JULY"] {
+        assert!(
+            !said.contains(&format!("entry {} dated", entry_id(&db, reference))),
+            "{reference} is listed: {said}"
+        );
+    }
+    // From now on the corrected rate converts.
+    let said = ok(
+        &db,
+        "contribution add DEU 10 --currency USD --date 2017-06-15 --ref U-3",
+    );
+    assert_mentions(&said, &["0.9712"]);
+    assert!(!said.contains("0.9172"), "{said}");
+}
+
+#[test]
+fn rate_list_keeps_the_superseded_rate_beside_its_correction() {
+    let (_dir, db) = ledger_with_a_mistyped_rate();
+    ok_args(
+        &db,
+        &[
+            "rate",
+            "correct",
+            "USD",
+            "0.9712",
+            "--date",
+            "2017-06-01",
+            "--reason",
+            "typo",
+        ],
+    );
+    let list = json(&db, "--as-of 2017-06-30 rate list USD");
+    let rows: Vec<(String, String, bool, bool)> = list["rates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["effective_on"].as_str().unwrap().to_string(),
+                r["rate"].as_str().unwrap().to_string(),
+                r["superseded"].as_bool().unwrap(),
+                r["in_force"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let row = |date: &str, rate: &str, superseded, in_force| {
+        (date.to_string(), rate.to_string(), superseded, in_force)
+    };
+    assert_eq!(
+        rows,
+        [
+            row("2017-05-01", "0.99", false, false),
+            row("2017-06-01", "0.9172", true, false),
+            row("2017-06-01", "0.9712", false, true),
+            row("2017-07-01", "0.98", false, false),
+        ]
+    );
+    assert_eq!(list["rates"][2]["correction_reason"], "typo");
+    assert_mentions(
+        &ok(&db, "--as-of 2017-06-30 rate list"),
+        &["superseded", "correction: typo", "in force"],
+    );
+    // A second correction supersedes the first; the history keeps all three.
+    ok_args(
+        &db,
+        &[
+            "rate",
+            "correct",
+            "USD",
+            "0.9713",
+            "--date",
+            "2017-06-01",
+            "--reason",
+            "again",
+        ],
+    );
+    let list = json(&db, "--as-of 2017-06-30 rate list USD");
+    assert_eq!(list["rates"].as_array().unwrap().len(), 5);
+    assert_eq!(list["rates"][2]["superseded"], true);
+    assert_eq!(list["rates"][3]["rate"], "0.9713");
+    assert_eq!(list["rates"][3]["in_force"], true);
+}
+
+#[test]
+fn a_rate_correction_that_changes_nothing_writes_nothing() {
+    let (_dir, db) = ledger_with_a_mistyped_rate();
+    let before = dump(&db);
+    let said = ok_args(
+        &db,
+        &[
+            "rate",
+            "correct",
+            "USD",
+            "0.91720",
+            "--date",
+            "2017-06-01",
+            "--reason",
+            "same",
+        ],
+    );
+    assert_mentions(&said, &["already 0.9172", "nothing written"]);
+    assert_eq!(dump(&db), before);
+}
+
+#[test]
+fn a_bad_rate_correction_is_refused_and_writes_nothing() {
+    let (_dir, db) = ledger_with_a_mistyped_rate();
+    let correct = |args: &[&str]| {
+        let mut all = vec!["rate", "correct"];
+        all.extend(args);
+        refused_args(&db, &all)
+    };
+    assert_mentions(
+        &correct(&["USD", "0.9712", "--date", "2017-06-02", "--reason", "typo"]),
+        &[
+            "no rate of USD is recorded for 2017-06-02",
+            "2017-05-01, 2017-06-01, 2017-07-01",
+            "rate set USD",
+        ],
+    );
+    assert_mentions(
+        &correct(&["EUR", "1.07", "--date", "2017-06-01", "--reason", "typo"]),
+        &["no rate of EUR is recorded for 2017-06-01"],
+    );
+    assert_mentions(
+        &correct(&["USD", "0.9712", "--date", "2017-06-01", "--reason", " "]),
+        &["needs a reason"],
+    );
+    assert_mentions(
+        &correct(&["USD", "0.9712", "--date", "2017-06-01", "--reason", "a\nb"]),
+        &["one line"],
+    );
+    assert_mentions(
+        &correct(&["USD", "0", "--date", "2017-06-01", "--reason", "typo"]),
+        &["greater than zero"],
+    );
+    assert_mentions(
+        &correct(&["CHF", "1", "--date", "2017-06-01", "--reason", "typo"]),
+        &["CHF"],
+    );
+    assert_mentions(
+        &correct(&["USD", "0.9712", "--date", "2017-13-01", "--reason", "typo"]),
+        &["2017-13-01"],
+    );
+    refused_args(
+        &db,
+        &["rate", "correct", "USD", "0.9712", "--date", "2017-06-01"],
+    );
+    // `rate set` on a date that has a rate points to the correction.
+    assert_mentions(
+        &refused(&db, "rate set USD 0.9712 --date 2017-06-01"),
+        &[
+            "already recorded (0.9172)",
+            "rate correct USD RATE --date 2017-06-01",
+        ],
+    );
+}
+
+#[test]
+fn rate_corrections_are_append_only() {
+    let (_dir, db) = ledger_with_a_mistyped_rate();
+    ok_args(
+        &db,
+        &[
+            "rate",
+            "correct",
+            "USD",
+            "0.9712",
+            "--date",
+            "2017-06-01",
+            "--reason",
+            "typo",
+        ],
+    );
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    for sql in [
+        "UPDATE exchange_rate_correction SET rate = '1'",
+        "DELETE FROM exchange_rate_correction",
+    ] {
+        let error = conn.execute(sql, []).unwrap_err().to_string();
+        assert!(error.contains("append-only"), "{sql}: {error}");
+    }
+    assert_mentions(&ok(&db, "verify"), &["no problems found"]);
 }

@@ -38,6 +38,7 @@ pub use funds::FundBalanceRow;
 pub use meetings::{DocumentChange, MeetingReceivableRow, MeetingRecord};
 pub use migrations::SCHEMA_VERSION;
 pub use positions::{PositionRow, ReceivableDay};
+pub use rates::BookedAtRate;
 pub use reminders::ReminderRow;
 pub use scales::ScaleSummary;
 pub use verify::{Finding, VerifySummary};
