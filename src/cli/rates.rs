@@ -5,8 +5,9 @@ use chrono::{Datelike, NaiveDate};
 use clap::Subcommand;
 
 use super::{Context, Outcome};
+use crate::domain::correction;
 use crate::domain::parse_date;
-use crate::domain::rate::{correction_reason, next_effective_on, ExchangeRate, RateError};
+use crate::domain::rate::{next_effective_on, ExchangeRate, RateError};
 use crate::money::{Currency, Rate};
 use crate::store::Tx;
 
@@ -112,7 +113,7 @@ fn correct(
     let rate: Rate = rate.parse()?;
     let date = parse_date(date)?;
     let corrected = ExchangeRate::new(currency, rate, date)?;
-    let reason = correction_reason(reason)?;
+    let reason = correction::reason(reason)?;
     let mut store = context.open()?;
     let tx = store.begin(context.actor.clone())?;
     let rates = tx.rates(currency)?;

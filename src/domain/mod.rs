@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod assessment;
 pub mod budget;
 pub mod contribution;
+pub mod correction;
 pub mod cost;
 pub mod countries;
 pub mod fund;

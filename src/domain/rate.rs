@@ -35,34 +35,6 @@ pub enum RateError {
         /// ` (the rates of USD are from 2017-05-01, 2017-06-01)`, or empty.
         known: String,
     },
-    #[error("a correction of a rate needs a reason (--reason), e.g. the typing error it mends")]
-    ReasonEmpty,
-    #[error("the reason must be one line of text, without tabs or line breaks")]
-    ReasonNotOneLine,
-    #[error("the reason is {length} characters long; at most {max} are kept")]
-    ReasonTooLong { length: usize, max: usize },
-}
-
-/// The longest reason a correction keeps, in characters.
-pub const REASON_LENGTH_MAX: usize = 500;
-
-/// The reason for a correction, trimmed: one line of text, not empty, not overlong.
-pub fn correction_reason(reason: &str) -> Result<String, RateError> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(RateError::ReasonEmpty);
-    }
-    if reason.chars().any(char::is_control) {
-        return Err(RateError::ReasonNotOneLine);
-    }
-    let length = reason.chars().count();
-    if length > REASON_LENGTH_MAX {
-        return Err(RateError::ReasonTooLong {
-            length,
-            max: REASON_LENGTH_MAX,
-        });
-    }
-    Ok(reason.to_string())
 }
 
 /// One rate as recorded: the first `rate set` of a currency and date, or a later correction
@@ -204,19 +176,6 @@ mod tests {
         assert_eq!(next_effective_on(&rates, &rates[0]), Some(day(6, 1)));
         assert_eq!(next_effective_on(&rates, &rates[1]), None);
         assert_eq!(next_effective_on(&rates, &rates[2]), None);
-    }
-
-    #[test]
-    fn a_correction_needs_a_reason_of_one_line() {
-        assert_eq!(correction_reason("  typo "), Ok("typo".to_string()));
-        assert_eq!(correction_reason(" "), Err(RateError::ReasonEmpty));
-        assert_eq!(correction_reason("a\nb"), Err(RateError::ReasonNotOneLine));
-        assert_eq!(correction_reason("a\tb"), Err(RateError::ReasonNotOneLine));
-        assert!(correction_reason(&"x".repeat(REASON_LENGTH_MAX)).is_ok());
-        assert!(matches!(
-            correction_reason(&"x".repeat(REASON_LENGTH_MAX + 1)),
-            Err(RateError::ReasonTooLong { .. })
-        ));
     }
 
     #[test]
