@@ -442,3 +442,301 @@ fn rate_corrections_are_append_only() {
     }
     assert_mentions(&ok(&db, "verify"), &["no problems found"]);
 }
+
+// Budget versions withdrawn, and budgets dated by default (issue 9, points 6 and 10).
+
+/// Runs a command that must succeed; returns its standard output and standard error.
+fn ok_with_stderr(db: &Path, line: &str) -> (String, String) {
+    let output = common::isu(db)
+        .args(words(line))
+        .output()
+        .expect("run isu-ledger");
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert!(output.status.success(), "{line}: {stderr}");
+    (String::from_utf8_lossy(&output.stdout).to_string(), stderr)
+}
+
+#[test]
+fn a_withdrawn_budget_version_is_no_longer_in_force() {
+    let (_dir, db) = setup();
+    ok(
+        &db,
+        "budget set 2017 --total 459000 --approved-on 2016-09-07",
+    );
+    ok(
+        &db,
+        "budget set 2017 --total 495000 --approved-on 2016-11-01",
+    );
+    assert_eq!(
+        minor(&json(&db, "--as-of 2017-06-27 status 2017")["budget"]),
+        49_500_000
+    );
+    let said = ok_args(
+        &db,
+        &[
+            "budget",
+            "withdraw",
+            "2017",
+            "--version",
+            "2",
+            "--reason",
+            "typed 495'000 for 459'000",
+        ],
+    );
+    assert_mentions(
+        &said,
+        &[
+            "withdrew version 2 of budget 2017",
+            "typed 495'000 for 459'000",
+            "latest version standing is version 1",
+        ],
+    );
+    let status = json(&db, "--as-of 2017-06-27 status 2017");
+    assert_eq!(minor(&status["budget"]), 45_900_000);
+    assert_eq!(status["budget_approved_on"], "2016-09-07");
+    let show = json(&db, "--as-of 2017-06-27 budget show 2017");
+    assert_eq!(show["version"], 1);
+    assert_eq!(
+        show["approvals"][1]["withdrawn"],
+        "typed 495'000 for 459'000"
+    );
+    assert_eq!(show["approvals"][0]["withdrawn"], serde_json::Value::Null);
+    assert_mentions(
+        &ok(&db, "--as-of 2017-06-27 budget show 2017"),
+        &["version 2", "withdrawn (typed 495'000 for 459'000)"],
+    );
+    // A third version may now be dated between the first and the withdrawn second.
+    ok(
+        &db,
+        "budget set 2017 --total 460000 --approved-on 2016-10-01",
+    );
+    assert_eq!(
+        minor(&json(&db, "--as-of 2017-06-27 status 2017")["budget"]),
+        46_000_000
+    );
+}
+
+#[test]
+fn the_lines_of_a_withdrawn_budget_no_longer_take_costs() {
+    let (_dir, db) = ledger_with_budget();
+    ok(
+        &db,
+        "budget set 2017 --total 100000 --approved-on 2016-10-01 --line staff=60000 --line printing=40000",
+    );
+    ok(
+        &db,
+        "cost add printing 100 --line printing --date 2017-03-01",
+    );
+    ok(&db, "budget withdraw 2017 --version 2 --reason Draft");
+    assert_mentions(
+        &refused(
+            &db,
+            "cost add printing 100 --line printing --date 2017-03-02",
+        ),
+        &["unknown budget line 'printing'"],
+    );
+    ok(&db, "cost add travel 100 --date 2017-03-02");
+}
+
+#[test]
+fn a_bad_budget_withdrawal_is_refused_and_writes_nothing() {
+    let (_dir, db) = setup();
+    ok(
+        &db,
+        "budget set 2017 --total 459000 --approved-on 2016-09-07",
+    );
+    assert_mentions(
+        &refused(&db, "budget withdraw 2017 --version 2 --reason Typo"),
+        &["budget 2017 has no version 2", "its versions are 1"],
+    );
+    assert_mentions(
+        &refused(&db, "budget withdraw 2018 --version 1 --reason Typo"),
+        &["no budget is recorded for 2018"],
+    );
+    assert_mentions(
+        &refused(&db, "budget withdraw 2017 --version 0 --reason Typo"),
+        &["--version must be 1 or more"],
+    );
+    assert_mentions(
+        &refused(&db, "budget withdraw 2017 --version -1 --reason Typo"),
+        &["--version must be 1 or more"],
+    );
+    assert_mentions(
+        &refused_args(
+            &db,
+            &[
+                "budget",
+                "withdraw",
+                "2017",
+                "--version",
+                "1",
+                "--reason",
+                " ",
+            ],
+        ),
+        &["needs a reason"],
+    );
+    assert_mentions(
+        &refused_args(
+            &db,
+            &[
+                "budget",
+                "withdraw",
+                "2017",
+                "--version",
+                "1",
+                "--reason",
+                "a\tb",
+            ],
+        ),
+        &["one line"],
+    );
+    refused(&db, "budget withdraw 2017 --version 1");
+    refused(&db, "budget withdraw 1917 --version 1 --reason Typo");
+    ok(&db, "budget withdraw 2017 --version 1 --reason Typo");
+    assert_mentions(
+        &refused(&db, "budget withdraw 2017 --version 1 --reason Again"),
+        &["already withdrawn (Typo)"],
+    );
+    assert_mentions(
+        &refused(&db, "--as-of 2017-06-27 budget show 2017"),
+        &["every version was withdrawn", "--approved-on"],
+    );
+}
+
+#[test]
+fn a_version_of_a_closed_year_cannot_be_withdrawn() {
+    let (_dir, db) = ledger_with_budget();
+    ok(&db, "--as-of 2018-01-15 close 2017");
+    assert_mentions(
+        &refused(&db, "budget withdraw 2017 --version 1 --reason Late"),
+        &["2017", "closed"],
+    );
+}
+
+#[test]
+fn budget_withdrawals_are_append_only() {
+    let (_dir, db) = setup();
+    ok(
+        &db,
+        "budget set 2017 --total 459000 --approved-on 2016-09-07",
+    );
+    ok(&db, "budget withdraw 2017 --version 1 --reason Typo");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    for sql in [
+        "UPDATE budget_withdrawal SET reason = 'x'",
+        "DELETE FROM budget_withdrawal",
+    ] {
+        let error = conn.execute(sql, []).unwrap_err().to_string();
+        assert!(error.contains("stays withdrawn"), "{sql}: {error}");
+    }
+}
+
+#[test]
+fn a_budget_for_a_past_year_without_a_date_says_which_date_it_used() {
+    let (_dir, db) = setup();
+    let (said, notice) = ok_with_stderr(&db, "--as-of 2020-06-30 budget set 2017 --total 459000");
+    assert_mentions(&said, &["approved on 2020-06-30"]);
+    assert_eq!(
+        notice.trim_end(),
+        "notice: budget 2017 dated 2020-06-30 (--as-of); give --approved-on for the date of \
+         the decision"
+    );
+    assert_eq!(notice.lines().count(), 1);
+    // The report of the past year then says where the approval was found and what to do.
+    assert_mentions(
+        &refused(&db, "--as-of 2017-06-27 budget show 2017"),
+        &[
+            "no budget for 2017 was approved by 2017-06-27",
+            "dated 2020-06-30",
+            "budget withdraw 2017 --version N",
+            "--approved-on",
+        ],
+    );
+    // A budget for a year not yet begun, or with its date given, gets no notice.
+    let (_, notice) = ok_with_stderr(&db, "--as-of 2020-06-30 budget set 2027 --total 500000");
+    assert_eq!(notice, "");
+    let (_, notice) = ok_with_stderr(
+        &db,
+        "--as-of 2020-06-30 budget set 2018 --total 500000 --approved-on 2017-09-07",
+    );
+    assert_eq!(notice, "");
+}
+
+#[test]
+fn a_budget_version_dated_before_the_latest_is_refused() {
+    let (_dir, db) = setup();
+    ok(&db, "--as-of 2026-11-30 budget set 2017 --total 459000");
+    assert_mentions(
+        &refused(
+            &db,
+            "budget set 2017 --total 459000 --approved-on 2016-09-07",
+        ),
+        &[
+            "dated 2016-09-07, before version 1 approved on 2026-11-30",
+            "budget withdraw 2017 --version 1",
+        ],
+    );
+    // Withdrawn, the version dated in error no longer stands in the way.
+    ok(&db, "budget withdraw 2017 --version 1 --reason Dated-today");
+    ok(
+        &db,
+        "budget set 2017 --total 459000 --approved-on 2016-09-07",
+    );
+    let show = json(&db, "--as-of 2017-06-27 budget show 2017");
+    assert_eq!(show["version"], 2);
+    assert_eq!(show["approved_on"], "2016-09-07");
+    // The same date as the latest is a revision of the same day, and accepted.
+    ok(
+        &db,
+        "budget set 2017 --total 460000 --approved-on 2016-09-07",
+    );
+}
+
+// A ledger of the previous schema (without the corrections tables).
+
+#[test]
+fn a_ledger_of_the_previous_schema_opens_and_reports_the_same_figures() {
+    let (_dir, db) = ledger_with_a_mistyped_rate();
+    ok(&db, "pledge add CHE 5000 --year 2017 --date 2017-01-15");
+    ok(
+        &db,
+        "--as-of 2017-06-30 letters 2017 --out letters --record",
+    );
+    let reports = |db: &Path| {
+        [
+            "--as-of 2017-06-30 status 2017",
+            "--as-of 2017-06-30 outstanding 2017",
+            "--as-of 2017-06-30 rate list",
+            "--as-of 2017-06-30 budget show 2017",
+            "--as-of 2017-06-30 fund list",
+            "--as-of 2017-06-30 balance",
+        ]
+        .map(|line| json(db, line))
+    };
+    let before = reports(&db);
+    let current = dump(&db);
+    // Take the ledger back to the schema before the corrections migration, which is the
+    // last one: its tables (with their triggers and index) did not exist then.
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .unwrap();
+        conn.execute_batch(
+            "DROP TABLE exchange_rate_correction;
+             DROP TABLE budget_withdrawal;",
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", version - 1)
+            .unwrap();
+    }
+    assert_ne!(dump(&db), current);
+    assert_eq!(reports(&db), before);
+    assert_eq!(
+        dump(&db),
+        current,
+        "the migrated ledger differs from a new one"
+    );
+    assert_mentions(&ok(&db, "verify"), &["no problems found"]);
+}
