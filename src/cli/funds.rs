@@ -25,7 +25,8 @@ pub enum FundCommand {
     },
     /// Every fund with what it holds at the bank on --as-of
     List,
-    /// Move money from one fund to another (two entries, one in each fund)
+    /// Move money from one fund to another (two entries, one in each fund); refused when the
+    /// fund the money leaves would go below zero on the transfer's date or a later date
     Transfer {
         /// The fund the money leaves
         from: String,
