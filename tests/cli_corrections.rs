@@ -417,6 +417,29 @@ fn a_bad_rate_correction_is_refused_and_writes_nothing() {
 }
 
 #[test]
+fn a_rate_of_a_closed_year_cannot_be_corrected() {
+    let (_dir, db) = ledger_with_budget();
+    ok(&db, "rate set USD 0.9172 --date 2017-06-01");
+    ok(&db, "--as-of 2018-01-15 close 2017");
+    assert_mentions(
+        &refused_args(
+            &db,
+            &[
+                "rate",
+                "correct",
+                "USD",
+                "0.9712",
+                "--date",
+                "2017-06-01",
+                "--reason",
+                "typo",
+            ],
+        ),
+        &["2017", "closed"],
+    );
+}
+
+#[test]
 fn rate_corrections_are_append_only() {
     let (_dir, db) = ledger_with_a_mistyped_rate();
     ok_args(
