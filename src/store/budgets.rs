@@ -168,3 +168,61 @@ impl Tx<'_> {
         Ok(version)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::budget::parse_line;
+    use crate::store::Actor;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn budget(total: &str, on: NaiveDate, lines: &[&str]) -> Budget {
+        let lines = lines
+            .iter()
+            .map(|l| parse_line(l, Currency::CHF).unwrap())
+            .collect();
+        Budget::new(
+            2017,
+            Money::parse(total, Currency::CHF).unwrap(),
+            None,
+            on,
+            lines,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_withdrawn_version_is_kept_but_never_in_force() {
+        let mut store = Store::in_memory().unwrap();
+        let tx = store
+            .begin(Actor {
+                user: "test".into(),
+                at: "2017-01-01T00:00:00Z".into(),
+            })
+            .unwrap();
+        let first = budget("100", day(2016, 9, 7), &["staff=60", "travel=40"]);
+        let second = budget("120", day(2016, 11, 1), &["staff=120"]);
+        assert_eq!(tx.insert_budget(&first).unwrap(), 1);
+        assert_eq!(tx.insert_budget(&second).unwrap(), 2);
+        let on = day(2017, 6, 27);
+        assert_eq!(tx.budget_in_force(2017, on).unwrap().unwrap().version, 2);
+        assert_eq!(tx.budget_lines(2017).unwrap(), ["staff"]);
+
+        tx.insert_budget_withdrawal(2017, 2, "typo").unwrap();
+        assert_eq!(tx.budget_in_force(2017, on).unwrap().unwrap().version, 1);
+        assert_eq!(tx.budget_lines(2017).unwrap(), ["staff", "travel"]);
+        let versions = tx.budget_versions(2017).unwrap();
+        assert_eq!(versions.len(), 2);
+        assert_eq!(versions[1].withdrawn.as_deref(), Some("typo"));
+        assert_eq!(versions[0].state().withdrawn, None);
+        // Withdrawn twice is refused by the table itself.
+        assert!(tx.insert_budget_withdrawal(2017, 2, "again").is_err());
+
+        tx.insert_budget_withdrawal(2017, 1, "typo").unwrap();
+        assert_eq!(tx.budget_in_force(2017, on).unwrap(), None);
+        assert!(tx.budget_lines(2017).unwrap().is_empty());
+    }
+}

@@ -251,3 +251,124 @@ impl Tx<'_> {
         Ok(booked)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::accounts;
+    use crate::ledger::{EntryKind, FundCode, NewEntry, Transfer};
+    use crate::store::Actor;
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2017, m, d).unwrap()
+    }
+
+    fn rate(text: &str) -> Rate {
+        text.parse().unwrap()
+    }
+
+    /// USD received into the isu fund on a day, booked at `rate`.
+    fn usd_entry(date: NaiveDate, minor: i64, rate_text: &str) -> NewEntry {
+        NewEntry {
+            date,
+            description: "USD received".into(),
+            kind: EntryKind::General,
+            budget_year: 2017,
+            fund: FundCode::isu(),
+            party: None,
+            reference: None,
+            reverses: None,
+            rate: Some(rate(rate_text)),
+            transfers: vec![Transfer::new(
+                accounts::bank(Currency::USD),
+                "equity:fund-balance:isu".parse().unwrap(),
+                Money::from_minor(minor, Currency::USD),
+            )],
+        }
+    }
+
+    #[test]
+    fn the_latest_correction_is_in_force_and_the_history_keeps_every_record() {
+        let mut store = Store::in_memory().unwrap();
+        let tx = store
+            .begin(Actor {
+                user: "test".into(),
+                at: "2017-07-01T00:00:00Z".into(),
+            })
+            .unwrap();
+        for (m, r) in [(5, "0.99"), (6, "0.9172"), (7, "0.98")] {
+            tx.insert_rate(&ExchangeRate::new(Currency::USD, rate(r), day(m, 1)).unwrap())
+                .unwrap();
+        }
+        let june = ExchangeRate::new(Currency::USD, rate("0.9712"), day(6, 1)).unwrap();
+        tx.insert_rate_correction(&june, rate("0.9172"), "typo")
+            .unwrap();
+        assert_eq!(
+            tx.rate_in_force(Currency::USD, day(6, 15)).unwrap(),
+            Some(june)
+        );
+        assert_eq!(tx.rate_on(Currency::USD, day(6, 1)).unwrap(), Some(june));
+        assert_eq!(
+            tx.rate_in_force(Currency::USD, day(7, 2))
+                .unwrap()
+                .unwrap()
+                .rate,
+            rate("0.98")
+        );
+        tx.commit().unwrap();
+        let history = store.rate_history(Some(Currency::USD)).unwrap();
+        let seen: Vec<(String, bool, Option<&str>)> = history
+            .iter()
+            .map(|r| (r.rate.rate.to_string(), r.superseded, r.reason.as_deref()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("0.99".to_string(), false, None),
+                ("0.9172".to_string(), true, None),
+                ("0.9712".to_string(), false, Some("typo")),
+                ("0.98".to_string(), false, None),
+            ]
+        );
+        assert!(store
+            .rate_history(Some("EUR".parse().unwrap()))
+            .unwrap()
+            .is_empty());
+        assert_eq!(store.rate_history(None).unwrap(), history);
+    }
+
+    #[test]
+    fn the_entries_booked_at_a_rate_are_those_of_its_period_in_its_currency() {
+        let mut store = Store::in_memory().unwrap();
+        let tx = store
+            .begin(Actor {
+                user: "test".into(),
+                at: "2017-07-01T00:00:00Z".into(),
+            })
+            .unwrap();
+        let mut ids = Vec::new();
+        for (date, r) in [
+            (day(5, 31), "0.9172"),
+            (day(6, 1), "0.9172"),
+            (day(6, 30), "0.91720"),
+            (day(6, 30), "0.9712"),
+            (day(7, 1), "0.9172"),
+        ] {
+            ids.push(tx.record_entry(&usd_entry(date, 100, r)).unwrap().id());
+        }
+        let booked = tx
+            .entries_booked_at(Currency::USD, rate("0.9172"), day(6, 1), Some(day(7, 1)))
+            .unwrap();
+        let found: Vec<EntryId> = booked.iter().map(|b| b.entry).collect();
+        assert_eq!(found, [ids[1], ids[2]]);
+        assert_eq!(booked[0].amount, Money::from_minor(100, Currency::USD));
+        let open_ended = tx
+            .entries_booked_at(Currency::USD, rate("0.9172"), day(6, 1), None)
+            .unwrap();
+        assert_eq!(open_ended.len(), 3);
+        assert!(tx
+            .entries_booked_at("EUR".parse().unwrap(), rate("0.9172"), day(1, 1), None)
+            .unwrap()
+            .is_empty());
+    }
+}
