@@ -1,8 +1,9 @@
 //! Property tests of costs, rates and funds: any mix of CHF and USD contributions, costs and
 //! transfers between funds, at random rates (recorded or given), leaves each currency
 //! balanced after the conversions, every fund's balance equal to the sum of its entries'
-//! bank legs, and the budget report's total equal to the expense accounts of the costs
-//! against the ISU budget. Refused operations write nothing.
+//! bank legs, the budget report's total equal to the expense accounts of the costs against
+//! the ISU budget, and, unless a deficit was allowed, every fund at or above zero at every
+//! date. Refused operations write nothing.
 
 use std::collections::BTreeMap;
 
@@ -67,7 +68,7 @@ fn op() -> impl Strategy<Value = Op> {
             rate,
             0usize..CATEGORIES.len(),
             0usize..FUNDS.len(),
-            any::<bool>()
+            proptest::bool::weighted(0.2)
         )
             .prop_map(
                 |(usd, minor, day, rate, category, fund, allow_deficit)| Op::Cost {
@@ -162,8 +163,9 @@ fn ledger(rates: &[(u64, u32)]) -> Store {
     store
 }
 
-/// Applies one operation in its own transaction; a refused one is rolled back.
-fn apply(store: &mut Store, op: &Op) {
+/// Applies one operation in its own transaction; a refused one is rolled back. Returns
+/// whether it was recorded.
+fn apply(store: &mut Store, op: &Op) -> bool {
     let tx = store.begin(actor()).unwrap();
     let currency = |usd: bool| if usd { Currency::USD } else { Currency::CHF };
     let done = match op {
@@ -230,11 +232,13 @@ fn apply(store: &mut Store, op: &Op) {
             let from: FundCode = FUNDS[*from].parse().unwrap();
             let to: FundCode = FUNDS[*to].parse().unwrap();
             let amount = Money::from_minor(*minor, currency(*usd));
-            let balance = tx
-                .fund_balance(&from, amount.currency(), far_future())
+            // As `fund transfer` does: the fund the money leaves must cover it at every date
+            // from the transfer's on.
+            let (_, low) = tx
+                .fund_low_point(&from, amount.currency(), day(*offset))
                 .unwrap();
             match transfer_entries(&from, &to, amount, day(*offset), 2017, "property", None) {
-                Ok(entries) if balance.minor() >= amount.minor() => entries
+                Ok(entries) if low.minor() >= amount.minor() => entries
                     .iter()
                     .all(|entry: &NewEntry| tx.record_entry(entry).is_ok()),
                 _ => false,
@@ -244,6 +248,7 @@ fn apply(store: &mut Store, op: &Op) {
     if done {
         tx.commit().unwrap();
     }
+    done
 }
 
 proptest! {
@@ -255,8 +260,32 @@ proptest! {
         ops in proptest::collection::vec(op(), 1..30),
     ) {
         let mut store = ledger(&rates);
+        let mut deficit_allowed = std::collections::BTreeSet::new();
         for op in &ops {
-            apply(&mut store, op);
+            if apply(&mut store, op) {
+                if let Op::Cost { allow_deficit: true, fund, .. } = op {
+                    deficit_allowed.insert(FUNDS[*fund].to_string());
+                }
+            }
+        }
+        // A fund no cost was allowed to overdraw is not below zero on any day something
+        // happened (balances change only on those days).
+        {
+            let days: std::collections::BTreeSet<u64> = ops
+                .iter()
+                .map(|op| match op {
+                    Op::Contribution { day, .. } | Op::Cost { day, .. } | Op::Transfer { day, .. } => *day,
+                })
+                .collect();
+            for offset in days {
+                let balances = store.fund_balances(day(offset)).unwrap();
+                for row in balances.iter().filter(|r| !deficit_allowed.contains(r.fund.as_str())) {
+                    prop_assert!(
+                        row.balance.minor() >= 0,
+                        "fund {} holds {} on {}", row.fund, row.balance, day(offset)
+                    );
+                }
+            }
         }
         // Each currency balances after the conversions.
         let mut per_currency: BTreeMap<Currency, i64> = BTreeMap::new();

@@ -1,12 +1,18 @@
-//! `budget set`, `budget show`.
+//! `budget set`, `budget withdraw`, `budget show`.
 
 use clap::Subcommand;
 
 use super::{Context, Outcome};
-use crate::domain::budget::{parse_line, Budget};
+use chrono::NaiveDate;
+
+use crate::domain::budget::{
+    check_new_version, check_withdrawal, no_budget_message, parse_line, Budget,
+};
+use crate::domain::correction;
 use crate::ledger::check_budget_year;
 use crate::money::{Currency, Money};
 use crate::reports::budget::budget_show;
+use crate::store::BudgetVersion;
 
 #[derive(Debug, Subcommand)]
 pub enum BudgetCommand {
@@ -23,12 +29,24 @@ pub enum BudgetCommand {
         /// Who approved it, e.g. "6MSP"
         #[arg(long, value_name = "TEXT")]
         approved_by: Option<String>,
-        /// When it was approved [default: --as-of]
+        /// When it was approved, the date of the decision [default: --as-of, with a notice
+        /// when that is after the start of the year]; not before the latest version standing
         #[arg(long, value_name = "DATE")]
         approved_on: Option<String>,
         /// A budget line, NAME=AMOUNT; repeat for each line
         #[arg(long = "line", value_name = "NAME=AMOUNT")]
         lines: Vec<String>,
+    },
+    /// Withdraw a version of a year's budget recorded in error (a wrong amount or date):
+    /// it is kept as history, and reports use the latest version not withdrawn
+    Withdraw {
+        year: i32,
+        /// The version to withdraw, as `budget show` numbers them
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
+        version: i64,
+        /// Why it is withdrawn, e.g. "dated today by mistake; approved by the 6MSP"
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
     },
     /// Show the budget in force on --as-of, with its lines
     Show { year: i32 },
@@ -41,6 +59,20 @@ an account that names no line of the budget in a row of its own). The total is t
 Expenditure `status` shows."
     )]
     Report { year: i32 },
+}
+
+/// The first day of a budget year.
+fn year_start(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 1, 1).expect("budget years are checked to be plausible")
+}
+
+/// What a date left out defaults to: `--as-of` when it was given, else today.
+fn default_date_source(context: &Context) -> &'static str {
+    if context.as_of == chrono::Local::now().date_naive() {
+        "today"
+    } else {
+        "--as-of"
+    }
 }
 
 pub fn run(context: &Context, command: BudgetCommand) -> anyhow::Result<Outcome> {
@@ -59,13 +91,27 @@ pub fn run(context: &Context, command: BudgetCommand) -> anyhow::Result<Outcome>
                 .iter()
                 .map(|line| parse_line(line, currency))
                 .collect::<Result<Vec<_>, _>>()?;
+            let defaulted = approved_on.is_none();
             let approved_on = context.date_or_as_of(approved_on.as_deref())?;
             let budget = Budget::new(year, total, approved_by, approved_on, lines)?;
             let mut store = context.open()?;
             let tx = store.begin(context.actor.clone())?;
             tx.refuse_closed(year, &format!("a budget for {year}"))?;
+            let versions: Vec<_> = tx
+                .budget_versions(year)?
+                .iter()
+                .map(BudgetVersion::state)
+                .collect();
+            check_new_version(year, approved_on, &versions)?;
             let version = tx.insert_budget(&budget)?;
             tx.commit()?;
+            if defaulted && year_start(year) < approved_on {
+                eprintln!(
+                    "notice: budget {year} dated {approved_on} ({}); give --approved-on for \
+                     the date of the decision",
+                    default_date_source(context)
+                );
+            }
             let revision = if version > 1 {
                 format!(" (revision, version {version})")
             } else {
@@ -81,18 +127,48 @@ pub fn run(context: &Context, command: BudgetCommand) -> anyhow::Result<Outcome>
             let store = context.open()?;
             let versions = store.budget_versions(year)?;
             let in_force = store.budget_in_force(year, context.as_of)?.ok_or_else(|| {
-                match versions.first() {
-                    Some(first) => anyhow::anyhow!(
-                        "no budget for {year} was approved by {} (the first approval is dated {})",
-                        context.as_of,
-                        first.budget.approved_on
-                    ),
-                    None => anyhow::anyhow!(
-                        "no budget for {year}: record it with `isu-ledger budget set {year} --total AMOUNT`"
-                    ),
-                }
+                let states: Vec<_> = versions.iter().map(BudgetVersion::state).collect();
+                anyhow::anyhow!(no_budget_message(year, context.as_of, &states))
             })?;
             context.print(&budget_show(context.as_of, &versions, &in_force))?;
+        }
+        BudgetCommand::Withdraw {
+            year,
+            version,
+            reason,
+        } => {
+            check_budget_year(year)?;
+            let reason = correction::reason(&reason)?;
+            let mut store = context.open()?;
+            let tx = store.begin(context.actor.clone())?;
+            let versions = tx.budget_versions(year)?;
+            let states: Vec<_> = versions.iter().map(BudgetVersion::state).collect();
+            check_withdrawal(year, version, &states)?;
+            tx.refuse_closed(year, &format!("the budget for {year}"))?;
+            tx.insert_budget_withdrawal(year, version, &reason)?;
+            tx.commit()?;
+            let withdrawn = versions
+                .iter()
+                .find(|v| v.version == version)
+                .expect("checked to exist");
+            let standing = versions
+                .iter()
+                .filter(|v| v.version != version && v.withdrawn.is_none())
+                .max_by_key(|v| (v.budget.approved_on, v.version));
+            let after = match standing {
+                Some(v) => format!(
+                    "the latest version standing is version {}, {} approved on {}",
+                    v.version, v.budget.total, v.budget.approved_on
+                ),
+                None => format!(
+                    "no version of budget {year} stands; record it with `isu-ledger budget set \
+                     {year} --total AMOUNT --approved-on DATE`"
+                ),
+            };
+            context.say(format!(
+                "withdrew version {version} of budget {year} ({} approved on {}): {reason}; {after}",
+                withdrawn.budget.total, withdrawn.budget.approved_on
+            ))?;
         }
         BudgetCommand::Report { year } => {
             return super::costs::budget_report_command(context, year)

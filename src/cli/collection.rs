@@ -10,6 +10,7 @@ use clap::Args;
 use super::{Context, Outcome};
 use crate::domain::countries;
 use crate::domain::party::{Language, Party};
+use crate::domain::reminder::level_on;
 use crate::ledger::{check_budget_year, PartyCode};
 use crate::money::{format_minor_swiss, Currency, Money};
 use crate::render::letters::{
@@ -65,14 +66,16 @@ pub struct LettersArgs {
     /// Only the N parties owing most
     #[arg(long, value_name = "N")]
     top: Option<usize>,
-    /// The reminder level of these letters [default: one above the last sent to each party]
+    /// The reminder level of these letters [default: one above the last recorded for each
+    /// party on an earlier day; the same level when it was recorded on --as-of]
     #[arg(long, value_name = "N")]
     level: Option<u32>,
     /// A template to use for every letter instead of the built-in English, French and
     /// Spanish ones (minijinja syntax; see reports/letter-en.txt for the variables)
     #[arg(long, value_name = "FILE")]
     template: Option<PathBuf>,
-    /// Record the letters as sent on --as-of, so the next list shows the level reached
+    /// Record the letters as sent on --as-of, so the next list shows the level reached;
+    /// recording again the same day writes nothing and keeps the level
     #[arg(long)]
     record: bool,
 }
@@ -249,6 +252,7 @@ pub fn letters(context: &Context, args: LettersArgs) -> anyhow::Result<Outcome> 
     let templates = LetterTemplates::new(args.template.as_deref().map(read_template).transpose()?)?;
     let mut store = context.open()?;
     let (list, parties) = outstanding_of(&store, args.year, context.as_of, selection)?;
+    let sent = store.reminders(args.year, context.as_of)?;
     let swiss = |m: Money| format!("{} {}", m.currency(), format_minor_swiss(m.minor()));
     let mut letters = Vec::new();
     // A letter never asks for what a credit the party holds already covers.
@@ -264,7 +268,8 @@ pub fn letters(context: &Context, args: LettersArgs) -> anyhow::Result<Outcome> 
             .ok_or_else(|| StoreError::PartyNotFound {
                 code: row.party.clone(),
             })?;
-        let level = args.level.unwrap_or(row.reminder_level.unwrap_or(0) + 1);
+        let last = sent.get(&party.code).map(|r| (r.level, r.sent_on));
+        let level = args.level.unwrap_or_else(|| level_on(last, context.as_of));
         let mut lines: Vec<LetterLine> = row
             .arrears_by_year
             .iter()

@@ -51,7 +51,7 @@ pub enum CostCommand {
         /// A note kept in the entry's description
         #[arg(long, value_name = "TEXT")]
         memo: Option<String>,
-        /// Record it even if the fund does not hold enough to pay it
+        /// Record it even if the fund would go below zero on its date or a later date
         #[arg(long)]
         allow_deficit: bool,
     },
@@ -60,7 +60,7 @@ pub enum CostCommand {
     Import {
         /// The CSV file; every row needs a unique ref
         file: PathBuf,
-        /// Record the costs even where a fund does not hold enough to pay them
+        /// Record the costs even where a fund would go below zero on their date or later
         #[arg(long)]
         allow_deficit: bool,
     },
@@ -138,10 +138,10 @@ pub fn record_cost(
         None => false,
     };
     if !already && amount.is_positive() {
-        let balance = tx.fund_balance(&fund, currency, far_future())?;
+        let (low_on, balance) = tx.fund_low_point(&fund, currency, fields.date)?;
         check_covers(
             &fund,
-            fields.date,
+            low_on,
             balance,
             amount,
             allow_deficit,

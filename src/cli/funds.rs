@@ -3,7 +3,6 @@
 use chrono::Datelike;
 use clap::Subcommand;
 
-use super::costs::far_future;
 use super::{Context, Outcome};
 use crate::domain::fund::{check_covers, opening_entry, transfer_entries, Fund, FundError};
 use crate::ledger::FundCode;
@@ -26,7 +25,8 @@ pub enum FundCommand {
     },
     /// Every fund with what it holds at the bank on --as-of
     List,
-    /// Move money from one fund to another (two entries, one in each fund)
+    /// Move money from one fund to another (two entries, one in each fund); refused when the
+    /// fund the money leaves would go below zero on the transfer's date or a later date
     Transfer {
         /// The fund the money leaves
         from: String,
@@ -138,8 +138,8 @@ pub fn run(context: &Context, command: FundCommand) -> anyhow::Result<Outcome> {
                 None => false,
             };
             if !already {
-                let balance = tx.fund_balance(&from, currency, far_future())?;
-                check_covers(&from, date, balance, amount, false, "")?;
+                let (low_on, balance) = tx.fund_low_point(&from, currency, date)?;
+                check_covers(&from, low_on, balance, amount, false, "")?;
             }
             let mut ids = Vec::new();
             for entry in &entries {

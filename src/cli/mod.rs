@@ -92,7 +92,7 @@ enum Command {
     /// Add, list and import parties (States and organisations)
     #[command(subcommand)]
     Party(parties::PartyCommand),
-    /// Record and show the budgets approved for each year
+    /// Record, withdraw and show the budgets approved for each year
     #[command(subcommand)]
     Budget(budgets::BudgetCommand),
     /// Record contributions received
@@ -101,7 +101,7 @@ enum Command {
     /// Record costs against the budget lines, paid from a fund
     #[command(subcommand)]
     Cost(costs::CostCommand),
-    /// Record rates of exchange (CHF per unit of another currency)
+    /// Record, correct and list rates of exchange (CHF per unit of another currency)
     #[command(subcommand)]
     Rate(rates::RateCommand),
     /// Declare funds, list their balances, move money between them

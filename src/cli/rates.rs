@@ -1,12 +1,13 @@
-//! `rate set`: rates of exchange, and the look-up of the rate in force for an amount in
+//! `rate set`, `rate correct`, `rate list`: rates of exchange, and the look-up of the rate in force for an amount in
 //! another currency recorded without `--rate`.
 
 use chrono::{Datelike, NaiveDate};
 use clap::Subcommand;
 
 use super::{Context, Outcome};
+use crate::domain::correction;
 use crate::domain::parse_date;
-use crate::domain::rate::{ExchangeRate, RateError};
+use crate::domain::rate::{next_effective_on, ExchangeRate, RateError};
 use crate::money::{Currency, Rate};
 use crate::store::Tx;
 
@@ -24,7 +25,25 @@ pub enum RateCommand {
         #[arg(long, value_name = "DATE")]
         date: String,
     },
-    /// The recorded rates, with the one in force on --as-of marked
+    /// Correct a rate recorded in error: the corrected rate is in force from the same date
+    /// instead, the wrong one is kept as history (marked superseded in `rate list`), and the
+    /// entries booked at the wrong rate while it was in force are listed, to be reversed and
+    /// entered again
+    Correct {
+        /// The currency, e.g. USD
+        currency: String,
+        /// The right rate, CHF per unit of the currency, e.g. 0.9712
+        #[arg(allow_negative_numbers = true)]
+        rate: String,
+        /// The date of the rate recorded in error (the first day it is in force)
+        #[arg(long, value_name = "DATE")]
+        date: String,
+        /// Why the rate is corrected, e.g. "typo: 0.9172 for 0.9712"
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// The recorded rates, with the one in force on --as-of marked and rates corrected
+    /// later marked superseded
     List {
         /// Only this currency
         currency: Option<String>,
@@ -65,17 +84,104 @@ pub fn run(context: &Context, command: RateCommand) -> anyhow::Result<Outcome> {
                 "recorded rate {currency} {rate} (CHF per {currency}) in force from {date}"
             ))?;
         }
+        RateCommand::Correct {
+            currency,
+            rate,
+            date,
+            reason,
+        } => correct(context, &currency, &rate, &date, &reason)?,
         RateCommand::List { currency } => {
             let currency: Option<Currency> = currency.as_deref().map(str::parse).transpose()?;
             let store = context.open()?;
-            let rates = match currency {
-                Some(currency) => store.rates(currency)?,
-                None => store.all_rates()?,
-            };
-            context.print(&crate::reports::rates::rate_list(context.as_of, &rates))?;
+            let records = store.rate_history(currency)?;
+            context.print(&crate::reports::rates::rate_list(context.as_of, &records))?;
         }
     }
     Ok(Outcome::Done)
+}
+
+/// `rate correct`: supersedes the rate of a currency and date with a corrected one, and
+/// lists the entries booked at the wrong rate while it was in force.
+fn correct(
+    context: &Context,
+    currency: &str,
+    rate: &str,
+    date: &str,
+    reason: &str,
+) -> anyhow::Result<()> {
+    let currency: Currency = currency.parse()?;
+    let rate: Rate = rate.parse()?;
+    let date = parse_date(date)?;
+    let corrected = ExchangeRate::new(currency, rate, date)?;
+    let reason = correction::reason(reason)?;
+    let mut store = context.open()?;
+    let tx = store.begin(context.actor.clone())?;
+    let rates = tx.rates(currency)?;
+    let Some(wrong) = rates.iter().find(|r| r.effective_on == date).copied() else {
+        let dates: Vec<String> = rates.iter().map(|r| r.effective_on.to_string()).collect();
+        let known = match dates.len() {
+            0 => String::new(),
+            1..=6 => format!(" (the rates of {currency} are from {})", dates.join(", ")),
+            n => format!(
+                " (there are {n} rates of {currency}, the latest from {}; see `isu-ledger rate list {currency}`)",
+                dates[n - 1]
+            ),
+        };
+        return Err(RateError::NoRateToCorrect {
+            currency,
+            date,
+            known,
+        }
+        .into());
+    };
+    tx.refuse_closed(date.year(), &format!("a rate dated {date}"))?;
+    if wrong.rate == rate {
+        context.say(format!(
+            "the {currency} rate of {date} is already {rate}; nothing written"
+        ))?;
+        return Ok(());
+    }
+    let until = next_effective_on(&rates, &wrong);
+    let booked = tx.entries_booked_at(currency, wrong.rate, date, until)?;
+    tx.insert_rate_correction(&corrected, wrong.rate, &reason)?;
+    tx.commit()?;
+    let period = match until {
+        Some(next) => format!(
+            "from {date} to {}",
+            next.pred_opt().expect("a date after the first")
+        ),
+        None => format!("from {date} on"),
+    };
+    let mut message = format!(
+        "corrected the {currency} rate in force from {date}: {rate} (CHF per {currency}) \
+         instead of {}, recorded in error ({reason}); the wrong rate is kept as history",
+        wrong.rate
+    );
+    if booked.is_empty() {
+        message.push_str(&format!("\nno entry was booked at {} {period}", wrong.rate));
+    } else {
+        message.push_str(&format!(
+            "\n{} booked at {} {period}; reverse each (`isu-ledger reverse ENTRY --reason TEXT`) \
+             and enter it again at the corrected rate:",
+            match booked.len() {
+                1 => "1 entry was".to_string(),
+                n => format!("{n} entries were"),
+            },
+            wrong.rate
+        ));
+        for entry in &booked {
+            let reference = entry
+                .reference
+                .as_ref()
+                .map_or(String::new(), |r| format!(", ref {r}"));
+            message.push_str(&format!(
+                "\n  entry {} dated {}: {}, {}{reference}",
+                entry.entry, entry.date, entry.description, entry.amount
+            ));
+        }
+    }
+    context.say(message)?;
+    Ok(())
 }
 
 /// The rate to convert an amount in `currency` dated `date`: the one given, else the one in

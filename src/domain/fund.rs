@@ -27,7 +27,7 @@ pub enum FundError {
     ReasonEmpty,
     #[error(
         "fund {fund} holds {balance} on {date}, less than the {amount} asked for \
-         (short by {short}){hint}"
+         (short by {short}): it would hold {would_hold} on {date}{hint}"
     )]
     NotCovered {
         fund: FundCode,
@@ -35,6 +35,7 @@ pub enum FundError {
         balance: Money,
         amount: Money,
         short: Money,
+        would_hold: Money,
         hint: &'static str,
     },
 }
@@ -74,7 +75,9 @@ pub fn interfund_account() -> AccountName {
     "equity:interfund".parse().expect("valid account name")
 }
 
-/// Refuses to spend `amount` from a fund holding `balance`, unless a deficit is allowed.
+/// Refuses to spend `amount` from a fund whose lowest balance from the spending's date on
+/// is `balance`, reached on `date`, unless a deficit is allowed: a fund never goes negative
+/// at any date, past or future.
 pub fn check_covers(
     fund: &FundCode,
     date: NaiveDate,
@@ -92,6 +95,7 @@ pub fn check_covers(
         balance,
         amount,
         short: amount.checked_sub(balance)?,
+        would_hold: balance.checked_sub(amount)?,
         hint,
     })
 }
@@ -216,6 +220,12 @@ mod tests {
         assert!(check_covers(&fund, day(), usd(500), usd(500), false, "").is_ok());
         let error = check_covers(&fund, day(), usd(500), usd(501), false, "").unwrap_err();
         assert!(error.to_string().contains("short by USD 0.01"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("it would hold USD -0.01 on 2017-06-01"),
+            "{error}"
+        );
         assert!(check_covers(&fund, day(), usd(500), usd(501), true, "").is_ok());
     }
 

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod assessment;
 pub mod budget;
 pub mod contribution;
+pub mod correction;
 pub mod cost;
 pub mod countries;
 pub mod fund;
@@ -13,6 +14,7 @@ pub mod meeting;
 pub mod party;
 pub mod position;
 pub mod rate;
+pub mod reminder;
 pub mod reversal;
 pub mod scale;
 

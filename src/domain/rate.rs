@@ -17,13 +17,64 @@ pub enum RateError {
     NoRateInForce { currency: Currency, date: NaiveDate },
     #[error(
         "a rate of {currency} for {date} is already recorded ({existing}); rates are kept as \
-         history and not changed"
+         history and not changed: if it was recorded in error, correct it with \
+         `isu-ledger rate correct {currency} RATE --date {date} --reason TEXT`"
     )]
     RateExists {
         currency: Currency,
         date: NaiveDate,
         existing: Rate,
     },
+    #[error(
+        "no rate of {currency} is recorded for {date}, so there is none to correct{known}; \
+         record a new rate with `isu-ledger rate set {currency} RATE --date {date}`"
+    )]
+    NoRateToCorrect {
+        currency: Currency,
+        date: NaiveDate,
+        /// ` (the rates of USD are from 2017-05-01, 2017-06-01)`, or empty.
+        known: String,
+    },
+}
+
+/// One rate as recorded: the first `rate set` of a currency and date, or a later correction
+/// of it. The last record of a currency and date is the rate in force from that date; the
+/// earlier ones are superseded, kept as history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedRate {
+    pub rate: ExchangeRate,
+    /// Why it was corrected; `None` for the rate first recorded.
+    pub reason: Option<String>,
+    /// When and by whom it was recorded.
+    pub recorded_at: String,
+    pub recorded_by: String,
+    /// Whether a later correction replaced it.
+    pub superseded: bool,
+}
+
+/// Marks as superseded every record followed by another of the same currency and date.
+/// `records` are sorted by currency, date, then order of recording.
+pub fn mark_superseded(records: &mut [RecordedRate]) {
+    for index in 0..records.len() {
+        let next = records
+            .get(index + 1)
+            .map(|r| (r.rate.currency, r.rate.effective_on));
+        records[index].superseded = next
+            == Some((
+                records[index].rate.currency,
+                records[index].rate.effective_on,
+            ));
+    }
+}
+
+/// The day after which a rate stops being in force: the effective date of the next rate of
+/// the same currency among `rates`, if any.
+pub fn next_effective_on(rates: &[ExchangeRate], rate: &ExchangeRate) -> Option<NaiveDate> {
+    rates
+        .iter()
+        .filter(|r| r.currency == rate.currency && r.effective_on > rate.effective_on)
+        .map(|r| r.effective_on)
+        .min()
 }
 
 /// A recorded rate of exchange.
@@ -89,6 +140,42 @@ mod tests {
             in_force(&rates, day(12, 1)).unwrap().effective_on,
             day(6, 1)
         );
+    }
+
+    fn recorded(m: u32, rate: &str, reason: Option<&str>) -> RecordedRate {
+        RecordedRate {
+            rate: ExchangeRate::new(Currency::USD, rate.parse().unwrap(), day(m, 1)).unwrap(),
+            reason: reason.map(str::to_string),
+            recorded_at: "2017-07-01T00:00:00Z".into(),
+            recorded_by: "test".into(),
+            superseded: false,
+        }
+    }
+
+    #[test]
+    fn a_corrected_rate_supersedes_the_earlier_records_of_its_date_only() {
+        let mut records = [
+            recorded(5, "0.99", None),
+            recorded(6, "0.9172", None),
+            recorded(6, "0.9721", Some("typo")),
+            recorded(6, "0.9712", Some("typo again")),
+            recorded(7, "0.98", None),
+        ];
+        mark_superseded(&mut records);
+        let superseded: Vec<bool> = records.iter().map(|r| r.superseded).collect();
+        assert_eq!(superseded, [false, true, true, false, false]);
+    }
+
+    #[test]
+    fn a_rate_is_in_force_until_the_next_rate_of_its_currency() {
+        let rates = [
+            ExchangeRate::new(Currency::USD, "0.99".parse().unwrap(), day(5, 1)).unwrap(),
+            ExchangeRate::new(Currency::USD, "0.97".parse().unwrap(), day(6, 1)).unwrap(),
+            ExchangeRate::new("EUR".parse().unwrap(), "1.07".parse().unwrap(), day(5, 15)).unwrap(),
+        ];
+        assert_eq!(next_effective_on(&rates, &rates[0]), Some(day(6, 1)));
+        assert_eq!(next_effective_on(&rates, &rates[1]), None);
+        assert_eq!(next_effective_on(&rates, &rates[2]), None);
     }
 
     #[test]

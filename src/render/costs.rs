@@ -283,19 +283,52 @@ impl Tabular for crate::reports::rates::RateList {
             .rates
             .iter()
             .map(|rate| {
+                let mark = if rate.superseded {
+                    "superseded"
+                } else if rate.in_force {
+                    "in force"
+                } else {
+                    ""
+                };
+                let note = rate
+                    .correction_reason
+                    .as_ref()
+                    .map_or(String::new(), |reason| format!("correction: {reason}"));
                 vec![
                     Cell::text(rate.currency.as_str()),
                     Cell::Date(rate.effective_on),
                     Cell::text(rate.rate.to_string()),
-                    Cell::text(if rate.in_force { "in force" } else { "" }),
+                    Cell::text(mark),
+                    Cell::text(note),
                 ]
             })
             .collect();
+        let corrections = self
+            .rates
+            .iter()
+            .filter(|r| r.correction_reason.is_some())
+            .count();
+        let mut notes = vec![if self.rates.len() == 1 {
+            "1 rate".to_string()
+        } else {
+            format!("{} rates", self.rates.len())
+        }];
+        if corrections > 0 {
+            notes.push(format!(
+                "A superseded rate was recorded in error; the correction below it is in force \
+                 from the same date ({corrections} {}).",
+                if corrections == 1 {
+                    "correction"
+                } else {
+                    "corrections"
+                }
+            ));
+        }
         Table {
             title: format!("Rates of exchange (CHF per unit) as of {}", self.as_of),
-            headers: headers(&["Currency", "From", "Rate", ""]),
+            headers: headers(&["Currency", "From", "Rate", "", "Note"]),
             rows,
-            notes: vec![format!("{} rates", self.rates.len())],
+            notes,
             ..Table::default()
         }
     }

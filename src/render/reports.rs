@@ -305,8 +305,12 @@ impl Tabular for BudgetShow {
         )];
         if self.approvals.len() > 1 {
             for approval in &self.approvals {
+                let withdrawn = approval
+                    .withdrawn
+                    .as_ref()
+                    .map_or(String::new(), |reason| format!(", withdrawn ({reason})"));
                 notes.push(format!(
-                    "  version {}: {} approved on {}",
+                    "  version {}: {} approved on {}{withdrawn}",
                     approval.version, approval.total, approval.approved_on
                 ));
             }

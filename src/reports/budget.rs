@@ -13,6 +13,8 @@ pub struct BudgetApproval {
     pub total: Money,
     pub approved_on: NaiveDate,
     pub approved_by: Option<String>,
+    /// Why the version was withdrawn, if it was; a withdrawn version is never in force.
+    pub withdrawn: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -25,7 +27,7 @@ pub struct BudgetShow {
     pub approved_on: NaiveDate,
     pub approved_by: Option<String>,
     pub lines: Vec<BudgetLine>,
-    /// Every approval of the year, oldest first.
+    /// Every approval of the year, oldest first, withdrawn ones included.
     pub approvals: Vec<BudgetApproval>,
 }
 
@@ -52,6 +54,7 @@ pub fn budget_show(
                 total: v.budget.total,
                 approved_on: v.budget.approved_on,
                 approved_by: v.budget.approved_by.clone(),
+                withdrawn: v.withdrawn.clone(),
             })
             .collect(),
     }

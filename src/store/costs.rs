@@ -154,11 +154,15 @@ fn load_expenses_posted(
         .collect()
 }
 
-/// The names of the lines of the latest approval of a year's budget.
+/// The names of the lines of the latest approval of a year's budget not withdrawn.
 fn load_budget_lines(conn: &Connection, year: i32) -> Result<Vec<String>, StoreError> {
     let mut statement = conn.prepare_cached(
         "SELECT name FROM budget_line
-         WHERE year = ?1 AND version = (SELECT max(version) FROM budget WHERE year = ?1)
+         WHERE year = ?1 AND version = (
+             SELECT max(b.version) FROM budget b
+             WHERE b.year = ?1 AND NOT EXISTS (
+                 SELECT 1 FROM budget_withdrawal w
+                 WHERE w.year = b.year AND w.version = b.version))
          ORDER BY rowid",
     )?;
     let lines = statement
@@ -184,7 +188,8 @@ impl Store {
 }
 
 impl Tx<'_> {
-    /// The lines of the latest approved budget of `year` (none when no budget was set).
+    /// The lines of the latest approved budget of `year` not withdrawn (none when no budget
+    /// was set).
     pub fn budget_lines(&self, year: i32) -> Result<Vec<String>, StoreError> {
         load_budget_lines(&self.tx, year)
     }

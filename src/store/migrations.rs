@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002-assessments.sql"),
     include_str!("../../migrations/0003-costs.sql"),
     include_str!("../../migrations/0004-positions.sql"),
+    include_str!("../../migrations/0005-corrections.sql"),
 ];
 
 /// The schema version this program writes and understands.

@@ -18,6 +18,7 @@ mod migrations;
 mod parties;
 mod positions;
 mod rates;
+mod reminders;
 mod running;
 mod scales;
 mod verify;
@@ -42,7 +43,9 @@ pub use facts::{
 pub use funds::FundBalanceRow;
 pub use meetings::{DocumentChange, MeetingReceivableRow, MeetingRecord};
 pub use migrations::SCHEMA_VERSION;
-pub use positions::{PositionRow, ReceivableDay, ReminderRow};
+pub use positions::{PositionRow, ReceivableDay};
+pub use rates::BookedAtRate;
+pub use reminders::ReminderRow;
 pub use scales::ScaleSummary;
 pub use verify::{Finding, VerifySummary};
 

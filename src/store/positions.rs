@@ -291,73 +291,7 @@ impl Tx<'_> {
     }
 }
 
-/// A reminder letter sent, as recorded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReminderRow {
-    pub party: PartyCode,
-    pub level: u32,
-    pub sent_on: NaiveDate,
-}
-
-impl Store {
-    /// Per party, the highest reminder level sent for `budget_year` on or before `until`.
-    pub fn reminders(
-        &self,
-        budget_year: i32,
-        until: NaiveDate,
-    ) -> Result<BTreeMap<PartyCode, ReminderRow>, StoreError> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT party, level, sent_on FROM reminder
-             WHERE budget_year = ?1 AND sent_on <= ?2
-             ORDER BY party, level",
-        )?;
-        let mut rows = statement.query(params![budget_year, until.to_string()])?;
-        let mut last = BTreeMap::new();
-        while let Some(row) = rows.next()? {
-            let party: String = row.get(0)?;
-            let sent_on: String = row.get(2)?;
-            let party: PartyCode = party.parse()?;
-            last.insert(
-                party.clone(),
-                ReminderRow {
-                    party,
-                    level: row.get(1)?,
-                    sent_on: text_to_date(&sent_on)?,
-                },
-            );
-        }
-        Ok(last)
-    }
-}
-
 impl Tx<'_> {
-    /// Records that a reminder of `level` for `budget_year` was sent to `party` on
-    /// `sent_on`; true when new, false when it was already recorded.
-    pub fn record_reminder(
-        &self,
-        party: &PartyCode,
-        budget_year: i32,
-        level: u32,
-        sent_on: NaiveDate,
-    ) -> Result<bool, StoreError> {
-        let written = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO reminder (party, budget_year, level, sent_on, entered_at, entered_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (party, budget_year, level) DO NOTHING",
-            )?
-            .execute(params![
-                party.as_str(),
-                budget_year,
-                level,
-                sent_on.to_string(),
-                self.actor.at,
-                self.actor.user
-            ])?;
-        Ok(written == 1)
-    }
-
     /// The assessment entries of `budget_year` not yet reversed.
     pub fn assessments_in_force(&self, budget_year: i32) -> Result<Vec<EntryId>, StoreError> {
         let mut statement = self.tx.prepare_cached(

@@ -59,6 +59,15 @@ const COSTS_APPEND_ONLY_TRIGGERS: [&str; 14] = [
     "meeting_share_no_delete",
 ];
 
+/// The append-only triggers of the corrections migration (rate corrections, withdrawn
+/// budgets).
+const CORRECTIONS_APPEND_ONLY_TRIGGERS: [&str; 4] = [
+    "exchange_rate_correction_no_update",
+    "exchange_rate_correction_no_delete",
+    "budget_withdrawal_no_update",
+    "budget_withdrawal_no_delete",
+];
+
 /// At most this many findings are listed per check; the rest are counted.
 const FINDINGS_PER_CHECK_MAX: usize = 50;
 
@@ -149,6 +158,7 @@ impl Store {
         for trigger in APPEND_ONLY_TRIGGERS
             .iter()
             .chain(COSTS_APPEND_ONLY_TRIGGERS.iter())
+            .chain(CORRECTIONS_APPEND_ONLY_TRIGGERS.iter())
         {
             let present: i64 = self.conn.query_row(
                 "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",

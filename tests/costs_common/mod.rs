@@ -73,7 +73,9 @@ pub fn minor(value: &Value) -> i64 {
 }
 
 /// A ledger with Germany, France and Switzerland, a 2017 budget of CHF 100'000.00 in three
-/// lines, CHF 60'000.00 received from Germany and CHF 10'000.00 from France.
+/// lines, CHF 60'000.00 received from Germany and CHF 10'000.00 from France in the first
+/// week of January, before the costs the tests date later in the year (a fund never goes
+/// negative at any date).
 pub fn ledger_with_budget() -> (TempDir, PathBuf) {
     let (dir, db) = setup();
     for code in ["DEU", "FRA", "CHE"] {
@@ -86,11 +88,11 @@ pub fn ledger_with_budget() -> (TempDir, PathBuf) {
     );
     ok(
         &db,
-        "contribution add DEU 60000 --date 2017-02-01 --ref B-1 --voluntary",
+        "contribution add DEU 60000 --date 2017-01-05 --ref B-1 --voluntary",
     );
     ok(
         &db,
-        "contribution add FRA 10000 --date 2017-02-02 --ref B-2 --voluntary",
+        "contribution add FRA 10000 --date 2017-01-06 --ref B-2 --voluntary",
     );
     (dir, db)
 }

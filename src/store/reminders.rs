@@ -1,0 +1,123 @@
+//! The `reminder` table: the reminder letters recorded as sent, one row per party, budget
+//! year and level, with the day it was sent.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rusqlite::params;
+
+use super::{text_to_date, Store, StoreError, Tx};
+use crate::ledger::PartyCode;
+
+/// A reminder letter sent, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReminderRow {
+    pub party: PartyCode,
+    pub level: u32,
+    pub sent_on: NaiveDate,
+}
+
+impl Store {
+    /// Per party, the highest reminder level sent for `budget_year` on or before `until`.
+    pub fn reminders(
+        &self,
+        budget_year: i32,
+        until: NaiveDate,
+    ) -> Result<BTreeMap<PartyCode, ReminderRow>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT party, level, sent_on FROM reminder
+             WHERE budget_year = ?1 AND sent_on <= ?2
+             ORDER BY party, level",
+        )?;
+        let mut rows = statement.query(params![budget_year, until.to_string()])?;
+        let mut last = BTreeMap::new();
+        while let Some(row) = rows.next()? {
+            let party: String = row.get(0)?;
+            let sent_on: String = row.get(2)?;
+            let party: PartyCode = party.parse()?;
+            last.insert(
+                party.clone(),
+                ReminderRow {
+                    party,
+                    level: row.get(1)?,
+                    sent_on: text_to_date(&sent_on)?,
+                },
+            );
+        }
+        Ok(last)
+    }
+}
+
+impl Tx<'_> {
+    /// Records that a reminder of `level` for `budget_year` was sent to `party` on
+    /// `sent_on`; true when new, false when that level was already recorded (on whatever
+    /// day), so that recording the same letters again writes nothing.
+    pub fn record_reminder(
+        &self,
+        party: &PartyCode,
+        budget_year: i32,
+        level: u32,
+        sent_on: NaiveDate,
+    ) -> Result<bool, StoreError> {
+        let written = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO reminder (party, budget_year, level, sent_on, entered_at, entered_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (party, budget_year, level) DO NOTHING",
+            )?
+            .execute(params![
+                party.as_str(),
+                budget_year,
+                level,
+                sent_on.to_string(),
+                self.actor.at,
+                self.actor.user
+            ])?;
+        Ok(written == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::party::{Party, PartyInput};
+    use crate::store::Actor;
+
+    fn actor() -> Actor {
+        Actor {
+            user: "test".into(),
+            at: "2017-07-01T00:00:00Z".into(),
+        }
+    }
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2017, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_level_is_recorded_once_and_the_last_one_sent_by_a_date_is_read_back() {
+        let mut store = Store::in_memory().unwrap();
+        let deu: PartyCode = "DEU".parse().unwrap();
+        {
+            let tx = store.begin(actor()).unwrap();
+            let party = Party::new(PartyInput {
+                code: "DEU".into(),
+                ..PartyInput::default()
+            })
+            .unwrap();
+            tx.insert_party(&party).unwrap();
+            assert!(tx.record_reminder(&deu, 2017, 1, day(6, 30)).unwrap());
+            assert!(!tx.record_reminder(&deu, 2017, 1, day(6, 30)).unwrap());
+            assert!(!tx.record_reminder(&deu, 2017, 1, day(7, 1)).unwrap());
+            assert!(tx.record_reminder(&deu, 2017, 2, day(9, 30)).unwrap());
+            tx.commit().unwrap();
+        }
+        assert!(store.reminders(2017, day(6, 29)).unwrap().is_empty());
+        let june = store.reminders(2017, day(6, 30)).unwrap();
+        assert_eq!(june[&deu].level, 1);
+        assert_eq!(june[&deu].sent_on, day(6, 30));
+        assert_eq!(store.reminders(2017, day(12, 31)).unwrap()[&deu].level, 2);
+        assert!(store.reminders(2018, day(12, 31)).unwrap().is_empty());
+    }
+}
