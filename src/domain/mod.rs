@@ -29,17 +29,29 @@ pub enum DomainError {
     Ledger(#[from] LedgerError),
     #[error(transparent)]
     Money(#[from] MoneyError),
-    #[error("invalid date '{input}': write it as YYYY-MM-DD with a real day (e.g. 2017-02-28)")]
+    #[error(
+        "invalid date '{}': write it as YYYY-MM-DD with a real day (e.g. 2017-02-28)",
+        crate::text::excerpt(input)
+    )]
     DateInvalid { input: String },
-    #[error("'{code}' is not an ISO 3166 alpha-3 country code (e.g. DEU, CHE, FRA)")]
+    #[error(
+        "'{}' is not an ISO 3166 alpha-3 country code (e.g. DEU, CHE, FRA)",
+        crate::text::excerpt(code)
+    )]
     PartyCodeNotIso { code: String },
     #[error("party name is empty")]
     PartyNameEmpty,
-    #[error("unknown party kind '{kind}' (use state-party, signatory, non-party or organisation)")]
+    #[error(
+        "unknown party kind '{}' (use state-party, signatory, non-party or organisation)",
+        crate::text::excerpt(kind)
+    )]
     PartyKindUnknown { kind: String },
-    #[error("unknown letter language '{language}' (use en, fr or es)")]
+    #[error(
+        "unknown letter language '{}' (use en, fr or es)",
+        crate::text::excerpt(language)
+    )]
     LanguageUnknown { language: String },
-    #[error("e-mail address '{email}' is not valid")]
+    #[error("e-mail address '{}' is not valid", crate::text::excerpt(email))]
     EmailInvalid { email: String },
     #[error("entry into force {in_force} is before the deposit {deposited}")]
     InForceBeforeDeposit {
@@ -50,11 +62,17 @@ pub enum DomainError {
     BudgetTotalNotPositive { total: Money },
     #[error("the ISU budget is kept in CHF, the currency of the books; got {currency}")]
     BudgetCurrencyNotChf { currency: Currency },
-    #[error("budget line '{text}' must be written NAME=AMOUNT, e.g. staff=300000")]
+    #[error(
+        "budget line '{}' must be written NAME=AMOUNT, e.g. staff=300000",
+        crate::text::excerpt(text)
+    )]
     BudgetLineMalformed { text: String },
-    #[error("budget line '{name}' appears twice")]
+    #[error("budget line '{}' appears twice", crate::text::excerpt(name))]
     BudgetLineDuplicate { name: String },
-    #[error("budget line '{name}' must not be negative, got {amount}")]
+    #[error(
+        "budget line '{}' must not be negative, got {amount}",
+        crate::text::excerpt(name)
+    )]
     BudgetLineNegative { name: String, amount: Money },
     #[error(
         "budget lines add up to {lines_total} but the total is {total}: they differ by \
@@ -87,17 +105,24 @@ pub enum DomainError {
     #[error("a reversal needs a reason (--reason)")]
     ReversalReasonEmpty,
     #[error(
-        "scale name '{name}' is not valid: use lower-case letters, digits and '-', \
-         starting with a letter (e.g. ccm-2016-2018)"
+        "scale name '{}' is not valid: use lower-case letters, digits and '-', \
+         starting with a letter (e.g. ccm-2016-2018)",
+        crate::text::excerpt(name)
     )]
     ScaleNameInvalid { name: String },
-    #[error("scale rate '{input}' is not a number: write a plain decimal in per cent, e.g. 6.389")]
+    #[error(
+        "scale rate '{}' is not a number: write a plain decimal in per cent, e.g. 6.389",
+        crate::text::excerpt(input)
+    )]
     ScaleRateInvalid { input: String },
-    #[error("scale rate '{input}' is negative")]
+    #[error("scale rate '{}' is negative", crate::text::excerpt(input))]
     ScaleRateNegative { input: String },
-    #[error("scale rate '{input}' is over 100 per cent")]
+    #[error("scale rate '{}' is over 100 per cent", crate::text::excerpt(input))]
     ScaleRateOver100 { input: String },
-    #[error("scale rate '{input}' has more than 10 decimals")]
+    #[error(
+        "scale rate '{}' has more than 10 decimals",
+        crate::text::excerpt(input)
+    )]
     ScaleRateTooPrecise { input: String },
     #[error("{party} is not on the scale {scale}: import a scale that lists it")]
     ScaleMissingParty { party: PartyCode, scale: String },
