@@ -26,7 +26,8 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::domain::parse_date;
+use crate::domain::dates::{accept_dates, check_date, DateRange};
+use crate::domain::{parse_date, parse_date_within};
 use crate::render::export::ExportFormat;
 use crate::render::{self, Format, Tabular};
 use crate::store::{Actor, Store};
@@ -47,7 +48,7 @@ contributions from States against the annual budgets approved by the Meeting of 
 Start with `isu-ledger demo` to build the 2017 example, or `isu-ledger init` for an empty ledger.",
     after_help = "Exit codes: 0 done; 1 ran and found problems (verify); 2 bad input or usage, \
 nothing written.\nAmounts: 311'922.54, 311922.54 or 311,922.54 (two decimals at most). \
-Dates: YYYY-MM-DD."
+Dates: YYYY-MM-DD, from 1990-01-01 to 400 days after today (later with --allow-future)."
 )]
 pub struct Cli {
     /// The ledger file [default: $ISU_LEDGER_DB, else isu-ledger.sqlite]
@@ -65,6 +66,11 @@ pub struct Cli {
     /// Who is recorded as entering what this command writes [default: the OS user]
     #[arg(long, global = true, value_name = "NAME")]
     user: Option<String>,
+
+    /// Accept dates more than 400 days after today (a genuine future value date); without
+    /// it such a date is taken for a typo and refused
+    #[arg(long, global = true)]
+    allow_future: bool,
 
     #[command(subcommand)]
     command: Command,
@@ -203,11 +209,13 @@ impl Context {
         Ok(())
     }
 
-    /// Parses an optional date argument, defaulting to `--as-of`.
+    /// Parses an optional date argument, defaulting to `--as-of`. Either way the date is
+    /// held to the range of dates the books accept: `--as-of` alone may look further ahead
+    /// for a report, but not date a new entry there.
     fn date_or_as_of(&self, date: Option<&str>) -> anyhow::Result<NaiveDate> {
         match date {
             Some(text) => Ok(parse_date(text)?),
-            None => Ok(self.as_of),
+            None => Ok(check_date(self.as_of).context("--as-of")?),
         }
     }
 }
@@ -282,8 +290,22 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 
 fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let now = chrono::Local::now();
+    // The only reading of the clock: every date a user gives is checked against this range.
+    accept_dates(DateRange {
+        today: now.date_naive(),
+        allow_future: cli.allow_future,
+    });
     let as_of = match &cli.as_of {
-        Some(text) => parse_date(text).context("--as-of")?,
+        // A report may be asked for any day from 1990 on (a day far ahead shows everything
+        // recorded); when --as-of dates a new entry, `date_or_as_of` holds it to the range.
+        Some(text) => parse_date_within(
+            text,
+            &DateRange {
+                today: now.date_naive(),
+                allow_future: true,
+            },
+        )
+        .context("--as-of")?,
         None => now.date_naive(),
     };
     if cli

@@ -8,6 +8,7 @@ pub mod budget;
 pub mod contribution;
 pub mod cost;
 pub mod countries;
+pub mod dates;
 pub mod fund;
 pub mod meeting;
 pub mod party;
@@ -34,6 +35,14 @@ pub enum DomainError {
         crate::text::excerpt(input)
     )]
     DateInvalid { input: String },
+    #[error("date {date} is before 1990-01-01, the earliest date the books accept")]
+    DateTooEarly { date: NaiveDate },
+    #[error(
+        "date {date} is more than {} days after today ({today}); give --allow-future if it is \
+         a genuine future value date",
+        dates::FUTURE_DAYS_MAX
+    )]
+    DateTooFarAhead { date: NaiveDate, today: NaiveDate },
     #[error(
         "'{}' is not an ISO 3166 alpha-3 country code (e.g. DEU, CHE, FRA)",
         crate::text::excerpt(code)
@@ -179,8 +188,19 @@ fn shortfall_or_excess(difference: &Money) -> String {
     }
 }
 
-/// Parses an ISO `YYYY-MM-DD` date, refusing impossible days such as `2017-02-30`.
+/// Parses an ISO `YYYY-MM-DD` date a user gives, refusing impossible days such as
+/// `2017-02-30` and days outside the range the books accept (see [`dates`]).
 pub fn parse_date(input: &str) -> Result<NaiveDate, DomainError> {
+    dates::check_date(parse_iso_date(input)?)
+}
+
+/// Parses an ISO date and checks it against the given range rather than the installed one.
+pub fn parse_date_within(input: &str, range: &dates::DateRange) -> Result<NaiveDate, DomainError> {
+    range.check(parse_iso_date(input)?)
+}
+
+/// Reads `YYYY-MM-DD` with a real day; no range.
+fn parse_iso_date(input: &str) -> Result<NaiveDate, DomainError> {
     let text = input.trim();
     let well_formed = text.len() == 10
         && text.char_indices().all(|(i, c)| {
@@ -227,5 +247,17 @@ mod tests {
             let error = parse_date(bad).unwrap_err();
             assert!(error.to_string().contains(bad), "{error}");
         }
+    }
+
+    #[test]
+    fn dates_before_1990_are_refused_when_parsed() {
+        assert_eq!(
+            parse_date("0017-06-27"),
+            Err(DomainError::DateTooEarly {
+                date: NaiveDate::from_ymd_opt(17, 6, 27).unwrap()
+            })
+        );
+        assert!(parse_date("1989-12-31").is_err());
+        assert!(parse_date("1990-01-01").is_ok());
     }
 }
