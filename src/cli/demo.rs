@@ -20,7 +20,7 @@ use crate::render::Format;
 use crate::store::{Store, StoreError};
 
 /// Where the example is built unless `--db` says otherwise.
-const DEMO_DB: &str = "isu-ledger-demo.sqlite";
+pub(super) const DEMO_DB: &str = "isu-ledger-demo.sqlite";
 
 const STATES_PARTIES_CSV: &str = include_str!("../../data/demo/ccm-states-parties-2017.csv");
 const CONTRIBUTIONS_CSV: &str = include_str!("../../data/demo/contributions-2017.csv");

@@ -19,7 +19,7 @@ mod rates;
 pub mod reports;
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -30,7 +30,7 @@ use crate::domain::dates::{accept_dates, check_date, DateRange};
 use crate::domain::{parse_date, parse_date_within};
 use crate::render::export::ExportFormat;
 use crate::render::{self, Format, Tabular};
-use crate::store::{Actor, Store};
+use crate::store::{Actor, Store, StoreError};
 
 /// The ledger file used when neither `--db` nor `ISU_LEDGER_DB` names one.
 const DEFAULT_DB: &str = "isu-ledger.sqlite";
@@ -188,8 +188,23 @@ impl Context {
             .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
     }
 
+    /// Opens the ledger. When the default file is missing but the example built by `demo`
+    /// is here, the message says how to use it.
     fn open(&self) -> anyhow::Result<Store> {
-        Ok(Store::open(&self.db_path())?)
+        let path = self.db_path();
+        match Store::open(&path) {
+            Err(StoreError::Missing { .. })
+                if path == Path::new(DEFAULT_DB) && Path::new(demo::DEMO_DB).is_file() =>
+            {
+                anyhow::bail!(
+                    "no ledger at '{DEFAULT_DB}'; the example built by `isu-ledger demo` is in \
+                     {demo}: give `--db {demo}` (e.g. `isu-ledger --db {demo} status 2017`), or \
+                     create a ledger here with `isu-ledger init`",
+                    demo = demo::DEMO_DB
+                )
+            }
+            opened => Ok(opened?),
+        }
     }
 
     /// Writes a report to standard output in the chosen format.
