@@ -32,7 +32,12 @@ pub struct OutstandingArgs {
     #[arg(long, value_name = "AMOUNT")]
     min: Option<String>,
     /// Only the N parties owing most
-    #[arg(long, value_name = "N")]
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = super::args::top
+    )]
     top: Option<usize>,
 }
 
@@ -62,7 +67,12 @@ pub struct LettersArgs {
     #[arg(long, value_name = "AMOUNT")]
     min: Option<String>,
     /// Only the N parties owing most
-    #[arg(long, value_name = "N")]
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = super::args::top
+    )]
     top: Option<usize>,
     /// The reminder level of these letters [default: one above the last sent to each party]
     #[arg(long, value_name = "N")]

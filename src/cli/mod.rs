@@ -1,6 +1,7 @@
 //! The command line: argument definitions, the clock and the environment, the choice of
 //! renderer, and exit codes. Every other layer gets what it needs from here as values.
 
+mod args;
 pub mod assessments;
 mod budgets;
 mod close;
