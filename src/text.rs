@@ -7,15 +7,12 @@ use std::fmt::Write as _;
 /// The most characters of a user's text that a message quotes; longer text is cut.
 pub const EXCERPT_CHARS_MAX: usize = 60;
 
-/// A count with its noun: `1 entry`, `2 entries`, `0 entries`.
-pub fn count(n: impl Into<u64>, singular: &str, plural: &str) -> String {
-    let n = n.into();
-    format!("{n} {}", if n == 1 { singular } else { plural })
-}
-
-/// A count of a collection's length with its noun; see [`count`].
-pub fn count_len(n: usize, singular: &str, plural: &str) -> String {
-    count(u64::try_from(n).unwrap_or(u64::MAX), singular, plural)
+/// A count with its noun in the right number: `1 entry`, `2 entries`, `0 entries`. Takes
+/// any integer (a `usize` length, an `i64` from the database) as it is displayed.
+pub fn count(n: impl std::fmt::Display, singular: &str, plural: &str) -> String {
+    let n = n.to_string();
+    let noun = if n == "1" { singular } else { plural };
+    format!("{n} {noun}")
 }
 
 /// What a message may quote of a user's text: at most [`EXCERPT_CHARS_MAX`] characters, then
@@ -60,10 +57,10 @@ mod tests {
     #[test]
     fn a_count_of_one_takes_the_singular() {
         assert_eq!(count(1u32, "entry", "entries"), "1 entry");
-        assert_eq!(count(0u32, "entry", "entries"), "0 entries");
-        assert_eq!(count(2u64, "row", "rows"), "2 rows");
-        assert_eq!(count_len(1, "letter", "letters"), "1 letter");
-        assert_eq!(count_len(12, "letter", "letters"), "12 letters");
+        assert_eq!(count(0usize, "entry", "entries"), "0 entries");
+        assert_eq!(count(2i64, "row", "rows"), "2 rows");
+        assert_eq!(count(-1i64, "day", "days"), "-1 days");
+        assert_eq!(count(11u64, "letter", "letters"), "11 letters");
     }
 
     #[test]

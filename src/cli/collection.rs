@@ -23,6 +23,7 @@ use crate::reports::outstanding::{
 use crate::reports::standing::standings;
 use crate::reports::statement::statement as statement_report;
 use crate::store::{JournalFilter, Store, StoreError};
+use crate::text::count;
 
 #[derive(Debug, Args)]
 pub struct OutstandingArgs {
@@ -321,25 +322,26 @@ pub fn letters(context: &Context, args: LettersArgs) -> anyhow::Result<Outcome> 
         }
         tx.commit()?;
     }
-    let count = |language: Language| {
+    let in_language = |language: Language| {
         letters
             .iter()
             .filter(|l| l.party.language == language)
             .count()
     };
     let mut message = format!(
-        "wrote {} letters for {} to {} (en {}, fr {}, es {}) and {}",
-        letters.len(),
+        "wrote {} for {} to {} (en {}, fr {}, es {}) and {}",
+        count(letters.len(), "letter", "letters"),
         args.year,
         args.out.display(),
-        count(Language::En),
-        count(Language::Fr),
-        count(Language::Es),
+        in_language(Language::En),
+        in_language(Language::Fr),
+        in_language(Language::Es),
         args.out.join("mail-merge.csv").display()
     );
     if args.record {
         message.push_str(&format!(
-            "; recorded {recorded} reminders as sent on {} ({} already recorded)",
+            "; recorded {} as sent on {} ({} already recorded)",
+            count(recorded, "reminder", "reminders"),
             context.as_of,
             letters.len() - recorded
         ));

@@ -148,7 +148,8 @@ pub enum DomainError {
     #[error("--maximum-share must be a percentage above 0 and at most 100, got {percent}")]
     AssessMaximumShareInvalid { percent: Decimal },
     #[error(
-        "{total} cannot be shared among {count} parties within {}",
+        "{total} cannot be shared among {} within {}",
+        crate::text::count(count, "party", "parties"),
         describe_limits(minimum, maximum_share)
     )]
     AssessLimitsUnreachable {
