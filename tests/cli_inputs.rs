@@ -285,6 +285,27 @@ fn issue_9_text_with_a_line_break_or_tab_is_refused() {
         message.contains("name 'Liechten\\nstein' holds a line break"),
         "{message}"
     );
+    let message = refused(&db, &["fund", "add", "res", "--name", "Reserve\tfund"]);
+    assert!(
+        message.contains("name 'Reserve\\tfund' holds a tab"),
+        "{message}"
+    );
+    let message = refused(
+        &db,
+        &[
+            "budget",
+            "set",
+            "2018",
+            "--total",
+            "10",
+            "--approved-by",
+            "7\nMSP",
+        ],
+    );
+    assert!(
+        message.contains("--approved-by '7\\nMSP' holds a line break"),
+        "{message}"
+    );
     let csv = file(
         &db,
         "entries.csv",

@@ -54,6 +54,7 @@ impl Fund {
         if name.is_empty() {
             return Err(FundError::NameEmpty);
         }
+        crate::ledger::check_text("name", name)?;
         Ok(Fund {
             code: code.parse()?,
             name: name.to_string(),
