@@ -344,6 +344,20 @@ fn issue_9_an_overlong_reference_is_cut_in_the_message() {
     let amount = "9".repeat(5_000);
     let message = refused(&db, &["contribution", "add", "DEU", &amount]);
     assert!(message.len() < 300, "{} bytes: {message}", message.len());
+    // Whichever layer writes the message, a long value typed is not repeated in full.
+    let scale = "s".repeat(5_000);
+    for args in [
+        vec!["assess", "2017", "--scale", &scale],
+        vec!["cost", "add", &scale, "100"],
+        vec!["contribution", "import", &scale],
+    ] {
+        let message = refused(&db, &args);
+        assert!(message.len() < 300, "{} bytes: {message}", message.len());
+        assert!(
+            message.contains(&format!("{}…", "s".repeat(60))),
+            "{message}"
+        );
+    }
 }
 
 // 5. `--top`.

@@ -251,6 +251,10 @@ fn pace(rows: u64, elapsed: std::time::Duration) -> String {
 
 /// Runs the program; the whole of `main`.
 pub fn main() -> ExitCode {
+    let arguments: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|argument| argument.to_string_lossy().into_owned())
+        .collect();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) if !error.use_stderr() => {
@@ -259,7 +263,8 @@ pub fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(error) => {
-            eprintln!("{}", one_line_usage_error(&error.render().to_string()));
+            let message = one_line_usage_error(&error.render().to_string());
+            eprintln!("{}", cut_echoes(&message, &arguments));
             return ExitCode::from(2);
         }
     };
@@ -269,10 +274,34 @@ pub fn main() -> ExitCode {
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             let message = format!("{error:#}").replace('\n', " ");
-            eprintln!("error: {message}");
+            eprintln!("error: {}", cut_echoes(&message, &arguments));
             ExitCode::from(2)
         }
     }
+}
+
+/// Cuts every long command-line value that a message repeats to its excerpt, so that no
+/// message echoes a pasted reference, name or path in full, whichever layer wrote it.
+fn cut_echoes(message: &str, arguments: &[String]) -> String {
+    let mut values: Vec<&str> = arguments
+        .iter()
+        .map(|argument| match argument.split_once('=') {
+            Some((_, value)) if argument.starts_with("--") => value,
+            _ => argument.as_str(),
+        })
+        .flat_map(|value| [value, value.trim()])
+        .filter(|value| value.chars().count() > crate::text::EXCERPT_CHARS_MAX)
+        .collect();
+    // The longest first, so that a value is not cut inside a longer one it begins.
+    values.sort_by_key(|value| std::cmp::Reverse(value.len()));
+    values.dedup();
+    let mut message = message.to_string();
+    for value in values {
+        if message.contains(value) {
+            message = message.replace(value, &crate::text::excerpt(value));
+        }
+    }
+    message
 }
 
 /// Folds clap's several-line usage error into the one line every error is: the problem,
@@ -428,6 +457,30 @@ fn init(context: &Context) -> anyhow::Result<Outcome> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn long_values_are_cut_where_a_message_repeats_them() {
+        let scale = "s".repeat(5_000);
+        let reference = format!("R{}", "9".repeat(200));
+        let arguments = vec![
+            "assess".to_string(),
+            "2017".to_string(),
+            "--scale".to_string(),
+            scale.clone(),
+            format!("--ref={reference}"),
+        ];
+        let message = format!("unknown scale '{scale}'; reference '{reference}' (2017)");
+        let cut = super::cut_echoes(&message, &arguments);
+        assert_eq!(
+            cut,
+            format!(
+                "unknown scale '{}…'; reference 'R{}…' (2017)",
+                "s".repeat(60),
+                "9".repeat(59)
+            )
+        );
+        assert_eq!(super::cut_echoes("short", &arguments), "short");
+    }
+
     #[test]
     fn the_pace_of_an_import_is_whole_rows_per_second() {
         let elapsed = std::time::Duration::from_millis(1_420);
