@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::money::{Money, Rate};
+use crate::text::{control_character, describe_control, excerpt};
 
 /// The earliest and latest budget years the ledger accepts: a guard against typing `217`.
 pub const BUDGET_YEAR_MIN: i32 = 1990;
@@ -22,7 +23,7 @@ pub const TEXT_LEN_MAX: usize = 500;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LedgerError {
-    #[error("account name '{name}' is not valid: {reason}")]
+    #[error("account name '{}' is not valid: {reason}", excerpt(name))]
     AccountNameInvalid { name: String, reason: &'static str },
     #[error("an entry needs at least one transfer")]
     EntryHasNoTransfers,
@@ -36,13 +37,23 @@ pub enum LedgerError {
     SameAccount { account: AccountName },
     #[error("budget year {year} is outside {BUDGET_YEAR_MIN}-{BUDGET_YEAR_MAX}")]
     BudgetYearOutOfRange { year: i32 },
-    #[error("reference '{reference}' is not valid: {reason}")]
+    #[error("reference '{}' is not valid: {reason}", excerpt(reference))]
     ReferenceInvalid {
         reference: String,
         reason: &'static str,
     },
-    #[error("code '{code}' is not valid: {reason}")]
+    #[error("code '{}' is not valid: {reason}", excerpt(code))]
     CodeInvalid { code: String, reason: &'static str },
+    #[error(
+        "{field} '{}' holds {}: write it on one line, without tabs or control characters",
+        excerpt(text),
+        describe_control(*character)
+    )]
+    TextHasControlCharacter {
+        field: &'static str,
+        text: String,
+        character: char,
+    },
 }
 
 /// The five kinds of account; the first segment of every account name.
@@ -376,6 +387,11 @@ impl NewEntry {
         if self.description.chars().count() > TEXT_LEN_MAX {
             return Err(LedgerError::DescriptionTooLong);
         }
+        // The reason first: a reversal's description quotes it, and the user typed the reason.
+        if let Some((_, reason)) = &self.reverses {
+            check_text("reason", reason)?;
+        }
+        check_text("description", &self.description)?;
         check_budget_year(self.budget_year)?;
         if let Some(reference) = &self.reference {
             check_reference(reference)?;
@@ -450,6 +466,20 @@ pub fn check_budget_year(year: i32) -> Result<(), LedgerError> {
         Ok(())
     } else {
         Err(LedgerError::BudgetYearOutOfRange { year })
+    }
+}
+
+/// Checks free text a user gives (a description, a memo, a reason, a name): it is shown in
+/// table rows and letters one line each, so it must hold no line break, tab or other control
+/// character. `field` names it in the message.
+pub fn check_text(field: &'static str, text: &str) -> Result<(), LedgerError> {
+    match control_character(text) {
+        Some(character) => Err(LedgerError::TextHasControlCharacter {
+            field,
+            text: text.to_string(),
+            character,
+        }),
+        None => Ok(()),
     }
 }
 
@@ -610,6 +640,39 @@ mod tests {
                 "{reference:?}"
             );
         }
+    }
+
+    #[test]
+    fn free_text_must_stay_on_one_line() {
+        let mut memo = entry(vec![transfer("assets:bank:chf", "income:x", 5)]);
+        assert_eq!(memo.validate(), Ok(()));
+        memo.description = "Translation: work plan\nand budget".into();
+        let error = memo.validate().unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "description 'Translation: work plan\\nand budget' holds a line break: write it on \
+             one line, without tabs or control characters"
+        );
+        memo.description = "Translation".into();
+        memo.reverses = Some((EntryId(1), "typed\ttwice".into()));
+        assert!(matches!(
+            memo.validate(),
+            Err(LedgerError::TextHasControlCharacter {
+                field: "reason",
+                character: '\t',
+                ..
+            })
+        ));
+        assert_eq!(check_text("name", "Côte d'Ivoire"), Ok(()));
+    }
+
+    #[test]
+    fn an_overlong_reference_is_not_echoed_in_full() {
+        let error = check_reference(&"R".repeat(20_000))
+            .unwrap_err()
+            .to_string();
+        assert!(error.len() < 200, "{error}");
+        assert!(error.contains(&format!("'{}…'", "R".repeat(60))), "{error}");
     }
 
     #[test]

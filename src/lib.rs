@@ -2,7 +2,8 @@
 //! a disarmament convention.
 //!
 //! The modules are layers; each depends only on those listed before it:
-//! `money` → `ledger` → `domain` → `store` → `reports` → `render` → `cli`.
+//! `money` → `ledger` → `domain` → `store` → `reports` → `render` → `cli`; `text` (wording
+//! shared by all of them) sits below them all.
 
 pub mod cli;
 pub mod domain;
@@ -11,3 +12,4 @@ pub mod money;
 pub mod render;
 pub mod reports;
 pub mod store;
+pub mod text;

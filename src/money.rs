@@ -66,28 +66,47 @@ const CURRENCIES_OTHER_DECIMALS: &[(&str, u8)] = &[
 pub enum MoneyError {
     #[error("amount is empty")]
     AmountEmpty,
-    #[error("amount '{input}' is not a number (write it like 311'922.54)")]
+    #[error(
+        "amount '{}' is not a number (write it like 311'922.54)",
+        crate::text::excerpt(input)
+    )]
     AmountNotANumber { input: String },
-    #[error("amount '{input}' uses exponent notation; write the digits out")]
+    #[error(
+        "amount '{}' uses exponent notation; write the digits out",
+        crate::text::excerpt(input)
+    )]
     AmountHasExponent { input: String },
-    #[error("amount '{input}' has more than two decimals")]
+    #[error("amount '{}' has more than two decimals", crate::text::excerpt(input))]
     AmountTooPrecise { input: String },
     #[error(
-        "amount '{input}' is ambiguous: a comma may only group thousands (311,922.54); \
-         use a point for decimals"
+        "amount '{}' is ambiguous: a comma may only group thousands (311,922.54); \
+         use a point for decimals",
+        crate::text::excerpt(input)
     )]
     AmountAmbiguous { input: String },
-    #[error("amount '{input}' has misplaced digit group separators (write 311'922.54)")]
+    #[error(
+        "amount '{}' has misplaced digit group separators (write 311'922.54)",
+        crate::text::excerpt(input)
+    )]
     AmountBadGrouping { input: String },
-    #[error("amount '{input}' is out of range (at most 1'000'000'000'000.00)")]
+    #[error(
+        "amount '{}' is out of range (at most 1'000'000'000'000.00)",
+        crate::text::excerpt(input)
+    )]
     AmountOutOfRange { input: String },
-    #[error("amount '{input}' is in {found} but {expected} was expected")]
+    #[error(
+        "amount '{}' is in {found} but {expected} was expected",
+        crate::text::excerpt(input)
+    )]
     AmountCurrencyConflict {
         input: String,
         found: Currency,
         expected: Currency,
     },
-    #[error("unknown currency '{code}' (use an ISO 4217 code such as CHF, USD or EUR)")]
+    #[error(
+        "unknown currency '{}' (use an ISO 4217 code such as CHF, USD or EUR)",
+        crate::text::excerpt(code)
+    )]
     CurrencyUnknown { code: String },
     #[error(
         "currency {code} has {decimals} decimals; the ledger keeps amounts in currencies with two"
@@ -97,11 +116,14 @@ pub enum MoneyError {
     CurrencyMismatch { left: Currency, right: Currency },
     #[error("amount overflow")]
     Overflow,
-    #[error("rate '{input}' is not a positive decimal number")]
+    #[error(
+        "rate '{}' is not a positive decimal number",
+        crate::text::excerpt(input)
+    )]
     RateInvalid { input: String },
-    #[error("rate '{input}' must be greater than zero")]
+    #[error("rate '{}' must be greater than zero", crate::text::excerpt(input))]
     RateNotPositive { input: String },
-    #[error("rate '{input}' has more than 10 decimals")]
+    #[error("rate '{}' has more than 10 decimals", crate::text::excerpt(input))]
     RateTooPrecise { input: String },
 }
 

@@ -1642,6 +1642,12 @@ fn mail_merge_neutralises_formulas_in_party_names() {
         if i % 2 == 0 {
             args.push(&address);
         }
+        if payload.trim().contains(char::is_control) {
+            // A name must stay on one line (issue 9): one with a line break inside is refused.
+            let output = isu(&db).args(&args).output().expect("run isu-ledger");
+            assert_eq!(output.status.code(), Some(2), "{payload:?}");
+            continue;
+        }
         isu_ok(&db, &args);
         // Distinct amounts, so that the order of the list is the order of the amounts.
         let amount = 1_000 * (i as i64 + 1) + i as i64;
@@ -1664,7 +1670,7 @@ fn mail_merge_neutralises_formulas_in_party_names() {
     isu_ok(&db, &words("letters 2017 --out merge --as-of 2017-06-30"));
     let out = dir.path().join("merge");
     let (headers, rows) = mail_merge(&out);
-    assert_eq!(rows.len(), PAYLOADS.len());
+    assert_eq!(rows.len(), expected.len());
     let amounts = ["outstanding", "arrears", "total"];
     for row in &rows {
         let code = &row["party"];

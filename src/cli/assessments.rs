@@ -53,7 +53,12 @@ pub struct AssessArgs {
     scale: Option<String>,
     /// adjusted-scale (the scale re-normalised over the parties assessed), equal, or
     /// `fixed FILE` (columns: code,amount; the amounts must add up to the budget)
-    #[arg(long, num_args = 1..=2, value_names = ["METHOD", "FILE"])]
+    #[arg(
+        long,
+        num_args = 1..=2,
+        value_names = ["METHOD", "FILE"],
+        value_parser = super::args::method_value
+    )]
     method: Vec<String>,
     /// No party is assessed less than this amount (CHF)
     #[arg(long, value_name = "AMOUNT")]

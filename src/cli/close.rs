@@ -160,7 +160,7 @@ fn carried_forward(
             "carried forward: arrears for {year} and earlier of CHF {} owed by {}, still \
              collectable: {each}",
             format_minor_swiss(total),
-            counted(owing.len(), "State", "States"),
+            crate::text::count(owing.len(), "State", "States"),
         ));
     }
     if !holding.is_empty() {
@@ -168,13 +168,8 @@ fn carried_forward(
         lines.push(format!(
             "carried forward: credits of CHF {} held for {}: {each}",
             format_minor_swiss(total),
-            counted(holding.len(), "party", "parties"),
+            crate::text::count(holding.len(), "party", "parties"),
         ));
     }
     Ok(lines)
-}
-
-/// "1 State", "2 States".
-fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -24,6 +24,7 @@ use crate::reports::outstanding::{
 use crate::reports::standing::standings;
 use crate::reports::statement::statement as statement_report;
 use crate::store::{Store, StoreError};
+use crate::text::count;
 
 #[derive(Debug, Args)]
 pub struct OutstandingArgs {
@@ -33,7 +34,12 @@ pub struct OutstandingArgs {
     #[arg(long, value_name = "AMOUNT")]
     min: Option<String>,
     /// Only the N parties owing most
-    #[arg(long, value_name = "N")]
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = super::args::top
+    )]
     top: Option<usize>,
 }
 
@@ -64,7 +70,12 @@ pub struct LettersArgs {
     #[arg(long, value_name = "AMOUNT")]
     min: Option<String>,
     /// Only the N parties owing most
-    #[arg(long, value_name = "N")]
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = super::args::top
+    )]
     top: Option<usize>,
     /// The reminder level of these letters [default: one above the last recorded for each
     /// party on an earlier day; the same level when it was recorded on --as-of]
@@ -338,25 +349,26 @@ pub fn letters(context: &Context, args: LettersArgs) -> anyhow::Result<Outcome> 
         }
         tx.commit()?;
     }
-    let count = |language: Language| {
+    let in_language = |language: Language| {
         letters
             .iter()
             .filter(|l| l.party.language == language)
             .count()
     };
     let mut message = format!(
-        "wrote {} letters for {} to {} (en {}, fr {}, es {}) and {}",
-        letters.len(),
+        "wrote {} for {} to {} (en {}, fr {}, es {}) and {}",
+        count(letters.len(), "letter", "letters"),
         args.year,
         args.out.display(),
-        count(Language::En),
-        count(Language::Fr),
-        count(Language::Es),
+        in_language(Language::En),
+        in_language(Language::Fr),
+        in_language(Language::Es),
         args.out.join("mail-merge.csv").display()
     );
     if args.record {
         message.push_str(&format!(
-            "; recorded {recorded} reminders as sent on {} ({} already recorded)",
+            "; recorded {} as sent on {} ({} already recorded)",
+            count(recorded, "reminder", "reminders"),
             context.as_of,
             letters.len() - recorded
         ));

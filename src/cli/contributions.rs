@@ -266,11 +266,10 @@ pub fn run(context: &Context, command: ContributionCommand) -> anyhow::Result<Ou
             let summary = import_contributions(&tx, csv)?;
             tx.commit()?;
             context.say(format!(
-                "imported {}: {} rows, {} contributions recorded (CHF {}), {} already recorded; \
-                 {}",
+                "imported {}: {}, {} recorded (CHF {}), {} already recorded; {}",
                 file.display(),
-                summary.rows,
-                summary.recorded,
+                crate::text::count(summary.rows, "row", "rows"),
+                crate::text::count(summary.recorded, "contribution", "contributions"),
                 format_minor_swiss(summary.recorded_chf_minor),
                 summary.already_recorded,
                 super::pace(summary.rows, started.elapsed()),

@@ -213,8 +213,9 @@ pub fn run(context: &Context, command: CostCommand) -> anyhow::Result<Outcome> {
             let (recorded, already) = import_costs(&tx, csv, allow_deficit)?;
             tx.commit()?;
             context.say(format!(
-                "imported {}: {recorded} costs recorded, {already} already recorded",
-                file.display()
+                "imported {}: {} recorded, {already} already recorded",
+                file.display(),
+                crate::text::count(recorded, "cost", "costs")
             ))?;
         }
     }

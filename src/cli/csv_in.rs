@@ -1,4 +1,7 @@
 //! Reading CSV input files row by row, with every problem named as `file:line: message`.
+//!
+//! Columns are separated by `,`, or by `;` when the header line holds `;` and no `,` (what
+//! Excel writes where the decimal separator is a comma, Switzerland included).
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
@@ -138,7 +141,9 @@ impl CsvInput {
         if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
             bail!("{name}:1: the file is UTF-16 text; save it as UTF-8 CSV");
         }
-        if start.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        let has_bom = start.starts_with(&[0xEF, 0xBB, 0xBF]);
+        let delimiter = delimiter_of(if has_bom { &start[3..] } else { start });
+        if has_bom {
             source.consume(3);
         }
         let breaks = Rc::new(RefCell::new(VecDeque::new()));
@@ -153,6 +158,7 @@ impl CsvInput {
         };
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
+            .delimiter(delimiter)
             .from_reader(Box::new(recorder) as Box<dyn Read>);
         let mut header = csv::ByteRecord::new();
         let has_header = reader
@@ -175,8 +181,17 @@ impl CsvInput {
             if !required.contains(&column.as_str()) && !optional.contains(&column.as_str()) {
                 let mut known: Vec<&str> = required.to_vec();
                 known.extend(optional);
+                if column.contains(';') {
+                    bail!(
+                        "{name}:1: the header '{}' mixes ';' and ',' between columns; save the \
+                         file with one of them (the columns are {})",
+                        crate::text::excerpt(&column),
+                        known.join(",")
+                    );
+                }
                 bail!(
-                    "{name}:1: unknown column '{column}' (the columns are {})",
+                    "{name}:1: unknown column '{}' (the columns are {})",
+                    crate::text::excerpt(&column),
                     known.join(",")
                 );
             }
@@ -251,6 +266,17 @@ impl CsvInput {
     }
 }
 
+/// The column separator of a file, from the start of its first line: `;` when that line holds
+/// `;` and no `,`, else `,`.
+fn delimiter_of(start: &[u8]) -> u8 {
+    let header = start.split(|&b| b == b'\n').next().unwrap_or_default();
+    if header.contains(&b';') && !header.contains(&b',') {
+        b';'
+    } else {
+        b','
+    }
+}
+
 fn csv_problem(name: &str, lines: &mut LineCounter, error: csv::Error) -> anyhow::Error {
     let line = lines.line_of(error.position().map_or(0, |p| p.byte()));
     match error.kind() {
@@ -293,6 +319,40 @@ mod tests {
                 (7, "3".to_string()),
                 (9, "4".to_string())
             ]
+        );
+    }
+
+    #[test]
+    fn the_separator_is_a_semicolon_when_the_header_says_so() {
+        assert_eq!(
+            delimiter_of(b"date;party;amount\n2017-01-01;DEU;1,5\n"),
+            b';'
+        );
+        assert_eq!(delimiter_of(b"date,party,amount\n2017-01-01;DEU;1\n"), b',');
+        assert_eq!(delimiter_of(b"date;party,amount\n"), b',');
+        assert_eq!(delimiter_of(b"code\n"), b',');
+        assert_eq!(delimiter_of(b""), b',');
+        let mut input = CsvInput::from_reader(
+            "t.csv".into(),
+            Cursor::new(&b"\xEF\xBB\xBFa;b\r\n1;x,y\r\n"[..]),
+            &["a"],
+            &["b"],
+        )
+        .unwrap();
+        let row = input.next_row().unwrap().unwrap();
+        assert_eq!((row.get("a"), row.get("b")), ("1", "x,y"));
+    }
+
+    #[test]
+    fn a_header_mixing_separators_is_named() {
+        let error =
+            CsvInput::from_reader("t.csv".into(), Cursor::new(&b"a;b,c\n"[..]), &["a"], &["b"])
+                .err()
+                .unwrap()
+                .to_string();
+        assert!(
+            error.starts_with("t.csv:1: the header 'a;b' mixes ';' and ','"),
+            "{error}"
         );
     }
 

@@ -18,9 +18,10 @@ use crate::domain::budget::{parse_line, Budget};
 use crate::money::{Currency, Money};
 use crate::render::Format;
 use crate::store::{Store, StoreError};
+use crate::text::count;
 
 /// Where the example is built unless `--db` says otherwise.
-const DEMO_DB: &str = "isu-ledger-demo.sqlite";
+pub(super) const DEMO_DB: &str = "isu-ledger-demo.sqlite";
 
 const STATES_PARTIES_CSV: &str = include_str!("../../data/demo/ccm-states-parties-2017.csv");
 const CONTRIBUTIONS_CSV: &str = include_str!("../../data/demo/contributions-2017.csv");
@@ -119,12 +120,13 @@ pub fn run(context: &Context) -> anyhow::Result<Outcome> {
     tx.commit()?;
 
     let summary = format!(
-        "Built the 2017 example in {}: the {parties} States Parties of September 2017, \
+        "Built the 2017 example in {}: the {} of September 2017, \
          the {BUDGET_YEAR} budget of {} assessed on {DEMO_SCALE} over {assessed} of them, \
-         {} contributions.\nIts status on {} (the Coordination Committee meeting):\n",
+         {}.\nIts status on {} (the Coordination Committee meeting):\n",
         path.display(),
+        count(parties, "State Party", "States Parties"),
         budget.total,
-        contributions.recorded,
+        count(contributions.recorded, "contribution", "contributions"),
         meeting_date(),
     );
     // Keep standard output parseable when a machine format is asked for.

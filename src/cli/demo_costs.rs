@@ -134,11 +134,11 @@ pub fn print_meeting(
 ) -> anyhow::Result<()> {
     let code: MeetingCode = MEETING_CODE.parse()?;
     let note = format!(
-        "\n{} costs recorded against the {} budget lines; the {MEETING_CODE} has {} documents.\n\
+        "\n{} recorded against the {} budget lines; the {MEETING_CODE} has {}.\n\
          Its documentation on {as_of} (`isu-ledger meeting show {MEETING_CODE} --as-of {as_of}`):\n",
-        costs.costs,
+        crate::text::count(costs.costs, "cost", "costs"),
         2017,
-        costs.documents
+        crate::text::count(costs.documents, "document", "documents")
     );
     if context.format != crate::render::Format::Table {
         eprintln!("{note}");

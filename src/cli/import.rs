@@ -120,10 +120,10 @@ pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<Outcome> {
     }
     tx.commit()?;
     context.say(format!(
-        "imported {}: {} rows, {} entries recorded, {} already recorded; {}",
+        "imported {}: {}, {} recorded, {} already recorded; {}",
         args.file.display(),
-        summary.rows,
-        summary.entries_recorded,
+        crate::text::count(summary.rows, "row", "rows"),
+        crate::text::count(summary.entries_recorded, "entry", "entries"),
         summary.entries_already_recorded,
         super::pace(summary.rows, started.elapsed()),
     ))?;

@@ -15,6 +15,7 @@ use crate::ledger::PartyCode;
 use crate::money::{Currency, Money};
 use crate::reports::meeting::{meeting_balances, meeting_show};
 use crate::store::{DocumentChange, MeetingRecord, Recorded, Store, StoreError, Tx};
+use crate::text::count;
 use rust_decimal::Decimal;
 
 #[derive(Debug, Subcommand)]
@@ -227,8 +228,9 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
             tx.insert_page_rate(&code, &rate)?;
             tx.commit()?;
             context.say(format!(
-                "meeting {code}: {} per page into {} languages",
-                rate.per_page, rate.languages
+                "meeting {code}: {} per page into {}",
+                rate.per_page,
+                count(rate.languages, "language", "languages")
             ))?;
         }
         MeetingCommand::Show { code } => {
@@ -262,9 +264,9 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
             let record = find_meeting(&tx, &code)?;
             if let Some(scale) = &record.scale {
                 bail!(
-                    "meeting {code} is already assessed (on scale {scale}, among {} participants); \
+                    "meeting {code} is already assessed (on scale {scale}, among {}); \
                      bring it to the actual cost with `isu-ledger meeting true-up {code} --actual AMOUNT`",
-                    record.shares.len()
+                    count(record.shares.len(), "participant", "participants")
                 );
             }
             let scale = tx.scale(&scale)?;
@@ -303,10 +305,11 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
                 )
             };
             context.say(format!(
-                "meeting {code}: {} shared among {} participants on scale {} ({billed} bills){left_out}",
+                "meeting {code}: {} shared among {} on scale {} ({}){left_out}",
                 meeting.estimate,
-                shares.len(),
-                scale.name
+                count(shares.len(), "participant", "participants"),
+                scale.name,
+                count(billed, "bill", "bills")
             ))?;
         }
         MeetingCommand::Pay {
@@ -383,7 +386,8 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
             } else {
                 format!(
                     "meeting {code}: shares brought to the actual cost of {actual} \
-                     ({written} bills or credits)"
+                     ({})",
+                    count(written, "bill or credit", "bills or credits")
                 )
             })?;
         }
@@ -487,17 +491,19 @@ pub fn document(context: &Context, command: DocumentCommand) -> anyhow::Result<O
                 .find(|d| d.symbol == document.symbol)
             {
                 anyhow::bail!(
-                    "document {} of meeting {code} already exists ('{}', {} pages forecast)",
+                    "document {} of meeting {code} already exists ('{}', {} forecast)",
                     existing.symbol,
                     existing.title,
-                    existing.pages_forecast
+                    count(existing.pages_forecast, "page", "pages")
                 );
             }
             tx.insert_document(&code, &document)?;
             tx.commit()?;
             context.say(format!(
-                "meeting {code}: added document {} ({}, {} pages forecast)",
-                document.symbol, document.title, document.pages_forecast
+                "meeting {code}: added document {} ({}, {} forecast)",
+                document.symbol,
+                document.title,
+                count(document.pages_forecast, "page", "pages")
             ))?;
         }
         DocumentCommand::Update {
@@ -550,9 +556,9 @@ pub fn document(context: &Context, command: DocumentCommand) -> anyhow::Result<O
             tx.insert_document_revision(&code, &updated.symbol, &change)?;
             tx.commit()?;
             context.say(format!(
-                "meeting {code}: document {} now {} pages{}{}",
+                "meeting {code}: document {} now {}{}{}",
                 updated.symbol,
-                updated.pages_expected(),
+                count(updated.pages_expected(), "page", "pages"),
                 updated
                     .submitted_on
                     .map_or(String::new(), |d| format!(", submitted {d}")),

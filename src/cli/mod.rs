@@ -2,6 +2,7 @@
 //! renderer, and exit codes. Every other layer gets what it needs from here as values.
 
 mod accounts;
+mod args;
 pub mod assessments;
 mod budgets;
 mod close;
@@ -21,17 +22,18 @@ mod rates;
 pub mod reports;
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::domain::parse_date;
+use crate::domain::dates::{accept_dates, check_date, DateRange};
+use crate::domain::{parse_date, parse_date_within};
 use crate::render::export::ExportFormat;
 use crate::render::{self, Format, Tabular};
-use crate::store::{Actor, Store};
+use crate::store::{Actor, Store, StoreError};
 
 /// The ledger file used when neither `--db` nor `ISU_LEDGER_DB` names one.
 const DEFAULT_DB: &str = "isu-ledger.sqlite";
@@ -49,7 +51,7 @@ contributions from States against the annual budgets approved by the Meeting of 
 Start with `isu-ledger demo` to build the 2017 example, or `isu-ledger init` for an empty ledger.",
     after_help = "Exit codes: 0 done; 1 ran and found problems (verify); 2 bad input or usage, \
 nothing written.\nAmounts: 311'922.54, 311922.54 or 311,922.54 (two decimals at most). \
-Dates: YYYY-MM-DD."
+Dates: YYYY-MM-DD, from 1990-01-01 to 400 days after today (later with --allow-future)."
 )]
 pub struct Cli {
     /// The ledger file [default: $ISU_LEDGER_DB, else isu-ledger.sqlite]
@@ -67,6 +69,11 @@ pub struct Cli {
     /// Who is recorded as entering what this command writes [default: the OS user]
     #[arg(long, global = true, value_name = "NAME")]
     user: Option<String>,
+
+    /// Accept dates more than 400 days after today (a genuine future value date); without
+    /// it such a date is taken for a typo and refused
+    #[arg(long, global = true)]
+    allow_future: bool,
 
     #[command(subcommand)]
     command: Command,
@@ -192,8 +199,23 @@ impl Context {
             .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
     }
 
+    /// Opens the ledger. When the default file is missing but the example built by `demo`
+    /// is here, the message says how to use it.
     fn open(&self) -> anyhow::Result<Store> {
-        Ok(Store::open(&self.db_path())?)
+        let path = self.db_path();
+        match Store::open(&path) {
+            Err(StoreError::Missing { .. })
+                if path == Path::new(DEFAULT_DB) && Path::new(demo::DEMO_DB).is_file() =>
+            {
+                anyhow::bail!(
+                    "no ledger at '{DEFAULT_DB}'; the example built by `isu-ledger demo` is in \
+                     {demo}: give `--db {demo}` (e.g. `isu-ledger --db {demo} status 2017`), or \
+                     create a ledger here with `isu-ledger init`",
+                    demo = demo::DEMO_DB
+                )
+            }
+            opened => Ok(opened?),
+        }
     }
 
     /// Writes a report to standard output in the chosen format.
@@ -213,11 +235,13 @@ impl Context {
         Ok(())
     }
 
-    /// Parses an optional date argument, defaulting to `--as-of`.
+    /// Parses an optional date argument, defaulting to `--as-of`. Either way the date is
+    /// held to the range of dates the books accept: `--as-of` alone may look further ahead
+    /// for a report, but not date a new entry there.
     fn date_or_as_of(&self, date: Option<&str>) -> anyhow::Result<NaiveDate> {
         match date {
             Some(text) => Ok(parse_date(text)?),
-            None => Ok(self.as_of),
+            None => Ok(check_date(self.as_of).context("--as-of")?),
         }
     }
 }
@@ -237,6 +261,10 @@ fn pace(rows: u64, elapsed: std::time::Duration) -> String {
 
 /// Runs the program; the whole of `main`.
 pub fn main() -> ExitCode {
+    let arguments: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|argument| argument.to_string_lossy().into_owned())
+        .collect();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) if !error.use_stderr() => {
@@ -245,7 +273,8 @@ pub fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(error) => {
-            eprintln!("{}", one_line_usage_error(&error.render().to_string()));
+            let message = one_line_usage_error(&error.render().to_string());
+            eprintln!("{}", cut_echoes(&message, &arguments));
             return ExitCode::from(2);
         }
     };
@@ -255,10 +284,34 @@ pub fn main() -> ExitCode {
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             let message = format!("{error:#}").replace('\n', " ");
-            eprintln!("error: {message}");
+            eprintln!("error: {}", cut_echoes(&message, &arguments));
             ExitCode::from(2)
         }
     }
+}
+
+/// Cuts every long command-line value that a message repeats to its excerpt, so that no
+/// message echoes a pasted reference, name or path in full, whichever layer wrote it.
+fn cut_echoes(message: &str, arguments: &[String]) -> String {
+    let mut values: Vec<&str> = arguments
+        .iter()
+        .map(|argument| match argument.split_once('=') {
+            Some((_, value)) if argument.starts_with("--") => value,
+            _ => argument.as_str(),
+        })
+        .flat_map(|value| [value, value.trim()])
+        .filter(|value| value.chars().count() > crate::text::EXCERPT_CHARS_MAX)
+        .collect();
+    // The longest first, so that a value is not cut inside a longer one it begins.
+    values.sort_by_key(|value| std::cmp::Reverse(value.len()));
+    values.dedup();
+    let mut message = message.to_string();
+    for value in values {
+        if message.contains(value) {
+            message = message.replace(value, &crate::text::excerpt(value));
+        }
+    }
+    message
 }
 
 /// Folds clap's several-line usage error into the one line every error is: the problem,
@@ -292,8 +345,22 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 
 fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let now = chrono::Local::now();
+    // The only reading of the clock: every date a user gives is checked against this range.
+    accept_dates(DateRange {
+        today: now.date_naive(),
+        allow_future: cli.allow_future,
+    });
     let as_of = match &cli.as_of {
-        Some(text) => parse_date(text).context("--as-of")?,
+        // A report may be asked for any day from 1990 on (a day far ahead shows everything
+        // recorded); when --as-of dates a new entry, `date_or_as_of` holds it to the range.
+        Some(text) => parse_date_within(
+            text,
+            &DateRange {
+                today: now.date_naive(),
+                allow_future: true,
+            },
+        )
+        .context("--as-of")?,
         None => now.date_naive(),
     };
     if cli
@@ -403,6 +470,30 @@ fn init(context: &Context) -> anyhow::Result<Outcome> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn long_values_are_cut_where_a_message_repeats_them() {
+        let scale = "s".repeat(5_000);
+        let reference = format!("R{}", "9".repeat(200));
+        let arguments = vec![
+            "assess".to_string(),
+            "2017".to_string(),
+            "--scale".to_string(),
+            scale.clone(),
+            format!("--ref={reference}"),
+        ];
+        let message = format!("unknown scale '{scale}'; reference '{reference}' (2017)");
+        let cut = super::cut_echoes(&message, &arguments);
+        assert_eq!(
+            cut,
+            format!(
+                "unknown scale '{}…'; reference 'R{}…' (2017)",
+                "s".repeat(60),
+                "9".repeat(59)
+            )
+        );
+        assert_eq!(super::cut_echoes("short", &arguments), "short");
+    }
+
     #[test]
     fn the_pace_of_an_import_is_whole_rows_per_second() {
         let elapsed = std::time::Duration::from_millis(1_420);

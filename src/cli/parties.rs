@@ -105,7 +105,11 @@ pub fn run(context: &Context, command: PartyCommand) -> anyhow::Result<Outcome> 
             let tx = store.begin(context.actor.clone())?;
             let count = import_parties(&tx, open_party_csv(&file)?)?;
             tx.commit()?;
-            context.say(format!("imported {count} parties from {}", file.display()))?;
+            context.say(format!(
+                "imported {} from {}",
+                crate::text::count(count, "party", "parties"),
+                file.display()
+            ))?;
         }
     }
     Ok(Outcome::Done)

@@ -68,6 +68,9 @@ impl Budget {
         let approved_by = approved_by
             .map(|text| text.trim().to_string())
             .filter(|text| !text.is_empty());
+        if let Some(text) = &approved_by {
+            crate::ledger::check_text("--approved-by", text)?;
+        }
         Ok(Budget {
             year,
             total,

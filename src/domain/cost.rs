@@ -224,6 +224,9 @@ impl Cost {
         if memo.is_some_and(|m| m.chars().count() > crate::ledger::TEXT_LEN_MAX - 100) {
             return Err(CostError::MemoTooLong);
         }
+        if let Some(memo) = memo {
+            crate::ledger::check_text("memo", memo)?;
+        }
         let mut description = format!("Cost: {}", self.category.name);
         if let Some(line) = &self.line {
             description.push_str(&format!(" (budget line {line})"));

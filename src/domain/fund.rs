@@ -55,6 +55,7 @@ impl Fund {
         if name.is_empty() {
             return Err(FundError::NameEmpty);
         }
+        crate::ledger::check_text("name", name)?;
         Ok(Fund {
             code: code.parse()?,
             name: name.to_string(),

@@ -125,6 +125,10 @@ impl Meeting {
         if estimate.minor() < 0 {
             return Err(MeetingError::EstimateNegative { estimate });
         }
+        crate::ledger::check_text("name", name)?;
+        if let Some(text) = &approved_by {
+            crate::ledger::check_text("--approved-by", text)?;
+        }
         Ok(Meeting {
             code,
             name: name.to_string(),
@@ -199,6 +203,7 @@ impl Document {
         if title.is_empty() {
             return Err(MeetingError::TitleEmpty);
         }
+        crate::ledger::check_text("title", title)?;
         check_pages("--pages-forecast", pages_forecast)?;
         if let Some(pages) = pages_actual {
             check_pages("--pages-actual", pages)?;

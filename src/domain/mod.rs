@@ -9,6 +9,7 @@ pub mod contribution;
 pub mod correction;
 pub mod cost;
 pub mod countries;
+pub mod dates;
 pub mod fund;
 pub mod meeting;
 pub mod party;
@@ -32,17 +33,37 @@ pub enum DomainError {
     Ledger(#[from] LedgerError),
     #[error(transparent)]
     Money(#[from] MoneyError),
-    #[error("invalid date '{input}': write it as YYYY-MM-DD with a real day (e.g. 2017-02-28)")]
+    #[error(
+        "invalid date '{}': write it as YYYY-MM-DD with a real day (e.g. 2017-02-28)",
+        crate::text::excerpt(input)
+    )]
     DateInvalid { input: String },
-    #[error("'{code}' is not an ISO 3166 alpha-3 country code (e.g. DEU, CHE, FRA)")]
+    #[error("date {date} is before 1990-01-01, the earliest date the books accept")]
+    DateTooEarly { date: NaiveDate },
+    #[error(
+        "date {date} is more than {} days after today ({today}); give --allow-future if it is \
+         a genuine future value date",
+        dates::FUTURE_DAYS_MAX
+    )]
+    DateTooFarAhead { date: NaiveDate, today: NaiveDate },
+    #[error(
+        "'{}' is not an ISO 3166 alpha-3 country code (e.g. DEU, CHE, FRA)",
+        crate::text::excerpt(code)
+    )]
     PartyCodeNotIso { code: String },
     #[error("party name is empty")]
     PartyNameEmpty,
-    #[error("unknown party kind '{kind}' (use state-party, signatory, non-party or organisation)")]
+    #[error(
+        "unknown party kind '{}' (use state-party, signatory, non-party or organisation)",
+        crate::text::excerpt(kind)
+    )]
     PartyKindUnknown { kind: String },
-    #[error("unknown letter language '{language}' (use en, fr or es)")]
+    #[error(
+        "unknown letter language '{}' (use en, fr or es)",
+        crate::text::excerpt(language)
+    )]
     LanguageUnknown { language: String },
-    #[error("e-mail address '{email}' is not valid")]
+    #[error("e-mail address '{}' is not valid", crate::text::excerpt(email))]
     EmailInvalid { email: String },
     #[error("entry into force {in_force} is before the deposit {deposited}")]
     InForceBeforeDeposit {
@@ -53,11 +74,17 @@ pub enum DomainError {
     BudgetTotalNotPositive { total: Money },
     #[error("the ISU budget is kept in CHF, the currency of the books; got {currency}")]
     BudgetCurrencyNotChf { currency: Currency },
-    #[error("budget line '{text}' must be written NAME=AMOUNT, e.g. staff=300000")]
+    #[error(
+        "budget line '{}' must be written NAME=AMOUNT, e.g. staff=300000",
+        crate::text::excerpt(text)
+    )]
     BudgetLineMalformed { text: String },
-    #[error("budget line '{name}' appears twice")]
+    #[error("budget line '{}' appears twice", crate::text::excerpt(name))]
     BudgetLineDuplicate { name: String },
-    #[error("budget line '{name}' must not be negative, got {amount}")]
+    #[error(
+        "budget line '{}' must not be negative, got {amount}",
+        crate::text::excerpt(name)
+    )]
     BudgetLineNegative { name: String, amount: Money },
     #[error(
         "budget lines add up to {lines_total} but the total is {total}: they differ by \
@@ -90,17 +117,24 @@ pub enum DomainError {
     #[error("a reversal needs a reason (--reason)")]
     ReversalReasonEmpty,
     #[error(
-        "scale name '{name}' is not valid: use lower-case letters, digits and '-', \
-         starting with a letter (e.g. ccm-2016-2018)"
+        "scale name '{}' is not valid: use lower-case letters, digits and '-', \
+         starting with a letter (e.g. ccm-2016-2018)",
+        crate::text::excerpt(name)
     )]
     ScaleNameInvalid { name: String },
-    #[error("scale rate '{input}' is not a number: write a plain decimal in per cent, e.g. 6.389")]
+    #[error(
+        "scale rate '{}' is not a number: write a plain decimal in per cent, e.g. 6.389",
+        crate::text::excerpt(input)
+    )]
     ScaleRateInvalid { input: String },
-    #[error("scale rate '{input}' is negative")]
+    #[error("scale rate '{}' is negative", crate::text::excerpt(input))]
     ScaleRateNegative { input: String },
-    #[error("scale rate '{input}' is over 100 per cent")]
+    #[error("scale rate '{}' is over 100 per cent", crate::text::excerpt(input))]
     ScaleRateOver100 { input: String },
-    #[error("scale rate '{input}' has more than 10 decimals")]
+    #[error(
+        "scale rate '{}' has more than 10 decimals",
+        crate::text::excerpt(input)
+    )]
     ScaleRateTooPrecise { input: String },
     #[error("{party} is not on the scale {scale}: import a scale that lists it")]
     ScaleMissingParty { party: PartyCode, scale: String },
@@ -117,7 +151,8 @@ pub enum DomainError {
     #[error("--maximum-share must be a percentage above 0 and at most 100, got {percent}")]
     AssessMaximumShareInvalid { percent: Decimal },
     #[error(
-        "{total} cannot be shared among {count} parties within {}",
+        "{total} cannot be shared among {} within {}",
+        crate::text::count(count, "party", "parties"),
         describe_limits(minimum, maximum_share)
     )]
     AssessLimitsUnreachable {
@@ -157,8 +192,19 @@ fn shortfall_or_excess(difference: &Money) -> String {
     }
 }
 
-/// Parses an ISO `YYYY-MM-DD` date, refusing impossible days such as `2017-02-30`.
+/// Parses an ISO `YYYY-MM-DD` date a user gives, refusing impossible days such as
+/// `2017-02-30` and days outside the range the books accept (see [`dates`]).
 pub fn parse_date(input: &str) -> Result<NaiveDate, DomainError> {
+    dates::check_date(parse_iso_date(input)?)
+}
+
+/// Parses an ISO date and checks it against the given range rather than the installed one.
+pub fn parse_date_within(input: &str, range: &dates::DateRange) -> Result<NaiveDate, DomainError> {
+    range.check(parse_iso_date(input)?)
+}
+
+/// Reads `YYYY-MM-DD` with a real day; no range.
+fn parse_iso_date(input: &str) -> Result<NaiveDate, DomainError> {
     let text = input.trim();
     let well_formed = text.len() == 10
         && text.char_indices().all(|(i, c)| {
@@ -205,5 +251,17 @@ mod tests {
             let error = parse_date(bad).unwrap_err();
             assert!(error.to_string().contains(bad), "{error}");
         }
+    }
+
+    #[test]
+    fn dates_before_1990_are_refused_when_parsed() {
+        assert_eq!(
+            parse_date("0017-06-27"),
+            Err(DomainError::DateTooEarly {
+                date: NaiveDate::from_ymd_opt(17, 6, 27).unwrap()
+            })
+        );
+        assert!(parse_date("1989-12-31").is_err());
+        assert!(parse_date("1990-01-01").is_ok());
     }
 }

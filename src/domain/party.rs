@@ -140,6 +140,7 @@ impl Party {
                 .map(|c| c.name_en.clone())
                 .ok_or(DomainError::PartyNameEmpty)?,
         };
+        crate::ledger::check_text("name", &name)?;
         let in_force_on = match (input.deposited_on, input.in_force_on) {
             (Some(deposited), Some(in_force)) if in_force < deposited => {
                 return Err(DomainError::InForceBeforeDeposit {

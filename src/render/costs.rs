@@ -5,6 +5,7 @@ use crate::reports::budget_report::{BudgetReport, CurrencyAmount, Spending};
 use crate::reports::funds::FundList;
 use crate::reports::meeting::{MeetingBalances, MeetingShow};
 use crate::reports::status::FundingStatus;
+use crate::text::count;
 
 fn headers(names: &[&str]) -> Vec<String> {
     names.iter().map(|name| name.to_string()).collect()
@@ -125,8 +126,9 @@ impl Tabular for MeetingShow {
         item(
             "Price per page",
             Cell::optional(self.per_page, Cell::Money),
-            self.languages
-                .map_or(String::new(), |n| format!("translation into {n} languages")),
+            self.languages.map_or(String::new(), |n| {
+                format!("translation into {}", count(n, "language", "languages"))
+            }),
         );
         item(
             "Documents submitted",
@@ -178,8 +180,15 @@ impl Tabular for MeetingShow {
         let title_width = self.documents.iter().map(|d| d.title.chars().count()).max();
         for document in &self.documents {
             let pages = match document.pages_actual {
-                Some(actual) => format!("{actual} pages (forecast {})", document.pages_forecast),
-                None => format!("{} pages forecast", document.pages_forecast),
+                Some(actual) => format!(
+                    "{} (forecast {})",
+                    count(actual, "page", "pages"),
+                    document.pages_forecast
+                ),
+                None => format!(
+                    "{} forecast",
+                    count(document.pages_forecast, "page", "pages")
+                ),
             };
             let state = match (document.submitted_on, document.translated_on) {
                 (_, Some(on)) if on <= self.as_of => format!("translated {on}"),
@@ -308,20 +317,12 @@ impl Tabular for crate::reports::rates::RateList {
             .iter()
             .filter(|r| r.correction_reason.is_some())
             .count();
-        let mut notes = vec![if self.rates.len() == 1 {
-            "1 rate".to_string()
-        } else {
-            format!("{} rates", self.rates.len())
-        }];
+        let mut notes = vec![count(self.rates.len(), "rate", "rates")];
         if corrections > 0 {
             notes.push(format!(
                 "A superseded rate was recorded in error; the correction below it is in force \
-                 from the same date ({corrections} {}).",
-                if corrections == 1 {
-                    "correction"
-                } else {
-                    "corrections"
-                }
+                 from the same date ({}).",
+                count(corrections, "correction", "corrections")
             ));
         }
         Table {

@@ -7,14 +7,11 @@ use crate::reports::journal::Journal;
 use crate::reports::parties::PartyList;
 use crate::reports::status::FundingStatus;
 use crate::reports::verify::VerifyReport;
+use crate::text::count;
 
 /// `1 party`, `2 parties`.
-fn parties(count: usize) -> String {
-    if count == 1 {
-        "1 party".to_string()
-    } else {
-        format!("{count} parties")
-    }
+fn parties(n: usize) -> String {
+    count(n, "party", "parties")
 }
 
 fn headers(names: &[&str]) -> Vec<String> {
@@ -48,8 +45,9 @@ impl Tabular for FundingStatus {
             Cell::text("Contributing parties"),
             Cell::Count(self.contributors as i64),
             Cell::text(format!(
-                "{} of {} States Parties expected to contribute",
-                self.contributors_expected, self.parties_expected
+                "{} of {} expected to contribute",
+                self.contributors_expected,
+                count(self.parties_expected, "State Party", "States Parties")
             )),
         ]);
         if let Some(spending) = &self.spending {
@@ -100,8 +98,10 @@ impl Tabular for FundingStatus {
                 )),
                 Cell::Money(previous.received),
                 Cell::text(format!(
-                    "{percent}{} contributors, {} paid in full; outstanding {}",
-                    previous.contributors, previous.paid_in_full, previous.outstanding
+                    "{percent}{}, {} paid in full; outstanding {}",
+                    count(previous.contributors, "contributor", "contributors"),
+                    previous.paid_in_full,
+                    previous.outstanding
                 )),
             ]);
         }
@@ -242,7 +242,7 @@ impl Tabular for Journal {
                 "Reference",
             ]),
             rows,
-            notes: vec![format!("{} entries", self.entries.len())],
+            notes: vec![count(self.entries.len(), "entry", "entries")],
             ..Table::default()
         }
     }
@@ -278,9 +278,9 @@ impl Tabular for PartyList {
             ]),
             rows,
             notes: vec![format!(
-                "{} parties; {} States Parties in force on {}",
-                self.parties.len(),
-                self.expected_to_contribute,
+                "{}; {} in force on {}",
+                parties(self.parties.len()),
+                count(self.expected_to_contribute, "State Party", "States Parties"),
                 self.as_of
             )],
             ..Table::default()
@@ -335,12 +335,17 @@ impl Tabular for VerifyReport {
         let verdict = if self.ok {
             "no problems found".to_string()
         } else {
-            format!("{} problems found", self.findings.len())
+            format!(
+                "{} found",
+                count(self.findings.len(), "problem", "problems")
+            )
         };
         Table {
             title: format!(
-                "Verified {} entries, {} transfers, {} balance rows: {verdict}",
-                self.entries, self.transfers, self.balance_rows
+                "Verified {}, {}, {}: {verdict}",
+                count(self.entries, "entry", "entries"),
+                count(self.transfers, "transfer", "transfers"),
+                count(self.balance_rows, "balance row", "balance rows")
             ),
             headers: headers(&["Check", "Finding"]),
             rows,
@@ -376,7 +381,7 @@ impl Tabular for crate::reports::accounts::AccountList {
             title: "Accounts".to_string(),
             headers: headers(&["Account", "Type", "Opened"]),
             rows,
-            notes: vec![format!("{} accounts", self.accounts.len())],
+            notes: vec![count(self.accounts.len(), "account", "accounts")],
             ..Table::default()
         }
     }
@@ -615,9 +620,10 @@ impl Tabular for crate::reports::honour_roll::HonourRoll {
         Table {
             title: match self.counted_from_charge.then_some(self.due_days) {
                 Some(days) => format!(
-                    "Honour roll {}: paid in full as of {} (on time: within {days} days of the \
-                     assessment)",
-                    self.year, self.as_of
+                    "Honour roll {}: paid in full as of {} (on time: within {} of the assessment)",
+                    self.year,
+                    self.as_of,
+                    count(days as usize, "day", "days")
                 ),
                 None => format!(
                     "Honour roll {}: paid in full as of {} (on time: by the due date)",

@@ -11,6 +11,7 @@ use crate::domain::meeting::{meetings_fund, Document};
 use crate::ledger::{FundCode, PartyCode};
 use crate::money::{Currency, Money, MoneyError, Percent};
 use crate::store::{FundBalanceRow, MeetingRecord};
+use crate::text::count;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DocumentRow {
@@ -69,8 +70,8 @@ impl MeetingShow {
         if extra.minor() <= 0 {
             let under = Money::from_minor(-extra.minor(), extra.currency());
             return format!(
-                "{} pages under the estimate; {under} less than estimated: within the estimate",
-                -pages_over
+                "{} under the estimate; {under} less than estimated: within the estimate",
+                count(-pages_over, "page", "pages")
             );
         }
         let cover = match (&self.covered_by, self.fund_balance, self.covered) {
@@ -78,7 +79,10 @@ impl MeetingShow {
             (Some(fund), Some(balance), _) => format!("{fund} holds {balance}: not covered"),
             _ => format!("no fund holds {}: not covered", extra.currency()),
         };
-        format!("{pages_over} pages over; {extra} more than estimated; {cover}")
+        format!(
+            "{} over; {extra} more than estimated; {cover}",
+            count(pages_over, "page", "pages")
+        )
     }
 }
 
