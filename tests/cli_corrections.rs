@@ -76,7 +76,7 @@ fn letters_on_a_later_day_are_the_next_reminder() {
         &db,
         "--as-of 2017-09-30 letters 2017 --out september --record",
     );
-    assert_mentions(&said, &["recorded 1 reminders"]);
+    assert_mentions(&said, &["recorded 1 reminder as sent"]);
     let letter = fs::read_to_string(dir.path().join("september/2017-CHE.txt")).unwrap();
     assert!(letter.contains("Reminder no. 2"), "{letter}");
     assert_eq!(reminder_level(&db, "2017", "2017-09-30", "CHE"), 2);

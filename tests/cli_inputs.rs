@@ -312,6 +312,7 @@ fn issue_9_text_with_a_line_break_or_tab_is_refused() {
         "date,description,debit,credit,amount,ref\n\
          2017-03-03,\"Bank\tcharges\",expenses:bank,assets:bank:chf,5,B-1\n",
     );
+    isu_ok(&db, &["account", "add", "expenses:bank"]);
     let message = refused(&db, &["import", &csv]);
     assert!(
         message.contains("entries.csv:2: description 'Bank\\tcharges' holds a tab"),
@@ -402,6 +403,7 @@ fn issue_9_a_count_of_one_takes_the_singular() {
         "date,description,debit,credit,amount,ref\n\
          2017-03-03,Bank charges,expenses:bank,assets:bank:chf,5,B-1\n",
     );
+    isu_ok(&db, &["account", "add", "expenses:bank"]);
     let out = isu_ok(&db, &["import", &csv]);
     assert!(
         out.starts_with("imported entry.csv: 1 row, 1 entry recorded"),

@@ -87,10 +87,7 @@ fn order_of(facts: &[Fact], keys: &[u32]) -> Vec<usize> {
         };
         if ready(&fixed, index) {
             fixed.push(index);
-            loop {
-                let Some(position) = waiting.iter().position(|w| ready(&fixed, *w)) else {
-                    break;
-                };
+            while let Some(position) = waiting.iter().position(|w| ready(&fixed, *w)) {
                 fixed.push(waiting.remove(position));
             }
         } else {

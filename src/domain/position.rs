@@ -543,34 +543,49 @@ pub fn pair(differences: &BTreeMap<Slot, i64>) -> Vec<(Slot, Slot, i64)> {
         .filter(|(_, m)| **m < 0)
         .map(|(s, m)| (*s, -*m))
         .collect();
-    let mut pairs = Vec::new();
-    let (mut d, mut c) = (0, 0);
     let same_account = |a: Slot, b: Slot| {
         matches!(
             (a, b),
             (Slot::Owed(_), Slot::Owed(_)) | (Slot::Voluntary(_), Slot::Voluntary(_))
         )
     };
-    while d < debits.len() && c < credits.len() {
-        let amount = debits[d].1.min(credits[c].1);
-        if same_account(debits[d].0, credits[c].0) {
-            // One account's years are not moved by one transfer (its two legs would be the
-            // same account): the money passes through the credit.
-            pairs.push((debits[d].0, Slot::Credit, amount));
-            pairs.push((Slot::Credit, credits[c].0, amount));
-        } else {
-            pairs.push((debits[d].0, credits[c].0, amount));
-        }
-        debits[d].1 -= amount;
-        credits[c].1 -= amount;
-        if debits[d].1 == 0 {
-            d += 1;
-        }
-        if credits[c].1 == 0 {
-            c += 1;
+    let mut pairs = Vec::new();
+    for (debit, mut left) in debits.iter_mut().map(|(s, m)| (*s, *m)) {
+        while left > 0 {
+            // Another account first; a move between two years of one account passes
+            // through the credit, one transfer not being able to have the same account on
+            // both legs.
+            let Some(c) = credits
+                .iter()
+                .position(|(s, m)| *m > 0 && !same_account(debit, *s))
+                .or_else(|| credits.iter().position(|(_, m)| *m > 0))
+            else {
+                break;
+            };
+            let (credit, available) = &mut credits[c];
+            let amount = left.min(*available);
+            if same_account(debit, *credit) {
+                pairs.push((debit, Slot::Credit, amount));
+                pairs.push((Slot::Credit, *credit, amount));
+            } else {
+                pairs.push((debit, *credit, amount));
+            }
+            *available -= amount;
+            left -= amount;
         }
     }
-    pairs
+    // One transfer per pair of slots.
+    let mut merged: Vec<(Slot, Slot, i64)> = Vec::new();
+    for (debit, credit, amount) in pairs {
+        match merged
+            .iter_mut()
+            .find(|(d, c, _)| *d == debit && *c == credit)
+        {
+            Some(existing) => existing.2 += amount,
+            None => merged.push((debit, credit, amount)),
+        }
+    }
+    merged
 }
 
 #[cfg(test)]
@@ -751,8 +766,8 @@ mod tests {
         assert_eq!(
             pair(&differences),
             [
-                (Slot::Owed(2025), Slot::Owed(2024), 40),
-                (Slot::Owed(2025), Slot::Credit, 60)
+                (Slot::Owed(2025), Slot::Credit, 100),
+                (Slot::Credit, Slot::Owed(2024), 40)
             ]
         );
     }

@@ -87,6 +87,7 @@ pub struct Selection {
 
 /// The rows of parties owing anything for `year` or earlier, largest total first (then by
 /// code), selected by `selection`.
+#[allow(clippy::too_many_arguments)]
 pub fn outstanding(
     year: i32,
     as_of: NaiveDate,

@@ -84,6 +84,14 @@ fn slot_of(account: &str, year: i32, party: &PartyCode, entry_party: bool) -> Op
     None
 }
 
+/// One CHF leg of a party's entry that lands on one of its positions.
+struct Leg {
+    debit: Option<Slot>,
+    credit: Option<Slot>,
+    amount: i64,
+    credit_account: String,
+}
+
 struct EntryRow {
     id: i64,
     date: NaiveDate,
@@ -158,8 +166,7 @@ pub(super) fn load(
     )?;
     let mut rows = statement.query(params![party.as_str(), until_text])?;
     // Per entry: (debit slot, credit slot, amount) of each leg touching a position.
-    let mut legs: HashMap<i64, Vec<(Option<Slot>, Option<Slot>, i64, String, String)>> =
-        HashMap::new();
+    let mut legs: HashMap<i64, Vec<Leg>> = HashMap::new();
     while let Some(row) = rows.next()? {
         let entry_id: i64 = row.get(0)?;
         let debit: String = row.get(1)?;
@@ -169,9 +176,12 @@ pub(super) fn load(
         let d = slot_of(&debit, year, party, true);
         let c = slot_of(&credit, year, party, true);
         if d.is_some() || c.is_some() {
-            legs.entry(entry_id)
-                .or_default()
-                .push((d, c, amount, debit, credit));
+            legs.entry(entry_id).or_default().push(Leg {
+                debit: d,
+                credit: c,
+                amount,
+                credit_account: credit,
+            });
         }
     }
     let mut out = PartyFacts {
@@ -184,13 +194,13 @@ pub(super) fn load(
     let pledged = accounts::contributions_pledged();
     for entry in &entries {
         let own = legs.get(&entry.id).map(Vec::as_slice).unwrap_or_default();
-        for (d, c, amount, _, _) in own {
+        for leg in own {
             let day = out.booked.entry(entry.date).or_default();
-            if let Some(d) = d {
-                *day.entry(*d).or_default() += amount;
+            if let Some(d) = leg.debit {
+                *day.entry(d).or_default() += leg.amount;
             }
-            if let Some(c) = c {
-                *day.entry(*c).or_default() -= amount;
+            if let Some(c) = leg.credit {
+                *day.entry(c).or_default() -= leg.amount;
             }
         }
         let kind = match entry.kind.as_str() {
@@ -198,15 +208,16 @@ pub(super) fn load(
                 let mut year = entry.budget_year;
                 let amount: i64 = own
                     .iter()
-                    .filter(|(d, _, _, _, credit)| {
-                        matches!(d, Some(Slot::Owed(_)))
-                            && (credit == assessed.as_str() || credit == pledged.as_str())
+                    .filter(|leg| {
+                        matches!(leg.debit, Some(Slot::Owed(_)))
+                            && (leg.credit_account == assessed.as_str()
+                                || leg.credit_account == pledged.as_str())
                     })
-                    .map(|(d, _, amount, _, _)| {
-                        if let Some(Slot::Owed(y)) = d {
-                            year = *y;
+                    .map(|leg| {
+                        if let Some(Slot::Owed(y)) = leg.debit {
+                            year = y;
                         }
-                        *amount
+                        leg.amount
                     })
                     .sum();
                 Some((
@@ -220,8 +231,8 @@ pub(super) fn load(
             "contribution" => {
                 let amount: i64 = own
                     .iter()
-                    .filter(|(d, c, _, _, _)| d.is_none() && c.is_some())
-                    .map(|(_, _, amount, _, _)| *amount)
+                    .filter(|leg| leg.debit.is_none() && leg.credit.is_some())
+                    .map(|leg| leg.amount)
                     .sum();
                 let voluntary =
                     entry.voluntary.unwrap_or(false) || entry.fund != FundCode::isu().as_str();
@@ -314,21 +325,18 @@ pub enum ReferenceState {
 }
 
 /// The amount and year of the legs of an entry that match `which`.
-fn single(
-    legs: &[(Option<Slot>, Option<Slot>, i64, String, String)],
-    which: impl Fn(Option<Slot>, Option<Slot>) -> bool,
-) -> (i64, i32) {
+fn single(legs: &[Leg], which: impl Fn(Option<Slot>, Option<Slot>) -> bool) -> (i64, i32) {
     let mut year = 0;
     let amount = legs
         .iter()
-        .filter(|(d, c, _, _, _)| which(*d, *c))
-        .map(|(d, c, amount, _, _)| {
-            for slot in [d, c] {
+        .filter(|leg| which(leg.debit, leg.credit))
+        .map(|leg| {
+            for slot in [leg.debit, leg.credit] {
                 if let Some(Slot::Owed(y)) = slot {
-                    year = *y;
+                    year = y;
                 }
             }
-            *amount
+            leg.amount
         })
         .sum();
     (amount, year)
@@ -620,6 +628,7 @@ impl Tx<'_> {
         self.record_fact(&party, fact, None, move |_| Ok(entry))
     }
 
+    #[allow(clippy::too_many_arguments)]
     /// Records a charge (assessment or pledge) of `party` for `year` falling due on
     /// `due_on`: `build` makes its entry given the credit the rule applies to it at once.
     pub fn record_charge(
