@@ -79,7 +79,18 @@ pub fn contributions_pledged() -> AccountName {
 /// it adds nothing here; a payment applied to the year adds its amount, a reversal takes it
 /// back. A credit held for a party (`liabilities:prepaid`) counts for a year only once it
 /// is applied to it.
-pub const CONTRIBUTION_ACCOUNTS: [&str; 2] = ["income:contributions", RECEIVABLE];
+///
+/// Arrears written off leave the receivable through `assets:receivable:written-off`, which
+/// takes them back out of what was paid; the loss (`income:contributions:written-off`) is no
+/// one's payment and is left out (see [`NOT_RECEIVED`]).
+pub const CONTRIBUTION_ACCOUNTS: [&str; 3] = [
+    "income:contributions",
+    RECEIVABLE,
+    "assets:receivable:written-off",
+];
+
+/// Under the contribution accounts, but not a payment of anyone's.
+pub const NOT_RECEIVED: [&str; 1] = ["income:contributions:written-off"];
 
 /// How many known accounts an error message names before it says "…".
 pub const SUGGESTIONS_MAX: usize = 6;

@@ -64,7 +64,9 @@ impl Store {
         until: NaiveDate,
         prefixes: &[&str],
     ) -> Result<Vec<ReceivedRow>, StoreError> {
-        let ids = self.account_ids_under(prefixes)?;
+        let left_out = self.account_ids_under(&crate::domain::accounts::NOT_RECEIVED)?;
+        let mut ids = self.account_ids_under(prefixes)?;
+        ids.retain(|id| !left_out.contains(id));
         if ids.is_empty() {
             return Ok(Vec::new());
         }
