@@ -33,7 +33,11 @@ fn refused(db: &Path, line: &str) -> String {
     let output = isu(db).args(words(line)).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_eq!(output.status.code(), Some(2), "{line}: {stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "{line}: one line: {stderr}");
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "{line}: one line: {stderr}"
+    );
     assert_eq!(dump(db), before, "{line} wrote something");
     stderr
 }
@@ -45,8 +49,14 @@ fn minor(value: &Value) -> i64 {
 /// Norway and France, States Parties, and a 2025 budget of CHF 1'000 approved in 2024.
 fn ledger() -> (TempDir, PathBuf) {
     let (dir, db) = common::setup();
-    ok(&db, "party add NOR --deposited 2008-12-03 --in-force 2010-08-01");
-    ok(&db, "party add FRA --deposited 2009-09-25 --in-force 2010-08-01");
+    ok(
+        &db,
+        "party add NOR --deposited 2008-12-03 --in-force 2010-08-01",
+    );
+    ok(
+        &db,
+        "party add FRA --deposited 2009-09-25 --in-force 2010-08-01",
+    );
     ok(&db, "budget set 2025 --total 1000 --approved-on 2024-09-13");
     (dir, db)
 }
@@ -114,7 +124,10 @@ fn issue_9_repro_1_a_full_prepayment_puts_the_state_on_the_honour_roll_on_time()
 fn issue_9_repro_2_payments_apply_by_value_date_not_by_order_of_typing() {
     let (_dir, db) = ledger();
     ok(&db, "assess 2025 --method equal --date 2025-01-10");
-    ok(&db, "contribution add FRA 403.98 --date 2025-06-01 --ref FR-2");
+    ok(
+        &db,
+        "contribution add FRA 403.98 --date 2025-06-01 --ref FR-2",
+    );
     ok(&db, "contribution add FRA 100 --date 2025-02-01 --ref FR-1");
     let march = json(&db, "--as-of 2025-03-01 statement FRA");
     assert_eq!(minor(&march["balance"]), 40_000, "owed 400.00: {march}");
@@ -262,9 +275,15 @@ fn corrections_refund_apply_and_write_off_within_what_there_is() {
     ok(&db, "assess 2025 --method equal --date 2025-01-10");
     ok(&db, "contribution add NOR 700 --date 2025-02-01 --ref NO-1");
     // Norway holds 200.00 of credit; France owes 500.00.
-    assert!(refused(&db, "credit refund NOR 200.01 --date 2025-03-01 --reason asked")
-        .contains("more than the credit held (CHF 200.00)"));
-    ok(&db, "credit refund NOR 50 --date 2025-03-01 --reason asked --ref RF-1");
+    assert!(refused(
+        &db,
+        "credit refund NOR 200.01 --date 2025-03-01 --reason asked"
+    )
+    .contains("more than the credit held (CHF 200.00)"));
+    ok(
+        &db,
+        "credit refund NOR 50 --date 2025-03-01 --reason asked --ref RF-1",
+    );
     let nor = json(&db, "--as-of 2025-03-01 statement NOR");
     assert_eq!(minor(&nor["credit"]), 15_000);
     ok(&db, "assess 2026 --method equal --date 2026-01-10");
@@ -272,8 +291,10 @@ fn corrections_refund_apply_and_write_off_within_what_there_is() {
     let nor = json(&db, "--as-of 2026-01-10 statement NOR");
     assert_eq!(minor(&nor["credit"]), 0);
     assert_eq!(minor(&nor["balance"]), 35_000);
-    assert!(refused(&db, "credit apply NOR 1 --year 2026 --date 2026-02-01")
-        .contains("more than the credit held"));
+    assert!(
+        refused(&db, "credit apply NOR 1 --year 2026 --date 2026-02-01")
+            .contains("more than the credit held")
+    );
     // Write-offs: at most what is owed, the decision named, the loss in the year written.
     assert!(refused(
         &db,
@@ -288,7 +309,11 @@ fn corrections_refund_apply_and_write_off_within_what_there_is() {
     let fra = row(&outstanding, "FRA").unwrap();
     assert_eq!(minor(&fra["arrears"]), 0, "{fra}");
     let status = json(&db, "--as-of 2026-03-01 status 2025");
-    assert_eq!(minor(&status["received"]), 50_000, "written off is not received");
+    assert_eq!(
+        minor(&status["received"]),
+        50_000,
+        "written off is not received"
+    );
     assert!(ok(&db, "verify").contains("no problems found"));
 }
 
@@ -301,9 +326,18 @@ fn corrections_refuse_bad_input_in_one_line() {
         ("credit refund NOR 0 --reason x", "must be positive"),
         ("credit refund NOR -5 --reason x", "must be positive"),
         ("credit refund XXX 5 --reason x", "XXX"),
-        ("credit apply FRA 1 --year 2025 --date 2025-03-01", "more than the credit held"),
-        ("write-off NOR 1 --year 2025 --decision D --date 2025-03-01", "more than is owed"),
-        ("reverse 2 --reason x --date 2025-01-01", "cannot be dated earlier"),
+        (
+            "credit apply FRA 1 --year 2025 --date 2025-03-01",
+            "more than the credit held",
+        ),
+        (
+            "write-off NOR 1 --year 2025 --decision D --date 2025-03-01",
+            "more than is owed",
+        ),
+        (
+            "reverse 2 --reason x --date 2025-01-01",
+            "cannot be dated earlier",
+        ),
     ] {
         let message = refused(&db, line);
         assert!(message.contains(expected), "{line}: {message}");
@@ -313,7 +347,10 @@ fn corrections_refuse_bad_input_in_one_line() {
 #[test]
 fn a_payment_from_an_organisation_is_voluntary_and_from_a_state_party_never() {
     let (_dir, db) = ledger();
-    ok(&db, "party add EU --kind organisation --name European-Union");
+    ok(
+        &db,
+        "party add EU --kind organisation --name European-Union",
+    );
     ok(&db, "contribution add EU 300 --date 2025-02-01 --ref EU-1");
     ok(
         &db,
@@ -352,7 +389,10 @@ fn un_ledger(dir: &Path, name: &str) -> PathBuf {
         .collect::<Vec<_>>()
         .join("\n");
     std::fs::write(dir.join("parties.csv"), format!("{parties}\n")).unwrap();
-    ok(&db, &format!("party import {}", dir.join("parties.csv").display()));
+    ok(
+        &db,
+        &format!("party import {}", dir.join("parties.csv").display()),
+    );
     let total: i64 = payments
         .iter()
         .map(|(_, _, amount, _)| amount.parse::<i64>().unwrap())
@@ -413,12 +453,18 @@ fn the_un_2017_payments_in_date_order_give_the_same_roll_as_assessment_first() {
     assert_eq!(before.len(), 9);
     ok(
         &by_date,
-        &format!("contribution import {}", payments_csv(dir.path(), "before.csv", &before)),
+        &format!(
+            "contribution import {}",
+            payments_csv(dir.path(), "before.csv", &before)
+        ),
     );
     ok(&by_date, &assess);
     ok(
         &by_date,
-        &format!("contribution import {}", payments_csv(dir.path(), "after.csv", &after)),
+        &format!(
+            "contribution import {}",
+            payments_csv(dir.path(), "after.csv", &after)
+        ),
     );
     // Assessment first, then every payment.
     let assessed_first = un_ledger(dir.path(), "assessed-first.sqlite");
@@ -426,7 +472,10 @@ fn the_un_2017_payments_in_date_order_give_the_same_roll_as_assessment_first() {
     let all: Vec<_> = payments.iter().collect();
     ok(
         &assessed_first,
-        &format!("contribution import {}", payments_csv(dir.path(), "all.csv", &all)),
+        &format!(
+            "contribution import {}",
+            payments_csv(dir.path(), "all.csv", &all)
+        ),
     );
     for report in [
         "--as-of 2017-12-31 honour-roll 2017",
@@ -447,8 +496,49 @@ fn the_un_2017_payments_in_date_order_give_the_same_roll_as_assessment_first() {
     let on_time_un = payments.iter().filter(|p| p.3).count();
     assert_eq!(roll["count_on_time"], on_time_un as u64);
     for row in roll["rows"].as_array().unwrap() {
-        let paid = payments.iter().find(|p| row["party"] == p.1.as_str()).unwrap();
+        let paid = payments
+            .iter()
+            .find(|p| row["party"] == p.1.as_str())
+            .unwrap();
         assert_eq!(row["paid_on"], paid.0.as_str(), "{row}");
         assert_eq!(row["on_time"], paid.3, "{row}");
     }
+}
+
+#[test]
+fn money_moved_by_the_generic_import_is_applied_by_the_rule() {
+    let (dir, db) = ledger();
+    ok(&db, "assess 2025 --method equal --date 2025-01-10");
+    // A payment posted straight to Norway's receivable by the generic import, then one dated
+    // earlier: the earlier settles first, the rest of the imported one is a credit, as if
+    // both had been recorded with `contribution add`.
+    let csv = dir.path().join("entries.csv");
+    std::fs::write(
+        &csv,
+        "date,description,debit,credit,amount,currency,year,fund,party,ref\n\
+         2025-03-01,Payment of Norway,assets:bank:chf,assets:receivable:contributions:NOR,\
+         300,CHF,2025,isu,NOR,IMP-1\n\
+         2025-03-02,Payment of France,assets:bank:chf,assets:receivable:contributions:FRA,\
+         600,CHF,2025,isu,FRA,IMP-2\n",
+    )
+    .unwrap();
+    ok(&db, "account add assets:bank:chf");
+    ok(&db, &format!("import {}", csv.display()));
+    ok(&db, "contribution add NOR 250 --date 2025-02-01 --ref NO-1");
+    let nor = json(&db, "--as-of 2025-06-30 statement NOR");
+    assert_eq!(minor(&nor["balance"]), 0, "{nor}");
+    assert_eq!(minor(&nor["credit"]), 5_000, "{nor}");
+    // France paid 100.00 more than it owes: its credit, never a negative outstanding.
+    let fra = json(&db, "--as-of 2025-06-30 statement FRA");
+    assert_eq!(minor(&fra["balance"]), 0, "{fra}");
+    assert_eq!(minor(&fra["credit"]), 10_000, "{fra}");
+    let balance = json(&db, "--as-of 2025-06-30 balance");
+    let receivable = balance["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["account"] == "assets:receivable:contributions:FRA")
+        .unwrap();
+    assert_eq!(minor(&receivable["balance"]), 0);
+    assert!(ok(&db, "verify").contains("no problems found"));
 }

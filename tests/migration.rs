@@ -95,7 +95,12 @@ fn a_migrated_ledger_takes_new_facts_by_the_rule() {
     let statement: Value = serde_json::from_str(&common::isu_ok(
         &db,
         &[
-            "--format", "json", "--as-of", "2018-01-31", "statement", "CHE",
+            "--format",
+            "json",
+            "--as-of",
+            "2018-01-31",
+            "statement",
+            "CHE",
         ],
     ))
     .unwrap();

@@ -181,9 +181,9 @@ pub fn scale(context: &Context, command: ScaleCommand) -> anyhow::Result<Outcome
             tx.commit()?;
             let total: rust_decimal::Decimal = imported.rates.values().sum();
             context.say(format!(
-                "imported scale {}: {} parties ({count} from {}), rates adding up to {total}%",
+                "imported scale {}: {} ({count} from {}), rates adding up to {total}%",
                 imported.name,
-                imported.rates.len(),
+                crate::text::count(imported.rates.len(), "party", "parties"),
                 file.display()
             ))?;
         }
@@ -380,7 +380,8 @@ pub fn assess(context: &Context, args: AssessArgs) -> anyhow::Result<Outcome> {
     context.print(&report)?;
     if !args.dry_run {
         let message = format!(
-            "recorded {written} assessment entries for {} dated {date}",
+            "recorded {} for {} dated {date}",
+            crate::text::count(written, "assessment entry", "assessment entries"),
             args.year
         );
         // Keep standard output parseable when a machine format is asked for.
@@ -424,9 +425,9 @@ pub fn record_assessment(
     let existing = tx.assessments_in_force(year)?;
     if !existing.is_empty() && !order.dry_run {
         bail!(
-            "{year} is already assessed ({} entries, the first is entry {}); reverse it first \
+            "{year} is already assessed ({}, the first is entry {}); reverse it first \
              with `isu-ledger assess {year} --reverse --reason TEXT`",
-            existing.len(),
+            crate::text::count(existing.len(), "entry", "entries"),
             existing[0],
         );
     }
@@ -519,8 +520,8 @@ fn reverse_assessment(
     }
     tx.commit()?;
     context.say(format!(
-        "reversed the {year} assessment: {} entries, dated {date}",
-        ids.len()
+        "reversed the {year} assessment: {}, dated {date}",
+        crate::text::count(ids.len(), "entry", "entries")
     ))?;
     Ok(Outcome::Done)
 }

@@ -35,9 +35,9 @@ pub fn run(context: &Context, args: CloseArgs) -> anyhow::Result<Outcome> {
     let summary = store.verify(accounts::conversion().as_str())?;
     if let Some(first) = summary.findings.first() {
         bail!(
-            "budget year {year} cannot be closed: `isu-ledger verify` finds {} problems \
+            "budget year {year} cannot be closed: `isu-ledger verify` finds {} \
              (first: {}: {})",
-            summary.findings.len(),
+            crate::text::count(summary.findings.len(), "problem", "problems"),
             first.check,
             first.message
         );
@@ -53,7 +53,7 @@ pub fn run(context: &Context, args: CloseArgs) -> anyhow::Result<Outcome> {
              (off by {minor} minor units); run `isu-ledger verify`"
         );
     }
-    let closed_on = context.as_of;
+    let closed_on = context.date_or_as_of(None)?;
     let date = NaiveDate::from_ymd_opt(year, 12, 31).expect("the last day of a year exists");
     if closed_on < date {
         bail!("budget year {year} cannot be closed before its last day ({date}); give --as-of");

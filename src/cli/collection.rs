@@ -260,6 +260,13 @@ pub fn letters(context: &Context, args: LettersArgs) -> anyhow::Result<Outcome> 
         bail!("--level must be 1 or more (1 is the first reminder)");
     }
     let selection = selection(args.min.as_deref(), args.top)?;
+    // The day the letters are recorded as sent is a date the books keep: checked before any
+    // letter is written.
+    let sent_on = if args.record {
+        Some(context.date_or_as_of(None)?)
+    } else {
+        None
+    };
     let templates = LetterTemplates::new(args.template.as_deref().map(read_template).transpose()?)?;
     let mut store = context.open()?;
     let (list, parties) = outstanding_of(&store, args.year, context.as_of, selection)?;
@@ -340,10 +347,10 @@ pub fn letters(context: &Context, args: LettersArgs) -> anyhow::Result<Outcome> 
     }
     write_letters(&args.out, &letters)?;
     let mut recorded = 0;
-    if args.record {
+    if let Some(sent_on) = sent_on {
         let tx = store.begin(context.actor.clone())?;
         for letter in &letters {
-            if tx.record_reminder(&letter.party.code, args.year, letter.level, context.as_of)? {
+            if tx.record_reminder(&letter.party.code, args.year, letter.level, sent_on)? {
                 recorded += 1;
             }
         }

@@ -58,11 +58,15 @@ pub struct ImportArgs {
 }
 
 /// What an import did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ImportSummary {
     pub rows: u64,
     pub entries_recorded: u64,
     pub entries_already_recorded: u64,
+    /// Parties whose entries were recorded, with the earliest date of those entries.
+    pub parties: std::collections::BTreeMap<PartyCode, NaiveDate>,
+    /// Entries the rule posted to apply those parties' money again.
+    pub reapplied: u64,
 }
 
 /// The fields of a row that belong to its entry, not to its transfer.
@@ -119,8 +123,16 @@ pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<Outcome> {
         bar.finish_and_clear();
     }
     tx.commit()?;
+    let reapplied = if summary.reapplied == 0 {
+        String::new()
+    } else {
+        format!(
+            ", {} applying parties' money again by value date",
+            crate::text::count(summary.reapplied, "entry", "entries")
+        )
+    };
     context.say(format!(
-        "imported {}: {}, {} recorded, {} already recorded; {}",
+        "imported {}: {}, {} recorded, {} already recorded{reapplied}; {}",
         args.file.display(),
         crate::text::count(summary.rows, "row", "rows"),
         crate::text::count(summary.entries_recorded, "entry", "entries"),
@@ -198,6 +210,14 @@ pub fn import_rows(
     }
     if let Some(entry) = pending.take() {
         record(tx, csv, entry, last_before, &mut summary)?;
+    }
+    // Money an imported row moves for a party is one of its facts: payments in, charges, or
+    // movements taken as booked. The rule applies them with the rest, from their date on.
+    for (party, from) in &summary.parties {
+        let reapplied = tx
+            .reapply(party, *from)
+            .map_err(|e| anyhow!("{}: {e}", csv.name()))?;
+        summary.reapplied += reapplied.len() as u64;
     }
     Ok(summary)
 }
@@ -301,7 +321,13 @@ fn record(
         )
     };
     match tx.record_entry(&entry) {
-        Ok(Recorded::New(_)) => summary.entries_recorded += 1,
+        Ok(Recorded::New(_)) => {
+            summary.entries_recorded += 1;
+            if let Some(party) = &entry.party {
+                let earliest = summary.parties.entry(party.clone()).or_insert(entry.date);
+                *earliest = (*earliest).min(entry.date);
+            }
+        }
         Ok(Recorded::AlreadyRecorded(id)) if id > last_before => return Err(repeated()),
         Ok(Recorded::AlreadyRecorded(_)) => summary.entries_already_recorded += 1,
         Err(StoreError::ReferenceConflict { existing, .. }) if existing > last_before => {

@@ -62,6 +62,9 @@ pub enum FactKind {
     WriteOff { year: i32 },
     /// The reversal of the fact at `of` (an index into the facts given to [`replay`]).
     Reversal { of: usize },
+    /// An entry that moves the party's money as it says (a row of the generic `import`, or
+    /// an entry of an earlier version of the program): its movements are taken as booked.
+    Booked { legs: Vec<(Slot, Slot, i64)> },
 }
 
 /// One dated fact of a party, in CHF centimes.
@@ -81,7 +84,7 @@ impl Fact {
         match self.kind {
             FactKind::Charge { .. } => 0,
             FactKind::WriteOff { .. } => 1,
-            FactKind::Payment { .. } => 2,
+            FactKind::Payment { .. } | FactKind::Booked { .. } => 2,
             FactKind::CreditApplication { .. } => 3,
             FactKind::Refund => 4,
             FactKind::Reversal { .. } => 5,
@@ -413,6 +416,47 @@ impl State<'_> {
                 position.written_off_minor += amount;
             }
             FactKind::Reversal { of } => self.reverse(index, of),
+            FactKind::Booked { legs } => self.book(index, &legs, false),
+        }
+    }
+
+    /// Applies movements as they were booked (or their mirror).
+    fn book(&mut self, index: usize, legs: &[(Slot, Slot, i64)], mirrored: bool) {
+        let date = self.facts[index].date;
+        for &(debit, credit, amount) in legs {
+            let (debit, credit) = if mirrored {
+                (credit, debit)
+            } else {
+                (debit, credit)
+            };
+            self.emit(index, debit, credit, amount);
+            for (slot, net_debit) in [(debit, amount), (credit, -amount)] {
+                match slot {
+                    Slot::Owed(year) => {
+                        let charge = net_debit > 0 && credit == Slot::Outside;
+                        let position = self.year(year);
+                        if charge {
+                            position.charged_minor += net_debit;
+                            position.charged_on.get_or_insert(date);
+                        }
+                        let before = position.owed_minor;
+                        position.owed_minor += net_debit;
+                        if position.owed_minor <= 0 && before > 0 {
+                            position.settled_on = Some(date);
+                        } else if position.owed_minor > 0 {
+                            position.settled_on = None;
+                        }
+                        if charge {
+                            self.first_charge.get_or_insert(date);
+                        }
+                    }
+                    Slot::Credit if net_debit > 0 => {
+                        self.take_credit(net_debit);
+                    }
+                    Slot::Credit => self.add_credit(-net_debit, date),
+                    Slot::Voluntary(_) | Slot::Outside => {}
+                }
+            }
         }
     }
 
@@ -495,6 +539,7 @@ impl State<'_> {
             FactKind::Reversal { .. } => {
                 self.violate(index, "a reversal is not reversed".to_string());
             }
+            FactKind::Booked { legs } => self.book(index, &legs, true),
         }
     }
 }

@@ -151,6 +151,7 @@ fn describe(facts: &PartyFacts, index: usize, movement: &Movement) -> String {
                 FactKind::CreditApplication { .. } => "application of credit",
                 FactKind::WriteOff { .. } => "write-off",
                 FactKind::Reversal { .. } => "reversal",
+                FactKind::Booked { .. } => "entry",
             };
             format!(
                 "Reversal of the {kind} of {}{}",

@@ -263,6 +263,12 @@ pub(super) fn load(
                 .reverses
                 .and_then(|of| fact_of_entry.get(&of).copied())
                 .map(|of| (FactKind::Reversal { of }, out.facts[of].amount_minor)),
+            // Derived by the rule: booked, never a fact.
+            "reapplication" => None,
+            // Anything else that moves the party's money (the generic import, an entry of an
+            // earlier version): money in from outside is a payment of the year it names, a
+            // charge from outside is a charge, and any other movement is taken as booked.
+            _ if !own.is_empty() => Some(fact_of_legs(own, entry.date, days)),
             _ => None,
         };
         let Some((kind, amount)) = kind else { continue };
@@ -270,7 +276,9 @@ pub(super) fn load(
             FactKind::Reversal { of } => format!("reversal of {}", out.facts[*of].key),
             // What the fact says, never how it was booked: the same whatever was recorded
             // before it.
-            FactKind::Payment { .. } => payment_key(entry.reference.as_deref(), &entry.content),
+            FactKind::Payment { .. } | FactKind::Booked { .. } => {
+                payment_key(entry.reference.as_deref(), &entry.content)
+            }
             _ => fact_key(
                 &entry.kind,
                 entry.reference.as_deref(),
@@ -322,6 +330,53 @@ pub enum ReferenceState {
     Free(String),
     /// Held by an entry that stands.
     Taken(String),
+}
+
+/// What an entry of no known kind says, from its legs on the party's positions.
+fn fact_of_legs(own: &[Leg], date: NaiveDate, days: u32) -> (FactKind, i64) {
+    let amount: i64 = own.iter().map(|leg| leg.amount).sum();
+    let year_of = |slot: Option<Slot>| match slot {
+        Some(Slot::Owed(year)) | Some(Slot::Voluntary(year)) => Some(year),
+        _ => None,
+    };
+    if own
+        .iter()
+        .all(|leg| leg.debit.is_none() && leg.credit.is_some())
+    {
+        let voluntary = own
+            .iter()
+            .all(|leg| matches!(leg.credit, Some(Slot::Voluntary(_))));
+        let designated_year = own.iter().find_map(|leg| year_of(leg.credit));
+        return (
+            FactKind::Payment {
+                designated_year,
+                voluntary,
+            },
+            amount,
+        );
+    }
+    if let [leg] = own {
+        if let (Some(Slot::Owed(year)), None) = (leg.debit, leg.credit) {
+            return (
+                FactKind::Charge {
+                    year,
+                    due_on: due_after(date, days),
+                },
+                amount,
+            );
+        }
+    }
+    let legs = own
+        .iter()
+        .map(|leg| {
+            (
+                leg.debit.unwrap_or(Slot::Outside),
+                leg.credit.unwrap_or(Slot::Outside),
+                leg.amount,
+            )
+        })
+        .collect();
+    (FactKind::Booked { legs }, amount)
 }
 
 /// The amount and year of the legs of an entry that match `which`.
@@ -498,6 +553,25 @@ impl Tx<'_> {
             entry,
             reapplied,
         })
+    }
+
+    /// Applies the party's money again by the rule from `from` on, after entries were
+    /// recorded that did not go through it (rows of the generic `import`).
+    pub fn reapply(
+        &self,
+        party: &PartyCode,
+        from: NaiveDate,
+    ) -> Result<Vec<(EntryId, NewEntry)>, StoreError> {
+        let facts = self.party_facts(party)?;
+        let replayed = facts.replay(None);
+        if let Some(violation) = replayed.violations.iter().find(|v| v.date >= from) {
+            return Err(StoreError::PositionRefused {
+                party: party.clone(),
+                date: violation.date,
+                message: violation.message.clone(),
+            });
+        }
+        self.realign(party, &replayed, from, &format!("the import of {from}"))
     }
 
     /// Posts, for every date from `from` on where the books differ from `target`, an entry
