@@ -22,6 +22,18 @@ use crate::store::{payment_key, Recorded, ReferenceState, StoreError, Tx};
 #[derive(Debug, Subcommand)]
 pub enum ContributionCommand {
     /// Record one contribution received from a party
+    ///
+    /// How a payment is applied, whatever order payments were typed in: on its value date
+    /// (--date), a payment naming a year (--year) settles that year first, the rest settles
+    /// the oldest year owed, and what is left is a credit held for the party, which settles
+    /// its later assessments on their own date. A payment naming a year not yet assessed is a
+    /// prepayment, held as a credit until the assessment. Payments of one day are applied in
+    /// the order of their content (reference, amount), never of their recording. A payment
+    /// is voluntary income, settling nothing, with --voluntary, to a fund other than isu, or
+    /// from a party that is not a State Party and has nothing assessed or pledged on its
+    /// date. When a payment is recorded after one dated later, the party's money is applied
+    /// again from its date, and the entries that do so are printed.
+    #[command(verbatim_doc_comment)]
     Add {
         /// The party's code (DEU, CHE, ...)
         party: String,
@@ -67,9 +79,13 @@ pub struct ReverseArgs {
     /// Why: kept with the reversal
     #[arg(long)]
     reason: String,
-    /// Date of the reversal [default: --as-of]
+    /// Date of the reversal [default: the original's date while its year is open, else
+    /// --as-of]
     #[arg(long, value_name = "DATE")]
     date: Option<String>,
+    /// Accept a reversal that takes a fund below zero at its date or later
+    #[arg(long)]
+    allow_deficit: bool,
 }
 
 pub const CONTRIBUTION_COLUMNS_REQUIRED: [&str; 6] =
@@ -109,6 +125,8 @@ impl ContributionFields<'_> {
 struct ContributionWriter<'t, 'c> {
     tx: &'t Tx<'c>,
     names: HashMap<PartyCode, String>,
+    /// Entries the rule posted to apply a party's money again.
+    reapplied: Vec<(EntryId, NewEntry)>,
 }
 
 impl<'t, 'c> ContributionWriter<'t, 'c> {
@@ -116,6 +134,7 @@ impl<'t, 'c> ContributionWriter<'t, 'c> {
         ContributionWriter {
             tx,
             names: HashMap::new(),
+            reapplied: Vec::new(),
         }
     }
 
@@ -174,6 +193,7 @@ impl<'t, 'c> ContributionWriter<'t, 'c> {
             self.tx
                 .record_payment_terms(id, contribution.budget_year, contribution.voluntary)?;
         }
+        self.reapplied.extend(written.reapplied);
         Ok((written.entry, written.recorded))
     }
 }
@@ -246,13 +266,21 @@ pub fn run(context: &Context, command: ContributionCommand) -> anyhow::Result<Ou
                 rate,
                 ..contribution
             };
-            let (entry, recorded) = ContributionWriter::new(&tx).record(&contribution)?;
+            let mut writer = ContributionWriter::new(&tx);
+            let (entry, recorded) = writer.record(&contribution)?;
+            let reapplied = std::mem::take(&mut writer.reapplied);
             tx.commit()?;
             context.say(format!(
                 "{}{}",
                 describe(&entry, &contribution, recorded),
                 super::rates::rate_note(used.as_ref())
             ))?;
+            for (id, entry) in reapplied {
+                context.say(format!(
+                    "recorded entry {id}: {}, dated {}",
+                    entry.description, entry.date
+                ))?;
+            }
         }
         ContributionCommand::Import { file } => {
             let started = Instant::now();
@@ -265,8 +293,16 @@ pub fn run(context: &Context, command: ContributionCommand) -> anyhow::Result<Ou
             let tx = store.begin(context.actor.clone())?;
             let summary = import_contributions(&tx, csv)?;
             tx.commit()?;
+            let reapplied = if summary.reapplied == 0 {
+                String::new()
+            } else {
+                format!(
+                    ", {} applying parties' money again by value date",
+                    crate::text::count(summary.reapplied, "entry", "entries")
+                )
+            };
             context.say(format!(
-                "imported {}: {}, {} recorded (CHF {}), {} already recorded; {}",
+                "imported {}: {}, {} recorded (CHF {}), {} already recorded{reapplied}; {}",
                 file.display(),
                 crate::text::count(summary.rows, "row", "rows"),
                 crate::text::count(summary.recorded, "contribution", "contributions"),
@@ -286,6 +322,8 @@ pub struct ImportSummary {
     pub recorded: u64,
     pub already_recorded: u64,
     pub recorded_chf_minor: i64,
+    /// Entries the rule posted to apply a party's money again by value date.
+    pub reapplied: u64,
 }
 
 /// Reads contributions from CSV text (for the built-in example).
@@ -377,6 +415,7 @@ pub fn import_contributions(tx: &Tx<'_>, mut csv: CsvInput) -> anyhow::Result<Im
             Recorded::AlreadyRecorded(_) => summary.already_recorded += 1,
         }
     }
+    summary.reapplied = writer.reapplied.len() as u64;
     Ok(summary)
 }
 
@@ -486,6 +525,12 @@ pub fn reverse(context: &Context, args: ReverseArgs) -> anyhow::Result<Outcome> 
             years.join(", ")
         );
     }
+    super::funds::check_money_out(
+        &tx,
+        &reversal,
+        args.allow_deficit,
+        "; give --allow-deficit to accept it",
+    )?;
     let written = tx.record_reversal(&original, reversal.clone())?;
     let (recorded, reapplied) = (written.recorded, written.reapplied);
     tx.commit()?;

@@ -105,6 +105,7 @@ fn record(
     if let Some(recorded) = tx.recorded_with(&reference, &entry.content())? {
         return Ok(recorded);
     }
+    super::funds::check_money_out(tx, &entry, false, "")?;
     let fact = Fact {
         date,
         kind,

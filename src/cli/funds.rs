@@ -208,3 +208,37 @@ fn unknown(tx: &crate::store::Tx<'_>, fund: &FundCode) -> anyhow::Error {
         Ok(()) => StoreError::Corrupt(format!("fund {fund} vanished")).into(),
     }
 }
+
+/// Refuses `entry` when the money it takes out of a fund's bank accounts would leave the
+/// fund below zero on its date or any later date, unless `allow_deficit`.
+pub(super) fn check_money_out(
+    tx: &crate::store::Tx<'_>,
+    entry: &crate::ledger::NewEntry,
+    allow_deficit: bool,
+    hint: &'static str,
+) -> anyhow::Result<()> {
+    let mut out: std::collections::BTreeMap<Currency, i64> = std::collections::BTreeMap::new();
+    let is_bank = |a: &crate::ledger::AccountName| a.as_str().starts_with("assets:bank:");
+    for transfer in &entry.transfers {
+        let minor = transfer.amount.minor();
+        let currency = transfer.amount.currency();
+        if is_bank(&transfer.credit) {
+            *out.entry(currency).or_default() += minor;
+        }
+        if is_bank(&transfer.debit) {
+            *out.entry(currency).or_default() -= minor;
+        }
+    }
+    for (currency, minor) in out.into_iter().filter(|(_, m)| *m > 0) {
+        let (low_on, balance) = tx.fund_low_point(&entry.fund, currency, entry.date)?;
+        check_covers(
+            &entry.fund,
+            low_on,
+            balance,
+            Money::from_minor(minor, currency),
+            allow_deficit,
+            hint,
+        )?;
+    }
+    Ok(())
+}

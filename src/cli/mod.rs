@@ -14,7 +14,7 @@ mod csv_in;
 mod demo;
 mod demo_costs;
 mod export;
-mod funds;
+pub(crate) mod funds;
 mod import;
 mod meetings;
 mod parties;
