@@ -293,21 +293,14 @@ pub fn run(context: &Context, command: ContributionCommand) -> anyhow::Result<Ou
             let tx = store.begin(context.actor.clone())?;
             let summary = import_contributions(&tx, csv)?;
             tx.commit()?;
-            let reapplied = if summary.reapplied == 0 {
-                String::new()
-            } else {
-                format!(
-                    ", {} applying parties' money again by value date",
-                    crate::text::count(summary.reapplied, "entry", "entries")
-                )
-            };
             context.say(format!(
-                "imported {}: {}, {} recorded (CHF {}), {} already recorded{reapplied}; {}",
+                "imported {}: {}, {} recorded (CHF {}), {} already recorded{}; {}",
                 file.display(),
                 crate::text::count(summary.rows, "row", "rows"),
                 crate::text::count(summary.recorded, "contribution", "contributions"),
                 format_minor_swiss(summary.recorded_chf_minor),
                 summary.already_recorded,
+                super::import::reapplied_note(summary.reapplied),
                 super::pace(summary.rows, started.elapsed()),
             ))?;
         }

@@ -11,7 +11,7 @@ use crate::domain::accounts;
 use crate::domain::position::{Fact, FactKind};
 use crate::ledger::{check_budget_year, EntryKind, FundCode, NewEntry, PartyCode, Transfer};
 use crate::money::{Currency, Money};
-use crate::store::{fact_key, Recorded, StoreError, Tx};
+use crate::store::{fact_key, Recorded, StoreError};
 
 #[derive(Debug, Subcommand)]
 pub enum CreditCommand {
@@ -75,24 +75,46 @@ fn positive_amount(text: &str) -> anyhow::Result<Money> {
     Ok(amount)
 }
 
-/// Records one correction of `party`: its entry dated `date` with `transfers`, checked by
-/// the rule as `kind` of `amount`.
-#[allow(clippy::too_many_arguments)]
-fn record(
-    tx: &Tx<'_>,
-    party: &PartyCode,
+/// One correction of a party, as given: its entry is dated `date`, with `transfers`, and the
+/// rule checks it as `kind` of `amount`.
+struct Correction {
+    party: PartyCode,
     kind: FactKind,
     entry_kind: EntryKind,
     amount: Money,
     date: NaiveDate,
     budget_year: i32,
-    description: String,
     reference: Option<String>,
+    /// The entry's description, given the party's name.
+    describe: Box<dyn Fn(&str) -> String>,
     transfers: Vec<Transfer>,
-) -> anyhow::Result<Recorded> {
+}
+
+/// Records a correction in one transaction and says what was recorded.
+fn record(context: &Context, correction: Correction) -> anyhow::Result<Outcome> {
+    let Correction {
+        party,
+        kind,
+        entry_kind,
+        amount,
+        date,
+        budget_year,
+        reference,
+        describe,
+        transfers,
+    } = correction;
+    let mut store = context.open()?;
+    let tx = store.begin(context.actor.clone())?;
+    let name = tx
+        .party(&party)?
+        .ok_or_else(|| StoreError::PartyNotFound {
+            code: party.clone(),
+        })?
+        .name;
+    let description = describe(&name);
     let entry = NewEntry {
         date,
-        description,
+        description: description.clone(),
         kind: entry_kind,
         budget_year,
         fund: FundCode::isu(),
@@ -102,10 +124,14 @@ fn record(
         rate: None,
         transfers,
     };
-    if let Some(recorded) = tx.recorded_with(&reference, &entry.content())? {
-        return Ok(recorded);
+    if let Some(Recorded::AlreadyRecorded(id)) = tx.recorded_with(&reference, &entry.content())? {
+        return context
+            .say(format!(
+                "already recorded as entry {id} with the same content; nothing written"
+            ))
+            .map(|()| Outcome::Done);
     }
-    super::funds::check_money_out(tx, &entry, false, "")?;
+    super::funds::check_money_out(&tx, &entry, false, "")?;
     let fact = Fact {
         date,
         kind,
@@ -117,18 +143,15 @@ fn record(
             amount.minor(),
         ),
     };
-    Ok(tx
-        .record_fact(party, fact, None, move |_| Ok(entry))?
-        .recorded)
-}
-
-fn say_recorded(context: &Context, recorded: Recorded, what: String) -> anyhow::Result<()> {
-    match recorded {
-        Recorded::New(id) => context.say(format!("recorded entry {id}: {what}")),
-        Recorded::AlreadyRecorded(id) => context.say(format!(
-            "already recorded as entry {id} with the same content; nothing written"
-        )),
-    }
+    let recorded = tx
+        .record_fact(&party, fact, None, move |_| Ok(entry))?
+        .recorded;
+    tx.commit()?;
+    context.say(format!(
+        "recorded entry {}: {description}, {amount}, dated {date}",
+        recorded.id()
+    ))?;
+    Ok(Outcome::Done)
 }
 
 pub fn credit(context: &Context, command: CreditCommand) -> anyhow::Result<Outcome> {
@@ -140,39 +163,32 @@ pub fn credit(context: &Context, command: CreditCommand) -> anyhow::Result<Outco
             reference,
             reason,
         } => {
-            let code: PartyCode = party.parse()?;
+            let party: PartyCode = party.parse()?;
             let amount = positive_amount(&amount)?;
             let date = context.date_or_as_of(date.as_deref())?;
             let reason = reason.trim().to_string();
             if reason.is_empty() {
                 bail!("a refund needs a reason: --reason TEXT");
             }
-            let mut store = context.open()?;
-            let tx = store.begin(context.actor.clone())?;
-            let name = party_name(&tx, &code)?;
-            let description = format!("Refund of credit to {name}: {reason}");
-            let recorded = record(
-                &tx,
-                &code,
-                FactKind::Refund,
-                EntryKind::Refund,
+            let transfers = vec![Transfer::new(
+                accounts::prepaid(&party),
+                accounts::bank(Currency::CHF),
                 amount,
-                date,
-                chrono::Datelike::year(&date),
-                description.clone(),
-                reference,
-                vec![Transfer::new(
-                    accounts::prepaid(&code),
-                    accounts::bank(Currency::CHF),
-                    amount,
-                )],
-            )?;
-            tx.commit()?;
-            say_recorded(
+            )];
+            record(
                 context,
-                recorded,
-                format!("{description}, {amount}, dated {date}"),
-            )?;
+                Correction {
+                    party,
+                    kind: FactKind::Refund,
+                    entry_kind: EntryKind::Refund,
+                    amount,
+                    date,
+                    budget_year: chrono::Datelike::year(&date),
+                    reference,
+                    describe: Box::new(move |name| format!("Refund of credit to {name}: {reason}")),
+                    transfers,
+                },
+            )
         }
         CreditCommand::Apply {
             party,
@@ -181,54 +197,42 @@ pub fn credit(context: &Context, command: CreditCommand) -> anyhow::Result<Outco
             date,
         } => {
             check_budget_year(year)?;
-            let code: PartyCode = party.parse()?;
+            let party: PartyCode = party.parse()?;
             let amount = positive_amount(&amount)?;
             let date = context.date_or_as_of(date.as_deref())?;
-            let mut store = context.open()?;
-            let tx = store.begin(context.actor.clone())?;
-            let name = party_name(&tx, &code)?;
-            let description = format!("Credit of {name} applied to {year}");
-            let recorded = record(
-                &tx,
-                &code,
-                FactKind::CreditApplication { year },
-                EntryKind::CreditApplication,
+            let transfers = vec![Transfer::new(
+                accounts::prepaid(&party),
+                accounts::receivable(&party),
                 amount,
-                date,
-                year,
-                description.clone(),
-                None,
-                vec![Transfer::new(
-                    accounts::prepaid(&code),
-                    accounts::receivable(&code),
-                    amount,
-                )],
-            )?;
-            tx.commit()?;
-            say_recorded(
+            )];
+            record(
                 context,
-                recorded,
-                format!("{description}, {amount}, dated {date}"),
-            )?;
+                Correction {
+                    party,
+                    kind: FactKind::CreditApplication { year },
+                    entry_kind: EntryKind::CreditApplication,
+                    amount,
+                    date,
+                    budget_year: year,
+                    reference: None,
+                    describe: Box::new(move |name| format!("Credit of {name} applied to {year}")),
+                    transfers,
+                },
+            )
         }
     }
-    Ok(Outcome::Done)
 }
 
 pub fn write_off(context: &Context, args: WriteOffArgs) -> anyhow::Result<Outcome> {
     check_budget_year(args.year)?;
-    let code: PartyCode = args.party.parse()?;
+    let party: PartyCode = args.party.parse()?;
     let amount = positive_amount(&args.amount)?;
     let date = context.date_or_as_of(args.date.as_deref())?;
     let decision = args.decision.trim().to_string();
     if decision.is_empty() {
         bail!("a write-off needs the decision of the Meeting: --decision TEXT");
     }
-    let mut store = context.open()?;
-    let tx = store.begin(context.actor.clone())?;
-    let name = party_name(&tx, &code)?;
     let year = args.year;
-    let description = format!("Arrears of {name} for {year} written off by decision {decision}");
     // The arrears leave the party's receivable for their year; the loss counts in the year
     // of the write-off, so a closed year's result stays as it was closed.
     let date_year = chrono::Datelike::year(&date);
@@ -241,33 +245,24 @@ pub fn write_off(context: &Context, args: WriteOffArgs) -> anyhow::Result<Outcom
     if date_year != year {
         loss = loss.for_year(date_year);
     }
-    let recorded = record(
-        &tx,
-        &code,
-        FactKind::WriteOff { year },
-        EntryKind::WriteOff,
-        amount,
-        date,
-        year,
-        description.clone(),
-        None,
-        vec![
-            Transfer::new(written_off, accounts::receivable(&code), amount),
-            loss,
-        ],
-    )?;
-    tx.commit()?;
-    say_recorded(
+    let transfers = vec![
+        Transfer::new(written_off, accounts::receivable(&party), amount),
+        loss,
+    ];
+    record(
         context,
-        recorded,
-        format!("{description}, {amount}, dated {date}"),
-    )?;
-    Ok(Outcome::Done)
-}
-
-fn party_name(tx: &Tx<'_>, code: &PartyCode) -> anyhow::Result<String> {
-    Ok(tx
-        .party(code)?
-        .ok_or_else(|| StoreError::PartyNotFound { code: code.clone() })?
-        .name)
+        Correction {
+            party,
+            kind: FactKind::WriteOff { year },
+            entry_kind: EntryKind::WriteOff,
+            amount,
+            date,
+            budget_year: year,
+            reference: None,
+            describe: Box::new(move |name| {
+                format!("Arrears of {name} for {year} written off by decision {decision}")
+            }),
+            transfers,
+        },
+    )
 }

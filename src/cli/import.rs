@@ -123,23 +123,27 @@ pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<Outcome> {
         bar.finish_and_clear();
     }
     tx.commit()?;
-    let reapplied = if summary.reapplied == 0 {
-        String::new()
-    } else {
-        format!(
-            ", {} applying parties' money again by value date",
-            crate::text::count(summary.reapplied, "entry", "entries")
-        )
-    };
     context.say(format!(
-        "imported {}: {}, {} recorded, {} already recorded{reapplied}; {}",
+        "imported {}: {}, {} recorded, {} already recorded{}; {}",
         args.file.display(),
         crate::text::count(summary.rows, "row", "rows"),
         crate::text::count(summary.entries_recorded, "entry", "entries"),
         summary.entries_already_recorded,
+        reapplied_note(summary.reapplied),
         super::pace(summary.rows, started.elapsed()),
     ))?;
     Ok(Outcome::Done)
+}
+
+/// What an import says of the entries the rule posted: nothing when there are none.
+pub(super) fn reapplied_note(reapplied: u64) -> String {
+    if reapplied == 0 {
+        return String::new();
+    }
+    format!(
+        ", {} applying parties' money again by value date",
+        crate::text::count(reapplied, "entry", "entries")
+    )
 }
 
 /// Records every row of `csv` in `tx`; `progress` is told the byte offset reached now and

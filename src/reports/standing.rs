@@ -74,43 +74,31 @@ pub fn standings(rows: &[PositionRow]) -> Standings {
             all.entry(party).or_default().credit_minor += net_credit;
             continue;
         }
-        if let Some(party) = owner(&receivable_prefix) {
-            let year = all
-                .entry(party)
-                .or_default()
-                .years
-                .entry(row.budget_year)
-                .or_default();
-            year.outstanding_minor -= net_credit;
-            year.received_minor += net_credit;
-            continue;
-        }
         // The loss on arrears written off is no payment of anyone's.
         if row.account == written_off_income {
             continue;
         }
-        // Contribution income: attributed to the entry's party.
-        let Some(party) = &row.party else { continue };
-        if row.account == written_off {
-            // What left the receivable of the year by a write-off was not received.
-            let year = all
-                .entry(party.clone())
-                .or_default()
-                .years
-                .entry(row.budget_year)
-                .or_default();
-            year.written_off_minor -= net_credit;
-            year.received_minor += net_credit;
-            continue;
-        }
+        // The party's receivable; else what an entry of the party credits: contribution
+        // income, or arrears leaving its receivable by a write-off.
+        let (party, receivable) = match owner(&receivable_prefix) {
+            Some(party) => (party, true),
+            None => match &row.party {
+                Some(party) => (party.clone(), false),
+                None => continue,
+            },
+        };
         let year = all
-            .entry(party.clone())
+            .entry(party)
             .or_default()
             .years
             .entry(row.budget_year)
             .or_default();
         year.received_minor += net_credit;
-        if row.account == assessed {
+        if receivable {
+            year.outstanding_minor -= net_credit;
+        } else if row.account == written_off {
+            year.written_off_minor -= net_credit;
+        } else if row.account == assessed {
             year.assessed_minor += net_credit;
         } else if row.account == pledged {
             year.pledged_minor += net_credit;
