@@ -390,6 +390,18 @@ fn check_identities(db: &Path, case: &Case, reports: &BTreeMap<String, Value>) {
         for row in outstanding["rows"].as_array().unwrap() {
             assert!(minor(&row["outstanding"]) >= 0, "{row}");
             assert!(minor(&row["arrears"]) >= 0, "{row}");
+            // Received plus outstanding is what was assessed, unless part was written off.
+            let written_off = case.last.iter().any(|l| {
+                matches!(l, Last::WriteOff { party, year, .. }
+                    if CODES[*party] == row["party"] && *year == last_year)
+            });
+            if !written_off {
+                assert_eq!(
+                    minor(&row["received"]) + minor(&row["outstanding"]),
+                    minor(&row["assessed"]),
+                    "on {date}: {row}"
+                );
+            }
         }
     }
 }

@@ -80,17 +80,15 @@ pub fn contributions_pledged() -> AccountName {
 /// back. A credit held for a party (`liabilities:prepaid`) counts for a year only once it
 /// is applied to it.
 ///
-/// Arrears written off leave the receivable through `assets:receivable:written-off`, which
-/// takes them back out of what was paid; the loss (`income:contributions:written-off`) is no
-/// one's payment and is left out (see [`NOT_RECEIVED`]).
+/// Arrears written off leave the receivable of their year through
+/// `assets:receivable:written-off`, which takes them back out of what was paid for that
+/// year; in the year of the write-off the loss (`income:contributions:written-off`) and the
+/// clearing of that account cancel out.
 pub const CONTRIBUTION_ACCOUNTS: [&str; 3] = [
     "income:contributions",
     RECEIVABLE,
     "assets:receivable:written-off",
 ];
-
-/// Under the contribution accounts, but not a payment of anyone's.
-pub const NOT_RECEIVED: [&str; 1] = ["income:contributions:written-off"];
 
 /// How many known accounts an error message names before it says "…".
 pub const SUGGESTIONS_MAX: usize = 6;

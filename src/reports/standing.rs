@@ -74,10 +74,6 @@ pub fn standings(rows: &[PositionRow]) -> Standings {
             all.entry(party).or_default().credit_minor += net_credit;
             continue;
         }
-        // The loss on arrears written off is no payment of anyone's.
-        if row.account == written_off_income {
-            continue;
-        }
         // The party's receivable; else what an entry of the party credits: contribution
         // income, or arrears leaving its receivable by a write-off.
         let (party, receivable) = match owner(&receivable_prefix) {
@@ -96,7 +92,10 @@ pub fn standings(rows: &[PositionRow]) -> Standings {
         year.received_minor += net_credit;
         if receivable {
             year.outstanding_minor -= net_credit;
-        } else if row.account == written_off {
+        } else if row.account == written_off || row.account == written_off_income {
+            // Arrears written off leave the receivable of their year through the
+            // written-off account; in the year of the write-off the loss and the clearing
+            // of that account cancel out.
             year.written_off_minor -= net_credit;
         } else if row.account == assessed {
             year.assessed_minor += net_credit;
@@ -153,5 +152,23 @@ mod tests {
         let fra = &all[&"FRA".parse::<PartyCode>().unwrap()];
         assert_eq!(fra.year(2017).received_minor, 50);
         assert_eq!(fra.year(2017).outstanding_minor, 0);
+    }
+
+    #[test]
+    fn arrears_written_off_are_neither_received_nor_owed() {
+        // 2016 assessed 1000, 300 paid, 700 written off in 2018 (the loss in 2018).
+        let rows = [
+            row(2016, "income:contributions:assessed", "DEU", 0, 1000),
+            row(2016, "assets:receivable:contributions:DEU", "DEU", 1000, 1000),
+            row(2016, "assets:receivable:written-off", "DEU", 700, 0),
+            row(2018, "assets:receivable:written-off", "DEU", 0, 700),
+            row(2018, "income:contributions:written-off", "DEU", 700, 0),
+        ];
+        let all = standings(&rows);
+        let deu = &all[&"DEU".parse::<PartyCode>().unwrap()];
+        assert_eq!(deu.year(2016).received_minor, 300);
+        assert_eq!(deu.year(2016).outstanding_minor, 0);
+        assert_eq!(deu.year(2016).written_off_minor, 700);
+        assert_eq!(deu.year(2018), YearStanding::default());
     }
 }

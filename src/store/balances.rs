@@ -64,9 +64,7 @@ impl Store {
         until: NaiveDate,
         prefixes: &[&str],
     ) -> Result<Vec<ReceivedRow>, StoreError> {
-        let left_out = self.account_ids_under(&crate::domain::accounts::NOT_RECEIVED)?;
-        let mut ids = self.account_ids_under(prefixes)?;
-        ids.retain(|id| !left_out.contains(id));
+        let ids = self.account_ids_under(prefixes)?;
         if ids.is_empty() {
             return Ok(Vec::new());
         }
