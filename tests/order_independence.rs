@@ -263,7 +263,9 @@ fn build(db: &Path, case: &Case, order: &[usize]) -> Vec<i32> {
                 let (id, date) = &ids[reference];
                 let mut args = words(&format!("reverse {id} --reason mistyped"));
                 if let Some(later) = later {
-                    let date = date.checked_add_days(Days::new(*later)).unwrap();
+                    // Within the case's years, which end on the last day the facts span.
+                    let end = NaiveDate::from_ymd_opt(FIRST_YEAR + case.years - 1, 12, 31).unwrap();
+                    let date = date.checked_add_days(Days::new(*later)).unwrap().min(end);
                     args.extend(words(&format!("--date {date}")));
                 }
                 ok(db, &args);

@@ -159,7 +159,13 @@ mod tests {
         // 2016 assessed 1000, 300 paid, 700 written off in 2018 (the loss in 2018).
         let rows = [
             row(2016, "income:contributions:assessed", "DEU", 0, 1000),
-            row(2016, "assets:receivable:contributions:DEU", "DEU", 1000, 1000),
+            row(
+                2016,
+                "assets:receivable:contributions:DEU",
+                "DEU",
+                1000,
+                1000,
+            ),
             row(2016, "assets:receivable:written-off", "DEU", 700, 0),
             row(2018, "assets:receivable:written-off", "DEU", 0, 700),
             row(2018, "income:contributions:written-off", "DEU", 700, 0),
