@@ -238,6 +238,8 @@ impl Tx<'_> {
         }
         let id = EntryId(self.tx.last_insert_rowid());
         let party = entry.party.as_ref().map_or("", |p| p.as_str());
+        // The party's facts read before are no longer all there is.
+        self.facts_cache.borrow_mut().remove(party);
         for transfer in &entry.transfers {
             let debit = self.account_id(&transfer.debit)?;
             let credit = self.account_id(&transfer.credit)?;

@@ -332,6 +332,32 @@ pub enum ReferenceState {
     Taken(String),
 }
 
+/// Adds what `entry` books on `party`'s positions to `booked`.
+fn book(
+    booked: &mut BTreeMap<NaiveDate, BTreeMap<Slot, i64>>,
+    entry: &NewEntry,
+    party: &PartyCode,
+) {
+    let day = booked.entry(entry.date).or_default();
+    for transfer in &entry.transfers {
+        if transfer.amount.currency() != Currency::CHF {
+            continue;
+        }
+        let year = transfer.year_within(entry.budget_year);
+        let amount = transfer.amount.minor();
+        if let Some(slot) = slot_of(transfer.debit.as_str(), year, party, true) {
+            *day.entry(slot).or_default() += amount;
+        }
+        if let Some(slot) = slot_of(transfer.credit.as_str(), year, party, true) {
+            *day.entry(slot).or_default() -= amount;
+        }
+    }
+    day.retain(|_, m| *m != 0);
+    if day.is_empty() {
+        booked.remove(&entry.date);
+    }
+}
+
 /// What an entry of no known kind says, from its legs on the party's positions.
 fn fact_of_legs(own: &[Leg], date: NaiveDate, days: u32) -> (FactKind, i64) {
     let amount: i64 = own.iter().map(|leg| leg.amount).sum();
@@ -516,11 +542,18 @@ impl Tx<'_> {
         content: Option<&str>,
         build: impl FnOnce(&[Movement]) -> Result<NewEntry, StoreError>,
     ) -> Result<FactRecorded, StoreError> {
-        let mut facts = self.party_facts(party)?;
+        // The party's facts, kept for the rest of the transaction: a bulk import reads each
+        // party's history once.
+        let mut facts = match self.facts_cache.borrow_mut().remove(party.as_str()) {
+            Some(facts) => facts,
+            None => self.party_facts(party)?,
+        };
         let index = facts.facts.len();
         let date = fact.date;
-        facts.facts.push(fact);
+        facts.facts.push(fact.clone());
         facts.entries.push(None);
+        facts.descriptions.push(String::new());
+        facts.references.push(None);
         let replayed = facts.replay(None);
         if let Some(violation) = replayed
             .violations
@@ -546,8 +579,17 @@ impl Tx<'_> {
                 reapplied: Vec::new(),
             });
         }
+        // What the party's entries book, kept with its facts, now with this entry; where it
+        // differs from the rule, from the fact's date on, the money is applied again.
+        book(&mut facts.booked, &entry, party);
         let cause = format!("entry {} of {date}", recorded.id());
-        let reapplied = self.realign(party, &replayed, date, &cause)?;
+        let reapplied = self.realign(party, &mut facts.booked, &replayed, date, &cause)?;
+        facts.entries[index] = Some(recorded.id());
+        facts.descriptions[index] = entry.description.clone();
+        facts.references[index] = entry.reference.clone();
+        self.facts_cache
+            .borrow_mut()
+            .insert(party.as_str().to_string(), facts);
         Ok(FactRecorded {
             recorded,
             entry,
@@ -562,7 +604,8 @@ impl Tx<'_> {
         party: &PartyCode,
         from: NaiveDate,
     ) -> Result<Vec<(EntryId, NewEntry)>, StoreError> {
-        let facts = self.party_facts(party)?;
+        self.facts_cache.borrow_mut().remove(party.as_str());
+        let mut facts = self.party_facts(party)?;
         let replayed = facts.replay(None);
         if let Some(violation) = replayed.violations.iter().find(|v| v.date >= from) {
             return Err(StoreError::PositionRefused {
@@ -571,7 +614,13 @@ impl Tx<'_> {
                 message: violation.message.clone(),
             });
         }
-        self.realign(party, &replayed, from, &format!("the import of {from}"))
+        self.realign(
+            party,
+            &mut facts.booked,
+            &replayed,
+            from,
+            &format!("the import of {from}"),
+        )
     }
 
     /// Posts, for every date from `from` on where the books differ from `target`, an entry
@@ -579,11 +628,11 @@ impl Tx<'_> {
     fn realign(
         &self,
         party: &PartyCode,
+        booked: &mut BTreeMap<NaiveDate, BTreeMap<Slot, i64>>,
         target: &Replay,
         from: NaiveDate,
         cause: &str,
     ) -> Result<Vec<(EntryId, NewEntry)>, StoreError> {
-        let booked = load(&self.tx, party, None)?.booked;
         let wanted = target.net_by_date();
         let mut dates: Vec<NaiveDate> = booked
             .keys()
@@ -643,6 +692,7 @@ impl Tx<'_> {
                 transfers: transfers_of(&moves, party, &outside, budget_year),
             };
             let id = self.record_entry(&entry)?.id();
+            book(booked, &entry, party);
             posted.push((id, entry));
         }
         Ok(posted)

@@ -248,6 +248,7 @@ impl Store {
             known_parties: RefCell::new(HashSet::new()),
             known_funds: RefCell::new(HashSet::new()),
             pending: RefCell::new(running::PendingBalances::default()),
+            facts_cache: RefCell::new(HashMap::new()),
         })
     }
 
@@ -289,6 +290,9 @@ pub struct Tx<'c> {
     known_funds: RefCell<HashSet<String>>,
     /// Running-balance changes not yet written (see `running`).
     pending: RefCell<running::PendingBalances>,
+    /// Each party's facts read in this transaction, kept up to date by `record_fact` and
+    /// dropped when another entry of the party is written.
+    facts_cache: RefCell<HashMap<String, PartyFacts>>,
 }
 
 impl Tx<'_> {
