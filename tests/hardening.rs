@@ -278,6 +278,26 @@ fn fault_3_the_sums_held_in_memory_are_checked() {
     assert!(message.contains("one.csv:2:"), "{message}");
 }
 
+// Fault 3: a report whose sum goes beyond 64 bits (running totals changed behind the
+// program's back) says so in words, not with SQLite's message.
+#[test]
+fn fault_3_a_report_sum_beyond_64_bits_is_a_clear_error() {
+    let (_dir, db) = demo();
+    tamper(&db)
+        .execute(
+            "UPDATE account_total SET debit_minor = 9223372036854775000
+             WHERE account_id = (SELECT id FROM account WHERE name = 'assets:bank:chf')",
+            [],
+        )
+        .unwrap();
+    let message = refused(&db, &["balance"]);
+    assert!(
+        message.contains("beyond what the books can hold"),
+        "{message}"
+    );
+    assert!(!message.contains("integer overflow"), "{message}");
+}
+
 /// Holds the ledger's write lock from another connection for `hold`, from a thread.
 fn hold_write_lock(db: &Path, hold: Duration) -> std::thread::JoinHandle<()> {
     let conn = Connection::open(db).unwrap();

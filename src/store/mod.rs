@@ -201,6 +201,21 @@ pub enum StoreError {
         currency: crate::money::Currency,
         budget_year: i32,
     },
+    #[error(
+        "'{path}' could not be upgraded from schema version {found} to {supported}: {message}; \
+         nothing was changed (`isu-ledger verify` may tell why)"
+    )]
+    MigrationFailed {
+        path: String,
+        found: i64,
+        supported: i64,
+        message: String,
+    },
+    #[error(
+        "a sum goes beyond what the books can hold (64 bits): the ledger holds amounts it \
+         should not; run `isu-ledger verify`"
+    )]
+    SumOverflow,
     #[error("cannot write '{path}': {source}")]
     File {
         path: String,
@@ -221,6 +236,8 @@ impl From<rusqlite::Error> for StoreError {
                 StoreError::Busy
             }
             Some(rusqlite::ErrorCode::ReadOnly) => StoreError::ReadOnly,
+            // SQLite's sum() of integers stops with this message rather than wrap.
+            _ if error.to_string().contains("integer overflow") => StoreError::SumOverflow,
             _ => StoreError::Sqlite(error),
         }
     }
