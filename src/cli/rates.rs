@@ -18,7 +18,7 @@ pub enum RateCommand {
     Set {
         /// The currency, e.g. USD
         currency: String,
-        /// CHF per unit of the currency, e.g. 0.969
+        /// CHF per unit of the currency, e.g. 0.969 (from 0.000001 to 10000)
         #[arg(allow_negative_numbers = true)]
         rate: String,
         /// The first day the rate is in force

@@ -71,6 +71,36 @@ const CORRECTIONS_APPEND_ONLY_TRIGGERS: [&str; 4] = [
 /// One check of `verify`, run on the open ledger.
 type Check<'a> = dyn Fn() -> Result<Vec<Finding>, StoreError> + 'a;
 
+/// The tables of the schema (all migrations applied): a report reads from them, and
+/// verify says which is missing.
+const TABLES: [&str; 25] = [
+    "account",
+    "account_balance",
+    "account_total",
+    "budget",
+    "budget_line",
+    "budget_withdrawal",
+    "charge_due",
+    "cost_line",
+    "document",
+    "document_revision",
+    "entry",
+    "exchange_rate",
+    "exchange_rate_correction",
+    "fund",
+    "meeting",
+    "meeting_rate",
+    "meeting_share",
+    "meta",
+    "party",
+    "payment_terms",
+    "reminder",
+    "scale",
+    "scale_rate",
+    "transfer",
+    "year_close",
+];
+
 /// At most this many findings are listed per check; the rest are counted.
 const FINDINGS_PER_CHECK_MAX: usize = 50;
 
@@ -83,8 +113,9 @@ impl Store {
         let mut findings = Vec::new();
         // A check that cannot run on a damaged file is itself a finding: verify reports the
         // damage it exists to find rather than stopping at it.
-        let checks: [(&'static str, &Check<'_>); 7] = [
+        let checks: [(&'static str, &Check<'_>); 8] = [
             ("integrity", &|| self.check_integrity()),
+            ("schema", &|| self.check_tables()),
             ("settings", &|| self.check_settings()),
             ("append-only", &|| self.check_triggers()),
             ("transfer-valid", &|| self.check_transfers()),
@@ -119,6 +150,12 @@ impl Store {
     /// reads is what was written through the program. The version and mark are checked
     /// before.
     pub(super) fn check_trusted(&self) -> Result<(), StoreError> {
+        if let Some(table) = self.missing_tables()?.first() {
+            return Err(StoreError::Untrusted {
+                path: self.path.display().to_string(),
+                reason: format!("its table {table} is missing"),
+            });
+        }
         let missing: Vec<&str> = {
             let mut statement = self.conn.prepare_cached(
                 "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
@@ -144,6 +181,31 @@ impl Store {
             });
         }
         Ok(())
+    }
+
+    /// The tables of the schema that the file lacks.
+    fn missing_tables(&self) -> Result<Vec<&'static str>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1")?;
+        let mut missing = Vec::new();
+        for table in TABLES {
+            if !statement.exists([table])? {
+                missing.push(table);
+            }
+        }
+        Ok(missing)
+    }
+
+    fn check_tables(&self) -> Result<Vec<Finding>, StoreError> {
+        Ok(self
+            .missing_tables()?
+            .into_iter()
+            .map(|table| Finding {
+                check: "schema",
+                message: format!("table {table} is missing"),
+            })
+            .collect())
     }
 
     /// Runs `sql`, turning each row's text into a finding of `check`.
@@ -525,6 +587,29 @@ mod tests {
             findings[0].message.contains("assets:bank:usd"),
             "{findings:?}"
         );
+    }
+
+    #[test]
+    fn the_schema_in_memory_has_every_table_listed_and_no_other() {
+        let store = ledger_with_a_conversion();
+        assert_eq!(store.missing_tables().unwrap(), Vec::<&str>::new());
+        let count: usize = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema
+                 WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(count, TABLES.len(), "a new table is listed in TABLES");
+        store.conn.execute_batch("DROP TABLE reminder").unwrap();
+        // Its triggers go with it.
+        assert_eq!(checks_failing(&store), vec!["schema", "append-only"]);
+        assert!(matches!(
+            store.check_trusted(),
+            Err(StoreError::Untrusted { .. })
+        ));
     }
 
     #[test]
