@@ -114,8 +114,22 @@ pub enum MoneyError {
     CurrencyDecimalsUnsupported { code: String, decimals: u8 },
     #[error("cannot combine {left} and {right}: amounts in different currencies")]
     CurrencyMismatch { left: Currency, right: Currency },
-    #[error("amount overflow")]
+    #[error(
+        "amount too large: the result is beyond what the books can hold \
+         (amounts up to 92'233'720'368'547'758.07)"
+    )]
     Overflow,
+    #[error(
+        "rate {rate} ({to} per {from}) is outside the plausible range for {from} to {to}, \
+         {low} to {high}: check the rate"
+    )]
+    RateImplausible {
+        rate: Rate,
+        from: Currency,
+        to: Currency,
+        low: Decimal,
+        high: Decimal,
+    },
     #[error(
         "rate '{}' is not a positive decimal number",
         crate::text::excerpt(input)
@@ -246,15 +260,20 @@ impl Money {
     /// Converts an exact decimal to minor units, rounding half away from zero.
     pub fn from_decimal_rounded(value: Decimal, currency: Currency) -> Result<Money, MoneyError> {
         let rounded = value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-        let minor = (rounded * Decimal::from(MINOR_PER_MAJOR))
-            .to_i64()
+        let minor = rounded
+            .checked_mul(Decimal::from(MINOR_PER_MAJOR))
+            .and_then(|minor| minor.to_i64())
             .ok_or(MoneyError::Overflow)?;
         Ok(Money { minor, currency })
     }
 
     /// The amount converted into `to` at `rate` units of `to` per unit of `self`,
     /// rounded half away from zero to the centime.
+    ///
+    /// A rate outside the plausible range of the pair (`Rate::plausible_range`) is refused,
+    /// and every step of the arithmetic is checked.
     pub fn convert(&self, rate: Rate, to: Currency) -> Result<Money, MoneyError> {
+        rate.check_plausible(self.currency, to)?;
         let value = self
             .to_decimal()
             .checked_mul(rate.0)
@@ -474,6 +493,44 @@ impl Rate {
     pub fn value(&self) -> Decimal {
         self.0
     }
+
+    /// The range of rates (units of `to` per unit of `from`) that can be meant: wide enough
+    /// for every currency of the world against the franc, narrower for the currencies
+    /// whose value is well known, so that a slip of the finger (a rate of 10^27) is caught
+    /// before it reaches the books. With amounts below 10^12 and rates below 10^4, no
+    /// conversion leaves the range of the books.
+    pub fn plausible_range(from: Currency, to: Currency) -> (Decimal, Decimal) {
+        let (from_low, from_high) = value_in_chf_range(from);
+        let (to_low, to_high) = value_in_chf_range(to);
+        (from_low / to_high, from_high / to_low)
+    }
+
+    /// Refuses a rate outside `plausible_range`.
+    pub fn check_plausible(&self, from: Currency, to: Currency) -> Result<(), MoneyError> {
+        let (low, high) = Rate::plausible_range(from, to);
+        if self.0 < low || self.0 > high {
+            return Err(MoneyError::RateImplausible {
+                rate: *self,
+                from,
+                to,
+                low: low.normalize(),
+                high: high.normalize(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// What one unit of a currency can plausibly be worth in francs, lowest and highest: from
+/// a millionth of a franc (below the weakest currencies) to 10'000 francs (above the
+/// strongest). Wide on purpose: it catches slips of many orders of magnitude, and `rate set`
+/// catches a rate ten times away from the one before.
+fn value_in_chf_range(currency: Currency) -> (Decimal, Decimal) {
+    if currency == Currency::CHF {
+        (Decimal::ONE, Decimal::ONE)
+    } else {
+        (Decimal::new(1, 6), Decimal::from(10_000))
+    }
 }
 
 impl FromStr for Rate {
@@ -535,8 +592,13 @@ impl Percent {
     /// The percentage scaled by 10^decimals, rounded half away from zero.
     pub fn scaled(&self, decimals: u32) -> i64 {
         let factor = 100 * 10_i128.pow(decimals);
-        let value = div_round_half_away(i128::from(self.part) * factor, i128::from(self.whole));
-        i64::try_from(value).expect("a percentage of i64 amounts fits in i64")
+        let value = div_round_half_away(
+            i128::from(self.part).saturating_mul(factor),
+            i128::from(self.whole),
+        );
+        // Only a part some 10^14 times its whole could go beyond i64: shown as the largest
+        // percentage rather than stopping the report.
+        i64::try_from(value).unwrap_or(if value < 0 { i64::MIN } else { i64::MAX })
     }
 
     /// The percentage as an exact decimal with `decimals` decimals.
@@ -720,6 +782,43 @@ mod tests {
             })
         );
         assert_eq!(chf(i64::MAX).checked_add(chf(1)), Err(MoneyError::Overflow));
+    }
+
+    #[test]
+    fn a_conversion_at_an_implausible_rate_is_refused_and_none_overflows() {
+        let usd = |minor| Money::from_minor(minor, Currency::USD);
+        let huge: Rate = "1000000000000000000000000000".parse().unwrap();
+        assert!(matches!(
+            usd(100).convert(huge, Currency::CHF),
+            Err(MoneyError::RateImplausible { .. })
+        ));
+        let tiny: Rate = "0.0000001".parse().unwrap();
+        assert!(usd(100).convert(tiny, Currency::CHF).is_err());
+        // The edges of the range are accepted, and the largest amounts convert within i64.
+        let high: Rate = "10000".parse().unwrap();
+        let largest = usd(AMOUNT_MAJOR_MAX * 100);
+        assert_eq!(
+            largest.convert(high, Currency::CHF).unwrap().minor(),
+            AMOUNT_MAJOR_MAX * 100 * 10_000
+        );
+        assert_eq!(
+            usd(i64::MAX).convert(high, Currency::CHF),
+            Err(MoneyError::Overflow)
+        );
+        assert!(usd(1)
+            .convert("0.000001".parse().unwrap(), Currency::CHF)
+            .is_ok());
+        let (low, high) = Rate::plausible_range(Currency::CHF, Currency::USD);
+        assert_eq!(
+            (low.normalize().to_string(), high.normalize().to_string()),
+            ("0.0001".into(), "1000000".into())
+        );
+    }
+
+    #[test]
+    fn a_percentage_too_large_for_i64_is_the_largest_not_a_panic() {
+        assert_eq!(Percent::of(i64::MAX, 1).unwrap().scaled(2), i64::MAX);
+        assert_eq!(Percent::of(i64::MIN, 1).unwrap().scaled(2), i64::MIN);
     }
 
     #[test]

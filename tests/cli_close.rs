@@ -114,7 +114,7 @@ fn a_year_is_not_closed_before_its_end_nor_when_verify_finds_problems() {
     drop(conn);
     assert_mentions(
         &refused(&db, "--as-of 2018-01-15 close 2017"),
-        &["cannot be closed", "verify", "entry_no_update"],
+        &["cannot be trusted", "verify", "entry_no_update"],
     );
 }
 

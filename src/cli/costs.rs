@@ -33,7 +33,8 @@ pub enum CostCommand {
         /// Currency of the amount
         #[arg(long, default_value = "CHF")]
         currency: String,
-        /// CHF per unit of the currency [default: the rate in force on the date, see `rate set`]
+        /// CHF per unit of the currency, from 0.000001 to 10000 [default: the rate in force on
+        /// the date, see `rate set`]
         #[arg(long, allow_negative_numbers = true)]
         rate: Option<String>,
         /// Date paid [default: --as-of]

@@ -62,62 +62,69 @@ pub fn run(context: &Context) -> anyhow::Result<Outcome> {
         .db
         .clone()
         .unwrap_or_else(|| PathBuf::from(DEMO_DB));
-    remove_previous_demo(&path)?;
-    let (mut store, _) = Store::create(&path)?;
-    let tx = store.begin(context.actor.clone())?;
-    tx.mark_demo()?;
-    let parties = import_parties(
-        &tx,
-        party_csv_from(
-            "ccm-states-parties-2017.csv",
-            Cursor::new(STATES_PARTIES_CSV.as_bytes()),
-        )?,
-    )?;
-    let lines = BUDGET_LINES
-        .iter()
-        .map(|line| parse_line(line, Currency::CHF))
-        .collect::<Result<Vec<_>, _>>()?;
-    let budget = Budget::new(
-        BUDGET_YEAR,
-        Money::parse(BUDGET_TOTAL, Currency::CHF)?,
-        Some(BUDGET_APPROVED_BY.to_string()),
-        budget_approved_on(),
-        lines,
-    )?;
-    tx.insert_budget(&budget)?;
-    let (scale, _) = import_scale(
-        &tx,
-        DEMO_SCALE,
-        Some(DEMO_SCALE_BASE),
-        CsvInput::from_reader(
-            "scale-non-members.csv".into(),
-            Cursor::new(NON_MEMBER_RATES_CSV.as_bytes()),
-            &["code", "rate"],
-            &[],
-        )?,
-    )?;
-    let (_, assessed) = record_assessment(
-        &tx,
-        &AssessOrder {
-            year: BUDGET_YEAR,
-            date: assessed_on(),
-            due_on: crate::store::due_after(assessed_on(), crate::store::DUE_DAYS_DEFAULT),
-            method: Method::AdjustedScale(scale),
-            scale: Some(DEMO_SCALE.into()),
-            limits: Limits::default(),
-            in_force_on: NaiveDate::from_ymd_opt(BUDGET_YEAR, 1, 1).expect("valid date"),
-            dry_run: false,
-        },
-    )?;
-    let contributions = import_contributions(
-        &tx,
-        contribution_csv_from(
-            "contributions-2017.csv",
-            Cursor::new(CONTRIBUTIONS_CSV.as_bytes()),
-        )?,
-    )?;
-    let costs = super::demo_costs::build(&tx)?;
-    tx.commit()?;
+    check_previous_demo(&path)?;
+    // Built beside `path` and moved into place whole: a killed demo leaves the previous
+    // file or the new one, never half of one.
+    let built = Store::create_with(&path, true, |store| -> anyhow::Result<_> {
+        let tx = store.begin(context.actor.clone())?;
+        tx.mark_demo()?;
+        let parties = import_parties(
+            &tx,
+            party_csv_from(
+                "ccm-states-parties-2017.csv",
+                Cursor::new(STATES_PARTIES_CSV.as_bytes()),
+            )?,
+        )?;
+        let lines = BUDGET_LINES
+            .iter()
+            .map(|line| parse_line(line, Currency::CHF))
+            .collect::<Result<Vec<_>, _>>()?;
+        let budget = Budget::new(
+            BUDGET_YEAR,
+            Money::parse(BUDGET_TOTAL, Currency::CHF)?,
+            Some(BUDGET_APPROVED_BY.to_string()),
+            budget_approved_on(),
+            lines,
+        )?;
+        tx.insert_budget(&budget)?;
+        let (scale, _) = import_scale(
+            &tx,
+            DEMO_SCALE,
+            Some(DEMO_SCALE_BASE),
+            CsvInput::from_reader(
+                "scale-non-members.csv".into(),
+                Cursor::new(NON_MEMBER_RATES_CSV.as_bytes()),
+                &["code", "rate"],
+                &[],
+            )?,
+        )?;
+        let (_, assessed) = record_assessment(
+            &tx,
+            &AssessOrder {
+                year: BUDGET_YEAR,
+                date: assessed_on(),
+                due_on: crate::store::due_after(assessed_on(), crate::store::DUE_DAYS_DEFAULT),
+                method: Method::AdjustedScale(scale),
+                scale: Some(DEMO_SCALE.into()),
+                limits: Limits::default(),
+                in_force_on: NaiveDate::from_ymd_opt(BUDGET_YEAR, 1, 1).expect("valid date"),
+                dry_run: false,
+            },
+        )?;
+        let contributions = import_contributions(
+            &tx,
+            contribution_csv_from(
+                "contributions-2017.csv",
+                Cursor::new(CONTRIBUTIONS_CSV.as_bytes()),
+            )?,
+        )?;
+        let costs = super::demo_costs::build(&tx)?;
+        tx.commit()?;
+        Ok((parties, budget, assessed, contributions, costs))
+    })?;
+    let Some((store, (parties, budget, assessed, contributions, costs))) = built else {
+        bail!("'{}' could not be replaced", path.display());
+    };
 
     let summary = format!(
         "Built the 2017 example in {}: the {} of September 2017, \
@@ -144,8 +151,8 @@ pub fn run(context: &Context) -> anyhow::Result<Outcome> {
     Ok(Outcome::Done)
 }
 
-/// Deletes an earlier demo ledger at `path`; refuses to touch any other file.
-fn remove_previous_demo(path: &Path) -> anyhow::Result<()> {
+/// Refuses to replace any file at `path` but an earlier demo ledger.
+fn check_previous_demo(path: &Path) -> anyhow::Result<()> {
     if !path.exists() {
         return Ok(());
     }
@@ -160,12 +167,6 @@ fn remove_previous_demo(path: &Path) -> anyhow::Result<()> {
              (choose another --db)",
             path.display()
         );
-    }
-    for suffix in ["", "-wal", "-shm"] {
-        let file = PathBuf::from(format!("{}{suffix}", path.display()));
-        if file.exists() {
-            std::fs::remove_file(&file)?;
-        }
     }
     Ok(())
 }

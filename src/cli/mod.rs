@@ -33,7 +33,7 @@ use crate::domain::dates::{accept_dates, check_date, DateRange};
 use crate::domain::{parse_date, parse_date_within};
 use crate::render::export::ExportFormat;
 use crate::render::{self, Format, Tabular};
-use crate::store::{Actor, Store, StoreError};
+use crate::store::{Actor, OpenOptions, Store, StoreError};
 
 /// The ledger file used when neither `--db` nor `ISU_LEDGER_DB` names one.
 const DEFAULT_DB: &str = "isu-ledger.sqlite";
@@ -50,7 +50,8 @@ disarmament convention. One SQLite file holds a double-entry, append-only ledger
 contributions from States against the annual budgets approved by the Meeting of States Parties.\n\n\
 Start with `isu-ledger demo` to build the 2017 example, or `isu-ledger init` for an empty ledger.",
     after_help = "Exit codes: 0 done; 1 ran and found problems (verify); 2 bad input or usage, \
-nothing written.\nAmounts: 311'922.54, 311922.54 or 311,922.54 (two decimals at most). \
+nothing written (also a read-only, foreign, newer or damaged ledger); 3 the ledger is busy \
+(another command kept it writing longer than --wait): try again.\nAmounts: 311'922.54, 311922.54 or 311,922.54 (two decimals at most). \
 Dates: YYYY-MM-DD, from 1990-01-01 to 400 days after today (later with --allow-future)."
 )]
 pub struct Cli {
@@ -74,6 +75,12 @@ pub struct Cli {
     /// it such a date is taken for a typo and refused
     #[arg(long, global = true)]
     allow_future: bool,
+
+    /// How long a command that writes waits for another to finish writing, in seconds;
+    /// after that it gives up with exit code 3
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 600,
+          value_parser = clap::value_parser!(u64).range(0..=86_400))]
+    wait: u64,
 
     #[command(subcommand)]
     command: Command,
@@ -176,6 +183,13 @@ pub struct Context {
 #[derive(Debug, Clone, Args)]
 struct GlobalArgs {
     db: Option<PathBuf>,
+    #[arg(skip)]
+    wait: std::time::Duration,
+}
+
+/// Said on standard error when a writer has waited a second for another.
+fn waiting_notice() {
+    eprintln!("waiting for another command to finish writing…");
 }
 
 /// How a command that ran ended.
@@ -202,8 +216,22 @@ impl Context {
     /// Opens the ledger. When the default file is missing but the example built by `demo`
     /// is here, the message says how to use it.
     fn open(&self) -> anyhow::Result<Store> {
+        self.open_checked(true)
+    }
+
+    /// Opens the ledger for `verify`, which reports missing safeguards rather than refusing.
+    fn open_to_verify(&self) -> anyhow::Result<Store> {
+        self.open_checked(false)
+    }
+
+    fn open_checked(&self, check_trust: bool) -> anyhow::Result<Store> {
         let path = self.db_path();
-        match Store::open(&path) {
+        let options = OpenOptions {
+            wait_max: self.global.wait,
+            waiting_notice: Some(waiting_notice),
+            check_trust,
+        };
+        match Store::open_with(&path, options) {
             Err(StoreError::Missing { .. })
                 if path == Path::new(DEFAULT_DB) && Path::new(demo::DEMO_DB).is_file() =>
             {
@@ -285,7 +313,11 @@ pub fn main() -> ExitCode {
         Err(error) => {
             let message = format!("{error:#}").replace('\n', " ");
             eprintln!("error: {}", cut_echoes(&message, &arguments));
-            ExitCode::from(2)
+            // A busy ledger is no fault of the input: exit 3 says "try again".
+            let busy = error
+                .chain()
+                .any(|cause| matches!(cause.downcast_ref(), Some(StoreError::Busy)));
+            ExitCode::from(if busy { 3 } else { 2 })
         }
     }
 }
@@ -404,7 +436,10 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         FormatArg::Ledger | FormatArg::Beancount => Format::Table,
     };
     let context = Context {
-        global: GlobalArgs { db: cli.db.clone() },
+        global: GlobalArgs {
+            db: cli.db.clone(),
+            wait: std::time::Duration::from_secs(cli.wait),
+        },
         format,
         as_of,
         actor: Actor {

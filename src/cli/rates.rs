@@ -7,7 +7,7 @@ use clap::Subcommand;
 use super::{Context, Outcome};
 use crate::domain::correction;
 use crate::domain::parse_date;
-use crate::domain::rate::{next_effective_on, ExchangeRate, RateError};
+use crate::domain::rate::{check_near_last, in_force, next_effective_on, ExchangeRate, RateError};
 use crate::money::{Currency, Rate};
 use crate::store::Tx;
 
@@ -18,12 +18,16 @@ pub enum RateCommand {
     Set {
         /// The currency, e.g. USD
         currency: String,
-        /// CHF per unit of the currency, e.g. 0.969
+        /// CHF per unit of the currency, e.g. 0.969 (from 0.000001 to 10000)
         #[arg(allow_negative_numbers = true)]
         rate: String,
         /// The first day the rate is in force
         #[arg(long, value_name = "DATE")]
         date: String,
+        /// Record a rate more than 10 times above or below the rate in force before it
+        /// (without it such a rate is taken for a slip and refused)
+        #[arg(long)]
+        confirm: bool,
     },
     /// Correct a rate recorded in error: the corrected rate is in force from the same date
     /// instead, the wrong one is kept as history (marked superseded in `rate list`), and the
@@ -56,6 +60,7 @@ pub fn run(context: &Context, command: RateCommand) -> anyhow::Result<Outcome> {
             currency,
             rate,
             date,
+            confirm,
         } => {
             let currency: Currency = currency.parse()?;
             let rate: Rate = rate.parse()?;
@@ -78,6 +83,9 @@ pub fn run(context: &Context, command: RateCommand) -> anyhow::Result<Outcome> {
                 }
                 .into());
             }
+            let rates = tx.rates(currency)?;
+            let last = in_force(&rates, date).or_else(|| rates.first().copied());
+            check_near_last(&exchange, last.as_ref(), confirm)?;
             tx.insert_rate(&exchange)?;
             tx.commit()?;
             context.say(format!(

@@ -137,7 +137,7 @@ pub fn accounts(context: &Context) -> anyhow::Result<Outcome> {
 }
 
 pub fn verify(context: &Context) -> anyhow::Result<Outcome> {
-    let store = context.open()?;
+    let store = context.open_to_verify()?;
     let report = verify_report(store.verify(accounts::conversion().as_str())?);
     context.print(&report)?;
     Ok(if report.ok {

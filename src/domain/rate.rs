@@ -35,6 +35,18 @@ pub enum RateError {
         /// ` (the rates of USD are from 2017-05-01, 2017-06-01)`, or empty.
         known: String,
     },
+    #[error(transparent)]
+    Implausible(#[from] crate::money::MoneyError),
+    #[error(
+        "rate {rate} of {currency} is more than 10 times away from the last one recorded \
+         ({last}, in force from {last_on}); if it is right, give --confirm"
+    )]
+    FarFromLast {
+        currency: Currency,
+        rate: Rate,
+        last: Rate,
+        last_on: NaiveDate,
+    },
 }
 
 /// One rate as recorded: the first `rate set` of a currency and date, or a later correction
@@ -95,12 +107,39 @@ impl ExchangeRate {
         if currency == Currency::CHF {
             return Err(RateError::RateForChf);
         }
+        rate.check_plausible(currency, Currency::CHF)?;
         Ok(ExchangeRate {
             currency,
             effective_on,
             rate,
         })
     }
+}
+
+/// Refuses a new rate more than ten times above or below `last`, the latest rate of the same
+/// currency recorded before it, unless `confirmed`: rates of exchange do not move so far
+/// between two months, a misplaced decimal point does.
+pub fn check_near_last(
+    new: &ExchangeRate,
+    last: Option<&ExchangeRate>,
+    confirmed: bool,
+) -> Result<(), RateError> {
+    let Some(last) = last else {
+        return Ok(());
+    };
+    let (rate, before) = (new.rate.value(), last.rate.value());
+    let ten = rust_decimal::Decimal::TEN;
+    let far = before.checked_mul(ten).is_some_and(|above| rate > above)
+        || rate.checked_mul(ten).is_some_and(|scaled| scaled < before);
+    if far && !confirmed {
+        return Err(RateError::FarFromLast {
+            currency: new.currency,
+            rate: new.rate,
+            last: last.rate,
+            last_on: last.effective_on,
+        });
+    }
+    Ok(())
 }
 
 /// The rate in force on `date` among `rates` of one currency: the latest effective on or
@@ -119,6 +158,32 @@ mod tests {
 
     fn day(m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2017, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_rate_ten_times_away_from_the_last_needs_confirmation() {
+        let rate = |text: &str| ExchangeRate::new(Currency::USD, text.parse().unwrap(), day(6, 1));
+        let last = rate("0.97").unwrap();
+        for (new, far) in [
+            ("9.7", false),
+            ("9.71", true),
+            ("0.097", false),
+            ("0.0969", true),
+        ] {
+            let new = rate(new).unwrap();
+            assert_eq!(
+                check_near_last(&new, Some(&last), false).is_err(),
+                far,
+                "{}",
+                new.rate
+            );
+            assert!(check_near_last(&new, Some(&last), true).is_ok());
+        }
+        assert!(check_near_last(&rate("1000").unwrap(), None, false).is_ok());
+        assert!(matches!(
+            rate("1000000000000000000000000000"),
+            Err(RateError::Implausible(_))
+        ));
     }
 
     #[test]

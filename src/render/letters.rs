@@ -52,6 +52,14 @@ pub struct LetterContext {
     pub currency: String,
 }
 
+/// The work a template may do for one letter (minijinja's fuel: about one unit per
+/// instruction): a hundred times what the longest built-in letter needs, and done in well
+/// under a second.
+pub const TEMPLATE_FUEL_MAX: u64 = 2_000_000;
+
+/// The longest letter a template may write: 1 MiB, a few hundred pages.
+pub const LETTER_BYTES_MAX: usize = 1 << 20;
+
 /// The letter templates: the built-in ones per language, or one given template.
 pub struct LetterTemplates {
     environment: Environment<'static>,
@@ -168,6 +176,7 @@ impl LetterTemplates {
         let mut environment = Environment::new();
         environment.set_undefined_behavior(UndefinedBehavior::Strict);
         environment.set_keep_trailing_newline(true);
+        environment.set_fuel(Some(TEMPLATE_FUEL_MAX));
         for (name, source) in [
             ("letter-en.txt", LETTER_EN),
             ("letter-fr.txt", LETTER_FR),
@@ -206,9 +215,58 @@ impl LetterTemplates {
             .environment
             .get_template(&name)
             .map_err(|e| template_error(&name, e))?;
-        template
-            .render(context)
-            .map_err(|e| template_error(&name, e))
+        let mut letter = LimitedWriter::default();
+        match template.render_captured_to(context, &mut letter) {
+            Ok(_) => {}
+            Err(_) if letter.overflowed => {
+                return Err(TemplateError {
+                    name,
+                    line: None,
+                    message: format!(
+                        "the letter is longer than {} KiB: a template that runs away?",
+                        LETTER_BYTES_MAX / 1024
+                    ),
+                })
+            }
+            Err(error) if error.kind() == minijinja::ErrorKind::OutOfFuel => {
+                return Err(TemplateError {
+                    name,
+                    line: error.line(),
+                    message: format!(
+                        "the template does too much work for one letter (more than \
+                         {TEMPLATE_FUEL_MAX} steps): a loop that runs away?"
+                    ),
+                })
+            }
+            Err(error) => return Err(template_error(&name, error)),
+        }
+        String::from_utf8(letter.bytes).map_err(|_| TemplateError {
+            name,
+            line: None,
+            message: "the letter is not valid UTF-8".to_string(),
+        })
+    }
+}
+
+/// Collects a letter, refusing to grow beyond `LETTER_BYTES_MAX`.
+#[derive(Default)]
+struct LimitedWriter {
+    bytes: Vec<u8>,
+    overflowed: bool,
+}
+
+impl std::io::Write for LimitedWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > LETTER_BYTES_MAX {
+            self.overflowed = true;
+            return Err(std::io::Error::other("letter too long"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

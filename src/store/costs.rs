@@ -19,6 +19,15 @@ pub struct SpentRow {
     pub paid_original: Option<Money>,
 }
 
+/// The error of a report that finds what it sums posted to an account the ledger no longer
+/// holds.
+fn missing_account(what: &str) -> StoreError {
+    StoreError::Corrupt(format!(
+        "{what} is posted to an account missing from the ledger (the file was changed outside \
+         isu-ledger); run `isu-ledger verify`"
+    ))
+}
+
 /// Per line and currency paid, the costs of `budget_year` dated on or before `until`, net of
 /// their reversals (a reversal counts against the line of the entry it reverses). Closing
 /// entries are not spending.
@@ -42,8 +51,8 @@ fn load_spent(
                     d.name AS debit, k.name AS credit
              FROM costs c
              JOIN transfer t ON t.entry_id = c.id
-             JOIN account d ON d.id = t.debit_account_id
-             JOIN account k ON k.id = t.credit_account_id),
+             LEFT JOIN account d ON d.id = t.debit_account_id
+             LEFT JOIN account k ON k.id = t.credit_account_id),
          paid AS (
              SELECT entry_id, max(currency) AS currency FROM legs
              WHERE (substr(debit, 1, 12) = 'assets:bank:' OR substr(credit, 1, 12) = 'assets:bank:')
@@ -56,7 +65,8 @@ fn load_spent(
                 sum(CASE WHEN l.currency <> 'CHF' AND substr(l.credit, 1, 12) = 'assets:bank:'
                          THEN l.amount_minor
                          WHEN l.currency <> 'CHF' AND substr(l.debit, 1, 12) = 'assets:bank:'
-                         THEN -l.amount_minor ELSE 0 END)
+                         THEN -l.amount_minor ELSE 0 END),
+                max(l.debit IS NULL OR l.credit IS NULL)
          FROM legs l LEFT JOIN paid p ON p.entry_id = l.entry_id
          GROUP BY l.line, coalesce(p.currency, 'CHF')
          ORDER BY l.line, coalesce(p.currency, 'CHF')",
@@ -68,11 +78,17 @@ fn load_spent(
                 row.get::<_, String>(1)?,
                 row.get::<_, i64>(2)?,
                 row.get::<_, i64>(3)?,
+                row.get::<_, bool>(4)?,
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
+    if let Some((line, ..)) = rows.iter().find(|row| row.4) {
+        return Err(missing_account(&format!(
+            "a cost of budget year {budget_year} on line {line}"
+        )));
+    }
     rows.into_iter()
-        .map(|(line, currency, chf, original)| {
+        .map(|(line, currency, chf, original, _)| {
             let currency: Currency = currency.parse().map_err(corrupt)?;
             Ok(SpentRow {
                 line,
@@ -110,11 +126,11 @@ fn load_expenses_posted(
          booked AS (
              SELECT account_id, debit_minor - credit_minor AS net FROM account_total
              WHERE budget_year = ?1 AND currency = 'CHF'
-               AND account_id IN (SELECT id FROM expense)
+               AND account_id NOT IN (SELECT id FROM account WHERE type <> 'expenses')
              UNION ALL
              SELECT account_id, credit_minor - debit_minor FROM account_balance
              WHERE budget_year = ?1 AND currency = 'CHF' AND posted_on > ?2
-               AND account_id IN (SELECT id FROM expense)),
+               AND account_id NOT IN (SELECT id FROM account WHERE type <> 'expenses')),
          elsewhere AS (
              SELECT e.id FROM entry e
              WHERE e.kind IN ('cost', 'close') AND e.budget_year = ?1 AND e.entry_date <= ?2
@@ -134,24 +150,34 @@ fn load_expenses_posted(
          FROM (SELECT account_id, net FROM booked
                UNION ALL
                SELECT account_id, net FROM recorded) n
-         JOIN expense a ON a.id = n.account_id
-         GROUP BY a.name
+         LEFT JOIN expense a ON a.id = n.account_id
+         WHERE n.account_id NOT IN (SELECT id FROM account WHERE type <> 'expenses')
+         GROUP BY a.name, n.account_id
          HAVING sum(n.net) <> 0
          ORDER BY a.name",
     )?;
+    // The running balances of an account missing from the ledger (deleted behind the
+    // program's back) come back without a name: refused, never counted as nothing.
     let rows = statement
         .query_map(params![budget_year, until.to_string()], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+            Ok((row.get::<_, Option<String>>(0)?, row.get::<_, i64>(1)?))
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    rows.into_iter()
-        .map(|(account, minor)| {
-            Ok(ExpensePostedRow {
-                account: account.parse()?,
-                spent_chf: Money::from_minor(minor, Currency::CHF),
-            })
+    if rows.iter().any(|(name, _)| name.is_none()) {
+        return Err(missing_account(&format!(
+            "an expense of budget year {budget_year}"
+        )));
+    }
+    let rows = rows
+        .into_iter()
+        .map(|(name, minor)| (name.unwrap_or_default(), minor));
+    rows.map(|(account, minor)| {
+        Ok(ExpensePostedRow {
+            account: account.parse()?,
+            spent_chf: Money::from_minor(minor, Currency::CHF),
         })
-        .collect()
+    })
+    .collect()
 }
 
 /// The names of the lines of the latest approval of a year's budget not withdrawn.

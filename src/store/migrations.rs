@@ -32,8 +32,19 @@ pub fn apply(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        tx.execute_batch(sql)?;
+    // A migration that fails on this file (its version number changed behind the
+    // program's back, say) rolls back whole and says which upgrade it was.
+    let failed = |error: rusqlite::Error| match StoreError::from(error) {
+        StoreError::Sqlite(error) => StoreError::MigrationFailed {
+            path: path.to_string(),
+            found,
+            supported: SCHEMA_VERSION,
+            message: error.to_string(),
+        },
+        other => other,
+    };
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found.max(0) as usize) {
+        tx.execute_batch(sql).map_err(failed)?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
     }
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
@@ -58,6 +69,22 @@ mod tests {
             .query_row("SELECT count(*) FROM fund", [], |r| r.get(0))
             .unwrap();
         assert_eq!(funds, 4, "seed rows are inserted once");
+    }
+
+    #[test]
+    fn a_migration_that_fails_says_which_upgrade_and_changes_nothing() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        apply(&mut conn, ":memory:").unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        let error = apply(&mut conn, "x.sqlite").unwrap_err();
+        assert!(
+            matches!(error, StoreError::MigrationFailed { found: 2, .. }),
+            "{error}"
+        );
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 2);
     }
 
     #[test]

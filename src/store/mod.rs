@@ -7,6 +7,7 @@
 mod accounts;
 mod balances;
 mod budgets;
+mod building;
 mod close;
 mod costs;
 mod entries;
@@ -54,8 +55,46 @@ use crate::ledger::{AccountName, EntryId, FundCode, LedgerError, PartyCode};
 /// Marks an SQLite file as an isu-ledger database (`PRAGMA application_id`): "ISUL".
 const APPLICATION_ID: i32 = 0x4953_554C;
 
-/// How long a writer waits for another to finish before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a writer waits for another to finish writing before giving up, unless told.
+pub const WAIT_MAX_DEFAULT: Duration = Duration::from_secs(600);
+
+/// After this long waiting for another writer, the waiting notice is given.
+const WAIT_NOTICE_AFTER: Duration = Duration::from_secs(1);
+
+/// How a command opens the ledger.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenOptions {
+    /// How long a writer waits for another command to finish writing.
+    pub wait_max: Duration,
+    /// Called once when a writer has waited a second (the front end says so).
+    pub waiting_notice: Option<fn()>,
+    /// Whether to refuse a ledger whose safeguards are missing (every command but `verify`,
+    /// which reports them).
+    pub check_trust: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            wait_max: WAIT_MAX_DEFAULT,
+            waiting_notice: None,
+            check_trust: true,
+        }
+    }
+}
+
+/// How the file can be opened: what the user may write decides, so that an auditor's
+/// read-only copy is read without writing anything beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    ReadWrite,
+    /// The file cannot be written: opened with `mode=ro`.
+    ReadOnly,
+    /// Nothing can be written (the file, or the directory that would hold the write-ahead
+    /// log) and no write-ahead log is pending: opened `immutable`, which takes no lock and
+    /// creates no file.
+    Immutable,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -132,10 +171,76 @@ pub enum StoreError {
         date: chrono::NaiveDate,
         message: String,
     },
+    #[error(
+        "the ledger is busy: another command kept it for longer than the wait allowed \
+         (--wait); try again"
+    )]
+    Busy,
+    #[error("the ledger is read-only: nothing was written")]
+    ReadOnly,
+    #[error(
+        "'{path}' cannot be trusted: {reason}; nothing was read (`isu-ledger verify` lists \
+         what is wrong)"
+    )]
+    Untrusted { path: String, reason: String },
+    #[error(
+        "'{path}' is read-only and needs upgrading to schema version {supported} (it has \
+         {found}): open it once with write access"
+    )]
+    ReadOnlyNeedsUpgrade {
+        path: String,
+        found: i64,
+        supported: i64,
+    },
+    #[error(
+        "the running total of {account} in {currency} for {budget_year} would go beyond what \
+         the books can hold ({currency} 92'233'720'368'547'758.07); nothing written"
+    )]
+    BalanceOverflow {
+        account: String,
+        currency: crate::money::Currency,
+        budget_year: i32,
+    },
+    #[error(
+        "'{path}' could not be upgraded from schema version {found} to {supported}: {message}; \
+         nothing was changed (`isu-ledger verify` may tell why)"
+    )]
+    MigrationFailed {
+        path: String,
+        found: i64,
+        supported: i64,
+        message: String,
+    },
+    #[error(
+        "a sum goes beyond what the books can hold (64 bits): the ledger holds amounts it \
+         should not; run `isu-ledger verify`"
+    )]
+    SumOverflow,
+    #[error("cannot write '{path}': {source}")]
+    File {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("database holds an invalid value: {0}")]
     Corrupt(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    /// A busy or read-only database is a state of the file, not a bad input: each has its
+    /// own error, whichever statement met it.
+    fn from(error: rusqlite::Error) -> Self {
+        match error.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Busy
+            }
+            Some(rusqlite::ErrorCode::ReadOnly) => StoreError::ReadOnly,
+            // SQLite's sum() of integers stops with this message rather than wrap.
+            _ if error.to_string().contains("integer overflow") => StoreError::SumOverflow,
+            _ => StoreError::Sqlite(error),
+        }
+    }
 }
 
 /// A value read from the database that does not parse: the file was changed behind the
@@ -156,11 +261,20 @@ pub struct Actor {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    access: Access,
+    options: OpenOptions,
 }
 
 impl Store {
     /// Opens an existing ledger, upgrading its schema if it is older than this program's.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_with(path, OpenOptions::default())
+    }
+
+    /// Opens an existing ledger. Nothing is written to the file before it is known to be an
+    /// isu-ledger database of a version this program knows; a file the user cannot write is
+    /// opened read-only.
+    pub fn open_with(path: &Path, options: OpenOptions) -> Result<Store, StoreError> {
         if path.as_os_str().is_empty() {
             return Err(StoreError::PathEmpty);
         }
@@ -171,47 +285,117 @@ impl Store {
         if !path.exists() {
             return Err(StoreError::Missing { path: shown });
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+        let access = access_of(path);
+        let conn = match access {
+            Access::ReadWrite => Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?,
+            Access::ReadOnly | Access::Immutable => Connection::open_with_flags(
+                read_only_uri(path, access == Access::Immutable),
+                OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | OpenFlags::SQLITE_OPEN_URI
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?,
+        };
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            access,
+            options,
         };
+        store.conn.busy_timeout(options.wait_max)?;
         store.check_is_ledger()?;
-        store.configure()?;
-        migrations::apply(&mut store.conn, &shown)?;
+        let found = store.schema_version()?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: shown,
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if access != Access::ReadWrite {
+            if found < SCHEMA_VERSION {
+                return Err(StoreError::ReadOnlyNeedsUpgrade {
+                    path: shown,
+                    found,
+                    supported: SCHEMA_VERSION,
+                });
+            }
+            store.conn.pragma_update(None, "foreign_keys", "ON")?;
+        } else {
+            store.configure()?;
+            migrations::apply(&mut store.conn, &shown)?;
+        }
+        if options.check_trust {
+            store.check_trusted()?;
+        }
         Ok(store)
     }
 
     /// Creates a new ledger at `path`, or opens the one already there. Returns whether it
-    /// was created.
+    /// was created. The new ledger is built beside `path` and moved into place whole, so an
+    /// interrupted `init` leaves either nothing or a whole ledger.
     pub fn create(path: &Path) -> Result<(Store, bool), StoreError> {
+        match Store::create_with(path, false, |_| Ok::<(), StoreError>(()))? {
+            Some((store, ())) => Ok((store, true)),
+            None => Ok((Store::open(path)?, false)),
+        }
+    }
+
+    /// Builds a new ledger beside `path` (the schema, then whatever `fill` writes), and moves
+    /// it into place: an interrupted build leaves either no ledger or a whole one. Returns
+    /// `None` when `path` is already an isu-ledger database and `replace` is false; with
+    /// `replace`, an existing file is replaced (the caller has checked it may be).
+    pub fn create_with<T, E: From<StoreError>>(
+        path: &Path,
+        replace: bool,
+        fill: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<Option<(Store, T)>, E> {
         if path.as_os_str().is_empty() {
-            return Err(StoreError::PathEmpty);
+            return Err(StoreError::PathEmpty.into());
         }
         let shown = path.display().to_string();
         if path.is_dir() {
-            return Err(StoreError::IsDirectory { path: shown });
+            return Err(StoreError::IsDirectory { path: shown }.into());
         }
-        if path.exists() {
+        if path.exists() && !replace {
             return match Store::open(path) {
-                Ok(store) => Ok((store, false)),
+                Ok(_) => Ok(None),
                 Err(StoreError::NotLedger { .. }) => {
-                    Err(StoreError::ExistsNotLedger { path: shown })
+                    Err(StoreError::ExistsNotLedger { path: shown }.into())
                 }
-                Err(error) => Err(error),
+                Err(error) => Err(error.into()),
             };
         }
-        let conn = Connection::open(path)?;
-        let mut store = Store {
-            conn,
-            path: path.to_path_buf(),
+        let building = building::Building::start(path)?;
+        let filled = {
+            let conn = Connection::open(building.path()).map_err(StoreError::from)?;
+            let mut store = Store {
+                conn,
+                path: building.path().to_path_buf(),
+                access: Access::ReadWrite,
+                options: OpenOptions::default(),
+            };
+            store.configure()?;
+            migrations::apply(&mut store.conn, &shown)?;
+            let filled = fill(&mut store)?;
+            // Closing checkpoints the write-ahead log into the file, so the file alone is
+            // the whole ledger when it moves.
+            store
+                .conn
+                .close()
+                .map_err(|(_, error)| StoreError::from(error))?;
+            filled
         };
-        store.configure()?;
-        migrations::apply(&mut store.conn, &shown)?;
-        Ok((store, true))
+        if !building.finish(replace)? {
+            // Another command created a file there meanwhile: keep theirs.
+            return match Store::open(path) {
+                Ok(_) => Ok(None),
+                Err(_) => Err(StoreError::ExistsNotLedger { path: shown }.into()),
+            };
+        }
+        Ok(Some((Store::open(path)?, filled)))
     }
 
     /// An in-memory ledger, for tests.
@@ -219,6 +403,8 @@ impl Store {
         let mut store = Store {
             conn: Connection::open_in_memory()?,
             path: PathBuf::from(":memory:"),
+            access: Access::ReadWrite,
+            options: OpenOptions::default(),
         };
         store.configure()?;
         migrations::apply(&mut store.conn, ":memory:")?;
@@ -236,8 +422,41 @@ impl Store {
         Ok(value.as_deref() == Some("yes"))
     }
 
-    /// Starts the one transaction a writing command makes (`BEGIN IMMEDIATE`).
+    /// Whether the ledger was opened read-only (see `Access`).
+    pub fn access(&self) -> Access {
+        self.access
+    }
+
+    /// Starts the one transaction a writing command makes (`BEGIN IMMEDIATE`). When another
+    /// command is writing, it waits its turn, up to the wait allowed, and gives the waiting
+    /// notice after a second.
     pub fn begin(&mut self, actor: Actor) -> Result<Tx<'_>, StoreError> {
+        if self.access != Access::ReadWrite {
+            return Err(StoreError::ReadOnly);
+        }
+        let wait_max = self.options.wait_max;
+        let first = WAIT_NOTICE_AFTER.min(wait_max);
+        self.conn.busy_timeout(first)?;
+        // A first try of a second tells a short wait from a long one; the transaction
+        // itself is taken after it, waiting what is left.
+        match self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK") {
+            Ok(()) => {}
+            Err(error)
+                if matches!(
+                    error.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                ) =>
+            {
+                if wait_max <= first {
+                    return Err(StoreError::Busy);
+                }
+                if let Some(notice) = self.options.waiting_notice {
+                    notice();
+                }
+                self.conn.busy_timeout(wait_max - first)?;
+            }
+            Err(error) => return Err(error.into()),
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -267,8 +486,13 @@ impl Store {
         Ok(())
     }
 
+    fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))?)
+    }
+
     fn configure(&self) -> Result<(), StoreError> {
-        self.conn.busy_timeout(BUSY_TIMEOUT)?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         let _mode: String = self
             .conn
@@ -311,6 +535,71 @@ impl Tx<'_> {
         )?;
         Ok(())
     }
+}
+
+/// Whether the user may write `path` and the directory that holds it: a file without any
+/// write permission is read-only even for the superuser, so an auditor's copy marked so is
+/// never written.
+fn access_of(path: &Path) -> Access {
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let file_writable = writable(path);
+    let directory_writable = writable(&directory);
+    let wal_pending = PathBuf::from(format!("{}-wal", path.display())).exists();
+    match (file_writable, directory_writable) {
+        (true, true) => Access::ReadWrite,
+        _ if wal_pending => Access::ReadOnly,
+        _ => Access::Immutable,
+    }
+}
+
+fn writable(path: &Path) -> bool {
+    let Ok(metadata) = std::fs::metadata(path) else {
+        return false;
+    };
+    if metadata.permissions().readonly() {
+        return false;
+    }
+    can_write(path)
+}
+
+/// What the operating system says of this user's right to write `path`.
+#[cfg(unix)]
+fn can_write(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(name) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: `name` is a valid NUL-terminated string that outlives the call.
+    unsafe { libc::access(name.as_ptr(), libc::W_OK) == 0 }
+}
+
+#[cfg(not(unix))]
+fn can_write(_path: &Path) -> bool {
+    true
+}
+
+/// The `file:` URI that opens `path` read-only (and immutable when nothing may be written
+/// beside it). Characters that mean something in a URI are escaped.
+fn read_only_uri(path: &Path, immutable: bool) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file:");
+    for byte in absolute.to_string_lossy().bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                uri.push(byte as char)
+            }
+            other => uri.push_str(&format!("%{other:02X}")),
+        }
+    }
+    uri.push_str(if immutable {
+        "?mode=ro&immutable=1"
+    } else {
+        "?mode=ro"
+    });
+    uri
 }
 
 fn text_to_date(text: &str) -> Result<chrono::NaiveDate, StoreError> {
@@ -368,6 +657,35 @@ mod tests {
             Store::open(&other),
             Err(StoreError::NotLedger { .. })
         ));
+    }
+
+    #[test]
+    fn the_read_only_uri_escapes_what_means_something_in_a_uri() {
+        let uri = read_only_uri(Path::new("/a b/l?x#1%.sqlite"), false);
+        assert_eq!(uri, "file:/a%20b/l%3Fx%231%25.sqlite?mode=ro");
+        assert!(read_only_uri(Path::new("/l.sqlite"), true).ends_with("?mode=ro&immutable=1"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn access_follows_the_permissions_of_the_file_and_its_directory() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l.sqlite");
+        Store::create(&path).unwrap();
+        let mode = |p: &Path, m| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));
+        assert_eq!(access_of(&path), Access::ReadWrite);
+        mode(&path, 0o444).unwrap();
+        assert_eq!(access_of(&path), Access::Immutable);
+        std::fs::write(dir.path().join("l.sqlite-wal"), "").unwrap();
+        assert_eq!(access_of(&path), Access::ReadOnly);
+        std::fs::remove_file(dir.path().join("l.sqlite-wal")).unwrap();
+        mode(&path, 0o644).unwrap();
+        mode(dir.path(), 0o555).unwrap();
+        assert_eq!(access_of(&path), Access::Immutable);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.access(), Access::Immutable);
+        mode(dir.path(), 0o755).unwrap();
     }
 
     #[test]

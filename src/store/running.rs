@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::{StoreError, Tx};
 use crate::ledger::NewEntry;
@@ -30,7 +30,9 @@ type DailyKey = (i32, i64, i32, u32, u32, Currency);
 pub(super) struct PendingBalances {
     /// Whether sums are held in memory (a bulk import) or written at once.
     buffered: bool,
-    totals: HashMap<TotalKey, (i64, i64)>,
+    /// Per total row: the debit and credit waiting, and the debit and credit stored when
+    /// the row was first met, so that every addition is checked against the whole sum.
+    totals: HashMap<TotalKey, (i64, i64, i64, i64)>,
     daily: HashMap<DailyKey, (i64, i64)>,
     /// Funds and parties by interned id, so that keys are plain numbers.
     names: Vec<String>,
@@ -140,12 +142,26 @@ impl Tx<'_> {
         let party = pending.intern(posting.party);
         let (year, account, currency) = (posting.budget_year, posting.account_id, posting.currency);
         let day = posting.posted_on.num_days_from_ce();
-        let total = pending
-            .totals
-            .entry((year, account, fund, party, currency))
-            .or_default();
-        total.0 += posting.debit_minor;
-        total.1 += posting.credit_minor;
+        let key = (year, account, fund, party, currency);
+        let total = match pending.totals.entry(key) {
+            std::collections::hash_map::Entry::Occupied(total) => total.into_mut(),
+            std::collections::hash_map::Entry::Vacant(vacant) => {
+                let (debit, credit) = self.stored_total(posting)?;
+                vacant.insert((0, 0, debit, credit))
+            }
+        };
+        // The debits and credits of a day are part of its year's, so a total that fits
+        // means its daily rows fit too.
+        let debit = total.0.checked_add(posting.debit_minor);
+        let credit = total.1.checked_add(posting.credit_minor);
+        let fits = |pending: Option<i64>, stored: i64| {
+            pending.filter(|sum| sum.checked_add(stored).is_some())
+        };
+        let (Some(debit), Some(credit)) = (fits(debit, total.2), fits(credit, total.3)) else {
+            drop(pending);
+            return Err(self.overflow(posting));
+        };
+        (total.0, total.1) = (debit, credit);
         let daily = pending
             .daily
             .entry((year, account, day, fund, party, currency))
@@ -161,7 +177,61 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// The debit and credit stored for the total row of `posting`.
+    fn stored_total(&self, posting: &Posting<'_>) -> Result<(i64, i64), StoreError> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT debit_minor, credit_minor FROM account_total
+                 WHERE budget_year = ?1 AND account_id = ?2 AND fund = ?3 AND party = ?4
+                   AND currency = ?5",
+            )?
+            .query_row(
+                params![
+                    posting.budget_year,
+                    posting.account_id,
+                    posting.fund,
+                    posting.party,
+                    posting.currency.as_str()
+                ],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?
+            .unwrap_or((0, 0)))
+    }
+
+    /// The error of a posting that would take a running total beyond 64 bits.
+    fn overflow(&self, posting: &Posting<'_>) -> StoreError {
+        let account = self
+            .tx
+            .query_row(
+                "SELECT name FROM account WHERE id = ?1",
+                [posting.account_id],
+                |row| row.get::<_, String>(0),
+            )
+            .unwrap_or_else(|_| format!("account {}", posting.account_id));
+        StoreError::BalanceOverflow {
+            account,
+            currency: posting.currency,
+            budget_year: posting.budget_year,
+        }
+    }
+
     fn write_posting(&self, posting: &Posting<'_>) -> Result<(), StoreError> {
+        // SQLite turns an integer sum beyond 64 bits into a real number, which the STRICT
+        // integer column refuses: that refusal is the overflow of the running total.
+        let overflowed = |error: rusqlite::Error| match error.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::ConstraintViolation)
+                if error.to_string().contains("cannot store REAL") =>
+            {
+                self.overflow(posting)
+            }
+            _ => error.into(),
+        };
+        self.write_posting_rows(posting).map_err(overflowed)
+    }
+
+    fn write_posting_rows(&self, posting: &Posting<'_>) -> Result<(), rusqlite::Error> {
         self.tx.prepare_cached(UPSERT_DAILY)?.execute(params![
             posting.budget_year,
             posting.account_id,
@@ -190,7 +260,11 @@ impl Tx<'_> {
         if pending.totals.is_empty() && pending.daily.is_empty() {
             return Ok(());
         }
-        let mut totals: Vec<(TotalKey, (i64, i64))> = pending.totals.drain().collect();
+        let mut totals: Vec<(TotalKey, (i64, i64))> = pending
+            .totals
+            .drain()
+            .map(|(key, (debit, credit, _, _))| (key, (debit, credit)))
+            .collect();
         let mut daily: Vec<(DailyKey, (i64, i64))> = pending.daily.drain().collect();
         // The tables' primary-key order, so that each B-tree page is visited once.
         let name = |id: u32| pending.names[id as usize].as_str();

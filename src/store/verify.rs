@@ -68,6 +68,39 @@ const CORRECTIONS_APPEND_ONLY_TRIGGERS: [&str; 4] = [
     "budget_withdrawal_no_delete",
 ];
 
+/// One check of `verify`, run on the open ledger.
+type Check<'a> = dyn Fn() -> Result<Vec<Finding>, StoreError> + 'a;
+
+/// The tables of the schema (all migrations applied): a report reads from them, and
+/// verify says which is missing.
+const TABLES: [&str; 25] = [
+    "account",
+    "account_balance",
+    "account_total",
+    "budget",
+    "budget_line",
+    "budget_withdrawal",
+    "charge_due",
+    "cost_line",
+    "document",
+    "document_revision",
+    "entry",
+    "exchange_rate",
+    "exchange_rate_correction",
+    "fund",
+    "meeting",
+    "meeting_rate",
+    "meeting_share",
+    "meta",
+    "party",
+    "payment_terms",
+    "reminder",
+    "scale",
+    "scale_rate",
+    "transfer",
+    "year_close",
+];
+
 /// At most this many findings are listed per check; the rest are counted.
 const FINDINGS_PER_CHECK_MAX: usize = 50;
 
@@ -78,21 +111,101 @@ impl Store {
             Ok(self.conn.query_row(sql, [], |row| row.get(0))?)
         };
         let mut findings = Vec::new();
-        findings.extend(self.check_integrity()?);
-        findings.extend(self.check_settings()?);
-        findings.extend(self.check_triggers()?);
-        findings.extend(self.check_transfers()?);
-        findings.extend(self.check_balances()?);
-        findings.extend(self.check_conversions(conversion_account)?);
-        findings.extend(self.check_reversals()?);
+        // A check that cannot run on a damaged file is itself a finding: verify reports the
+        // damage it exists to find rather than stopping at it.
+        let checks: [(&'static str, &Check<'_>); 8] = [
+            ("integrity", &|| self.check_integrity()),
+            ("schema", &|| self.check_tables()),
+            ("settings", &|| self.check_settings()),
+            ("append-only", &|| self.check_triggers()),
+            ("transfer-valid", &|| self.check_transfers()),
+            ("balances", &|| self.check_balances()),
+            ("conversions", &|| {
+                self.check_conversions(conversion_account)
+            }),
+            ("reversals", &|| self.check_reversals()),
+        ];
+        for (check, run) in checks {
+            match run() {
+                Ok(found) => findings.extend(found),
+                Err(error) => findings.push(Finding {
+                    check,
+                    message: format!("the check could not run on this file: {error}"),
+                }),
+            }
+        }
+        let count = |sql: &str| count(sql).unwrap_or(-1);
         Ok(VerifySummary {
-            entries: count("SELECT count(*) FROM entry")?,
-            transfers: count("SELECT count(*) FROM transfer")?,
+            entries: count("SELECT count(*) FROM entry"),
+            transfers: count("SELECT count(*) FROM transfer"),
             balance_rows: count(
                 "SELECT (SELECT count(*) FROM account_balance) + (SELECT count(*) FROM account_total)",
-            )?,
+            ),
             findings,
         })
+    }
+
+    /// What every command but `verify` checks on opening the ledger, cheaply: that the
+    /// safeguards of its history are in place (the append-only triggers), so that what it
+    /// reads is what was written through the program. The version and mark are checked
+    /// before.
+    pub(super) fn check_trusted(&self) -> Result<(), StoreError> {
+        if let Some(table) = self.missing_tables()?.first() {
+            return Err(StoreError::Untrusted {
+                path: self.path.display().to_string(),
+                reason: format!("its table {table} is missing"),
+            });
+        }
+        let missing: Vec<&str> = {
+            let mut statement = self.conn.prepare_cached(
+                "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
+            )?;
+            let mut missing = Vec::new();
+            for trigger in all_triggers() {
+                if !statement.exists([trigger])? {
+                    missing.push(trigger);
+                }
+            }
+            missing
+        };
+        if let Some(first) = missing.first() {
+            return Err(StoreError::Untrusted {
+                path: self.path.display().to_string(),
+                reason: format!(
+                    "its history is not protected (trigger {first}{} missing)",
+                    match missing.len() {
+                        1 => " is".to_string(),
+                        n => format!(" and {} more are", n - 1),
+                    }
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// The tables of the schema that the file lacks.
+    fn missing_tables(&self) -> Result<Vec<&'static str>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1")?;
+        let mut missing = Vec::new();
+        for table in TABLES {
+            if !statement.exists([table])? {
+                missing.push(table);
+            }
+        }
+        Ok(missing)
+    }
+
+    fn check_tables(&self) -> Result<Vec<Finding>, StoreError> {
+        Ok(self
+            .missing_tables()?
+            .into_iter()
+            .map(|table| Finding {
+                check: "schema",
+                message: format!("table {table} is missing"),
+            })
+            .collect())
     }
 
     /// Runs `sql`, turning each row's text into a finding of `check`.
@@ -109,10 +222,23 @@ impl Store {
             "integrity",
             "SELECT integrity_check FROM pragma_integrity_check WHERE integrity_check <> 'ok'",
         )?;
+        // A table WITHOUT ROWID (the running balances, reminders) has no row number to
+        // name: its broken rows are counted under the column that refers to nothing.
         findings.extend(self.findings_from(
             "foreign-keys",
-            "SELECT 'row ' || rowid || ' of ' || \"table\" || ' refers to a missing row of ' \
-             || parent FROM pragma_foreign_key_check",
+            "WITH broken AS (SELECT \"table\" AS child, rowid, parent, fkid
+                             FROM pragma_foreign_key_check)
+             SELECT 'row ' || rowid || ' of ' || child || ' refers to a missing row of ' || parent
+             FROM broken WHERE rowid IS NOT NULL
+             UNION ALL
+             SELECT CASE count(*) WHEN 1 THEN '1 row of ' || b.child || ' refers'
+                         ELSE count(*) || ' rows of ' || b.child || ' refer' END
+                    || ' to a missing row of ' || b.parent
+                    || coalesce(' (' || (SELECT group_concat(f.\"from\", ', ')
+                                         FROM pragma_foreign_key_list(b.child) f
+                                         WHERE f.id = b.fkid) || ')', '')
+             FROM broken b WHERE b.rowid IS NULL
+             GROUP BY b.child, b.parent, b.fkid",
         )?);
         Ok(findings)
     }
@@ -155,11 +281,7 @@ impl Store {
 
     fn check_triggers(&self) -> Result<Vec<Finding>, StoreError> {
         let mut findings = Vec::new();
-        for trigger in APPEND_ONLY_TRIGGERS
-            .iter()
-            .chain(COSTS_APPEND_ONLY_TRIGGERS.iter())
-            .chain(CORRECTIONS_APPEND_ONLY_TRIGGERS.iter())
-        {
+        for trigger in all_triggers() {
             let present: i64 = self.conn.query_row(
                 "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
                 [trigger],
@@ -355,6 +477,15 @@ impl Store {
     }
 }
 
+/// Every trigger that keeps history append-only.
+fn all_triggers() -> impl Iterator<Item = &'static str> {
+    APPEND_ONLY_TRIGGERS
+        .iter()
+        .chain(COSTS_APPEND_ONLY_TRIGGERS.iter())
+        .chain(CORRECTIONS_APPEND_ONLY_TRIGGERS.iter())
+        .copied()
+}
+
 fn cap(check: &'static str, messages: Vec<String>) -> Vec<Finding> {
     let total = messages.len();
     let mut findings: Vec<Finding> = messages
@@ -456,6 +587,29 @@ mod tests {
             findings[0].message.contains("assets:bank:usd"),
             "{findings:?}"
         );
+    }
+
+    #[test]
+    fn the_schema_in_memory_has_every_table_listed_and_no_other() {
+        let store = ledger_with_a_conversion();
+        assert_eq!(store.missing_tables().unwrap(), Vec::<&str>::new());
+        let count: usize = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema
+                 WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(count, TABLES.len(), "a new table is listed in TABLES");
+        store.conn.execute_batch("DROP TABLE reminder").unwrap();
+        // Its triggers go with it.
+        assert_eq!(checks_failing(&store), vec!["schema", "append-only"]);
+        assert!(matches!(
+            store.check_trusted(),
+            Err(StoreError::Untrusted { .. })
+        ));
     }
 
     #[test]

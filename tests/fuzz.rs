@@ -1,0 +1,271 @@
+//! Fuzz-style property tests, one per parser of outside input: amounts, dates, rates (and
+//! the conversions they drive), CSV rows (through the real binary) and letter templates.
+//! Each feeds generated hostile input and asserts only that the answer is a value or a
+//! clean error: no panic, no hang, one line on stderr.
+//!
+//! `cargo test` runs a bounded number of cases from a fixed seed, so a run is quick and
+//! repeatable. A longer run, e.g. before a release:
+//! `PROPTEST_CASES=20000 ISU_FUZZ_SEED=7 cargo test --release --test fuzz`.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use isu_ledger::domain::parse_date;
+use isu_ledger::money::{Currency, Money, Rate};
+use isu_ledger::render::letters::{LetterContext, LetterTemplates};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngSeed, TestRunner};
+
+/// Cases per parser under `cargo test`, unless `PROPTEST_CASES` says otherwise.
+fn config(cases_default: u32) -> Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(cases_default);
+    let seed = std::env::var("ISU_FUZZ_SEED")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(20_261_201);
+    Config {
+        cases,
+        failure_persistence: None,
+        rng_seed: RngSeed::Fixed(seed),
+        ..Config::default()
+    }
+}
+
+/// Text made of the characters that matter to a number parser, and some that do not.
+fn number_like() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[0-9'.,+ -]{0,40}",
+        "[0-9]{1,40}(\\.[0-9]{0,12})?",
+        "(CHF|USD|EUR|chf|XXX)? ?-?[0-9'.,]{0,30}",
+        "[0-9eE+.-]{0,30}",
+        any::<String>(),
+        any::<i64>().prop_map(|n| n.to_string()),
+        any::<u128>().prop_map(|n| format!("{n}.{}", n % 100)),
+    ]
+}
+
+#[test]
+fn amounts_parse_or_are_refused_without_a_panic() {
+    let mut runner = TestRunner::new(config(2_000));
+    runner
+        .run(&(number_like(), any::<bool>()), |(text, usd)| {
+            let currency = if usd { Currency::USD } else { Currency::CHF };
+            if let Ok(money) = Money::parse(&text, currency) {
+                // What parses prints and parses back to itself.
+                prop_assert_eq!(Money::parse(&money.plain(), currency), Ok(money));
+                let _ = money.to_string();
+                let _ = money.checked_add(money);
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn dates_parse_or_are_refused_without_a_panic() {
+    let mut runner = TestRunner::new(config(2_000));
+    let date_like = prop_oneof![
+        "[0-9]{1,6}-[0-9]{1,3}-[0-9]{1,3}",
+        "[0-9-/. T:Z]{0,30}",
+        any::<String>(),
+    ];
+    runner
+        .run(&date_like, |text| {
+            if let Ok(date) = parse_date(&text) {
+                prop_assert_eq!(parse_date(&date.to_string()), Ok(date));
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn rates_and_conversions_give_an_amount_or_an_error_without_a_panic() {
+    let mut runner = TestRunner::new(config(2_000));
+    let amounts = prop_oneof![
+        any::<i64>(),
+        -100_000_000_000_000_i64..=100_000_000_000_000,
+        Just(i64::MAX),
+        Just(i64::MIN),
+    ];
+    runner
+        .run(&(number_like(), amounts), |(text, minor)| {
+            if let Ok(rate) = text.parse::<Rate>() {
+                prop_assert!(rate.value() > rust_decimal::Decimal::ZERO);
+                let from = Money::from_minor(minor, Currency::USD);
+                if let Ok(converted) = from.convert(rate, Currency::CHF) {
+                    let _ = converted.to_string();
+                }
+                let _ = rate.check_plausible(Currency::USD, Currency::CHF);
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+fn letter_context() -> LetterContext {
+    LetterContext {
+        party: "AUT".into(),
+        name: "Austria".into(),
+        formal_name: "the Republic of Austria".into(),
+        formal_name_to: "to the Republic of Austria".into(),
+        formal_name_of: "of the Republic of Austria".into(),
+        address: None,
+        email: None,
+        language: "en".into(),
+        year: 2017,
+        date: "27 June 2017".into(),
+        date_iso: "2017-06-27".into(),
+        level: 1,
+        lines: vec![],
+        total: "1.00".into(),
+        credit: "0.00".into(),
+        credit_deducted: false,
+        currency: "CHF".into(),
+    }
+}
+
+/// Templates built from pieces of minijinja syntax, loops and filters among them.
+fn template_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("{{ name }}".to_string()),
+        Just("{{ total }}".to_string()),
+        Just("{% for x in range(100000) %}".to_string()),
+        Just("{% for y in range(1000) %}abcdefghij".to_string()),
+        Just("{% endfor %}".to_string()),
+        Just("{% if level > 1 %}".to_string()),
+        Just("{% endif %}".to_string()),
+        Just("{{ lines | length }}".to_string()),
+        Just("{{ undefined_thing }}".to_string()),
+        Just("{% set s = name ~ name %}{{ s }}".to_string()),
+        Just("{{ 1 / 0 }}".to_string()),
+        Just("{{ range(10) | join(',') }}".to_string()),
+        Just("{% macro m(n) %}{{ m(n) }}{% endmacro %}{{ m(1) }}".to_string()),
+        "[a-z {}%#]{0,12}",
+    ];
+    proptest::collection::vec(piece, 0..8).prop_map(|pieces| pieces.concat())
+}
+
+#[test]
+fn letter_templates_render_or_fail_cleanly_and_quickly() {
+    let mut runner = TestRunner::new(config(150));
+    let context = letter_context();
+    runner
+        .run(&template_text(), |source| {
+            let started = Instant::now();
+            if let Ok(templates) = LetterTemplates::new(Some(("fuzz.txt".into(), source))) {
+                match templates.render(isu_ledger::domain::party::Language::En, &context) {
+                    Ok(letter) => prop_assert!(letter.len() <= 1 << 20),
+                    Err(error) => prop_assert!(error.to_string().starts_with("template fuzz.txt")),
+                }
+            }
+            prop_assert!(started.elapsed() < Duration::from_secs(10));
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// A CSV cell: plausible, hostile or plain noise.
+fn cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("2017-03-01".to_string()),
+        Just("AUT".to_string()),
+        Just("CHF".to_string()),
+        Just("USD".to_string()),
+        Just("2017".to_string()),
+        Just("1'000.00".to_string()),
+        Just("1000000000000000000000000000".to_string()),
+        Just("assets:bank:chf".to_string()),
+        Just("income:other".to_string()),
+        Just("=cmd|' /C calc'!A0".to_string()),
+        Just("\"quoted, with comma\"".to_string()),
+        Just("".to_string()),
+        number_like(),
+        "[ -~]{0,20}",
+    ]
+}
+
+/// A header of the expected columns in some order, maybe with one missing or one extra,
+/// and a row or two of cells.
+fn csv_file(columns: &'static [&'static str]) -> impl Strategy<Value = String> {
+    let header = Just(columns.to_vec())
+        .prop_shuffle()
+        .prop_flat_map(|columns| {
+            let len = columns.len();
+            (Just(columns), 0..len + 2)
+        })
+        .prop_map(|(mut columns, drop)| {
+            if drop < columns.len() {
+                columns.remove(drop);
+            } else if drop == columns.len() {
+                columns.push("extra");
+            }
+            columns.join(",")
+        });
+    (
+        header,
+        proptest::collection::vec(proptest::collection::vec(cell(), 0..9), 1..3),
+    )
+        .prop_map(|(header, rows)| {
+            let mut text = header;
+            for row in rows {
+                text.push('\n');
+                text.push_str(&row.join(","));
+            }
+            text.push('\n');
+            text
+        })
+}
+
+/// Runs `args` on `db`: it must succeed, or fail with exit 2 and one line; never panic.
+fn clean_outcome(db: &std::path::Path, args: &[&str]) -> Result<(), TestCaseError> {
+    let output = common::isu(db).args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let code = output.status.code();
+    prop_assert!(
+        code == Some(0) || code == Some(2),
+        "exit {:?}: {}",
+        code,
+        stderr
+    );
+    if code == Some(2) {
+        prop_assert!(stderr.starts_with("error: "), "{}", stderr);
+        prop_assert_eq!(stderr.trim_end().lines().count(), 1, "{}", stderr);
+    }
+    prop_assert!(!stderr.contains("panicked"), "{}", stderr);
+    Ok(())
+}
+
+#[test]
+fn csv_rows_import_or_are_refused_in_one_line() {
+    let (dir, db) = common::setup();
+    for args in [
+        &["party", "add", "AUT", "--name", "Austria"][..],
+        &["account", "add", "income:other"],
+        &["account", "add", "assets:bank:chf"],
+    ] {
+        common::isu_ok(&db, args);
+    }
+    let file = dir.path().join("fuzz.csv");
+    let mut runner = TestRunner::new(config(24));
+    let files = prop_oneof![
+        csv_file(&["date", "party", "amount", "currency", "year", "ref", "rate"]),
+        csv_file(&["date", "description", "debit", "credit", "amount", "ref"]),
+    ];
+    runner
+        .run(&files, |text| {
+            std::fs::write(&file, &text).unwrap();
+            let command = if text.contains("debit") {
+                &["import", "fuzz.csv"][..]
+            } else {
+                &["contribution", "import", "fuzz.csv"]
+            };
+            clean_outcome(&db, command)
+        })
+        .unwrap();
+    common::isu_ok(&db, &["verify"]);
+}
