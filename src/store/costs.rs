@@ -247,3 +247,61 @@ impl Tx<'_> {
         Ok(found.is_some())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::{EntryKind, FundCode, NewEntry, Transfer};
+    use crate::store::{Actor, Store};
+
+    /// A ledger with one expense of CHF 10.00 for 2017, posted by the generic import.
+    fn ledger_with_an_expense() -> Store {
+        let mut store = Store::in_memory().unwrap();
+        let tx = store
+            .begin(Actor {
+                user: "test".into(),
+                at: "2017-03-01T00:00:00Z".into(),
+            })
+            .unwrap();
+        tx.record_entry(&NewEntry {
+            date: NaiveDate::from_ymd_opt(2017, 3, 1).unwrap(),
+            description: "Rent".into(),
+            kind: EntryKind::General,
+            budget_year: 2017,
+            fund: FundCode::isu(),
+            party: None,
+            reference: Some("R-1".into()),
+            reverses: None,
+            rate: None,
+            transfers: vec![Transfer::new(
+                "expenses:office".parse().unwrap(),
+                "assets:bank:chf".parse().unwrap(),
+                Money::from_minor(1_000, Currency::CHF),
+            )],
+        })
+        .unwrap();
+        tx.commit().unwrap();
+        store
+    }
+
+    #[test]
+    fn an_expense_of_an_account_deleted_behind_the_programs_back_is_refused_not_zero() {
+        let day = NaiveDate::from_ymd_opt(2017, 12, 31).unwrap();
+        let store = ledger_with_an_expense();
+        let posted = store.expenses_posted(2017, day).unwrap();
+        assert_eq!(posted.len(), 1);
+        assert_eq!(posted[0].spent_chf, Money::from_minor(1_000, Currency::CHF));
+        store
+            .conn
+            .execute_batch(
+                "PRAGMA foreign_keys = OFF;
+                 DELETE FROM account WHERE name = 'expenses:office';",
+            )
+            .unwrap();
+        let error = store.expenses_posted(2017, day).unwrap_err();
+        assert!(
+            error.to_string().contains("missing from the ledger"),
+            "{error}"
+        );
+    }
+}

@@ -156,6 +156,22 @@ impl Store {
                 reason: format!("its table {table} is missing"),
             });
         }
+        // Accounts are numbered from 1 as they are opened and never removed: a gap, or a
+        // running total of an account beyond the last, is an account deleted behind the
+        // program's back, whose postings every report would silently leave out. Read from
+        // the primary key and an index, this costs the same at any size.
+        let (accounts, last_account, last_posted): (i64, i64, i64) = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM account), (SELECT coalesce(max(id), 0) FROM account),
+                    (SELECT coalesce(max(account_id), 0) FROM account_total)",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )?;
+        if accounts != last_account || last_posted > last_account {
+            return Err(StoreError::Untrusted {
+                path: self.path.display().to_string(),
+                reason: "an account its postings refer to is missing".to_string(),
+            });
+        }
         let missing: Vec<&str> = {
             let mut statement = self.conn.prepare_cached(
                 "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
