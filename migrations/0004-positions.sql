@@ -38,6 +38,11 @@ BEGIN SELECT RAISE(ABORT, 'due dates are append-only: reverse the charge instead
 CREATE TRIGGER charge_due_no_delete BEFORE DELETE ON charge_due
 BEGIN SELECT RAISE(ABORT, 'due dates are append-only: reverse the charge instead'); END;
 
+-- Payments recorded before this migration stand as they were booked: the rule applies the
+-- payments of entries after this one.
+INSERT INTO meta (key, value)
+SELECT 'rule_from_entry', CAST(coalesce(max(id), 0) AS TEXT) FROM entry;
+
 -- The books' due period, in days after the date of an assessment (UN practice: 30).
 INSERT INTO meta (key, value) VALUES ('due_days', '30') ON CONFLICT (key) DO NOTHING;
 

@@ -540,3 +540,53 @@ fn money_moved_by_the_generic_import_is_applied_by_the_rule() {
     assert_eq!(receivable(&db, "2025-06-30", "FRA"), 0);
     assert!(ok(&db, "verify").contains("no problems found"));
 }
+
+#[test]
+fn verify_finds_positions_that_do_not_follow_the_rule() {
+    let (_dir, db) = ledger();
+    ok(&db, "assess 2025 --method equal --date 2025-01-10");
+    ok(&db, "contribution add FRA 200 --date 2025-02-01 --ref FR-1");
+    assert!(ok(&db, "verify").contains("no problems found"));
+    // Behind the program's back: an entry moving France's payment from 2025 to its credit,
+    // which no fact calls for.
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let id = |name: &str| -> i64 {
+            conn.query_row("SELECT id FROM account WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
+            .unwrap_or_else(|_| {
+                conn.execute(
+                    "INSERT INTO account (name, type, created_at) VALUES (?1, 'liabilities', 'x')",
+                    [name],
+                )
+                .unwrap();
+                conn.last_insert_rowid()
+            })
+        };
+        let receivable = id("assets:receivable:contributions:FRA");
+        let prepaid = id("liabilities:prepaid:FRA");
+        conn.execute(
+            "INSERT INTO entry (entry_date, description, kind, budget_year, fund, party, content,
+                                entered_at, entered_by)
+             VALUES ('2025-02-02', 'moved', 'reapplication', 2025, 'isu', 'FRA', 'x', 'x', 'x')",
+            [],
+        )
+        .unwrap();
+        let entry = conn.last_insert_rowid();
+        conn.execute(
+            "INSERT INTO transfer (entry_id, debit_account_id, credit_account_id, amount_minor,
+                                   currency)
+             VALUES (?1, ?2, ?3, 5000, 'CHF')",
+            [entry, receivable, prepaid],
+        )
+        .unwrap();
+    }
+    let output = isu(&db).args(["verify"]).output().unwrap();
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("positions") && said.contains("FRA: on 2025-02-02"),
+        "{said}"
+    );
+}

@@ -353,7 +353,8 @@ impl Tabular for VerifyReport {
                 vec![
                     "Checked: database integrity and foreign keys, settings, append-only \
                      triggers, transfers, running balances against the transfers, conversions \
-                     at their rates, reversals against their originals."
+                     at their rates, reversals against their originals, each party's positions \
+                     against the rule that applies its payments."
                         .to_string(),
                 ]
             } else {

@@ -124,6 +124,13 @@ pub(super) fn load(
         .is_some_and(|k| k == PartyKind::StateParty);
     let until_text = until.map_or_else(|| "9999-12-31".to_string(), |d| d.to_string());
     let days = due_days(conn)?;
+    // Payments recorded before the books followed the rule stand as they were booked.
+    let rule_from: i64 = conn
+        .prepare_cached("SELECT value FROM meta WHERE key = 'rule_from_entry'")?
+        .query_row([], |row| row.get::<_, String>(0))
+        .optional()?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let mut statement = conn.prepare_cached(
         "SELECT e.id, e.entry_date, e.kind, e.budget_year, e.fund, e.reference, e.reverses,
                 e.description, p.designated_year, p.voluntary, d.due_on, e.content
@@ -227,6 +234,20 @@ pub(super) fn load(
                     },
                     amount,
                 ))
+            }
+            "contribution" if entry.id <= rule_from => {
+                let legs = own
+                    .iter()
+                    .map(|leg| {
+                        (
+                            leg.debit.unwrap_or(Slot::Outside),
+                            leg.credit.unwrap_or(Slot::Outside),
+                            leg.amount,
+                        )
+                    })
+                    .collect::<Vec<_>>();
+                let amount = legs.iter().map(|(_, _, m)| m).sum();
+                Some((FactKind::Booked { legs }, amount))
             }
             "contribution" => {
                 let amount: i64 = own

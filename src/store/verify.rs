@@ -113,7 +113,7 @@ impl Store {
         let mut findings = Vec::new();
         // A check that cannot run on a damaged file is itself a finding: verify reports the
         // damage it exists to find rather than stopping at it.
-        let checks: [(&'static str, &Check<'_>); 8] = [
+        let checks: [(&'static str, &Check<'_>); 9] = [
             ("integrity", &|| self.check_integrity()),
             ("schema", &|| self.check_tables()),
             ("settings", &|| self.check_settings()),
@@ -124,6 +124,7 @@ impl Store {
                 self.check_conversions(conversion_account)
             }),
             ("reversals", &|| self.check_reversals()),
+            ("positions", &|| self.check_positions()),
         ];
         for (check, run) in checks {
             match run() {
@@ -452,6 +453,38 @@ impl Store {
     /// A reversal must mirror its original exactly, in the same year, fund and party, and
     /// must not be dated before it. The reversal of an entry counting against a closed year
     /// counts against an open year instead, so its budget years may differ.
+    /// What each party's entries book on its positions (what it owes per year, its credit,
+    /// its voluntary income), date by date, is what the rule of `domain::position` gives
+    /// from its facts.
+    fn check_positions(&self) -> Result<Vec<Finding>, StoreError> {
+        let parties: Vec<String> = self
+            .conn
+            .prepare("SELECT DISTINCT party FROM entry WHERE party IS NOT NULL ORDER BY party")?
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut messages = Vec::new();
+        for party in parties {
+            let code: crate::ledger::PartyCode = party.parse()?;
+            let facts = super::facts::load(&self.conn, &code, None)?;
+            let wanted = facts.replay(None).net_by_date();
+            let dates: std::collections::BTreeSet<chrono::NaiveDate> =
+                wanted.keys().chain(facts.booked.keys()).copied().collect();
+            let empty = std::collections::BTreeMap::new();
+            let differs = dates.into_iter().find(|date| {
+                wanted.get(date).unwrap_or(&empty) != facts.booked.get(date).unwrap_or(&empty)
+            });
+            if let Some(date) = differs {
+                messages.push(format!(
+                    "{party}: on {date} its entries book {:?} on its positions, where the rule \
+                     gives {:?}",
+                    facts.booked.get(&date).unwrap_or(&empty),
+                    wanted.get(&date).unwrap_or(&empty)
+                ));
+            }
+        }
+        Ok(cap("positions", messages))
+    }
+
     fn check_reversals(&self) -> Result<Vec<Finding>, StoreError> {
         self.findings_from(
             "reversals",
@@ -549,12 +582,13 @@ mod tests {
             budget_year: Some(2017),
             fund: FundCode::isu(),
             reference: None,
-            voluntary: false,
+            voluntary: true,
         };
         let value = entry.value_in_chf().unwrap().minor();
         let portions = allocate(value, &Default::default(), Some(2017), false, 2017);
         let entry = entry.to_entry(&party.name, &portions).unwrap();
-        tx.record_entry(&entry).unwrap();
+        let id = tx.record_entry(&entry).unwrap().id();
+        tx.record_payment_terms(id, Some(2017), true).unwrap();
         tx.commit().unwrap();
         store
     }
