@@ -590,3 +590,24 @@ fn verify_finds_positions_that_do_not_follow_the_rule() {
         "{said}"
     );
 }
+
+#[test]
+fn a_budget_or_assessment_dated_after_the_start_of_its_year_is_accepted_with_a_notice() {
+    let (_dir, db) = common::setup();
+    ok(&db, "party add NOR --in-force 2010-08-01");
+    for (line, notice) in [
+        (
+            "budget set 2025 --total 1000 --approved-on 2025-03-01",
+            "notice: budget 2025 approved on 2025-03-01, after the start of its year",
+        ),
+        (
+            "assess 2025 --method equal --date 2025-03-02",
+            "notice: the 2025 assessment is dated 2025-03-02, after the start of its year",
+        ),
+    ] {
+        let output = isu(&db).args(words(line)).output().unwrap();
+        assert!(output.status.success(), "{line}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.trim_end(), notice, "{line}");
+    }
+}

@@ -111,6 +111,10 @@ pub fn run(context: &Context, command: BudgetCommand) -> anyhow::Result<Outcome>
                      the date of the decision",
                     default_date_source(context)
                 );
+            } else if year_start(year) < approved_on {
+                eprintln!(
+                    "notice: budget {year} approved on {approved_on}, after the start of its year"
+                );
             }
             let revision = if version > 1 {
                 format!(" (revision, version {version})")
