@@ -7,8 +7,8 @@ use anyhow::bail;
 use chrono::NaiveDate;
 use clap::Args;
 
-use super::costs::far_future;
 use super::{Context, Outcome};
+use crate::app::costs::far_future;
 use crate::domain::accounts;
 use crate::domain::fund::fund_balance_account;
 use crate::ledger::{check_budget_year, EntryKind, FundCode, NewEntry, Transfer};

@@ -10,7 +10,6 @@ mod collection;
 pub mod contributions;
 pub mod costs;
 mod credits;
-mod csv_in;
 mod demo;
 mod demo_costs;
 mod export;
@@ -216,6 +215,11 @@ impl Context {
             }
             opened => Ok(opened?),
         }
+    }
+
+    /// Opens the books (the ledger, through the application layer).
+    fn books(&self) -> anyhow::Result<crate::app::Books> {
+        Ok(crate::app::Books::from_store(self.open()?))
     }
 
     /// Writes a report to standard output in the chosen format.

@@ -1,0 +1,259 @@
+//! The application: one method per use case, under every front end.
+//!
+//! `Books` is the ledger opened once from a path. Each method loads what its use case needs
+//! from `store`, applies the use-case rules (what a report counts, which checks come before a
+//! write) and returns a typed report from `reports` or a typed outcome. The command line and
+//! the web view call these methods and only choose how to show the result; neither reaches
+//! into `store` for what a method here answers. Nothing here reads the clock, the
+//! environment or standard streams: dates and the person recording come in as arguments.
+
+pub mod collection;
+pub mod contributions;
+pub mod costs;
+pub mod csv_in;
+pub mod meetings;
+pub mod rates;
+pub mod status;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::domain::contribution::Contribution;
+use crate::domain::rate::ExchangeRate;
+use crate::ledger::{check_budget_year, EntryId, NewEntry, PartyCode};
+use crate::reports::balance::{trial_balance, TrialBalance};
+use crate::reports::budget_report::{budget_report, BudgetReport};
+use crate::reports::journal::{journal, Journal};
+use crate::reports::meeting::{meeting_show, MeetingOwed, MeetingShow};
+use crate::reports::status::FundingStatus;
+use crate::store::{Actor, JournalFilter, Recorded, Store, StoreError};
+
+pub use collection::Letter;
+pub use contributions::{ContributionWriter, ImportSummary};
+pub use costs::{CostFields, CostRecorded};
+pub use csv_in::CsvInput;
+
+/// The books of one ledger file, opened once.
+pub struct Books {
+    store: Store,
+}
+
+/// What recording one contribution did, for the confirmation.
+pub struct ContributionRecorded {
+    /// The contribution as booked, with the rate of exchange it was converted at.
+    pub contribution: Contribution,
+    pub entry: NewEntry,
+    pub recorded: Recorded,
+    /// The recorded rate of exchange used, when none was given.
+    pub rate_used: Option<ExchangeRate>,
+    /// Entries the rule posted to apply the party's money again by value date.
+    pub reapplied: Vec<(EntryId, NewEntry)>,
+}
+
+impl Books {
+    /// Opens an existing ledger.
+    pub fn open(path: &Path) -> Result<Books, StoreError> {
+        Ok(Books {
+            store: Store::open(path)?,
+        })
+    }
+
+    /// The books over a store already open (an in-memory ledger in tests, a new file).
+    pub fn from_store(store: Store) -> Books {
+        Books { store }
+    }
+
+    /// The store underneath, for the commands whose use cases are still written against it.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The store underneath, to write.
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    /// The funding status of `year` on `as_of` (`status` without comparison).
+    pub fn status(&self, year: i32, as_of: NaiveDate) -> anyhow::Result<FundingStatus> {
+        status::funding_status_of(&self.store, year, as_of)
+    }
+
+    /// The funding status of `year` on `as_of`, with the previous year's at the same date a
+    /// year earlier and, with `since`, what changed since that earlier date.
+    pub fn status_compared(
+        &self,
+        year: i32,
+        as_of: NaiveDate,
+        since: Option<NaiveDate>,
+    ) -> anyhow::Result<FundingStatus> {
+        status::status_compared_since(&self.store, year, as_of, since)
+    }
+
+    /// Who owes what for `year` and earlier years on `as_of`, with the meeting balances.
+    pub fn outstanding(
+        &self,
+        year: i32,
+        as_of: NaiveDate,
+        selection: crate::reports::outstanding::Selection,
+    ) -> anyhow::Result<crate::reports::outstanding::Outstanding> {
+        let (mut report, _) = collection::outstanding_of(&self.store, year, as_of, selection)?;
+        report.meetings = self.meetings_owed(as_of, None)?;
+        Ok(report)
+    }
+
+    /// One party's statement on `as_of`.
+    pub fn statement(
+        &self,
+        party: &PartyCode,
+        as_of: NaiveDate,
+    ) -> anyhow::Result<crate::reports::statement::Statement> {
+        let mut report = collection::statement_of(&self.store, party, as_of)?;
+        report.meetings = self.meetings_owed(as_of, Some(party))?;
+        Ok(report)
+    }
+
+    /// The parties that paid `year`'s assessment in full by `as_of`.
+    pub fn honour_roll(
+        &self,
+        year: i32,
+        as_of: NaiveDate,
+        due_days: Option<u32>,
+    ) -> anyhow::Result<crate::reports::honour_roll::HonourRoll> {
+        collection::honour_roll_of(&self.store, year, as_of, due_days)
+    }
+
+    /// The budget of `year` against what was spent, line by line, on `as_of`.
+    pub fn budget_report(&self, year: i32, as_of: NaiveDate) -> anyhow::Result<BudgetReport> {
+        check_budget_year(year)?;
+        let budget = self.store.budget_in_force(year, as_of)?;
+        let spent = costs::spent_against(&self.store, year, as_of, budget.as_ref())?;
+        Ok(budget_report(
+            year,
+            as_of,
+            budget.as_ref().map(|v| &v.budget),
+            &spent,
+        )?)
+    }
+
+    /// The trial balance on `as_of`, of one budget year or all.
+    pub fn balance(&self, as_of: NaiveDate, year: Option<i32>) -> anyhow::Result<TrialBalance> {
+        if let Some(year) = year {
+            check_budget_year(year)?;
+        }
+        let rows = self.store.trial_balance(as_of, year)?;
+        Ok(trial_balance(as_of, year, &rows))
+    }
+
+    /// The entries dated up to `as_of`, of one party and one budget year or all. An unknown
+    /// party is an error, not an empty journal.
+    pub fn journal(
+        &self,
+        as_of: NaiveDate,
+        party: Option<PartyCode>,
+        year: Option<i32>,
+    ) -> anyhow::Result<Journal> {
+        if let Some(year) = year {
+            check_budget_year(year)?;
+        }
+        if let Some(code) = &party {
+            if self.store.party(code)?.is_none() {
+                return Err(StoreError::PartyNotFound { code: code.clone() }.into());
+            }
+        }
+        let entries = self.store.journal(&JournalFilter {
+            party: party.clone(),
+            budget_year: year,
+            until: Some(as_of),
+        })?;
+        Ok(journal(as_of, party, year, entries))
+    }
+
+    /// A meeting's documentation forecast against its estimate on `as_of`, and the fund
+    /// that covers the difference.
+    pub fn meeting_show(&self, code: &str, as_of: NaiveDate) -> anyhow::Result<MeetingShow> {
+        let record = collection::load_meeting(&self.store, code)?;
+        let funds = self.store.funds()?;
+        let balances = self.store.fund_balances(as_of)?;
+        Ok(meeting_show(&record, as_of, &funds, &balances)?)
+    }
+
+    /// Every State's balance for every meeting on `as_of` (or one State's), with its name.
+    pub fn meetings_owed(
+        &self,
+        as_of: NaiveDate,
+        party: Option<&PartyCode>,
+    ) -> anyhow::Result<Vec<MeetingOwed>> {
+        collection::meetings_owed(&self.store, as_of, party)
+    }
+
+    /// Records one contribution in its own transaction, converted at the rate given or the
+    /// one in force on its date, and applied by the rule.
+    pub fn record_contribution(
+        &mut self,
+        actor: Actor,
+        contribution: Contribution,
+    ) -> anyhow::Result<ContributionRecorded> {
+        let tx = self.store.begin(actor)?;
+        let (rate, rate_used) = rates::rate_for(
+            &tx,
+            contribution.amount.currency(),
+            contribution.rate,
+            contribution.date,
+        )?;
+        let contribution = Contribution {
+            rate,
+            ..contribution
+        };
+        let mut writer = ContributionWriter::new(&tx);
+        let (entry, recorded) = writer.record(&contribution)?;
+        let reapplied = std::mem::take(&mut writer.reapplied);
+        tx.commit()?;
+        Ok(ContributionRecorded {
+            contribution,
+            entry,
+            recorded,
+            rate_used,
+            reapplied,
+        })
+    }
+
+    /// Records every contribution of a file in one transaction: all or nothing.
+    pub fn import_contributions(
+        &mut self,
+        actor: Actor,
+        csv: CsvInput,
+    ) -> anyhow::Result<ImportSummary> {
+        let tx = self.store.begin(actor)?;
+        let summary = contributions::import_contributions(&tx, csv)?;
+        tx.commit()?;
+        Ok(summary)
+    }
+
+    /// Records one cost in its own transaction.
+    pub fn record_cost(
+        &mut self,
+        actor: Actor,
+        fields: &CostFields<'_>,
+        allow_deficit: bool,
+    ) -> anyhow::Result<CostRecorded> {
+        let tx = self.store.begin(actor)?;
+        let done = costs::record_cost(&tx, fields, allow_deficit)?;
+        tx.commit()?;
+        Ok(done)
+    }
+
+    /// Records every cost of a file in one transaction; returns how many were recorded and
+    /// how many were already in the ledger.
+    pub fn import_costs(
+        &mut self,
+        actor: Actor,
+        csv: CsvInput,
+        allow_deficit: bool,
+    ) -> anyhow::Result<(u64, u64)> {
+        let tx = self.store.begin(actor)?;
+        let counts = costs::import_costs(&tx, csv, allow_deficit)?;
+        tx.commit()?;
+        Ok(counts)
+    }
+}
