@@ -123,6 +123,60 @@ impl Books {
         collection::honour_roll_of(&self.store, year, as_of, due_days)
     }
 
+    /// The Coordination Committee report of `year` on `as_of`: the funding status with the
+    /// previous year's, the curves of money received, contributions by State, the
+    /// outstanding list, the honour roll, the budget against spending and the meetings held
+    /// in the year, each as its own command reports it.
+    pub fn committee_report(
+        &self,
+        year: i32,
+        as_of: NaiveDate,
+    ) -> anyhow::Result<crate::reports::committee::CommitteeReport> {
+        use crate::domain::accounts::CONTRIBUTION_ACCOUNTS;
+        use crate::reports::committee::{ByState, CommitteeReport, Curve, STATES_NAMED_MAX};
+        let status = self.status_compared(year, as_of, None)?;
+        let days = self
+            .store
+            .received_by_day(year, as_of, &CONTRIBUTION_ACCOUNTS)?;
+        let received = Curve::from_days(year, as_of, &days)?;
+        let previous = match &status.previous_year {
+            Some(previous) => {
+                let days = self.store.received_by_day(
+                    previous.year,
+                    previous.as_of,
+                    &CONTRIBUTION_ACCOUNTS,
+                )?;
+                Some(Curve::from_days(previous.year, previous.as_of, &days)?)
+            }
+            None => None,
+        };
+        let by_state = ByState::of(&status.by_party, STATES_NAMED_MAX)?;
+        let everyone = crate::reports::outstanding::Selection {
+            min: None,
+            top: None,
+        };
+        let first =
+            NaiveDate::from_ymd_opt(year, 1, 1).expect("a checked year has a 1st of January");
+        let last =
+            NaiveDate::from_ymd_opt(year, 12, 31).expect("a checked year has a 31st of December");
+        let mut meetings = Vec::new();
+        for code in self.store.meetings_held(first, last)? {
+            meetings.push(self.meeting_show(code.as_str(), as_of)?);
+        }
+        Ok(CommitteeReport {
+            year,
+            as_of,
+            received,
+            previous,
+            by_state,
+            outstanding: self.outstanding(year, as_of, everyone)?,
+            honour_roll: self.honour_roll(year, as_of, None)?,
+            budget: self.budget_report(year, as_of)?,
+            meetings,
+            status,
+        })
+    }
+
     /// The budget of `year` against what was spent, line by line, on `as_of`.
     pub fn budget_report(&self, year: i32, as_of: NaiveDate) -> anyhow::Result<BudgetReport> {
         check_budget_year(year)?;

@@ -18,6 +18,7 @@ mod import;
 mod meetings;
 mod parties;
 mod rates;
+mod report;
 pub mod reports;
 
 use std::io::{self, Write};
@@ -146,6 +147,8 @@ enum Command {
     Letters(collection::LettersArgs),
     /// How funded is a year's budget: budget, received, percent, contributors
     Status(reports::StatusArgs),
+    /// The Coordination Committee report of a year as one HTML file (charts included)
+    Report(report::ReportArgs),
     /// Trial balance: debits, credits and balance per account and currency
     Balance(reports::BalanceArgs),
     /// The entries with their transfers, filtered by party and budget year
@@ -441,6 +444,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::HonourRoll(args) => collection::honour_roll(&context, args),
         Command::Letters(args) => collection::letters(&context, args),
         Command::Status(args) => reports::status(&context, args),
+        Command::Report(args) => report::run(&context, args),
         Command::Balance(args) => reports::balance(&context, args),
         Command::Journal(args) => reports::journal(&context, args),
         Command::Account(command) => accounts::run(&context, command),

@@ -6,6 +6,7 @@ pub mod assessment;
 pub mod balance;
 pub mod budget;
 pub mod budget_report;
+pub mod committee;
 pub mod funds;
 pub mod honour_roll;
 pub mod journal;
