@@ -342,3 +342,254 @@ fn help_names_the_report_and_its_file() {
     assert!(help.contains("self-contained"));
     assert!(isu_ok(&db, &["--help"]).contains("report"));
 }
+
+/// The rows of `balance` (JSON) whose account is `prefix` or below it, as
+/// `(currency, debit minus credit)` summed per currency.
+fn balance_under(balance: &Value, prefix: &str) -> Vec<(String, i64)> {
+    let mut totals: Vec<(String, i64)> = Vec::new();
+    for row in balance["rows"].as_array().unwrap() {
+        let account = row["account"].as_str().unwrap();
+        if account == prefix || account.starts_with(&format!("{prefix}:")) {
+            let currency = row["currency"].as_str().unwrap().to_string();
+            let minor = json_minor(&row["balance"]);
+            match totals.iter_mut().find(|(c, _)| *c == currency) {
+                Some((_, total)) => *total += minor,
+                None => totals.push((currency, minor)),
+            }
+        }
+    }
+    totals.sort();
+    totals
+}
+
+/// `USD 52'340.00` as `("USD", 5234000)`.
+fn money(text: &str) -> (String, i64) {
+    let (currency, amount) = text.split_once(' ').unwrap();
+    (currency.to_string(), chf(amount))
+}
+
+/// What `fund list` says each fund holds, `(fund, currency, minor)`.
+fn fund_list(db: &Path, as_of: &str) -> Vec<(String, String, i64)> {
+    let list = json(db, &["--as-of", as_of, "fund", "list"]);
+    let mut held = Vec::new();
+    for fund in list["funds"].as_array().unwrap() {
+        let code = fund["fund"].as_str().unwrap().to_string();
+        held.push((
+            code.clone(),
+            fund["currency"].as_str().unwrap().to_string(),
+            json_minor(&fund["balance"]),
+        ));
+        for other in fund["other_currencies"].as_array().unwrap() {
+            held.push((
+                code.clone(),
+                other["currency"].as_str().unwrap().to_string(),
+                json_minor(&other["amount"]),
+            ));
+        }
+    }
+    held.retain(|(_, _, minor)| *minor != 0);
+    held.sort();
+    held
+}
+
+#[test]
+fn every_figure_of_the_annual_report_reconciles_with_balance_and_budget_report() {
+    let (dir, db) = demo();
+    let out = dir.path().join("annual.html");
+    let said = isu_ok(
+        &db,
+        &["report", "2017", "--annual", "--out", out.to_str().unwrap()],
+    );
+    assert!(
+        said.contains("the financial report of 2017 at 2017-12-31"),
+        "{said}"
+    );
+    let html = fs::read_to_string(&out).unwrap();
+    for banned in ["<script", "<link", "src=", "https://"] {
+        assert!(!html.contains(banned));
+    }
+    let at = "2017-12-31";
+    let year_balance = json(&db, &["--as-of", at, "balance", "--year", "2017"]);
+    let all_balance = json(&db, &["--as-of", at, "balance"]);
+    let budget = json(&db, &["--as-of", at, "budget", "report", "2017"]);
+
+    // Income and expenditure.
+    let income = table_rows(&html, "income-table");
+    let row = |rows: &[Vec<String>], label: &str| -> Vec<String> {
+        rows.iter()
+            .find(|r| r[0] == label)
+            .unwrap_or_else(|| panic!("no row {label}"))
+            .clone()
+    };
+    let income_chf: i64 = balance_under(&year_balance, "income")
+        .iter()
+        .filter(|(c, _)| c == "CHF")
+        .map(|(_, m)| -m)
+        .sum();
+    assert_eq!(money(&row(&income, "Total income")[1]).1, income_chf);
+    assert_eq!(income_chf, 45_900_000, "the 2017 assessments");
+    let spent = json_minor(&budget["spent_total"]);
+    let expenditure_chf: i64 = balance_under(&year_balance, "expenses")
+        .iter()
+        .filter(|(c, _)| c == "CHF")
+        .map(|(_, m)| m)
+        .sum();
+    assert_eq!(spent, expenditure_chf, "budget report = expense accounts");
+    let total_expenditure = row(&income, "Total expenditure");
+    assert_eq!(money(&total_expenditure[1]).1, spent);
+    assert_eq!(
+        money(&total_expenditure[2]).1,
+        json_minor(&budget["budget_total"])
+    );
+    assert_eq!(
+        money(&total_expenditure[3]).1,
+        json_minor(&budget["remaining_total"])
+    );
+    let lines = table_rows(&html, "expenditure-table");
+    let expected = budget["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), expected.len());
+    for (row, line) in lines.iter().zip(expected) {
+        assert_eq!(row[0], line["line"].as_str().unwrap());
+        assert_eq!(chf(&row[1]), json_minor(&line["budget"]));
+        assert_eq!(chf(&row[2]), json_minor(&line["spent"]));
+        assert_eq!(chf(&row[3]), json_minor(&line["remaining"]));
+    }
+    assert!(decode(&html).contains(&format!(
+        "Surplus (deficit) of the year</td><td class=\"num\">CHF {}",
+        format_swiss(income_chf - spent)
+    )));
+
+    // The financial position at 31 December.
+    let position = table_rows(&html, "position-table");
+    let bank: Vec<(String, i64)> = position
+        .iter()
+        .filter(|r| r[0].starts_with("Bank, "))
+        .map(|r| money(&r[1]))
+        .collect();
+    assert_eq!(bank, balance_under(&all_balance, "assets:bank"));
+    let receivable = balance_under(&all_balance, "assets:receivable:contributions");
+    assert_eq!(
+        money(&row(&position, "Contributions receivable, total")[1]),
+        receivable[0]
+    );
+    let outstanding = json(&db, &["--as-of", at, "outstanding", "2017"]);
+    let by_year: i64 = position
+        .iter()
+        .filter(|r| {
+            r[0].starts_with("Contributions receivable for 2017") || r[0].contains("arrears of")
+        })
+        .map(|r| money(&r[1]).1)
+        .sum();
+    assert_eq!(by_year, json_minor(&outstanding["total"]));
+    let prepaid: i64 = balance_under(&all_balance, "liabilities:prepaid")
+        .iter()
+        .map(|(_, m)| -m)
+        .sum();
+    assert_eq!(
+        money(&row(&position, "Prepayments and credits held (owed to States)")[1]).1,
+        prepaid
+    );
+    let mut funds: Vec<(String, String, i64)> = position
+        .iter()
+        .filter_map(|r| r[0].strip_prefix("Fund balance: ").map(|f| (f, &r[1])))
+        .map(|(fund, amount)| {
+            let (currency, minor) = money(amount);
+            (fund.to_string(), currency, minor)
+        })
+        .collect();
+    funds.sort();
+    assert_eq!(funds, fund_list(&db, at));
+    for (currency, minor) in &bank {
+        let held: i64 = funds
+            .iter()
+            .filter(|(_, c, _)| c == currency)
+            .map(|(_, _, m)| m)
+            .sum();
+        assert_eq!(held, *minor, "the funds make the bank in {currency}");
+    }
+
+    // Contributions by State.
+    let status = json(&db, &["--as-of", at, "status", "2017"]);
+    let states = table_rows(&html, "by-state-table");
+    assert_eq!(states.len(), status["by_party"].as_array().unwrap().len());
+    assert_eq!(
+        states.iter().map(|r| chf(&r[2])).sum::<i64>(),
+        json_minor(&status["received"])
+    );
+
+    // Each fund's movements: opening + in - out = closing, as `fund list` says.
+    let movements = table_rows(&html, "funds-table");
+    let opening = fund_list(&db, "2016-12-31");
+    let closing = fund_list(&db, at);
+    for m in &movements {
+        let (currency, open) = money(&m[2]);
+        let (_, money_in) = money(&m[3]);
+        let (_, money_out) = money(&m[4]);
+        let (_, close) = money(&m[5]);
+        assert_eq!(open + money_in - money_out, close, "{m:?}");
+        let find = |list: &[(String, String, i64)]| {
+            list.iter()
+                .find(|(f, c, _)| *f == m[0] && *c == currency)
+                .map_or(0, |(_, _, minor)| *minor)
+        };
+        assert_eq!(open, find(&opening), "{m:?}");
+        assert_eq!(close, find(&closing), "{m:?}");
+    }
+    assert_eq!(movements.len(), closing.len());
+}
+
+/// `31192254` as `311'922.54`.
+fn format_swiss(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let digits = (minor.abs() / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push('\'');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}.{:02}", minor.abs() % 100)
+}
+
+#[test]
+fn closing_the_year_leaves_the_annual_statement_as_it_was() {
+    let (dir, db) = demo();
+    let before = dir.path().join("before.html");
+    let after = dir.path().join("after.html");
+    isu_ok(
+        &db,
+        &[
+            "report",
+            "2017",
+            "--annual",
+            "--out",
+            before.to_str().unwrap(),
+        ],
+    );
+    isu_ok(&db, &["--as-of", "2018-01-15", "close", "2017"]);
+    isu_ok(
+        &db,
+        &[
+            "report",
+            "2017",
+            "--annual",
+            "--out",
+            after.to_str().unwrap(),
+        ],
+    );
+    let (before, after) = (
+        fs::read_to_string(before).unwrap(),
+        fs::read_to_string(after).unwrap(),
+    );
+    for id in [
+        "income-table",
+        "expenditure-table",
+        "position-table",
+        "funds-table",
+    ] {
+        assert_eq!(table_rows(&before, id), table_rows(&after, id), "{id}");
+    }
+    assert!(after.contains("2017 is closed; its close"));
+    assert!(!before.contains("is closed"));
+}

@@ -34,6 +34,39 @@ pub use contributions::{ContributionWriter, ImportSummary};
 pub use costs::{CostFields, CostRecorded};
 pub use csv_in::CsvInput;
 
+/// The transfers of a year's close on income and expense accounts, per account: debit
+/// minus credit.
+fn closing_transfers(
+    store: &Store,
+    year: i32,
+    until: NaiveDate,
+) -> anyhow::Result<Vec<(crate::ledger::AccountName, crate::money::Money)>> {
+    use std::collections::BTreeMap;
+    let entries = store.journal(&JournalFilter {
+        party: None,
+        budget_year: Some(year),
+        until: Some(until),
+    })?;
+    let mut net: BTreeMap<(crate::ledger::AccountName, crate::money::Currency), i64> =
+        BTreeMap::new();
+    for entry in entries
+        .iter()
+        .filter(|e| e.recorded.kind == crate::ledger::EntryKind::Close)
+    {
+        for transfer in &entry.recorded.transfers {
+            let currency = transfer.amount.currency();
+            *net.entry((transfer.debit.clone(), currency)).or_default() += transfer.amount.minor();
+            *net.entry((transfer.credit.clone(), currency)).or_default() -= transfer.amount.minor();
+        }
+    }
+    Ok(net
+        .into_iter()
+        .map(|((account, currency), minor)| {
+            (account, crate::money::Money::from_minor(minor, currency))
+        })
+        .collect())
+}
+
 /// The books of one ledger file, opened once.
 pub struct Books {
     store: Store,
@@ -175,6 +208,64 @@ impl Books {
             meetings,
             status,
         })
+    }
+
+    /// The annual financial report of `year` at its 31st of December (or `as_of`, when
+    /// that is earlier): income and expenditure against the approved budget, the financial
+    /// position, contributions by State and each fund's movements. A closed year's close
+    /// is left out of its income, as `budget report` leaves it out of its spending.
+    pub fn annual_report(
+        &self,
+        year: i32,
+        as_of: NaiveDate,
+    ) -> anyhow::Result<crate::reports::annual::AnnualReport> {
+        use crate::reports::annual::{annual_report, AnnualInputs};
+        check_budget_year(year)?;
+        let last =
+            NaiveDate::from_ymd_opt(year, 12, 31).expect("a checked year has a 31st of December");
+        let at = as_of.min(last);
+        let before = NaiveDate::from_ymd_opt(year - 1, 12, 31)
+            .expect("the year before a checked year has a 31st of December");
+        let year_balance = self.balance(at, Some(year))?;
+        let close = if self.store.closed_year(year)?.is_some() {
+            closing_transfers(&self.store, year, at)?
+        } else {
+            Vec::new()
+        };
+        let all_balance = self.balance(at, None)?;
+        let budget = self.store.budget_in_force(year, at)?;
+        let everyone = crate::reports::outstanding::Selection {
+            min: None,
+            top: None,
+        };
+        let outstanding = self.outstanding(year, at, everyone)?;
+        let status = self.status(year, at)?;
+        let fund_names = self
+            .store
+            .funds()?
+            .into_iter()
+            .map(|f| (f.code, f.name))
+            .collect();
+        let opening = if before < at {
+            self.store.fund_balances(before)?
+        } else {
+            Vec::new()
+        };
+        Ok(annual_report(AnnualInputs {
+            year,
+            at,
+            year_balance: &year_balance,
+            close: &close,
+            all_balance: &all_balance,
+            budget: budget.as_ref().map(|v| v.budget.total),
+            expenditure: self.budget_report(year, at)?,
+            outstanding: &outstanding,
+            by_party: &status.by_party,
+            fund_names: &fund_names,
+            opening: &opening,
+            closing: &self.store.fund_balances(at)?,
+            movements: &self.store.fund_movements(before, at)?,
+        })?)
     }
 
     /// The budget of `year` against what was spent, line by line, on `as_of`.

@@ -1,4 +1,5 @@
-//! `report YEAR --out FILE.html`: the Coordination Committee report as one HTML file.
+//! `report YEAR --out FILE.html`: the Coordination Committee report as one HTML file; with
+//! `--annual`, the annual financial report.
 
 use std::fs;
 use std::io::Write as _;
@@ -8,6 +9,7 @@ use anyhow::{anyhow, bail};
 use clap::Args;
 
 use super::{Context, Outcome};
+use crate::render::annual::annual_page;
 use crate::render::html::{committee_page, PageExtras};
 
 #[derive(Debug, Args)]
@@ -17,20 +19,34 @@ pub struct ReportArgs {
     /// The HTML file to write (replaced if it exists); self-contained and print-ready on A4
     #[arg(long, value_name = "FILE.html")]
     out: PathBuf,
+    /// The annual financial report instead, at 31 December (or --as-of when earlier):
+    /// income and expenditure against the budget, financial position, contributions by
+    /// State, the funds' movements
+    #[arg(long)]
+    annual: bool,
 }
 
 pub fn run(context: &Context, args: ReportArgs) -> anyhow::Result<Outcome> {
     check_out(&args.out)?;
     let books = context.books()?;
-    let report = books.committee_report(args.year, context.as_of)?;
-    let html = committee_page(&report, &PageExtras::default())?;
+    let (html, what) = if args.annual {
+        let report = books.annual_report(args.year, context.as_of)?;
+        (
+            annual_page(&report)?,
+            format!("the financial report of {} at {}", args.year, report.at),
+        )
+    } else {
+        let report = books.committee_report(args.year, context.as_of)?;
+        (
+            committee_page(&report, &PageExtras::default())?,
+            format!("the report of {} as of {}", args.year, context.as_of),
+        )
+    };
     write_whole(&args.out, html.as_bytes())?;
     context.say(format!(
-        "wrote {} ({} bytes): the report of {} as of {}",
+        "wrote {} ({} bytes): {what}",
         args.out.display(),
         html.len(),
-        args.year,
-        context.as_of
     ))?;
     Ok(Outcome::Done)
 }

@@ -2,6 +2,7 @@
 //! No printing, no SQL, no clock: the date a report is for comes in as `as_of`.
 
 pub mod accounts;
+pub mod annual;
 pub mod assessment;
 pub mod balance;
 pub mod budget;
