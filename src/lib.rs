@@ -2,7 +2,7 @@
 //! a disarmament convention.
 //!
 //! The modules are layers; each depends only on those listed before it:
-//! `money` → `ledger` → `domain` → `store` → `reports` → `render` → `app` → `cli`; `text`
+//! `money` → `ledger` → `domain` → `store` → `reports` → `render` → `app` → `cli`, `web`; `text`
 //! (wording shared by all of them) sits below them all.
 //!
 //! - `money`: exact amounts, parsing, Swiss display, rounding.
@@ -15,6 +15,7 @@
 //! - `app`: `Books`, one method per use case, under every front end.
 //! - `cli`: the command line: argument definitions, the clock and the environment, printing,
 //!   exit codes.
+//! - `web`: the read-only web view (`serve`), a front end beside `cli`.
 
 pub mod app;
 pub mod cli;
@@ -25,3 +26,4 @@ pub mod render;
 pub mod reports;
 pub mod store;
 pub mod text;
+pub mod web;

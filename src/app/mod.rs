@@ -11,6 +11,7 @@ pub mod collection;
 pub mod contributions;
 pub mod costs;
 pub mod csv_in;
+pub mod journal;
 pub mod meetings;
 pub mod rates;
 pub mod status;
@@ -188,14 +189,7 @@ impl Books {
             min: None,
             top: None,
         };
-        let first =
-            NaiveDate::from_ymd_opt(year, 1, 1).expect("a checked year has a 1st of January");
-        let last =
-            NaiveDate::from_ymd_opt(year, 12, 31).expect("a checked year has a 31st of December");
-        let mut meetings = Vec::new();
-        for code in self.store.meetings_held(first, last)? {
-            meetings.push(self.meeting_show(code.as_str(), as_of)?);
-        }
+        let meetings = self.meetings_of_year(year, as_of)?;
         Ok(CommitteeReport {
             year,
             as_of,
@@ -321,6 +315,24 @@ impl Books {
         let funds = self.store.funds()?;
         let balances = self.store.fund_balances(as_of)?;
         Ok(meeting_show(&record, as_of, &funds, &balances)?)
+    }
+
+    /// `meeting show` on `as_of` for each meeting held in `year`, by date.
+    pub fn meetings_of_year(
+        &self,
+        year: i32,
+        as_of: NaiveDate,
+    ) -> anyhow::Result<Vec<MeetingShow>> {
+        check_budget_year(year)?;
+        let first =
+            NaiveDate::from_ymd_opt(year, 1, 1).expect("a checked year has a 1st of January");
+        let last =
+            NaiveDate::from_ymd_opt(year, 12, 31).expect("a checked year has a 31st of December");
+        let mut meetings = Vec::new();
+        for code in self.store.meetings_held(first, last)? {
+            meetings.push(self.meeting_show(code.as_str(), as_of)?);
+        }
+        Ok(meetings)
     }
 
     /// Every State's balance for every meeting on `as_of` (or one State's), with its name.

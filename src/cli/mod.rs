@@ -20,6 +20,7 @@ mod parties;
 mod rates;
 mod report;
 pub mod reports;
+mod serve;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -147,8 +148,12 @@ enum Command {
     Letters(collection::LettersArgs),
     /// How funded is a year's budget: budget, received, percent, contributors
     Status(reports::StatusArgs),
-    /// The Coordination Committee report of a year as one HTML file (charts included)
+    /// The Coordination Committee report of a year as one HTML file (charts included), or
+    /// with --annual the annual financial report
     Report(report::ReportArgs),
+    /// A read-only web view of the books in a browser (dashboard, outstanding, statements,
+    /// honour roll, budget, meetings, journal)
+    Serve(serve::ServeArgs),
     /// Trial balance: debits, credits and balance per account and currency
     Balance(reports::BalanceArgs),
     /// The entries with their transfers, filtered by party and budget year
@@ -172,6 +177,8 @@ pub struct Context {
     global: GlobalArgs,
     format: Format,
     as_of: NaiveDate,
+    /// Whether `--as-of` was given (else `as_of` is today).
+    as_of_given: bool,
     actor: Actor,
 }
 
@@ -414,6 +421,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         global: GlobalArgs { db: cli.db.clone() },
         format,
         as_of,
+        as_of_given: cli.as_of.is_some(),
         actor: Actor {
             user: user.trim().to_string(),
             at: now
@@ -445,6 +453,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Letters(args) => collection::letters(&context, args),
         Command::Status(args) => reports::status(&context, args),
         Command::Report(args) => report::run(&context, args),
+        Command::Serve(args) => serve::run(&context, args),
         Command::Balance(args) => reports::balance(&context, args),
         Command::Journal(args) => reports::journal(&context, args),
         Command::Account(command) => accounts::run(&context, command),

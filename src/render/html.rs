@@ -13,6 +13,7 @@ use crate::reports::committee::{CommitteeReport, Curve};
 use crate::reports::status::FundingStatus;
 
 const COMMITTEE: &str = include_str!("../../reports/committee.html");
+const PAGE: &str = include_str!("../../reports/page.html");
 /// The style sheet every page carries inline.
 pub const STYLE: &str = include_str!("../../reports/style.css");
 
@@ -292,6 +293,40 @@ fn environment() -> Environment<'static> {
         .add_template("committee.html", COMMITTEE)
         .expect("the built-in report template parses");
     environment
+        .add_template("page.html", PAGE)
+        .expect("the built-in page template parses");
+    environment
+}
+
+#[derive(Serialize)]
+struct PageContext<'a> {
+    title: &'a str,
+    subtitle: &'a str,
+    nav: Value,
+    controls: Value,
+    error: Option<&'a str>,
+    body: Value,
+}
+
+/// A page of the web view around `body` (HTML already escaped, such as `table`'s), or
+/// around an error message.
+pub fn page(
+    title: &str,
+    subtitle: &str,
+    extras: &PageExtras<'_>,
+    error: Option<&str>,
+    body: &str,
+) -> anyhow::Result<String> {
+    let environment = environment();
+    let template = environment.get_template("page.html")?;
+    Ok(template.render(PageContext {
+        title,
+        subtitle,
+        nav: Value::from_safe_string(extras.nav.clone()),
+        controls: Value::from_safe_string(extras.controls.clone()),
+        error,
+        body: Value::from_safe_string(body.to_string()),
+    })?)
 }
 
 /// The Coordination Committee report as one HTML page.
