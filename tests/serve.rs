@@ -1,7 +1,9 @@
 //! `serve`: the read-only web view, started on the 2017 example on 127.0.0.1 with a free
 //! port, asked with plain HTTP/1.1 requests to loopback only (each with a time limit), and
 //! stopped at the end of each test. Every route, the 400 pages for bad parameters, the
-//! token rule, the security headers, and figures equal to the CLI's.
+//! token rule, the security headers, and figures equal to the CLI's; and headless Chromium
+//! loading the report file and the dashboard with no console error (skipped with a message
+//! where Chromium is missing, required under `ISU_LEDGER_REQUIRE_TOOLS=1`).
 
 mod common;
 
@@ -272,7 +274,10 @@ fn the_journal_filters_and_pages() {
     assert!(entries > 100, "{entries}");
     let first = get(&server, "/journal?year=2017");
     assert_eq!(first.status, 200);
-    assert!(rows_of(&first.body, "journal-table") >= 100, "a page of 100 entries");
+    assert!(
+        rows_of(&first.body, "journal-table") >= 100,
+        "a page of 100 entries"
+    );
     assert!(first
         .body
         .contains(&format!("Page 1 of 2, {entries} entries matching")));
@@ -477,4 +482,138 @@ fn the_view_shows_a_payment_recorded_while_it_runs() {
     );
     let after = figure_minor(&get(&server, "/").body, "received");
     assert_eq!(after - before, 100_000);
+}
+
+/// Headless Chromium, or `None` with a message saying the test is skipped; required (a
+/// failure, not a skip) when `ISU_LEDGER_REQUIRE_TOOLS=1`, as `.ci/run` sets.
+fn chromium() -> Option<&'static str> {
+    let found = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|name| {
+            std::process::Command::new(name)
+                .arg("--version")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|status| status.success())
+        });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("ISU_LEDGER_REQUIRE_TOOLS").is_none_or(|v| v != "1"),
+            "headless Chromium is required (ISU_LEDGER_REQUIRE_TOOLS=1): apt-get install chromium"
+        );
+        eprintln!("skipped: no headless Chromium here (apt-get install chromium to run this test)");
+    }
+    found
+}
+
+/// Loads `url` in headless Chromium: the page's text after loading, and the messages the
+/// page wrote to its console (script errors, refused content).
+fn browse(
+    browser: &str,
+    url: &str,
+    profile: &Path,
+    screenshot: Option<&Path>,
+) -> (String, Vec<String>) {
+    let mut command = assert_cmd::Command::new(browser);
+    command
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args([
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=1000,1400",
+        ])
+        .timeout(Duration::from_secs(90));
+    match screenshot {
+        Some(path) => command.arg(format!("--screenshot={}", path.display())),
+        None => command.arg("--dump-dom"),
+    };
+    let output = command.arg(url).output().unwrap();
+    assert!(
+        output.status.success(),
+        "chromium {url}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let console = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter(|line| line.contains(":CONSOLE"))
+        .map(str::to_string)
+        .collect();
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        console,
+    )
+}
+
+#[test]
+fn a_real_browser_loads_the_report_and_the_dashboard_without_console_errors() {
+    let Some(browser) = chromium() else { return };
+    let (dir, db) = demo();
+    let profile = dir.path().join("profile");
+    // The console is read: a page with a script error is caught.
+    let broken = dir.path().join("broken.html");
+    std::fs::write(
+        &broken,
+        "<html><body><script>nonexistent()</script></body></html>",
+    )
+    .unwrap();
+    let (_, console) = browse(
+        browser,
+        &format!("file://{}", broken.display()),
+        &profile,
+        None,
+    );
+    assert!(
+        console.iter().any(|line| line.contains("nonexistent")),
+        "{console:?}"
+    );
+
+    let report = dir.path().join("report.html");
+    isu_ok(
+        &db,
+        &[
+            "--as-of",
+            "2017-06-27",
+            "report",
+            "2017",
+            "--out",
+            report.to_str().unwrap(),
+        ],
+    );
+    let server = start(&db, &[]);
+    for (url, shot) in [
+        (format!("file://{}", report.display()), "report.png"),
+        (
+            format!("http://{}/?year=2017", server.address),
+            "dashboard.png",
+        ),
+    ] {
+        let (dom, console) = browse(browser, &url, &profile, None);
+        assert!(console.is_empty(), "{url}: {console:?}");
+        let text = decode(&dom);
+        for figure in [
+            "CHF 459'000.00",
+            "CHF 311'922.54",
+            "68.0%",
+            "34 of 100",
+            "CHF 147'077.46",
+        ] {
+            assert!(text.contains(figure), "{url}: no {figure}");
+        }
+        let path = dir.path().join(shot);
+        let (_, console) = browse(browser, &url, &profile, Some(&path));
+        assert!(console.is_empty(), "{url}: {console:?}");
+        let png = std::fs::read(&path).unwrap();
+        assert!(
+            png.starts_with(b"\x89PNG") && png.len() > 20_000,
+            "{shot}: {} bytes",
+            png.len()
+        );
+    }
 }
