@@ -102,8 +102,20 @@ pub fn honour_roll_of(
 ) -> anyhow::Result<HonourRoll> {
     check_budget_year(year)?;
     let parties = store.parties()?;
+    // Only a party charged for the year that owes nothing for it can be on the roll; the
+    // running balances say which, so only those parties' facts are replayed for the day
+    // they completed payment.
+    let standings = standings(&store.contribution_positions(as_of, year)?);
+    let candidates: std::collections::BTreeSet<&PartyCode> = standings
+        .iter()
+        .filter(|(_, standing)| {
+            let position = standing.year(year);
+            position.expected_minor() > 0 && position.outstanding_minor <= 0
+        })
+        .map(|(code, _)| code)
+        .collect();
     let mut positions = Vec::new();
-    for party in &parties {
+    for party in parties.iter().filter(|p| candidates.contains(&p.code)) {
         let replayed = store.party_facts(&party.code, Some(as_of))?.replay(None);
         if let Some(position) = replayed.years.get(&year) {
             positions.push((party.code.clone(), *position));
