@@ -16,8 +16,8 @@ use chrono::{Datelike, Days, NaiveDate};
 use proptest::prelude::*;
 use proptest::sample::Index;
 
-use isu_ledger::cli::contributions::record_contribution;
-use isu_ledger::cli::reports::funding_status_of;
+use isu_ledger::app::contributions::record_contribution;
+use isu_ledger::app::status::funding_status_of;
 use isu_ledger::domain::budget::Budget;
 use isu_ledger::domain::contribution::{allocate, Contribution};
 use isu_ledger::domain::party::{Party, PartyInput, PartyKind};

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 
-use isu_ledger::cli::contributions::record_contribution;
-use isu_ledger::cli::costs::{far_future, record_cost, CostFields};
+use isu_ledger::app::contributions::record_contribution;
+use isu_ledger::app::costs::{far_future, record_cost, CostFields};
 use isu_ledger::domain::budget::{parse_line, Budget};
 use isu_ledger::domain::contribution::Contribution;
 use isu_ledger::domain::fund::transfer_entries;

@@ -7,8 +7,8 @@ use anyhow::{anyhow, bail};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
-use super::csv_in::CsvInput;
 use super::{Context, Outcome};
+use crate::app::csv_in::CsvInput;
 use crate::domain::assessment::{self, assessment_entry, pledge_entry, Limits, Method};
 use crate::domain::countries;
 use crate::domain::parse_date;

@@ -1,21 +1,13 @@
 //! `cost add`, `cost import`: costs against the lines of a year's budget, charged to a fund.
 
-use std::io::BufRead;
 use std::path::PathBuf;
 
-use anyhow::{anyhow, bail};
-use chrono::{Datelike, NaiveDate};
 use clap::Subcommand;
 
-use super::csv_in::CsvInput;
-use super::rates::{rate_for, rate_note};
 use super::{Context, Outcome};
-use crate::domain::cost::{category, Cost};
-use crate::domain::fund::check_covers;
-use crate::domain::parse_date;
-use crate::ledger::{FundCode, NewEntry};
-use crate::money::{Currency, Money, Rate};
-use crate::store::{Recorded, StoreError, Tx};
+use crate::app::costs::{CostFields, CostRecorded, COST_COLUMNS_OPTIONAL, COST_COLUMNS_REQUIRED};
+use crate::app::csv_in::CsvInput;
+use crate::store::Recorded;
 
 #[derive(Debug, Subcommand)]
 pub enum CostCommand {
@@ -67,110 +59,6 @@ pub enum CostCommand {
     },
 }
 
-pub const COST_COLUMNS_REQUIRED: [&str; 4] = ["date", "category", "amount", "ref"];
-pub const COST_COLUMNS_OPTIONAL: [&str; 6] = ["currency", "rate", "year", "line", "fund", "memo"];
-
-/// The text fields of one cost, from the command line or a CSV row.
-pub struct CostFields<'a> {
-    pub category: &'a str,
-    pub amount: &'a str,
-    pub line: Option<&'a str>,
-    pub currency: Option<&'a str>,
-    pub rate: Option<&'a str>,
-    pub date: NaiveDate,
-    pub year: Option<i32>,
-    pub fund: Option<&'a str>,
-    pub reference: Option<&'a str>,
-    pub memo: Option<&'a str>,
-}
-
-/// What recording a cost did, for the confirmation.
-pub struct CostRecorded {
-    pub entry: NewEntry,
-    pub recorded: Recorded,
-    pub note: String,
-}
-
-/// Records one cost in the transaction: checks its fund, budget line, rate and the fund's
-/// balance, then writes the entry and the line it counts against.
-pub fn record_cost(
-    tx: &Tx<'_>,
-    fields: &CostFields<'_>,
-    allow_deficit: bool,
-) -> anyhow::Result<CostRecorded> {
-    let category = category(fields.category)?;
-    let currency: Currency = fields.currency.unwrap_or("CHF").parse()?;
-    let amount = Money::parse(fields.amount, currency)?;
-    let given_rate = fields.rate.map(str::parse::<Rate>).transpose()?;
-    let fund: FundCode = fields.fund.map_or(Ok(FundCode::isu()), str::parse)?;
-    let budget_year = fields.year.unwrap_or(fields.date.year());
-    tx.check_fund(&fund)?;
-    let line = Cost::line_for(category, fields.line, &fund)?;
-    if let Some(line) = &line {
-        let lines = tx.budget_lines(budget_year)?;
-        if lines.is_empty() {
-            bail!(
-                "no budget with lines for {budget_year}: a cost counting against line '{line}' \
-                 needs one (`isu-ledger budget set {budget_year} --total AMOUNT --line NAME=AMOUNT ...`)"
-            );
-        }
-        if !lines.contains(line) {
-            bail!(
-                "unknown budget line '{line}' for {budget_year} (the lines are: {})",
-                lines.join(", ")
-            );
-        }
-    }
-    let (rate, used) = rate_for(tx, currency, given_rate, fields.date)?;
-    let cost = Cost {
-        category,
-        amount,
-        rate,
-        date: fields.date,
-        budget_year,
-        fund: fund.clone(),
-        line: line.clone(),
-        reference: fields.reference.map(str::to_string),
-        memo: fields.memo.map(str::to_string),
-    };
-    let entry = cost.to_entry()?;
-    let already = match &entry.reference {
-        Some(reference) => tx.reference_exists(reference)?,
-        None => false,
-    };
-    if !already && amount.is_positive() {
-        let (low_on, balance) = tx.fund_low_point(&fund, currency, fields.date)?;
-        check_covers(
-            &fund,
-            low_on,
-            balance,
-            amount,
-            allow_deficit,
-            "; move money into it with `fund transfer`, or give --allow-deficit",
-        )?;
-    }
-    let recorded = tx.record_entry(&entry)?;
-    if let (Recorded::New(id), Some(line)) = (recorded, &line) {
-        tx.insert_cost_line(id, budget_year, line, category.name)?;
-    }
-    let value = cost.value_in_chf()?;
-    let shown = if currency == Currency::CHF {
-        value.to_string()
-    } else {
-        format!("{value} ({amount})")
-    };
-    Ok(CostRecorded {
-        entry,
-        recorded,
-        note: format!("{shown}{}", rate_note(used.as_ref())),
-    })
-}
-
-/// A date after every entry: balances "as recorded so far".
-pub fn far_future() -> NaiveDate {
-    NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date")
-}
-
 pub fn run(context: &Context, command: CostCommand) -> anyhow::Result<Outcome> {
     match command {
         CostCommand::Add {
@@ -198,10 +86,8 @@ pub fn run(context: &Context, command: CostCommand) -> anyhow::Result<Outcome> {
                 reference: reference.as_deref(),
                 memo: memo.as_deref(),
             };
-            let mut store = context.open()?;
-            let tx = store.begin(context.actor.clone())?;
-            let done = record_cost(&tx, &fields, allow_deficit)?;
-            tx.commit()?;
+            let mut books = context.books()?;
+            let done = books.record_cost(context.actor.clone(), &fields, allow_deficit)?;
             context.say(describe(&done))?;
         }
         CostCommand::Import {
@@ -209,10 +95,9 @@ pub fn run(context: &Context, command: CostCommand) -> anyhow::Result<Outcome> {
             allow_deficit,
         } => {
             let csv = CsvInput::open(&file, &COST_COLUMNS_REQUIRED, &COST_COLUMNS_OPTIONAL)?;
-            let mut store = context.open()?;
-            let tx = store.begin(context.actor.clone())?;
-            let (recorded, already) = import_costs(&tx, csv, allow_deficit)?;
-            tx.commit()?;
+            let mut books = context.books()?;
+            let (recorded, already) =
+                books.import_costs(context.actor.clone(), csv, allow_deficit)?;
             context.say(format!(
                 "imported {}: {} recorded, {already} already recorded",
                 file.display(),
@@ -221,78 +106,6 @@ pub fn run(context: &Context, command: CostCommand) -> anyhow::Result<Outcome> {
         }
     }
     Ok(Outcome::Done)
-}
-
-/// Reads costs from CSV text (for the built-in example).
-pub fn cost_csv_from(name: &str, source: impl BufRead + 'static) -> anyhow::Result<CsvInput> {
-    CsvInput::from_reader(
-        name.to_string(),
-        source,
-        &COST_COLUMNS_REQUIRED,
-        &COST_COLUMNS_OPTIONAL,
-    )
-}
-
-/// Records every row in the transaction; returns how many were recorded and how many were
-/// already in the ledger. A row that fails names its file and line, and nothing is written.
-pub fn import_costs(
-    tx: &Tx<'_>,
-    mut csv: CsvInput,
-    allow_deficit: bool,
-) -> anyhow::Result<(u64, u64)> {
-    let last_before = tx.last_entry_id()?.map_or(0, |id| id.0);
-    let (mut recorded, mut already) = (0, 0);
-    while let Some(row) = csv.next_row()? {
-        let done = (|| -> anyhow::Result<CostRecorded> {
-            let year = row
-                .optional("year")
-                .map(|y| {
-                    y.parse::<i32>()
-                        .map_err(|_| anyhow!("year '{y}' is not a year"))
-                })
-                .transpose()?;
-            let reference = row.required("ref").map_err(|_| {
-                anyhow!("column 'ref' is empty: every imported row needs a unique reference")
-            })?;
-            let fields = CostFields {
-                category: row.required("category")?,
-                amount: row.get("amount"),
-                line: row.optional("line"),
-                currency: row.optional("currency"),
-                rate: row.optional("rate"),
-                date: parse_date(row.required("date")?)?,
-                year,
-                fund: row.optional("fund"),
-                reference: Some(reference),
-                memo: row.optional("memo"),
-            };
-            let repeated = || {
-                anyhow!(
-                    "reference '{reference}' appears twice in this file; each row needs its own"
-                )
-            };
-            match record_cost(tx, &fields, allow_deficit) {
-                Ok(done) => match done.recorded {
-                    Recorded::AlreadyRecorded(id) if id.0 > last_before => Err(repeated()),
-                    _ => Ok(done),
-                },
-                Err(error) => match error.downcast_ref::<StoreError>() {
-                    Some(StoreError::ReferenceConflict { existing, .. })
-                        if existing.0 > last_before =>
-                    {
-                        Err(repeated())
-                    }
-                    _ => Err(error),
-                },
-            }
-        })()
-        .map_err(|e| row.error(format!("{e:#}")))?;
-        match done.recorded {
-            Recorded::New(_) => recorded += 1,
-            Recorded::AlreadyRecorded(_) => already += 1,
-        }
-    }
-    Ok((recorded, already))
 }
 
 fn describe(done: &CostRecorded) -> String {
@@ -312,50 +125,9 @@ fn describe(done: &CostRecorded) -> String {
     }
 }
 
-/// What was spent against `year`'s budget by `as_of`: its costs and the expenses posted
-/// otherwise, on their lines (`all_spending`).
-fn spent_against(
-    store: &crate::store::Store,
-    year: i32,
-    as_of: NaiveDate,
-    budget: Option<&crate::store::BudgetVersion>,
-) -> anyhow::Result<Vec<crate::store::SpentRow>> {
-    Ok(crate::reports::budget_report::all_spending(
-        store.spent(year, as_of)?,
-        &store.expenses_posted(year, as_of)?,
-        budget.map(|v| &v.budget),
-    ))
-}
-
-/// The expenditure `status` shows: `None` when nothing was spent against the year's budget,
-/// so that a ledger without costs reads as before.
-pub fn spending_of(
-    store: &crate::store::Store,
-    status: &crate::reports::status::FundingStatus,
-    budget: Option<&crate::store::BudgetVersion>,
-) -> anyhow::Result<Option<crate::reports::budget_report::Spending>> {
-    let spent = spent_against(store, status.year, status.as_of, budget)?;
-    if spent.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(crate::reports::budget_report::spending(
-        status.received,
-        budget.map(|v| &v.budget),
-        &spent,
-    )?))
-}
-
 /// `budget report YEAR`.
 pub fn budget_report_command(context: &Context, year: i32) -> anyhow::Result<Outcome> {
-    crate::ledger::check_budget_year(year)?;
-    let store = context.open()?;
-    let budget = store.budget_in_force(year, context.as_of)?;
-    let spent = spent_against(&store, year, context.as_of, budget.as_ref())?;
-    context.print(&crate::reports::budget_report::budget_report(
-        year,
-        context.as_of,
-        budget.as_ref().map(|v| &v.budget),
-        &spent,
-    )?)?;
+    let books = context.books()?;
+    context.print(&books.budget_report(year, context.as_of)?)?;
     Ok(Outcome::Done)
 }

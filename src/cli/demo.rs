@@ -8,11 +8,11 @@ use anyhow::bail;
 use chrono::NaiveDate;
 
 use super::assessments::{import_scale, record_assessment, AssessOrder};
-use super::contributions::{contribution_csv_from, import_contributions};
-use super::csv_in::CsvInput;
 use super::parties::{import_parties, party_csv_from};
-use super::reports::funding_status_compared;
 use super::{Context, Outcome};
+use crate::app::contributions::{contribution_csv_from, import_contributions};
+use crate::app::csv_in::CsvInput;
+use crate::app::status::funding_status_compared;
 use crate::domain::assessment::{Limits, Method};
 use crate::domain::budget::{parse_line, Budget};
 use crate::money::{Currency, Money};

@@ -7,8 +7,8 @@ use std::io::Cursor;
 use anyhow::Context as _;
 use chrono::NaiveDate;
 
-use super::costs::{cost_csv_from, import_costs};
-use super::csv_in::CsvInput;
+use crate::app::costs::{cost_csv_from, import_costs};
+use crate::app::csv_in::CsvInput;
 use crate::domain::fund::opening_entry;
 use crate::domain::meeting::{Document, Meeting, MeetingCode, PageRate};
 use crate::domain::parse_date;

@@ -18,8 +18,8 @@ use anyhow::{anyhow, bail};
 use chrono::{Datelike, NaiveDate};
 use clap::Args;
 
-use super::csv_in::{CsvInput, CsvRow};
 use super::{Context, Outcome};
+use crate::app::csv_in::{CsvInput, CsvRow};
 use crate::domain::parse_date;
 use crate::ledger::{
     AccountName, AccountType, EntryId, EntryKind, FundCode, NewEntry, PartyCode, Transfer,

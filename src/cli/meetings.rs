@@ -5,18 +5,15 @@ use anyhow::bail;
 use chrono::Datelike;
 use clap::Subcommand;
 
-use super::csv_in::CsvInput;
 use super::{Context, Outcome};
-use crate::domain::meeting::{
-    apportion, bill_entry, payment_entry, Document, Meeting, MeetingCode, MeetingError, PageRate,
-};
+use crate::app::meetings::find_meeting;
+use crate::domain::meeting::{payment_entry, Document, Meeting, MeetingCode, PageRate};
 use crate::domain::parse_date;
 use crate::ledger::PartyCode;
 use crate::money::{Currency, Money};
-use crate::reports::meeting::{meeting_balances, meeting_show};
-use crate::store::{DocumentChange, MeetingRecord, Recorded, Store, StoreError, Tx};
+use crate::reports::meeting::meeting_balances;
+use crate::store::{DocumentChange, Recorded, StoreError};
 use crate::text::count;
-use rust_decimal::Decimal;
 
 #[derive(Debug, Subcommand)]
 pub enum MeetingCommand {
@@ -154,23 +151,6 @@ pub enum DocumentCommand {
     },
 }
 
-/// The stored meeting, or an error naming how to add it.
-pub fn find_meeting(tx: &Tx<'_>, code: &MeetingCode) -> anyhow::Result<MeetingRecord> {
-    tx.meeting(code)?.ok_or_else(|| unknown_meeting(code))
-}
-
-fn unknown_meeting(code: &MeetingCode) -> anyhow::Error {
-    anyhow::anyhow!(
-        "unknown meeting '{code}': add it first with `isu-ledger meeting add {code} --name NAME \
-         --date DATE --estimate AMOUNT`"
-    )
-}
-
-fn load_meeting(store: &Store, code: &str) -> anyhow::Result<MeetingRecord> {
-    let code: MeetingCode = code.parse()?;
-    store.meeting(&code)?.ok_or_else(|| unknown_meeting(&code))
-}
-
 pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome> {
     match command {
         MeetingCommand::Add {
@@ -234,13 +214,12 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
             ))?;
         }
         MeetingCommand::Show { code } => {
-            let store = context.open()?;
-            let record = load_meeting(&store, &code)?;
-            print_meeting_show(context, &store, &record)?;
+            let books = context.books()?;
+            context.print(&books.meeting_show(&code, context.as_of)?)?;
         }
         MeetingCommand::Balances { code } => {
             let store = context.open()?;
-            let record = load_meeting(&store, &code)?;
+            let record = crate::app::collection::load_meeting(&store, &code)?;
             let billed = store.meeting_balances(&record.meeting.code)?;
             let parties = store.parties()?;
             let names = |code: &crate::ledger::PartyCode| {
@@ -259,57 +238,23 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
         } => {
             let code: MeetingCode = code.parse()?;
             let date = context.date_or_as_of(date.as_deref())?;
-            let mut store = context.open()?;
-            let tx = store.begin(context.actor.clone())?;
-            let record = find_meeting(&tx, &code)?;
-            if let Some(scale) = &record.scale {
-                bail!(
-                    "meeting {code} is already assessed (on scale {scale}, among {}); \
-                     bring it to the actual cost with `isu-ledger meeting true-up {code} --actual AMOUNT`",
-                    count(record.shares.len(), "participant", "participants")
-                );
-            }
-            let scale = tx.scale(&scale)?;
-            let mut codes = participants_of(&tx, &participants, &record)?;
-            // A State Party without a UN rate (e.g. not a UN member) pays no share of a cost
-            // shared on the UN scale; with a file, every participant listed must have one.
-            let mut without_rate = Vec::new();
-            if participants == "all-parties" {
-                codes.retain(|party| {
-                    let rated = scale.rate(party).is_some_and(|r| r > Decimal::ZERO);
-                    if !rated {
-                        without_rate.push(party.to_string());
-                    }
-                    rated
-                });
-            }
-            let weights = codes
-                .iter()
-                .map(|party| (party.clone(), scale.rate(party).unwrap_or_default()))
-                .collect::<Vec<_>>();
-            let meeting = &record.meeting;
-            let shares = apportion(meeting.estimate.minor(), &weights, &scale.name)?;
-            for (party, rate) in &weights {
-                tx.insert_share(&code, party, &scale.name, *rate)?;
-            }
-            let billed = bill_all(&tx, meeting, &shares, date, "estimate", |party| {
-                format!("{code}/assess/{party}")
-            })?;
-            tx.commit()?;
-            let left_out = if without_rate.is_empty() {
+            let mut books = context.books()?;
+            let done =
+                books.assess_meeting(context.actor.clone(), &code, &scale, &participants, date)?;
+            let left_out = if done.without_rate.is_empty() {
                 String::new()
             } else {
                 format!(
                     "; without a rate on the scale, not billed: {}",
-                    without_rate.join(", ")
+                    done.without_rate.join(", ")
                 )
             };
             context.say(format!(
                 "meeting {code}: {} shared among {} on scale {} ({}){left_out}",
-                meeting.estimate,
-                count(shares.len(), "participant", "participants"),
-                scale.name,
-                count(billed, "bill", "bills")
+                done.estimate,
+                count(done.participants, "participant", "participants"),
+                done.scale,
+                count(done.billed, "bill", "bills")
             ))?;
         }
         MeetingCommand::Pay {
@@ -351,36 +296,9 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
         MeetingCommand::TrueUp { code, actual, date } => {
             let code: MeetingCode = code.parse()?;
             let date = context.date_or_as_of(date.as_deref())?;
-            let mut store = context.open()?;
-            let tx = store.begin(context.actor.clone())?;
-            let record = find_meeting(&tx, &code)?;
-            let meeting = &record.meeting;
-            let actual = Money::parse(&actual, meeting.currency())?;
-            if actual.minor() < 0 {
-                return Err(MeetingError::ActualNegative { actual }.into());
-            }
-            let Some(scale) = &record.scale else {
-                bail!(
-                    "meeting {code} has not been assessed yet: share its estimate first with \
-                     `isu-ledger meeting assess {code} --scale NAME --participants FILE|all-parties`"
-                );
-            };
-            let targets = apportion(actual.minor(), &record.shares, scale)?;
-            let billed = tx.meeting_balances(&code)?;
-            let differences: Vec<(PartyCode, i64)> = targets
-                .into_iter()
-                .map(|(party, target)| {
-                    let so_far = billed
-                        .iter()
-                        .find(|(p, _, _)| p == &party)
-                        .map_or(0, |(_, b, _)| *b);
-                    (party, target - so_far)
-                })
-                .collect();
-            let written = bill_all(&tx, meeting, &differences, date, "true-up", |party| {
-                format!("{code}/true-up/{}/{party}", actual.plain())
-            })?;
-            tx.commit()?;
+            let mut books = context.books()?;
+            let (actual, written) =
+                books.true_up_meeting(context.actor.clone(), &code, &actual, date)?;
             context.say(if written == 0 {
                 format!("meeting {code}: the shares already add up to {actual}; nothing written")
             } else {
@@ -393,69 +311,6 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
         }
     }
     Ok(Outcome::Done)
-}
-
-/// The participating States: from a CSV file with a `code` column, or the States Parties in
-/// force on the meeting's date. Each must be a known party.
-fn participants_of(
-    tx: &Tx<'_>,
-    participants: &str,
-    record: &MeetingRecord,
-) -> anyhow::Result<Vec<PartyCode>> {
-    if participants == "all-parties" {
-        return Ok(tx.states_parties_in_force(record.meeting.held_on)?);
-    }
-    let mut csv = CsvInput::open(std::path::Path::new(participants), &["code"], &[])?;
-    let mut codes: Vec<PartyCode> = Vec::new();
-    while let Some(row) = csv.next_row()? {
-        let code: PartyCode = row
-            .required("code")
-            .map_err(|e| row.error(e))?
-            .parse()
-            .map_err(|e| row.error(e))?;
-        if tx.party(&code)?.is_none() {
-            return Err(row.error(StoreError::PartyNotFound { code }));
-        }
-        if codes.contains(&code) {
-            return Err(row.error(format!("participant {code} is listed twice")));
-        }
-        codes.push(code);
-    }
-    Ok(codes)
-}
-
-/// Records one bill (or credit) per State with a non-zero amount; returns how many.
-fn bill_all(
-    tx: &Tx<'_>,
-    meeting: &Meeting,
-    amounts: &[(PartyCode, i64)],
-    date: chrono::NaiveDate,
-    what: &str,
-    reference: impl Fn(&PartyCode) -> String,
-) -> anyhow::Result<usize> {
-    let mut written = 0;
-    for (party, minor) in amounts.iter().filter(|(_, minor)| *minor != 0) {
-        let name = tx
-            .party(party)?
-            .map_or_else(|| party.to_string(), |p| p.name);
-        let entry = bill_entry(meeting, party, &name, *minor, date, what, reference(party))?;
-        if let Recorded::New(_) = tx.record_entry(&entry)? {
-            written += 1;
-        }
-    }
-    Ok(written)
-}
-
-/// Prints `meeting show` for a stored meeting on the context's date.
-pub fn print_meeting_show(
-    context: &Context,
-    store: &Store,
-    record: &MeetingRecord,
-) -> anyhow::Result<()> {
-    let funds = store.funds()?;
-    let balances = store.fund_balances(context.as_of)?;
-    context.print(&meeting_show(record, context.as_of, &funds, &balances)?)?;
-    Ok(())
 }
 
 pub fn document(context: &Context, command: DocumentCommand) -> anyhow::Result<Outcome> {
@@ -569,27 +424,4 @@ pub fn document(context: &Context, command: DocumentCommand) -> anyhow::Result<O
         }
     }
     Ok(Outcome::Done)
-}
-
-/// Every State's balance for every meeting on `as_of` (or one State's), with its name.
-pub fn meetings_owed(
-    store: &Store,
-    as_of: chrono::NaiveDate,
-    party: Option<&PartyCode>,
-) -> anyhow::Result<Vec<crate::reports::meeting::MeetingOwed>> {
-    let rows = store.meeting_receivables(as_of, party)?;
-    let mut owed = Vec::with_capacity(rows.len());
-    for row in rows {
-        let name = store
-            .party(&row.party)?
-            .map_or_else(|| row.party.to_string(), |p| p.name);
-        owed.push(crate::reports::meeting::MeetingOwed {
-            meeting: row.meeting,
-            party: row.party,
-            name,
-            currency: row.balance.currency(),
-            balance: row.balance,
-        });
-    }
-    Ok(owed)
 }

@@ -10,7 +10,6 @@ mod collection;
 pub mod contributions;
 pub mod costs;
 mod credits;
-mod csv_in;
 mod demo;
 mod demo_costs;
 mod export;
@@ -19,7 +18,9 @@ mod import;
 mod meetings;
 mod parties;
 mod rates;
+mod report;
 pub mod reports;
+mod serve;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -154,6 +155,12 @@ enum Command {
     Letters(collection::LettersArgs),
     /// How funded is a year's budget: budget, received, percent, contributors
     Status(reports::StatusArgs),
+    /// The Coordination Committee report of a year as one HTML file (charts included), or
+    /// with --annual the annual financial report
+    Report(report::ReportArgs),
+    /// A read-only web view of the books in a browser (dashboard, outstanding, statements,
+    /// honour roll, budget, meetings, journal)
+    Serve(serve::ServeArgs),
     /// Trial balance: debits, credits and balance per account and currency
     Balance(reports::BalanceArgs),
     /// The entries with their transfers, filtered by party and budget year
@@ -177,6 +184,8 @@ pub struct Context {
     global: GlobalArgs,
     format: Format,
     as_of: NaiveDate,
+    /// Whether `--as-of` was given (else `as_of` is today).
+    as_of_given: bool,
     actor: Actor,
 }
 
@@ -244,6 +253,11 @@ impl Context {
             }
             opened => Ok(opened?),
         }
+    }
+
+    /// Opens the books (the ledger, through the application layer).
+    fn books(&self) -> anyhow::Result<crate::app::Books> {
+        Ok(crate::app::Books::from_store(self.open()?))
     }
 
     /// Writes a report to standard output in the chosen format.
@@ -442,6 +456,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         },
         format,
         as_of,
+        as_of_given: cli.as_of.is_some(),
         actor: Actor {
             user: user.trim().to_string(),
             at: now
@@ -472,6 +487,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::HonourRoll(args) => collection::honour_roll(&context, args),
         Command::Letters(args) => collection::letters(&context, args),
         Command::Status(args) => reports::status(&context, args),
+        Command::Report(args) => report::run(&context, args),
+        Command::Serve(args) => serve::run(&context, args),
         Command::Balance(args) => reports::balance(&context, args),
         Command::Journal(args) => reports::journal(&context, args),
         Command::Account(command) => accounts::run(&context, command),

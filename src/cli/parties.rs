@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
-use super::csv_in::CsvInput;
 use super::{Context, Outcome};
+use crate::app::csv_in::CsvInput;
 use crate::domain::parse_date;
 use crate::domain::party::{Party, PartyInput};
 use crate::reports::parties::party_list;

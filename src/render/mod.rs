@@ -3,9 +3,12 @@
 //! A report says what its table looks like through `Tabular`; the renderers know nothing of
 //! any particular report. JSON is the report's own `Serialize` form.
 
+pub mod annual;
+pub mod chart;
 mod costs;
 mod csv_out;
 pub mod export;
+pub mod html;
 pub mod letters;
 mod reports;
 mod template;

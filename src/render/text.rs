@@ -6,7 +6,8 @@ use comfy_table::{presets, CellAlignment, ContentArrangement, Table as Comfy};
 
 use super::{Cell, Table};
 
-fn display(cell: &Cell) -> String {
+/// A cell as the table shows it.
+pub(super) fn display(cell: &Cell) -> String {
     match cell {
         Cell::Text(text) => text.clone(),
         Cell::Amount(money) => money.swiss(),

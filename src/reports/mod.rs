@@ -2,10 +2,12 @@
 //! No printing, no SQL, no clock: the date a report is for comes in as `as_of`.
 
 pub mod accounts;
+pub mod annual;
 pub mod assessment;
 pub mod balance;
 pub mod budget;
 pub mod budget_report;
+pub mod committee;
 pub mod funds;
 pub mod honour_roll;
 pub mod journal;

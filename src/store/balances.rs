@@ -101,6 +101,48 @@ impl Store {
         Ok(received)
     }
 
+    /// The net credit in CHF to the accounts under `prefixes` for `budget_year`, per entry
+    /// date up to `until`, by date: the day-by-day movements whose running sum is what
+    /// `received` gives for each day.
+    pub fn received_by_day(
+        &self,
+        budget_year: i32,
+        until: NaiveDate,
+        prefixes: &[&str],
+    ) -> Result<Vec<(NaiveDate, Money)>, StoreError> {
+        let ids = self.account_ids_under(prefixes)?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The ids are bound as parameters ?3, ?4, ...; only their count shapes the SQL.
+        let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("?{}", i + 3)).collect();
+        let accounts = placeholders.join(", ");
+        let sql = format!(
+            "SELECT posted_on, sum(credit_minor - debit_minor) FROM account_balance
+             WHERE budget_year = ?1 AND account_id IN ({accounts}) AND posted_on <= ?2
+               AND currency = 'CHF' AND party <> ''
+             GROUP BY posted_on
+             ORDER BY posted_on"
+        );
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let until = until.to_string();
+        let mut parameters: Vec<&dyn rusqlite::ToSql> = vec![&budget_year, &until];
+        parameters.extend(ids.iter().map(|id| id as &dyn rusqlite::ToSql));
+        let mut rows = statement.query(parameters.as_slice())?;
+        let mut days = Vec::new();
+        while let Some(row) = rows.next()? {
+            let day: String = row.get(0)?;
+            let net: i64 = row.get(1)?;
+            if net != 0 {
+                days.push((
+                    day.parse().map_err(corrupt)?,
+                    Money::from_minor(net, Currency::CHF),
+                ));
+            }
+        }
+        Ok(days)
+    }
+
     /// Debit and credit totals per account and currency from entries dated on or before
     /// `until`, optionally for one budget year: the totals less the rows dated after `until`.
     pub fn trial_balance(

@@ -132,6 +132,43 @@ impl Store {
     pub fn fund_balances(&self, until: NaiveDate) -> Result<Vec<FundBalanceRow>, StoreError> {
         load_balances(&self.conn, until)
     }
+
+    /// What came into and went out of each fund's bank accounts, per currency, on the days
+    /// after `after` up to `until`: `(fund, money in, money out)`, by fund and currency.
+    pub fn fund_movements(
+        &self,
+        after: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<(FundCode, Money, Money)>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT b.fund, b.currency, sum(b.debit_minor), sum(b.credit_minor)
+             FROM account_balance b JOIN account a ON a.id = b.account_id
+             WHERE substr(a.name, 1, 12) = 'assets:bank:'
+               AND b.posted_on > ?1 AND b.posted_on <= ?2
+             GROUP BY b.fund, b.currency
+             ORDER BY b.fund, b.currency",
+        )?;
+        let rows = statement
+            .query_map(params![after.to_string(), until.to_string()], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, i64>(2)?,
+                    row.get::<_, i64>(3)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(fund, currency, in_minor, out_minor)| {
+                let currency: Currency = currency.parse().map_err(corrupt)?;
+                Ok((
+                    fund.parse()?,
+                    Money::from_minor(in_minor, currency),
+                    Money::from_minor(out_minor, currency),
+                ))
+            })
+            .collect()
+    }
 }
 
 impl Tx<'_> {

@@ -9,6 +9,7 @@ use super::{text_to_date, Store, StoreError, Tx};
 use crate::domain::meeting::{Document, Meeting, MeetingCode, PageRate};
 use crate::ledger::PartyCode;
 use crate::money::{Currency, Money};
+use chrono::NaiveDate;
 
 /// A meeting as stored, with its latest page rate, documents and Article 14 shares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,6 +185,27 @@ fn load_billed(
 impl Store {
     pub fn meeting(&self, code: &MeetingCode) -> Result<Option<MeetingRecord>, StoreError> {
         load(&self.conn, code)
+    }
+
+    /// The codes of the meetings held from `from` to `until` (inclusive), by date.
+    pub fn meetings_held(
+        &self,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<MeetingCode>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT code FROM meeting WHERE held_on >= ?1 AND held_on <= ?2
+             ORDER BY held_on, code",
+        )?;
+        let codes = statement
+            .query_map([from.to_string(), until.to_string()], |row| {
+                row.get::<_, String>(0)
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        codes
+            .into_iter()
+            .map(|code| code.parse().map_err(super::corrupt))
+            .collect()
     }
 
     /// Per State: billed for the meeting, and its balance now.
