@@ -10,48 +10,8 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
-use common::{count, dump, isu, isu_ok, setup};
+use common::{count, dump, isu, isu_ok, refusal, refused, setup};
 use tempfile::TempDir;
-
-/// Runs a command that must be refused: exit code 2, nothing on stdout, and exactly one line
-/// on stderr starting with `error: `. Returns that line.
-fn refusal(command: &mut Command) -> String {
-    let output = command.output().expect("run isu-ledger");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8(output.stderr).expect("stderr is UTF-8");
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "expected exit code 2; stdout: {stdout}; stderr: {stderr}"
-    );
-    assert!(
-        stdout.is_empty(),
-        "a refusal prints nothing on stdout: {stdout}"
-    );
-    assert!(
-        stderr.ends_with('\n') && stderr.lines().count() == 1,
-        "stderr must be exactly one line: {stderr:?}"
-    );
-    let line = stderr.trim_end_matches('\n');
-    assert!(
-        line.starts_with("error: "),
-        "stderr must start with 'error: ': {line}"
-    );
-    line.to_string()
-}
-
-/// Runs `args` on the ledger, which must refuse them and leave the ledger unchanged.
-fn refused(db: &Path, args: &[&str]) -> String {
-    let before = dump(db);
-    let message = refusal(isu(db).args(args));
-    assert_eq!(
-        dump(db),
-        before,
-        "the refused command {args:?} changed the ledger"
-    );
-    message
-}
 
 /// Asserts that `message` contains each of `expected`.
 fn assert_mentions(message: &str, expected: &[&str]) {
