@@ -19,7 +19,7 @@ use proptest::sample::Index;
 use isu_ledger::app::contributions::record_contribution;
 use isu_ledger::app::status::funding_status_of;
 use isu_ledger::domain::budget::Budget;
-use isu_ledger::domain::contribution::{allocate, Contribution};
+use isu_ledger::domain::contribution::{Contribution, Portion};
 use isu_ledger::domain::party::{Party, PartyInput, PartyKind};
 use isu_ledger::domain::reversal::reversal_of;
 use isu_ledger::domain::DomainError;
@@ -1115,6 +1115,6 @@ fn the_model_rounds_half_away_from_zero() {
 fn voluntary_entry(contribution: &Contribution, name: &str) -> Result<NewEntry, DomainError> {
     let value = contribution.value_in_chf()?.minor();
     let year = contribution.year_default();
-    let portions = allocate(value, &BTreeMap::new(), Some(year), false, year);
+    let portions = [Portion::Voluntary { year, minor: value }];
     contribution.to_entry(name, &portions)
 }

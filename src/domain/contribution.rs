@@ -1,7 +1,5 @@
-//! Contributions: money received from a party, how it is applied to what the party owes
-//! (oldest year first, UN Financial Regulation 3.4 practice), and the entry that records it.
-
-use std::collections::BTreeMap;
+//! Contributions: money received from a party and the entry that records it, split as the
+//! rule of `domain::position` applies it to what the party owes.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -45,46 +43,6 @@ impl Portion {
             | Portion::Voluntary { minor, .. } => *minor,
         }
     }
-}
-
-/// Applies a payment worth `value_minor` CHF to what the party owes per budget year
-/// (`owed`, positive amounts outstanding). A named year is paid first and alone; otherwise
-/// the oldest year first. What is left is a credit for a party that has been assessed or
-/// has pledged (`holds_receivable`), and a voluntary contribution for `year_default`
-/// otherwise.
-pub fn allocate(
-    value_minor: i64,
-    owed: &BTreeMap<i32, i64>,
-    named_year: Option<i32>,
-    holds_receivable: bool,
-    year_default: i32,
-) -> Vec<Portion> {
-    let mut left = value_minor;
-    let mut portions = Vec::new();
-    let years: Vec<(i32, i64)> = owed
-        .iter()
-        .filter(|(year, minor)| **minor > 0 && named_year.is_none_or(|named| named == **year))
-        .map(|(year, minor)| (*year, *minor))
-        .collect();
-    for (year, minor) in years {
-        if left == 0 {
-            break;
-        }
-        let paid = left.min(minor);
-        portions.push(Portion::Owed { year, minor: paid });
-        left -= paid;
-    }
-    if left > 0 {
-        portions.push(if holds_receivable {
-            Portion::Credit { minor: left }
-        } else {
-            Portion::Voluntary {
-                year: named_year.unwrap_or(year_default),
-                minor: left,
-            }
-        });
-    }
-    portions
 }
 
 impl Contribution {
@@ -136,7 +94,7 @@ impl Contribution {
     }
 
     /// The entry recording this payment from a party named `party_name`, applied as
-    /// `portions` says (see [`allocate`]).
+    /// `portions` says (the rule of `domain::position` gives them).
     ///
     /// In CHF each portion is a transfer to the bank account from the party's receivable,
     /// its credit, or voluntary income. In another currency the bank account in that
@@ -227,50 +185,6 @@ impl Contribution {
     }
 }
 
-/// The entry withdrawing credit that paid what a party owed, when the payment that made the
-/// credit was reversed: each year's receivable is debited again and the credit restored,
-/// `portions` being (budget year, centimes), the first year the entry's.
-pub fn withdrawal_of_credit(
-    party: &PartyCode,
-    portions: &[(i32, i64)],
-    fund: FundCode,
-    date: NaiveDate,
-) -> Result<NewEntry, DomainError> {
-    let budget_year = portions.first().map_or(date.year(), |(year, _)| *year);
-    let years: Vec<String> = portions.iter().map(|(y, _)| y.to_string()).collect();
-    let entry = NewEntry {
-        date,
-        description: format!(
-            "Credit of {party} applied to {} withdrawn: the payment that made it was reversed",
-            years.join(", ")
-        ),
-        kind: EntryKind::General,
-        budget_year,
-        fund,
-        party: Some(party.clone()),
-        reference: None,
-        reverses: None,
-        rate: None,
-        transfers: portions
-            .iter()
-            .map(|(year, minor)| {
-                let transfer = Transfer::new(
-                    accounts::receivable(party),
-                    accounts::prepaid(party),
-                    Money::from_minor(*minor, Currency::CHF),
-                );
-                if *year == budget_year {
-                    transfer
-                } else {
-                    transfer.for_year(*year)
-                }
-            })
-            .collect(),
-    };
-    entry.validate()?;
-    Ok(entry)
-}
-
 /// What a contribution entry moved in CHF: its amount, or the converted value of a payment
 /// in another currency.
 pub fn value_in_chf(entry: &NewEntry) -> Money {
@@ -301,16 +215,13 @@ mod tests {
     }
 
     fn voluntary(c: &Contribution) -> Vec<Portion> {
-        let value = c.value_in_chf().unwrap().minor();
-        allocate(value, &BTreeMap::new(), c.budget_year, false, 2017)
+        let minor = c.value_in_chf().unwrap().minor();
+        vec![Portion::Voluntary { year: 2017, minor }]
     }
 
     fn entry(c: &Contribution) -> Result<NewEntry, DomainError> {
-        let value = c.value_in_chf()?.minor();
-        c.to_entry(
-            "x",
-            &allocate(value, &BTreeMap::new(), c.budget_year, false, 2017),
-        )
+        let minor = c.value_in_chf()?.minor();
+        c.to_entry("x", &[Portion::Voluntary { year: 2017, minor }])
     }
 
     #[test]
@@ -342,58 +253,21 @@ mod tests {
     }
 
     #[test]
-    fn allocation_pays_the_oldest_year_first_then_holds_a_credit() {
-        let owed: BTreeMap<i32, i64> = [(2016, 300), (2017, 500), (2015, 0)].into();
-        assert_eq!(
-            allocate(1000, &owed, None, true, 2017),
-            [
-                Portion::Owed {
-                    year: 2016,
-                    minor: 300
-                },
-                Portion::Owed {
-                    year: 2017,
-                    minor: 500
-                },
-                Portion::Credit { minor: 200 }
-            ]
-        );
-        assert_eq!(
-            allocate(200, &owed, None, true, 2017),
-            [Portion::Owed {
-                year: 2016,
-                minor: 200
-            }]
-        );
-        // A named year is paid alone; the rest is a credit, not the other year's arrears.
-        assert_eq!(
-            allocate(600, &owed, Some(2017), true, 2017),
-            [
-                Portion::Owed {
-                    year: 2017,
-                    minor: 500
-                },
-                Portion::Credit { minor: 100 }
-            ]
-        );
-        // Nothing assessed or pledged, ever: a voluntary contribution.
-        assert_eq!(
-            allocate(600, &BTreeMap::new(), None, false, 2018),
-            [Portion::Voluntary {
-                year: 2018,
-                minor: 600
-            }]
-        );
-    }
-
-    #[test]
     fn a_payment_over_several_years_is_one_entry_with_a_transfer_per_year() {
         let mut c = contribution(Money::from_minor(1000, Currency::CHF), None);
         c.budget_year = None;
-        let owed: BTreeMap<i32, i64> = [(2016, 300), (2017, 500)].into();
-        let entry = c
-            .to_entry("Germany", &allocate(1000, &owed, None, true, 2017))
-            .unwrap();
+        let portions = [
+            Portion::Owed {
+                year: 2016,
+                minor: 300,
+            },
+            Portion::Owed {
+                year: 2017,
+                minor: 500,
+            },
+            Portion::Credit { minor: 200 },
+        ];
+        let entry = c.to_entry("Germany", &portions).unwrap();
         assert_eq!(entry.budget_year, 2016);
         assert_eq!(
             entry.description,

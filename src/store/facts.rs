@@ -493,11 +493,7 @@ impl Store {
 }
 
 /// The account a slot of `party` is kept in, and the budget year its leg counts for.
-pub fn account_of(
-    slot: Slot,
-    party: &PartyCode,
-    outside: &AccountName,
-) -> (AccountName, Option<i32>) {
+fn account_of(slot: Slot, party: &PartyCode, outside: &AccountName) -> (AccountName, Option<i32>) {
     match slot {
         Slot::Owed(year) => (accounts::receivable(party), Some(year)),
         Slot::Credit => (accounts::prepaid(party), None),
@@ -508,7 +504,7 @@ pub fn account_of(
 
 /// The transfers of `movements` in CHF, `Outside` being `outside`, counted for
 /// `budget_year` unless a slot names another year.
-pub fn transfers_of<'m>(
+fn transfers_of<'m>(
     movements: impl IntoIterator<Item = &'m Movement>,
     party: &PartyCode,
     outside: &AccountName,

@@ -38,13 +38,12 @@ pub use costs::{ExpensePostedRow, SpentRow};
 pub use entries::{JournalFilter, Recorded};
 pub use export::ExportFacts;
 pub use facts::{
-    due_after, fact_key, payment_key, transfers_of, FactRecorded, PartyFacts, ReferenceState,
-    DUE_DAYS_DEFAULT,
+    due_after, fact_key, payment_key, FactRecorded, PartyFacts, ReferenceState, DUE_DAYS_DEFAULT,
 };
 pub use funds::FundBalanceRow;
 pub use meetings::{DocumentChange, MeetingReceivableRow, MeetingRecord};
 pub use migrations::SCHEMA_VERSION;
-pub use positions::{PositionRow, ReceivableDay};
+pub use positions::PositionRow;
 pub use rates::BookedAtRate;
 pub use reminders::ReminderRow;
 pub use scales::ScaleSummary;

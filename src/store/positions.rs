@@ -5,10 +5,9 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 use super::{text_to_date, Store, StoreError, Tx};
-use crate::domain::accounts::{PREPAID, RECEIVABLE};
 use crate::ledger::{AccountName, EntryId, PartyCode};
 
 /// The net turnover of one contribution account for one budget year and party.
@@ -18,15 +17,6 @@ pub struct PositionRow {
     pub account: AccountName,
     /// The entry's party; `None` for entries that name none.
     pub party: Option<PartyCode>,
-    pub debit_minor: i64,
-    pub credit_minor: i64,
-}
-
-/// One day's movements on a party's receivable for one budget year.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReceivableDay {
-    pub party: PartyCode,
-    pub posted_on: NaiveDate,
     pub debit_minor: i64,
     pub credit_minor: i64,
 }
@@ -107,71 +97,6 @@ fn positions(
     Ok(list)
 }
 
-/// The net debit per budget year of one account, in CHF: in all, or of the rows dated
-/// after `after`.
-fn net_debit_by_year(
-    conn: &Connection,
-    account_id: i64,
-    after: Option<NaiveDate>,
-) -> Result<BTreeMap<i32, i64>, StoreError> {
-    let mut net = BTreeMap::new();
-    let mut collect = |rows: &mut rusqlite::Rows<'_>| -> Result<(), StoreError> {
-        while let Some(row) = rows.next()? {
-            *net.entry(row.get::<_, i32>(0)?).or_insert(0) += row.get::<_, i64>(1)?;
-        }
-        Ok(())
-    };
-    match after {
-        None => {
-            let mut statement = conn.prepare_cached(
-                "SELECT budget_year, sum(debit_minor - credit_minor) FROM account_total
-                 WHERE account_id = ?1 AND currency = 'CHF' GROUP BY budget_year",
-            )?;
-            collect(&mut statement.query([account_id])?)?;
-        }
-        Some(after) => {
-            let mut statement = conn.prepare_cached(
-                "SELECT budget_year, sum(debit_minor - credit_minor) FROM account_balance
-                 WHERE account_id = ?1 AND posted_on > ?2 AND currency = 'CHF'
-                 GROUP BY budget_year",
-            )?;
-            collect(&mut statement.query(params![account_id, after.to_string()])?)?;
-        }
-    }
-    Ok(net)
-}
-
-fn account_id(conn: &Connection, name: &str) -> Result<Option<i64>, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT id FROM account WHERE name = ?1")?
-        .query_row([name], |row| row.get(0))
-        .optional()?)
-}
-
-/// One party's receivable per budget year (positive: owed) and its credit, counting every
-/// entry, or only those dated up to `until`.
-fn party_balances(
-    conn: &Connection,
-    party: &PartyCode,
-    until: Option<NaiveDate>,
-) -> Result<(BTreeMap<i32, i64>, i64), StoreError> {
-    let balance = |name: String| -> Result<BTreeMap<i32, i64>, StoreError> {
-        let Some(id) = account_id(conn, &name)? else {
-            return Ok(BTreeMap::new());
-        };
-        let mut net = net_debit_by_year(conn, id, None)?;
-        if let Some(until) = until {
-            for (year, later) in net_debit_by_year(conn, id, Some(until))? {
-                *net.entry(year).or_insert(0) -= later;
-            }
-        }
-        Ok(net)
-    };
-    let owed = balance(format!("{RECEIVABLE}:{party}"))?;
-    let credit = -balance(format!("{PREPAID}:{party}"))?.values().sum::<i64>();
-    Ok((owed, credit))
-}
-
 impl Store {
     /// The net turnover of the contribution accounts per budget year and party, from
     /// entries dated on or before `until`: what is owed and paid for the budget years up to
@@ -205,89 +130,6 @@ impl Store {
             }
         }
         Ok(last)
-    }
-
-    /// Every day's movements on the parties' receivables for `budget_year`, dated on or
-    /// before `until`, by party and day.
-    pub fn receivable_days(
-        &self,
-        budget_year: i32,
-        until: NaiveDate,
-    ) -> Result<Vec<ReceivableDay>, StoreError> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT a.name, b.posted_on, sum(b.debit_minor), sum(b.credit_minor)
-             FROM account_balance b JOIN account a ON a.id = b.account_id
-             WHERE a.name GLOB 'assets:receivable:contributions:*'
-               AND b.budget_year = ?1 AND b.posted_on <= ?2 AND b.currency = 'CHF'
-             GROUP BY a.name, b.posted_on
-             ORDER BY a.name, b.posted_on",
-        )?;
-        let mut rows = statement.query(params![budget_year, until.to_string()])?;
-        let mut days = Vec::new();
-        while let Some(row) = rows.next()? {
-            let account: String = row.get(0)?;
-            let day: String = row.get(1)?;
-            let party = account
-                .rsplit(':')
-                .next()
-                .unwrap_or_default()
-                .parse::<PartyCode>()?;
-            days.push(ReceivableDay {
-                party,
-                posted_on: text_to_date(&day)?,
-                debit_minor: row.get(2)?,
-                credit_minor: row.get(3)?,
-            });
-        }
-        Ok(days)
-    }
-}
-
-impl Tx<'_> {
-    /// What `party` owes per budget year (positive) and the credit it holds, counting
-    /// every entry recorded, whatever its date, or only those dated up to `until`.
-    pub fn party_balances(
-        &self,
-        party: &PartyCode,
-        until: Option<NaiveDate>,
-    ) -> Result<(BTreeMap<i32, i64>, i64), StoreError> {
-        self.flush_running_balances()?;
-        party_balances(&self.tx, party, until)
-    }
-
-    /// The credit a party held that paid what it owed, per budget year, latest first:
-    /// transfers from its credit to its receivable, net of those withdrawn.
-    pub fn credit_applications(&self, party: &PartyCode) -> Result<Vec<(i32, i64)>, StoreError> {
-        let mut statement = self.tx.prepare_cached(
-            "SELECT coalesce(t.budget_year, e.budget_year) AS year,
-                    sum(CASE WHEN d.name = ?1 THEN t.amount_minor ELSE -t.amount_minor END),
-                    max(e.entry_date)
-             FROM transfer t
-             JOIN entry e ON e.id = t.entry_id
-             JOIN account d ON d.id = t.debit_account_id
-             JOIN account c ON c.id = t.credit_account_id
-             WHERE e.party = ?3 AND t.currency = 'CHF'
-               AND ((d.name = ?2 AND c.name = ?1) OR (d.name = ?1 AND c.name = ?2))
-             GROUP BY year
-             HAVING sum(CASE WHEN d.name = ?1 THEN t.amount_minor ELSE -t.amount_minor END) > 0
-             ORDER BY max(e.entry_date) DESC, year DESC",
-        )?;
-        let rows = statement
-            .query_map(
-                params![
-                    format!("{PREPAID}:{party}"),
-                    format!("{RECEIVABLE}:{party}"),
-                    party.as_str()
-                ],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
-    }
-
-    /// Whether `party` has ever been assessed or has pledged: it has a receivable.
-    pub fn has_receivable(&self, party: &PartyCode) -> Result<bool, StoreError> {
-        Ok(account_id(&self.tx, &format!("{RECEIVABLE}:{party}"))?.is_some())
     }
 }
 

@@ -554,7 +554,7 @@ fn cap(check: &'static str, messages: Vec<String>) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::contribution::{allocate, Contribution};
+    use crate::domain::contribution::{Contribution, Portion};
     use crate::domain::party::{Party, PartyInput};
     use crate::ledger::FundCode;
     use crate::store::Actor;
@@ -584,8 +584,8 @@ mod tests {
             reference: None,
             voluntary: true,
         };
-        let value = entry.value_in_chf().unwrap().minor();
-        let portions = allocate(value, &Default::default(), Some(2017), false, 2017);
+        let minor = entry.value_in_chf().unwrap().minor();
+        let portions = [Portion::Voluntary { year: 2017, minor }];
         let entry = entry.to_entry(&party.name, &portions).unwrap();
         let id = tx.record_entry(&entry).unwrap().id();
         tx.record_payment_terms(id, Some(2017), true).unwrap();
