@@ -352,7 +352,7 @@ pub fn assess(context: &Context, args: AssessArgs) -> anyhow::Result<Outcome> {
     let mut store = context.open()?;
     let due_on = match args.due.as_deref() {
         Some(due) => context.date_or_as_of(Some(due))?,
-        None => crate::store::due_after(date, store.due_days()?),
+        None => crate::domain::position::due_after(date, store.due_days()?),
     };
     if due_on < date {
         bail!("--due {due_on} is before the assessment's date {date}");
@@ -546,7 +546,7 @@ pub fn pledge(context: &Context, command: PledgeCommand) -> anyhow::Result<Outco
         .ok_or_else(|| StoreError::PartyNotFound { code: code.clone() })?;
     let due_on = match due {
         Some(due) => context.date_or_as_of(Some(&due))?,
-        None => crate::store::due_after(date, tx.due_days()?),
+        None => crate::domain::position::due_after(date, tx.due_days()?),
     };
     let written = tx.record_charge(
         &code,

@@ -103,7 +103,10 @@ pub fn run(context: &Context) -> anyhow::Result<Outcome> {
             &AssessOrder {
                 year: BUDGET_YEAR,
                 date: assessed_on(),
-                due_on: crate::store::due_after(assessed_on(), crate::store::DUE_DAYS_DEFAULT),
+                due_on: crate::domain::position::due_after(
+                    assessed_on(),
+                    crate::domain::position::DUE_DAYS_DEFAULT,
+                ),
                 method: Method::AdjustedScale(scale),
                 scale: Some(DEMO_SCALE.into()),
                 limits: Limits::default(),

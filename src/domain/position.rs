@@ -29,6 +29,8 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::ledger::EntryId;
+
 /// Where a party's money is: owed for a budget year, held as its credit, or received as a
 /// voluntary contribution for a year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -160,6 +162,41 @@ impl Replay {
         }
         net.retain(|_, day| !day.is_empty());
         net
+    }
+}
+
+/// The due period of the books when none is recorded, in days (UN practice).
+pub const DUE_DAYS_DEFAULT: u32 = 30;
+
+/// The day a charge dated `date` falls due under a due period of `days`.
+pub fn due_after(date: NaiveDate, days: u32) -> NaiveDate {
+    date.checked_add_days(chrono::Days::new(u64::from(days)))
+        .unwrap_or(date)
+}
+
+/// One party's facts as recorded, with the entry each comes from, and what the party's
+/// entries book on its positions.
+#[derive(Debug, Clone, Default)]
+pub struct PartyFacts {
+    pub state_party: bool,
+    pub facts: Vec<Fact>,
+    /// The entry of each fact; `None` for a fact not yet written.
+    pub entries: Vec<Option<EntryId>>,
+    /// The description of each fact's entry, for statements.
+    pub descriptions: Vec<String>,
+    pub references: Vec<Option<String>>,
+    /// What the party's entries book on its positions, per date: net debit per slot.
+    pub booked: BTreeMap<NaiveDate, BTreeMap<Slot, i64>>,
+}
+
+impl PartyFacts {
+    pub fn replay(&self, until: Option<NaiveDate>) -> Replay {
+        replay(&self.facts, self.state_party, until)
+    }
+
+    /// The index of the fact recorded as `entry`.
+    pub fn index_of(&self, entry: EntryId) -> Option<usize> {
+        self.entries.iter().position(|e| *e == Some(entry))
     }
 }
 

@@ -6,10 +6,9 @@ use serde::Serialize;
 
 use super::outstanding::YearOwed;
 use crate::domain::party::Party;
-use crate::domain::position::{FactKind, Movement, Replay, Slot};
+use crate::domain::position::{FactKind, Movement, PartyFacts, Replay, Slot};
 use crate::ledger::{EntryId, PartyCode};
 use crate::money::{Currency, Money};
-use crate::store::PartyFacts;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StatementLine {

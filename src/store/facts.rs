@@ -5,44 +5,17 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{text_to_date, Recorded, Store, StoreError, Tx};
 use crate::domain::accounts::{self, PREPAID, RECEIVABLE};
 use crate::domain::party::PartyKind;
-use crate::domain::position::{pair, replay, Fact, FactKind, Movement, Replay, Slot};
+use crate::domain::position::{
+    due_after, pair, Fact, FactKind, Movement, PartyFacts, Replay, Slot, DUE_DAYS_DEFAULT,
+};
 use crate::ledger::{AccountName, EntryId, EntryKind, FundCode, NewEntry, PartyCode, Transfer};
 use crate::money::{Currency, Money};
-
-/// The due period of the books when none is recorded, in days (UN practice).
-pub const DUE_DAYS_DEFAULT: u32 = 30;
-
-/// One party's facts as recorded, with the entry each comes from.
-#[derive(Debug, Clone, Default)]
-pub struct PartyFacts {
-    pub party: Option<PartyCode>,
-    pub state_party: bool,
-    pub facts: Vec<Fact>,
-    /// The entry of each fact; `None` for a fact not yet written.
-    pub entries: Vec<Option<EntryId>>,
-    /// The description of each fact's entry, for statements.
-    pub descriptions: Vec<String>,
-    pub references: Vec<Option<String>>,
-    /// What the party's entries book on its positions, per date: net debit per slot.
-    pub booked: BTreeMap<NaiveDate, BTreeMap<Slot, i64>>,
-}
-
-impl PartyFacts {
-    pub fn replay(&self, until: Option<NaiveDate>) -> Replay {
-        replay(&self.facts, self.state_party, until)
-    }
-
-    /// The index of the fact recorded as `entry`.
-    pub fn index_of(&self, entry: EntryId) -> Option<usize> {
-        self.entries.iter().position(|e| *e == Some(entry))
-    }
-}
 
 /// The books' due period, in days after a charge's date.
 pub(super) fn due_days(conn: &Connection) -> Result<u32, StoreError> {
@@ -53,12 +26,6 @@ pub(super) fn due_days(conn: &Connection) -> Result<u32, StoreError> {
     Ok(value
         .and_then(|v| v.parse().ok())
         .unwrap_or(DUE_DAYS_DEFAULT))
-}
-
-/// The day a charge dated `date` falls due under a due period of `days`.
-pub fn due_after(date: NaiveDate, days: u32) -> NaiveDate {
-    date.checked_add_days(Days::new(u64::from(days)))
-        .unwrap_or(date)
 }
 
 /// Where a transfer leg of `party`'s entry lands among its positions.
@@ -192,7 +159,6 @@ pub(super) fn load(
         }
     }
     let mut out = PartyFacts {
-        party: Some(party.clone()),
         state_party,
         ..PartyFacts::default()
     };

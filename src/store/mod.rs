@@ -37,9 +37,7 @@ pub use close::{ClosedYear, ResultRow};
 pub use costs::{ExpensePostedRow, SpentRow};
 pub use entries::{JournalFilter, Recorded};
 pub use export::ExportFacts;
-pub use facts::{
-    due_after, fact_key, payment_key, FactRecorded, PartyFacts, ReferenceState, DUE_DAYS_DEFAULT,
-};
+pub use facts::{fact_key, payment_key, FactRecorded, ReferenceState};
 pub use funds::FundBalanceRow;
 pub use meetings::{DocumentChange, MeetingReceivableRow, MeetingRecord};
 pub use migrations::SCHEMA_VERSION;
@@ -515,7 +513,7 @@ pub struct Tx<'c> {
     pending: RefCell<running::PendingBalances>,
     /// Each party's facts read in this transaction, kept up to date by `record_fact` and
     /// dropped when another entry of the party is written.
-    facts_cache: RefCell<HashMap<String, PartyFacts>>,
+    facts_cache: RefCell<HashMap<String, crate::domain::position::PartyFacts>>,
 }
 
 impl Tx<'_> {
