@@ -1,15 +1,13 @@
 //! The annual financial report as tables and as one HTML page (template
 //! `reports/annual.html`, built into the program).
 
-use minijinja::{Environment, Value};
+use minijinja::Value;
 use serde::Serialize;
 
-use super::html::{table, STYLE};
+use super::html::table;
 use super::{Cell, Table, Tabular};
 use crate::reports::annual::AnnualReport;
 use crate::text::count;
-
-const ANNUAL: &str = include_str!("../../reports/annual.html");
 
 fn headers(names: &[&str]) -> Vec<String> {
     names.iter().map(|h| h.to_string()).collect()
@@ -284,8 +282,7 @@ pub fn annual_page(report: &AnnualReport) -> anyhow::Result<String> {
             report.year, report.at, report.at, report.year, report.year, report.year
         ),
     };
-    let mut environment = Environment::new();
-    environment.add_template("style.css", STYLE)?;
-    environment.add_template("annual.html", ANNUAL)?;
-    Ok(environment.get_template("annual.html")?.render(&context)?)
+    Ok(super::html::environment()
+        .get_template("annual.html")?
+        .render(&context)?)
 }

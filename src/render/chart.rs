@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use crate::money::{Currency, Money};
 
+// Drawing coordinates, in SVG user units.
 const WIDTH: f64 = 680.0;
 const HEIGHT: f64 = 300.0;
 const LEFT: f64 = 110.0;

@@ -16,6 +16,8 @@ const COMMITTEE: &str = include_str!("../../reports/committee.html");
 const PAGE: &str = include_str!("../../reports/page.html");
 /// The style sheet every page carries inline.
 pub const STYLE: &str = include_str!("../../reports/style.css");
+const BASE: &str = include_str!("../../reports/base.html");
+const ANNUAL: &str = include_str!("../../reports/annual.html");
 
 /// Where a party's name links to: given the party's code, the address of its statement.
 pub type PartyLink<'a> = &'a dyn Fn(&str) -> String;
@@ -174,7 +176,8 @@ pub struct PageExtras<'a> {
     pub link: Option<PartyLink<'a>>,
 }
 
-/// The position of `day` on a chart of `year`, from 0 (1 January) to 1 (31 December).
+/// The position of `day` on a chart of `year`, from 0 (1 January) to 1 (31 December): a
+/// drawing ratio, never an amount.
 fn x_of(year: i32, day: NaiveDate) -> f64 {
     let first = NaiveDate::from_ymd_opt(year, 1, 1).expect("the 1st of January exists");
     let last = NaiveDate::from_ymd_opt(year, 12, 31).expect("the 31st of December exists");
@@ -284,11 +287,18 @@ impl Tabular for ByStateTable<'_> {
     }
 }
 
-fn environment() -> Environment<'static> {
+/// The built-in HTML templates, the page they extend and their style sheet.
+pub(super) fn environment() -> Environment<'static> {
     let mut environment = Environment::new();
     environment
         .add_template("style.css", STYLE)
         .expect("the built-in style sheet parses");
+    environment
+        .add_template("base.html", BASE)
+        .expect("the built-in base page parses");
+    environment
+        .add_template("annual.html", ANNUAL)
+        .expect("the built-in annual report template parses");
     environment
         .add_template("committee.html", COMMITTEE)
         .expect("the built-in report template parses");
