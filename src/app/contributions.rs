@@ -200,16 +200,8 @@ pub fn import_contributions(tx: &Tx<'_>, mut csv: CsvInput) -> anyhow::Result<Im
         summary.rows += 1;
         let (entry, recorded) = (|| -> anyhow::Result<(NewEntry, Recorded)> {
             let date = parse_date(row.required("date")?)?;
-            let year = row
-                .optional("year")
-                .map(|y| {
-                    y.parse::<i32>()
-                        .map_err(|_| anyhow!("year '{y}' is not a year"))
-                })
-                .transpose()?;
-            let reference = row.required("ref").map_err(|_| {
-                anyhow!("column 'ref' is empty: every imported row needs a unique reference")
-            })?;
+            let year = row.year()?;
+            let reference = row.reference()?;
             let contribution = ContributionFields {
                 party: row.required("party")?,
                 amount: row.get("amount"),
@@ -219,11 +211,7 @@ pub fn import_contributions(tx: &Tx<'_>, mut csv: CsvInput) -> anyhow::Result<Im
                 year,
                 reference: Some(reference),
                 fund: row.optional("fund"),
-                voluntary: match row.optional("voluntary") {
-                    None | Some("no") | Some("false") | Some("0") => false,
-                    Some("yes") | Some("true") | Some("1") => true,
-                    Some(other) => return Err(anyhow!("voluntary '{other}' is not yes or no")),
-                },
+                voluntary: row.flag("voluntary")?,
             }
             .parse()?;
             let (rate, _) = super::rates::rate_for(

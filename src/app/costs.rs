@@ -141,16 +141,8 @@ pub fn import_costs(
     let (mut recorded, mut already) = (0, 0);
     while let Some(row) = csv.next_row()? {
         let done = (|| -> anyhow::Result<CostRecorded> {
-            let year = row
-                .optional("year")
-                .map(|y| {
-                    y.parse::<i32>()
-                        .map_err(|_| anyhow!("year '{y}' is not a year"))
-                })
-                .transpose()?;
-            let reference = row.required("ref").map_err(|_| {
-                anyhow!("column 'ref' is empty: every imported row needs a unique reference")
-            })?;
+            let year = row.year()?;
+            let reference = row.reference()?;
             let fields = CostFields {
                 category: row.required("category")?,
                 amount: row.get("amount"),

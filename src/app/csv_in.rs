@@ -110,6 +110,31 @@ impl CsvRow<'_> {
         self.optional(column)
             .ok_or_else(|| anyhow!("column '{column}' is empty"))
     }
+
+    /// The budget year of column `year`, if given.
+    pub fn year(&self) -> anyhow::Result<Option<i32>> {
+        self.optional("year")
+            .map(|y| {
+                y.parse::<i32>()
+                    .map_err(|_| anyhow!("year '{y}' is not a year"))
+            })
+            .transpose()
+    }
+
+    /// The reference of column `ref`, which every imported row needs.
+    pub fn reference(&self) -> anyhow::Result<&str> {
+        self.required("ref")
+            .map_err(|_| anyhow!("column 'ref' is empty: every imported row needs a reference"))
+    }
+
+    /// A yes/no column: `yes`, `true` or `1`; `no`, `false`, `0` or empty.
+    pub fn flag(&self, column: &str) -> anyhow::Result<bool> {
+        match self.optional(column) {
+            None | Some("no") | Some("false") | Some("0") => Ok(false),
+            Some("yes") | Some("true") | Some("1") => Ok(true),
+            Some(other) => bail!("{column} '{other}' is not yes or no"),
+        }
+    }
 }
 
 impl CsvInput {

@@ -239,16 +239,9 @@ fn first_difference(a: &EntryFields, b: &EntryFields) -> &'static str {
 }
 
 fn parse_row<'r>(row: &'r CsvRow<'_>) -> anyhow::Result<(&'r str, i32, EntryFields, Transfer)> {
-    let reference = row
-        .required("ref")
-        .map_err(|_| anyhow!("column 'ref' is empty: every imported row needs a reference"))?;
+    let reference = row.reference()?;
     let date = parse_date(row.required("date")?)?;
-    let budget_year = match row.optional("year") {
-        Some(year) => year
-            .parse::<i32>()
-            .map_err(|_| anyhow!("year '{year}' is not a year"))?,
-        None => date.year(),
-    };
+    let budget_year = row.year()?.unwrap_or(date.year());
     let fund = match row.optional("fund") {
         Some(fund) => fund.parse()?,
         None => FundCode::isu(),
