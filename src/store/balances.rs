@@ -68,9 +68,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        // The ids are bound as parameters ?3, ?4, ...; only their count shapes the SQL.
-        let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("?{}", i + 3)).collect();
-        let accounts = placeholders.join(", ");
+        let accounts = placeholders_after_two(ids.len());
         let sql = format!(
             "SELECT party, fund, sum(net) FROM (
                  SELECT party, fund, credit_minor - debit_minor AS net FROM account_total
@@ -85,9 +83,7 @@ impl Store {
         );
         let mut statement = self.conn.prepare_cached(&sql)?;
         let until = until.to_string();
-        let mut parameters: Vec<&dyn rusqlite::ToSql> = vec![&budget_year, &until];
-        parameters.extend(ids.iter().map(|id| id as &dyn rusqlite::ToSql));
-        let mut rows = statement.query(parameters.as_slice())?;
+        let mut rows = statement.query(year_date_and_ids(&budget_year, &until, &ids).as_slice())?;
         let mut received = Vec::new();
         while let Some(row) = rows.next()? {
             let party: String = row.get(0)?;
@@ -114,9 +110,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        // The ids are bound as parameters ?3, ?4, ...; only their count shapes the SQL.
-        let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("?{}", i + 3)).collect();
-        let accounts = placeholders.join(", ");
+        let accounts = placeholders_after_two(ids.len());
         let sql = format!(
             "SELECT posted_on, sum(credit_minor - debit_minor) FROM account_balance
              WHERE budget_year = ?1 AND account_id IN ({accounts}) AND posted_on <= ?2
@@ -126,9 +120,7 @@ impl Store {
         );
         let mut statement = self.conn.prepare_cached(&sql)?;
         let until = until.to_string();
-        let mut parameters: Vec<&dyn rusqlite::ToSql> = vec![&budget_year, &until];
-        parameters.extend(ids.iter().map(|id| id as &dyn rusqlite::ToSql));
-        let mut rows = statement.query(parameters.as_slice())?;
+        let mut rows = statement.query(year_date_and_ids(&budget_year, &until, &ids).as_slice())?;
         let mut days = Vec::new();
         while let Some(row) = rows.next()? {
             let day: String = row.get(0)?;
@@ -195,4 +187,24 @@ impl Store {
         }
         Ok(accounts)
     }
+}
+
+/// The placeholders `?3, ?4, …` of `count` account ids bound after a budget year and a
+/// date: only their count shapes the SQL, the ids themselves are bound.
+fn placeholders_after_two(count: usize) -> String {
+    (0..count)
+        .map(|i| format!("?{}", i + 3))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The parameters of a query by budget year, date and account ids, in that order.
+fn year_date_and_ids<'p>(
+    budget_year: &'p dyn rusqlite::ToSql,
+    until: &'p dyn rusqlite::ToSql,
+    ids: &'p [i64],
+) -> Vec<&'p dyn rusqlite::ToSql> {
+    let mut parameters: Vec<&dyn rusqlite::ToSql> = vec![budget_year, until];
+    parameters.extend(ids.iter().map(|id| id as &dyn rusqlite::ToSql));
+    parameters
 }
