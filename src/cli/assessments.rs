@@ -548,6 +548,9 @@ pub fn pledge(context: &Context, command: PledgeCommand) -> anyhow::Result<Outco
         Some(due) => context.date_or_as_of(Some(&due))?,
         None => crate::domain::position::due_after(date, tx.due_days()?),
     };
+    if due_on < date {
+        bail!("--due {due_on} is before the pledge's date {date}");
+    }
     let written = tx.record_charge(
         &code,
         crate::ledger::EntryKind::Pledge,
