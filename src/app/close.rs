@@ -48,7 +48,7 @@ impl Books {
         closed_on: NaiveDate,
     ) -> anyhow::Result<YearClosed> {
         check_budget_year(year)?;
-        let store = self.store_mut();
+        let store = &mut self.store;
         if let Some(closed) = store.closed_year(year)? {
             bail!(
                 "budget year {year} is already closed (closed on {} by {})",
@@ -145,7 +145,7 @@ impl Books {
         year: i32,
         last_day: NaiveDate,
     ) -> anyhow::Result<(Vec<(PartyCode, i64)>, Vec<(PartyCode, i64)>)> {
-        let standings = standings(&self.store().contribution_positions(last_day, year)?);
+        let standings = standings(&self.store.contribution_positions(last_day, year)?);
         let mut owing = Vec::new();
         let mut holding = Vec::new();
         for (party, standing) in &standings {

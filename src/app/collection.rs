@@ -206,7 +206,7 @@ impl Books {
         if level == Some(0) {
             bail!("--level must be 1 or more (1 is the first reminder)");
         }
-        let store = self.store();
+        let store = &self.store;
         let (list, parties) = outstanding_of(store, year, as_of, selection)?;
         let sent = store.reminders(year, as_of)?;
         let swiss = |m: Money| format!("{} {}", m.currency(), format_minor_swiss(m.minor()));
@@ -294,7 +294,7 @@ impl Books {
         letters: &[Letter],
         sent_on: NaiveDate,
     ) -> anyhow::Result<usize> {
-        let tx = self.store_mut().begin(actor)?;
+        let tx = self.store.begin(actor)?;
         let mut recorded = 0;
         for letter in letters {
             if tx.record_reminder(&letter.party.code, letter.year, letter.level, sent_on)? {

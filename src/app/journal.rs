@@ -70,13 +70,13 @@ impl Books {
     /// is an error; a page past the last is the last.
     pub fn journal_page(&self, query: &JournalQuery) -> anyhow::Result<JournalPage> {
         if let Some(code) = &query.party {
-            if self.store().party(code)?.is_none() {
+            if self.store.party(code)?.is_none() {
                 return Err(StoreError::PartyNotFound { code: code.clone() }.into());
             }
         }
         let until = query.to.map_or(query.as_of, |to| to.min(query.as_of));
         let entries: Vec<Entry> = self
-            .store()
+            .store
             .journal(&JournalFilter {
                 party: query.party.clone(),
                 budget_year: query.year,

@@ -1,17 +1,29 @@
-//! The Article 14 rules of a meeting's costs: sharing the estimate among the participants,
-//! and bringing the shares to the actual cost.
+//! Meetings and their documents, and the Article 14 rules of a meeting's costs: sharing
+//! the estimate among the participants, and bringing the shares to the actual cost.
 
 use anyhow::bail;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::csv_in::CsvInput;
 use super::Books;
-use crate::domain::meeting::{apportion, bill_entry, Meeting, MeetingCode, MeetingError};
-use crate::ledger::PartyCode;
+use crate::domain::meeting::{
+    apportion, bill_entry, payment_entry, Document, Meeting, MeetingCode, MeetingError, PageRate,
+};
+use crate::ledger::{NewEntry, PartyCode};
 use crate::money::Money;
+use crate::reports::meeting::{meeting_balances, MeetingBalances};
 use crate::store::{Actor, MeetingRecord, Recorded, StoreError, Tx};
+
+pub use crate::store::DocumentChange;
 use crate::text::count;
+
+/// What recording a State's payment towards a meeting did.
+pub struct MeetingPaid {
+    pub amount: Money,
+    pub entry: NewEntry,
+    pub recorded: Recorded,
+}
 
 /// What sharing a meeting's estimate did.
 pub struct MeetingAssessed {
@@ -32,6 +44,164 @@ pub fn find_meeting(tx: &Tx<'_>, code: &MeetingCode) -> anyhow::Result<MeetingRe
 }
 
 impl Books {
+    /// Adds a meeting in its own transaction: refused when held in a closed year, or when
+    /// its code is taken.
+    pub fn add_meeting(&mut self, actor: Actor, meeting: &Meeting) -> anyhow::Result<()> {
+        let tx = self.store.begin(actor)?;
+        tx.refuse_closed(
+            meeting.held_on.year(),
+            &format!("meeting {} held on {}", meeting.code, meeting.held_on),
+        )?;
+        if let Some(existing) = tx.meeting(&meeting.code)? {
+            anyhow::bail!(
+                "meeting {} already exists ({}, {})",
+                meeting.code,
+                existing.meeting.name,
+                existing.meeting.held_on
+            );
+        }
+        tx.insert_meeting(meeting)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Sets the price of one page translated into `languages` languages, in the meeting's
+    /// currency; refused when the meeting was held in a closed year.
+    pub fn set_page_rate(
+        &mut self,
+        actor: Actor,
+        code: &MeetingCode,
+        per_page: &str,
+        languages: i64,
+    ) -> anyhow::Result<PageRate> {
+        let tx = self.store.begin(actor)?;
+        let record = find_meeting(&tx, code)?;
+        let meeting = &record.meeting;
+        tx.refuse_closed(
+            meeting.held_on.year(),
+            &format!("a page rate for meeting {code}"),
+        )?;
+        let rate = PageRate::new(Money::parse(per_page, meeting.currency())?, languages)?;
+        tx.insert_page_rate(code, &rate)?;
+        tx.commit()?;
+        Ok(rate)
+    }
+
+    /// Per participating State: its Article 14 share, what it was billed and its balance.
+    pub fn meeting_balances(&self, code: &str) -> anyhow::Result<MeetingBalances> {
+        let record = super::collection::load_meeting(&self.store, code)?;
+        let billed = self.store.meeting_balances(&record.meeting.code)?;
+        let parties = self.store.parties()?;
+        let names = |code: &crate::ledger::PartyCode| {
+            parties
+                .iter()
+                .find(|p| &p.code == code)
+                .map_or_else(|| code.to_string(), |p| p.name.clone())
+        };
+        Ok(meeting_balances(&record, &billed, &names)?)
+    }
+
+    /// Records a known State's payment towards its share of a meeting's cost, `amount` in
+    /// the meeting's currency.
+    pub fn pay_meeting(
+        &mut self,
+        actor: Actor,
+        code: &MeetingCode,
+        party: &PartyCode,
+        amount: &str,
+        date: NaiveDate,
+        reference: Option<String>,
+    ) -> anyhow::Result<MeetingPaid> {
+        let tx = self.store.begin(actor)?;
+        let record = find_meeting(&tx, code)?;
+        let meeting = &record.meeting;
+        let amount = Money::parse(amount, meeting.currency())?;
+        let name = tx
+            .party(party)?
+            .ok_or_else(|| StoreError::PartyNotFound {
+                code: party.clone(),
+            })?
+            .name;
+        let entry = payment_entry(meeting, party, &name, amount, date, reference)?;
+        let recorded = tx.record_entry(&entry)?;
+        tx.commit()?;
+        Ok(MeetingPaid {
+            amount,
+            entry,
+            recorded,
+        })
+    }
+
+    /// Adds a document to a meeting's forecast: refused when the meeting was held in a
+    /// closed year, or when the meeting has a document of that symbol.
+    pub fn add_document(
+        &mut self,
+        actor: Actor,
+        code: &MeetingCode,
+        document: &Document,
+    ) -> anyhow::Result<()> {
+        let tx = self.store.begin(actor)?;
+        let record = find_meeting(&tx, code)?;
+        tx.refuse_closed(
+            record.meeting.held_on.year(),
+            &format!("document {} of meeting {code}", document.symbol),
+        )?;
+        if let Some(existing) = record
+            .documents
+            .iter()
+            .find(|d| d.symbol == document.symbol)
+        {
+            anyhow::bail!(
+                "document {} of meeting {code} already exists ('{}', {} forecast)",
+                existing.symbol,
+                existing.title,
+                count(existing.pages_forecast, "page", "pages")
+            );
+        }
+        tx.insert_document(code, document)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records news of a document as a revision, the document as it will read checked as
+    /// a whole; returns it. Refused when the meeting was held in a closed year.
+    pub fn update_document(
+        &mut self,
+        actor: Actor,
+        code: &MeetingCode,
+        symbol: &str,
+        change: &DocumentChange,
+    ) -> anyhow::Result<Document> {
+        let tx = self.store.begin(actor)?;
+        let record = find_meeting(&tx, code)?;
+        tx.refuse_closed(
+            record.meeting.held_on.year(),
+            &format!("document {symbol} of meeting {code}"),
+        )?;
+        let existing = record
+            .documents
+            .iter()
+            .find(|d| d.symbol == symbol.trim())
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "meeting {code} has no document {symbol}: add it with \
+                     `isu-ledger document add {code} {symbol} --title TEXT --pages-forecast N`"
+                )
+            })?;
+        // The document as it will read, checked as a whole.
+        let updated = Document::new(
+            &existing.symbol,
+            &existing.title,
+            change.pages_forecast.unwrap_or(existing.pages_forecast),
+            change.pages_actual.or(existing.pages_actual),
+            change.submitted_on.or(existing.submitted_on),
+            change.translated_on.or(existing.translated_on),
+        )?;
+        tx.insert_document_revision(code, &updated.symbol, change)?;
+        tx.commit()?;
+        Ok(updated)
+    }
+
     /// Shares a meeting's estimate among its participants (`all-parties`: the States
     /// Parties in force on its date with a rate on the scale; else a CSV file of codes, each
     /// with a rate) on `scale`, billing each State on `date`. A meeting is assessed once.
@@ -43,7 +213,7 @@ impl Books {
         participants: &str,
         date: NaiveDate,
     ) -> anyhow::Result<MeetingAssessed> {
-        let tx = self.store_mut().begin(actor)?;
+        let tx = self.store.begin(actor)?;
         let record = find_meeting(&tx, code)?;
         if let Some(scale) = &record.scale {
             bail!(
@@ -97,7 +267,7 @@ impl Books {
         actual: &str,
         date: NaiveDate,
     ) -> anyhow::Result<(Money, usize)> {
-        let tx = self.store_mut().begin(actor)?;
+        let tx = self.store.begin(actor)?;
         let record = find_meeting(&tx, code)?;
         let meeting = &record.meeting;
         let actual = Money::parse(actual, meeting.currency())?;

@@ -7,14 +7,25 @@
 //! into `store` for what a method here answers. Nothing here reads the clock, the
 //! environment or standard streams: dates and the person recording come in as arguments.
 
+pub mod accounts;
+pub mod assessments;
+pub mod budgets;
 pub mod close;
 pub mod collection;
 pub mod contributions;
 pub mod costs;
+pub mod credits;
 pub mod csv_in;
+pub mod demo;
+mod demo_costs;
+pub mod export;
+pub mod funds;
+pub mod import;
 pub mod journal;
 pub mod meetings;
+pub mod parties;
 pub mod rates;
+pub mod reversal;
 pub mod status;
 
 use std::path::Path;
@@ -29,7 +40,11 @@ use crate::reports::budget_report::{budget_report, BudgetReport};
 use crate::reports::journal::{journal, Journal};
 use crate::reports::meeting::{meeting_show, MeetingOwed, MeetingShow};
 use crate::reports::status::FundingStatus;
-use crate::store::{Actor, JournalFilter, Recorded, Store, StoreError};
+use crate::store::{JournalFilter, Store};
+
+/// What the front ends name of the store: who records, how a write came out, how the
+/// ledger is opened, and its errors (a busy ledger, a missing file).
+pub use crate::store::{Actor, OpenOptions, Recorded, StoreError, SCHEMA_VERSION};
 
 pub use collection::Letter;
 pub use contributions::{ContributionWriter, ImportSummary};
@@ -94,19 +109,24 @@ impl Books {
         })
     }
 
+    /// Opens an existing ledger with `options` (how long to wait for another writer,
+    /// whether to check the ledger's safeguards).
+    pub fn open_with(path: &Path, options: OpenOptions) -> Result<Books, StoreError> {
+        Ok(Books {
+            store: Store::open_with(path, options)?,
+        })
+    }
+
+    /// Creates an empty ledger at `path`; says whether it was created (`false`: a ledger
+    /// was there already, and is opened).
+    pub fn create(path: &Path) -> Result<(Books, bool), StoreError> {
+        let (store, created) = Store::create(path)?;
+        Ok((Books { store }, created))
+    }
+
     /// The books over a store already open (an in-memory ledger in tests, a new file).
     pub fn from_store(store: Store) -> Books {
         Books { store }
-    }
-
-    /// The store underneath, for the commands whose use cases are still written against it.
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
-    /// The store underneath, to write.
-    pub fn store_mut(&mut self) -> &mut Store {
-        &mut self.store
     }
 
     /// The funding status of `year` on `as_of` (`status` without comparison).
@@ -283,6 +303,14 @@ impl Books {
         }
         let rows = self.store.trial_balance(as_of, year)?;
         Ok(trial_balance(as_of, year, &rows))
+    }
+
+    /// Checks the ledger's integrity: what `verify` finds.
+    pub fn verify(&self) -> anyhow::Result<crate::reports::verify::VerifyReport> {
+        let summary = self
+            .store
+            .verify(crate::domain::accounts::conversion().as_str())?;
+        Ok(crate::reports::verify::verify_report(summary))
     }
 
     /// The entries dated up to `as_of`, of one party and one budget year or all. An unknown

@@ -29,10 +29,8 @@ pub fn run(context: &Context, command: AccountCommand) -> anyhow::Result<Outcome
     match command {
         AccountCommand::Add { name } => {
             let name: AccountName = name.parse()?;
-            let mut store = context.open()?;
-            let tx = store.begin(context.actor.clone())?;
-            tx.declare_account(&name)?;
-            tx.commit()?;
+            let mut books = context.books()?;
+            books.declare_account(context.actor.clone(), &name)?;
             context.say(format!(
                 "opened account {name} ({})",
                 name.account_type().as_str()

@@ -1,6 +1,6 @@
 //! `scale import|list|show`, `assess`, `pledge add`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::{anyhow, bail};
@@ -8,17 +8,13 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
 use super::{Context, Outcome};
+use crate::app::assessments::{reversal_reason, AssessOrder, PledgeOrder, PledgeRecorded};
 use crate::app::csv_in::CsvInput;
-use crate::domain::assessment::{self, assessment_entry, pledge_entry, Limits, Method};
-use crate::domain::countries;
+use crate::app::Recorded;
+use crate::domain::assessment::{Limits, Method};
 use crate::domain::parse_date;
-use crate::domain::reversal::reversal_of;
-use crate::domain::scale::{self, Scale};
-use crate::ledger::{check_budget_year, FundCode, PartyCode};
+use crate::ledger::{check_budget_year, PartyCode};
 use crate::money::{Currency, Money};
-use crate::render::{Cell, Table, Tabular};
-use crate::reports::assessment::{assessment_report, AssessmentReport};
-use crate::store::{Recorded, ScaleSummary, StoreError, Tx};
 
 #[derive(Debug, Subcommand)]
 pub enum ScaleCommand {
@@ -112,73 +108,13 @@ pub enum PledgeCommand {
     },
 }
 
-struct ScaleList(Vec<ScaleSummary>);
-
-impl serde::Serialize for ScaleList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
-        for s in &self.0 {
-            seq.serialize_element(&serde_json::json!({
-                "name": s.name, "source": s.source, "parties": s.parties
-            }))?;
-        }
-        seq.end()
-    }
-}
-
-impl Tabular for ScaleList {
-    fn table(&self) -> Table {
-        Table {
-            title: "Scales of assessment".into(),
-            headers: vec!["Name".into(), "Parties".into(), "Source".into()],
-            rows: self
-                .0
-                .iter()
-                .map(|s| {
-                    vec![
-                        Cell::text(&s.name),
-                        Cell::Count(s.parties as i64),
-                        Cell::text(&s.source),
-                    ]
-                })
-                .collect(),
-            ..Table::default()
-        }
-    }
-}
-
-#[derive(serde::Serialize)]
-struct ScaleShow {
-    name: String,
-    rates: BTreeMap<String, String>,
-    total: String,
-}
-
-impl Tabular for ScaleShow {
-    fn table(&self) -> Table {
-        Table {
-            title: format!("Scale {}", self.name),
-            headers: vec!["Party".into(), "Rate %".into()],
-            rows: self
-                .rates
-                .iter()
-                .map(|(code, rate)| vec![Cell::text(code), Cell::text(rate)])
-                .collect(),
-            totals: vec![vec![Cell::text("Total"), Cell::text(&self.total)]],
-            notes: vec![],
-        }
-    }
-}
-
 pub fn scale(context: &Context, command: ScaleCommand) -> anyhow::Result<Outcome> {
     match command {
         ScaleCommand::Import { name, file, base } => {
-            let mut store = context.open()?;
-            let tx = store.begin(context.actor.clone())?;
+            let mut books = context.books()?;
             let csv = CsvInput::open(&file, &["code", "rate"], &[])?;
-            let (imported, count) = import_scale(&tx, &name, base.as_deref(), csv)?;
-            tx.commit()?;
+            let (imported, count) =
+                books.import_scale(context.actor.clone(), &name, base.as_deref(), csv)?;
             let total: rust_decimal::Decimal = imported.rates.values().sum();
             context.say(format!(
                 "imported scale {}: {} ({count} from {}), rates adding up to {total}%",
@@ -188,77 +124,15 @@ pub fn scale(context: &Context, command: ScaleCommand) -> anyhow::Result<Outcome
             ))?;
         }
         ScaleCommand::List => {
-            let store = context.open()?;
-            context.print(&ScaleList(store.scales()?))?;
+            let books = context.books()?;
+            context.print(&books.scales()?)?;
         }
         ScaleCommand::Show { name } => {
-            let store = context.open()?;
-            let scale = store.scale(&name)?;
-            let total: rust_decimal::Decimal = scale.rates.values().sum();
-            context.print(&ScaleShow {
-                name: scale.name,
-                rates: scale
-                    .rates
-                    .iter()
-                    .map(|(c, r)| (c.to_string(), r.to_string()))
-                    .collect(),
-                total: total.to_string(),
-            })?;
+            let books = context.books()?;
+            context.print(&books.scale_show(&name)?)?;
         }
     }
     Ok(Outcome::Done)
-}
-
-/// Reads a scale from CSV (columns code,rate) in `tx`, over the rates of `base` if given,
-/// and stores it as `name`. Returns the scale and the number of rows read.
-pub fn import_scale(
-    tx: &Tx<'_>,
-    name: &str,
-    base: Option<&str>,
-    mut csv: CsvInput,
-) -> anyhow::Result<(Scale, usize)> {
-    scale::check_name(name)?;
-    let mut rates = match base {
-        Some(base) => tx.scale(base)?.rates,
-        None => BTreeMap::new(),
-    };
-    let mut seen: HashMap<PartyCode, u64> = HashMap::new();
-    let mut count = 0;
-    while let Some(row) = csv.next_row()? {
-        let line = row.line;
-        let (code, rate) = (|| -> anyhow::Result<_> {
-            let text = row.required("code")?;
-            let code: PartyCode = text.parse()?;
-            if countries::find(code.as_str()).is_none() {
-                bail!("'{text}' is not an ISO 3166 alpha-3 country code");
-            }
-            if let Some(first) = seen.get(&code) {
-                bail!("{code} appears twice (first on line {first})");
-            }
-            let rate = scale::parse_rate(row.get("rate"))?;
-            Ok((code, rate))
-        })()
-        .map_err(|e| row.error(format!("{e:#}")))?;
-        seen.insert(code.clone(), line);
-        rates.insert(code, rate);
-        count += 1;
-    }
-    if count == 0 {
-        bail!(
-            "{}: no rates: the file has a header and no rows",
-            csv.name()
-        );
-    }
-    let imported = Scale {
-        name: name.to_string(),
-        rates,
-    };
-    let source = match base {
-        Some(base) => format!("{} over {base}", csv.name()),
-        None => csv.name().to_string(),
-    };
-    tx.insert_scale(&imported, &source)?;
-    Ok((imported, count))
 }
 
 /// Reads `--method`: a name, and a file for `fixed`.
@@ -276,7 +150,7 @@ fn method_of(context: &Context, args: &AssessArgs) -> anyhow::Result<Method> {
             let Some(scale) = &args.scale else {
                 bail!("--method adjusted-scale needs --scale NAME (e.g. --scale un-2016-2018)");
             };
-            Ok(Method::AdjustedScale(context.open()?.scale(scale)?))
+            Ok(Method::AdjustedScale(context.books()?.scale(scale)?))
         }
         "equal" => Ok(Method::Equal),
         "fixed" => {
@@ -349,30 +223,19 @@ pub fn assess(context: &Context, args: AssessArgs) -> anyhow::Result<Outcome> {
     } else {
         None
     };
-    let mut store = context.open()?;
-    let due_on = match args.due.as_deref() {
-        Some(due) => context.date_or_as_of(Some(due))?,
-        None => crate::domain::position::due_after(date, store.due_days()?),
-    };
-    if due_on < date {
-        bail!("--due {due_on} is before the assessment's date {date}");
-    }
-    let tx = store.begin(context.actor.clone())?;
+    let mut books = context.books()?;
     let order = AssessOrder {
         year: args.year,
         date,
-        due_on,
+        due_on: date,
         method,
         scale: args.scale.clone(),
         limits,
         in_force_on,
         dry_run: args.dry_run,
     };
-    let (report, written) = record_assessment(&tx, &order)?;
-    if args.dry_run {
-        drop(tx);
-    } else {
-        tx.commit()?;
+    let (report, written) = books.assess(context.actor.clone(), order, args.due.as_deref())?;
+    if !args.dry_run {
         if let Some(notice) = notice {
             eprintln!("{notice}");
         }
@@ -394,134 +257,18 @@ pub fn assess(context: &Context, args: AssessArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Done)
 }
 
-/// What `assess` is asked to do.
-pub struct AssessOrder {
-    pub year: i32,
-    /// The date of the entries; the budget in force on it is shared.
-    pub date: NaiveDate,
-    pub method: Method,
-    pub scale: Option<String>,
-    pub limits: Limits,
-    /// The States Parties in force on this date are assessed (except with `fixed`).
-    pub in_force_on: NaiveDate,
-    /// The day the assessments fall due.
-    pub due_on: NaiveDate,
-    pub dry_run: bool,
-}
-
-/// Computes the year's assessments and, unless it is a dry run, records one entry per
-/// party in `tx`. Returns the report and the number of entries written.
-pub fn record_assessment(
-    tx: &Tx<'_>,
-    order: &AssessOrder,
-) -> anyhow::Result<(AssessmentReport, usize)> {
-    let (year, date) = (order.year, order.date);
-    let budget = tx.budget_in_force(year, date)?.ok_or_else(|| {
-        anyhow!(
-            "no budget approved for {year} as of {date}: record it first with \
-             `isu-ledger budget set {year} --total AMOUNT`"
-        )
-    })?;
-    let existing = tx.assessments_in_force(year)?;
-    if !existing.is_empty() && !order.dry_run {
-        bail!(
-            "{year} is already assessed ({}, the first is entry {}); reverse it first \
-             with `isu-ledger assess {year} --reverse --reason TEXT`",
-            crate::text::count(existing.len(), "entry", "entries"),
-            existing[0],
-        );
-    }
-    let parties = tx.parties()?;
-    let names: HashMap<&PartyCode, &str> =
-        parties.iter().map(|p| (&p.code, p.name.as_str())).collect();
-    let assessed: Vec<PartyCode> = match &order.method {
-        Method::Fixed(amounts) => {
-            for code in amounts.keys() {
-                if !names.contains_key(code) {
-                    return Err(StoreError::PartyNotFound { code: code.clone() }.into());
-                }
-            }
-            amounts.keys().cloned().collect()
-        }
-        _ => parties
-            .iter()
-            .filter(|p| p.is_expected_to_contribute(order.in_force_on))
-            .map(|p| p.code.clone())
-            .collect(),
-    };
-    let assessments =
-        assessment::assess(budget.budget.total, &assessed, &order.method, order.limits)?;
-    let mut rows = Vec::new();
-    let mut written = 0;
-    for a in assessments {
-        let name = names
-            .get(&a.party)
-            .copied()
-            .unwrap_or(a.party.as_str())
-            .to_string();
-        let mut applied = Money::from_minor(0, Currency::CHF);
-        if !order.dry_run && a.amount.is_positive() {
-            let recorded = tx.record_charge(
-                &a.party,
-                crate::ledger::EntryKind::Assessment,
-                a.amount.minor(),
-                year,
-                date,
-                order.due_on,
-                None,
-                |credit| {
-                    applied = credit;
-                    Ok(assessment_entry(
-                        &a,
-                        &name,
-                        year,
-                        date,
-                        FundCode::isu(),
-                        credit,
-                    )?)
-                },
-            )?;
-            written += 1;
-            let _ = recorded;
-        }
-        rows.push((a, name, applied));
-    }
-    let report = assessment_report(
-        year,
-        order.method.name(),
-        order.scale.clone(),
-        budget.budget.total,
-        order.dry_run,
-        &rows,
-    );
-    Ok((report, written))
-}
-
 fn reverse_assessment(
     context: &Context,
     year: i32,
     reason: Option<&str>,
     date: NaiveDate,
 ) -> anyhow::Result<Outcome> {
-    let Some(reason) = reason.filter(|r| !r.trim().is_empty()) else {
-        bail!("reversing an assessment needs a reason: --reason TEXT");
-    };
-    let mut store = context.open()?;
-    let tx = store.begin(context.actor.clone())?;
-    let ids = tx.assessments_in_force(year)?;
-    if ids.is_empty() {
-        bail!("{year} has no assessment to reverse");
-    }
-    for id in &ids {
-        let original = tx
-            .entry(*id)?
-            .ok_or(StoreError::EntryNotFound { id: *id })?;
-        tx.record_reversal(&original, reversal_of(&original, reason, date)?)?;
-    }
-    tx.commit()?;
+    let reason = reversal_reason(reason)?;
+    let mut books = context.books()?;
+    let reversed = books.reverse_assessment(context.actor.clone(), year, reason, date)?;
     context.say(format!(
         "reversed the {year} assessment: {}, dated {date}",
-        crate::text::count(ids.len(), "entry", "entries")
+        crate::text::count(reversed, "entry", "entries")
     ))?;
     Ok(Outcome::Done)
 }
@@ -539,41 +286,18 @@ pub fn pledge(context: &Context, command: PledgeCommand) -> anyhow::Result<Outco
     let code: PartyCode = party.parse()?;
     let amount = Money::parse(&amount, Currency::CHF)?;
     let date = context.date_or_as_of(date.as_deref())?;
-    let mut store = context.open()?;
-    let tx = store.begin(context.actor.clone())?;
-    let found = tx
-        .party(&code)?
-        .ok_or_else(|| StoreError::PartyNotFound { code: code.clone() })?;
-    let due_on = match due {
-        Some(due) => context.date_or_as_of(Some(&due))?,
-        None => crate::domain::position::due_after(date, tx.due_days()?),
-    };
-    if due_on < date {
-        bail!("--due {due_on} is before the pledge's date {date}");
-    }
-    let written = tx.record_charge(
-        &code,
-        crate::ledger::EntryKind::Pledge,
-        amount.minor(),
-        year,
-        date,
-        due_on,
-        reference.as_deref(),
-        |credit| {
-            Ok(pledge_entry(
-                &code,
-                &found.name,
-                amount,
-                year,
-                date,
-                FundCode::isu(),
-                credit,
-                reference.clone(),
-            )?)
+    let mut books = context.books()?;
+    let PledgeRecorded { entry, recorded } = books.record_pledge(
+        context.actor.clone(),
+        PledgeOrder {
+            party: code,
+            amount,
+            year,
+            date,
+            due: due.as_deref(),
+            reference,
         },
     )?;
-    let (recorded, entry) = (written.recorded, written.entry);
-    tx.commit()?;
     match recorded {
         Recorded::New(id) => context.say(format!(
             "recorded entry {id}: {}, {amount}, dated {date}",

@@ -5,14 +5,10 @@ use clap::Subcommand;
 use super::{Context, Outcome};
 use chrono::NaiveDate;
 
-use crate::domain::budget::{
-    check_new_version, check_withdrawal, no_budget_message, parse_line, Budget,
-};
+use crate::domain::budget::{parse_line, Budget};
 use crate::domain::correction;
 use crate::ledger::check_budget_year;
 use crate::money::{Currency, Money};
-use crate::reports::budget::budget_show;
-use crate::store::BudgetVersion;
 
 #[derive(Debug, Subcommand)]
 pub enum BudgetCommand {
@@ -94,17 +90,8 @@ pub fn run(context: &Context, command: BudgetCommand) -> anyhow::Result<Outcome>
             let defaulted = approved_on.is_none();
             let approved_on = context.date_or_as_of(approved_on.as_deref())?;
             let budget = Budget::new(year, total, approved_by, approved_on, lines)?;
-            let mut store = context.open()?;
-            let tx = store.begin(context.actor.clone())?;
-            tx.refuse_closed(year, &format!("a budget for {year}"))?;
-            let versions: Vec<_> = tx
-                .budget_versions(year)?
-                .iter()
-                .map(BudgetVersion::state)
-                .collect();
-            check_new_version(year, approved_on, &versions)?;
-            let version = tx.insert_budget(&budget)?;
-            tx.commit()?;
+            let mut books = context.books()?;
+            let version = books.set_budget(context.actor.clone(), &budget)?;
             if defaulted && year_start(year) < approved_on {
                 eprintln!(
                     "notice: budget {year} dated {approved_on} ({}); give --approved-on for \
@@ -128,13 +115,8 @@ pub fn run(context: &Context, command: BudgetCommand) -> anyhow::Result<Outcome>
         }
         BudgetCommand::Show { year } => {
             check_budget_year(year)?;
-            let store = context.open()?;
-            let versions = store.budget_versions(year)?;
-            let in_force = store.budget_in_force(year, context.as_of)?.ok_or_else(|| {
-                let states: Vec<_> = versions.iter().map(BudgetVersion::state).collect();
-                anyhow::anyhow!(no_budget_message(year, context.as_of, &states))
-            })?;
-            context.print(&budget_show(context.as_of, &versions, &in_force))?;
+            let books = context.books()?;
+            context.print(&books.budget_show(year, context.as_of)?)?;
         }
         BudgetCommand::Withdraw {
             year,
@@ -143,23 +125,10 @@ pub fn run(context: &Context, command: BudgetCommand) -> anyhow::Result<Outcome>
         } => {
             check_budget_year(year)?;
             let reason = correction::reason(&reason)?;
-            let mut store = context.open()?;
-            let tx = store.begin(context.actor.clone())?;
-            let versions = tx.budget_versions(year)?;
-            let states: Vec<_> = versions.iter().map(BudgetVersion::state).collect();
-            check_withdrawal(year, version, &states)?;
-            tx.refuse_closed(year, &format!("the budget for {year}"))?;
-            tx.insert_budget_withdrawal(year, version, &reason)?;
-            tx.commit()?;
-            let withdrawn = versions
-                .iter()
-                .find(|v| v.version == version)
-                .expect("checked to exist");
-            let standing = versions
-                .iter()
-                .filter(|v| v.version != version && v.withdrawn.is_none())
-                .max_by_key(|v| (v.budget.approved_on, v.version));
-            let after = match standing {
+            let mut books = context.books()?;
+            let done = books.withdraw_budget(context.actor.clone(), year, version, &reason)?;
+            let withdrawn = &done.withdrawn;
+            let after = match &done.standing {
                 Some(v) => format!(
                     "the latest version standing is version {}, {} approved on {}",
                     v.version, v.budget.total, v.budget.approved_on

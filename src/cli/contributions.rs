@@ -12,11 +12,11 @@ use crate::app::contributions::{
 };
 use crate::app::csv_in::CsvInput;
 use crate::app::rates::rate_note;
+use crate::app::reversal::ReversalDate;
+use crate::app::Recorded;
 use crate::domain::contribution::{value_in_chf, Contribution};
-use crate::domain::reversal::reversal_of;
-use crate::ledger::{AccountType, EntryId, EntryKind, NewEntry};
+use crate::ledger::{EntryId, NewEntry};
 use crate::money::format_minor_swiss;
-use crate::store::{Recorded, StoreError};
 
 #[derive(Debug, Subcommand)]
 pub enum ContributionCommand {
@@ -183,95 +183,27 @@ pub fn reverse(context: &Context, args: ReverseArgs) -> anyhow::Result<Outcome> 
         .as_deref()
         .map(|d| context.date_or_as_of(Some(d)))
         .transpose()?;
-    let mut store = context.open()?;
-    let tx = store.begin(context.actor.clone())?;
-    let original = tx
-        .entry(EntryId(id))?
-        .ok_or(StoreError::EntryNotFound { id: EntryId(id) })?;
-    match original.recorded.kind {
-        EntryKind::Close => anyhow::bail!(
-            "entry {} is the close of budget year {}: a close is not reversed",
-            original.id,
-            original.recorded.budget_year
-        ),
-        EntryKind::Reapplication => anyhow::bail!(
-            "entry {} applies {}'s money again by the rule; it follows from the facts and is \
-             not reversed: reverse the payment, charge or correction that is wrong",
-            original.id,
-            original
-                .recorded
-                .party
-                .as_ref()
-                .map_or("the party", |p| p.as_str())
-        ),
-        _ => {}
-    }
-    // A keying error never happened: the reversal takes the original's date while its year
-    // is open; once the year is closed, the date it is corrected on (--as-of).
-    let original_open = tx
-        .closed_year(chrono::Datelike::year(&original.recorded.date))?
-        .is_none();
-    let (date, why) = match given {
-        Some(date) => (date, "the date given"),
-        None if original_open => (original.recorded.date, "the original's date"),
-        None => (context.as_of, "--as-of: the original's year is closed"),
-    };
-    let mut reversal = reversal_of(&original, &args.reason, date)?;
-    // What moved income, expenses or equity of a closed year is corrected in the open year
-    // of the reversal's date; what it left owed or held keeps its year.
-    let open_year = chrono::Datelike::year(&date);
-    let mut moved = Vec::new();
-    let entry_year = reversal.budget_year;
-    for transfer in &mut reversal.transfers {
-        let year = transfer.year_within(entry_year);
-        let result = [&transfer.debit, &transfer.credit].into_iter().any(|a| {
-            matches!(
-                a.account_type(),
-                AccountType::Income | AccountType::Expenses | AccountType::Equity
-            )
-        });
-        if result && tx.closed_year(year)?.is_some() {
-            moved.push(year);
-            transfer.budget_year = Some(open_year);
-        }
-    }
-    if !moved.is_empty() {
-        if tx.closed_year(entry_year)?.is_some() {
-            reversal.budget_year = open_year;
-        }
-        for transfer in &mut reversal.transfers {
-            if transfer.budget_year.is_none() {
-                transfer.budget_year = Some(entry_year);
-            }
-            if transfer.budget_year == Some(reversal.budget_year) {
-                transfer.budget_year = None;
-            }
-        }
-        moved.sort_unstable();
-        moved.dedup();
-        let years: Vec<String> = moved.iter().map(i32::to_string).collect();
-        reversal.description = format!(
-            "{} (entry {} counted against closed budget year {})",
-            reversal.description,
-            original.id,
-            years.join(", ")
-        );
-    }
-    super::funds::check_money_out(
-        &tx,
-        &reversal,
+    let mut books = context.books()?;
+    let done = books.reverse_entry(
+        context.actor.clone(),
+        EntryId(id),
+        &args.reason,
+        given,
+        context.as_of,
         args.allow_deficit,
-        "; give --allow-deficit to accept it",
     )?;
-    let written = tx.record_reversal(&original, reversal.clone())?;
-    let (recorded, reapplied) = (written.recorded, written.reapplied);
-    tx.commit()?;
+    let why = match done.why {
+        ReversalDate::Given => "the date given",
+        ReversalDate::Original => "the original's date",
+        ReversalDate::AsOf => "--as-of: the original's year is closed",
+    };
     context.say(format!(
-        "recorded entry {}: {}, dated {date} ({why})",
-        recorded.id(),
-        reversal.description
+        "recorded entry {}: {}, dated {} ({why})",
+        done.recorded.id(),
+        done.reversal.description,
+        done.date
     ))?;
-    for (id, entry) in reapplied {
+    for (id, entry) in done.reapplied {
         context.say(format!(
             "recorded entry {id}: {}, dated {}",
             entry.description, entry.date

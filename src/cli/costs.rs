@@ -7,7 +7,7 @@ use clap::Subcommand;
 use super::{Context, Outcome};
 use crate::app::costs::{CostFields, CostRecorded, COST_COLUMNS_OPTIONAL, COST_COLUMNS_REQUIRED};
 use crate::app::csv_in::CsvInput;
-use crate::store::Recorded;
+use crate::app::Recorded;
 
 #[derive(Debug, Subcommand)]
 pub enum CostCommand {

@@ -1,60 +1,18 @@
-//! `demo`: builds the 2017 example of the Convention on Cluster Munitions' ISU from the
-//! minutes of the 27 June 2017 Coordination Committee meeting, and prints its status.
+//! `demo`: builds the 2017 example of the Convention on Cluster Munitions' ISU (see
+//! `app::demo`) and prints its status and the 7MSP's documentation.
 
-use std::io::Cursor;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::bail;
 use chrono::NaiveDate;
 
-use super::assessments::{import_scale, record_assessment, AssessOrder};
-use super::parties::{import_parties, party_csv_from};
 use super::{Context, Outcome};
-use crate::app::contributions::{contribution_csv_from, import_contributions};
-use crate::app::csv_in::CsvInput;
-use crate::app::status::funding_status_compared;
-use crate::domain::assessment::{Limits, Method};
-use crate::domain::budget::{parse_line, Budget};
-use crate::money::{Currency, Money};
+use crate::app::demo::{self, meeting_date, DemoBuilt, BUDGET_YEAR, DEMO_SCALE, MEETING_CODE};
+use crate::app::Books;
 use crate::render::Format;
-use crate::store::{Store, StoreError};
 use crate::text::count;
 
 /// Where the example is built unless `--db` says otherwise.
-pub(super) const DEMO_DB: &str = "isu-ledger-demo.sqlite";
-
-const STATES_PARTIES_CSV: &str = include_str!("../../data/demo/ccm-states-parties-2017.csv");
-const CONTRIBUTIONS_CSV: &str = include_str!("../../data/demo/contributions-2017.csv");
-const NON_MEMBER_RATES_CSV: &str = include_str!("../../data/demo/scale-non-members.csv");
-
-/// The UN scale 2016-2018 with rates for the States Parties that are not UN Members.
-const DEMO_SCALE: &str = "ccm-2016-2018";
-const DEMO_SCALE_BASE: &str = "un-2016-2018";
-
-const BUDGET_YEAR: i32 = 2017;
-const BUDGET_TOTAL: &str = "459'000.00";
-/// Illustrative lines of the 2017 work plan; they add up to the approved total.
-const BUDGET_LINES: [&str; 4] = [
-    "staff=360'000",
-    "travel=45'000",
-    "communication=24'000",
-    "office=30'000",
-];
-const BUDGET_APPROVED_BY: &str = "6MSP";
-
-/// The date of the Coordination Committee meeting whose figures the demo reproduces.
-fn meeting_date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2017, 6, 27).expect("valid date")
-}
-
-fn budget_approved_on() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2016, 9, 7).expect("valid date")
-}
-
-/// The day the 2017 assessments are sent out.
-fn assessed_on() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2016, 12, 1).expect("valid date")
-}
+pub(super) const DEMO_DB: &str = demo::DEMO_DB;
 
 pub fn run(context: &Context) -> anyhow::Result<Outcome> {
     let path = context
@@ -62,81 +20,22 @@ pub fn run(context: &Context) -> anyhow::Result<Outcome> {
         .db
         .clone()
         .unwrap_or_else(|| PathBuf::from(DEMO_DB));
-    check_previous_demo(&path)?;
-    // Built beside `path` and moved into place whole: a killed demo leaves the previous
-    // file or the new one, never half of one.
-    let built = Store::create_with(&path, true, |store| -> anyhow::Result<_> {
-        let tx = store.begin(context.actor.clone())?;
-        tx.mark_demo()?;
-        let parties = import_parties(
-            &tx,
-            party_csv_from(
-                "ccm-states-parties-2017.csv",
-                Cursor::new(STATES_PARTIES_CSV.as_bytes()),
-            )?,
-        )?;
-        let lines = BUDGET_LINES
-            .iter()
-            .map(|line| parse_line(line, Currency::CHF))
-            .collect::<Result<Vec<_>, _>>()?;
-        let budget = Budget::new(
-            BUDGET_YEAR,
-            Money::parse(BUDGET_TOTAL, Currency::CHF)?,
-            Some(BUDGET_APPROVED_BY.to_string()),
-            budget_approved_on(),
-            lines,
-        )?;
-        tx.insert_budget(&budget)?;
-        let (scale, _) = import_scale(
-            &tx,
-            DEMO_SCALE,
-            Some(DEMO_SCALE_BASE),
-            CsvInput::from_reader(
-                "scale-non-members.csv".into(),
-                Cursor::new(NON_MEMBER_RATES_CSV.as_bytes()),
-                &["code", "rate"],
-                &[],
-            )?,
-        )?;
-        let (_, assessed) = record_assessment(
-            &tx,
-            &AssessOrder {
-                year: BUDGET_YEAR,
-                date: assessed_on(),
-                due_on: crate::domain::position::due_after(
-                    assessed_on(),
-                    crate::domain::position::DUE_DAYS_DEFAULT,
-                ),
-                method: Method::AdjustedScale(scale),
-                scale: Some(DEMO_SCALE.into()),
-                limits: Limits::default(),
-                in_force_on: NaiveDate::from_ymd_opt(BUDGET_YEAR, 1, 1).expect("valid date"),
-                dry_run: false,
-            },
-        )?;
-        let contributions = import_contributions(
-            &tx,
-            contribution_csv_from(
-                "contributions-2017.csv",
-                Cursor::new(CONTRIBUTIONS_CSV.as_bytes()),
-            )?,
-        )?;
-        let costs = super::demo_costs::build(&tx)?;
-        tx.commit()?;
-        Ok((parties, budget, assessed, contributions, costs))
-    })?;
-    let Some((store, (parties, budget, assessed, contributions, costs))) = built else {
-        bail!("'{}' could not be replaced", path.display());
-    };
-
+    let (books, built) = demo::build(&path, context.actor.clone())?;
+    let DemoBuilt {
+        parties,
+        budget,
+        assessed,
+        contributions,
+        ..
+    } = &built;
     let summary = format!(
         "Built the 2017 example in {}: the {} of September 2017, \
          the {BUDGET_YEAR} budget of {} assessed on {DEMO_SCALE} over {assessed} of them, \
          {}.\nIts status on {} (the Coordination Committee meeting):\n",
         path.display(),
-        count(parties, "State Party", "States Parties"),
+        count(*parties, "State Party", "States Parties"),
         budget.total,
-        count(contributions.recorded, "contribution", "contributions"),
+        count(*contributions, "contribution", "contributions"),
         meeting_date(),
     );
     // Keep standard output parseable when a machine format is asked for.
@@ -145,31 +44,31 @@ pub fn run(context: &Context) -> anyhow::Result<Outcome> {
     } else {
         eprintln!("{summary}");
     }
-    context.print(&funding_status_compared(
-        &store,
-        BUDGET_YEAR,
-        meeting_date(),
-    )?)?;
-    super::demo_costs::print_meeting(context, &store, meeting_date(), &costs)?;
+    context.print(&books.status_compared(BUDGET_YEAR, meeting_date(), None)?)?;
+    print_meeting(context, &books, meeting_date(), &built)?;
     Ok(Outcome::Done)
 }
 
-/// Refuses to replace any file at `path` but an earlier demo ledger.
-fn check_previous_demo(path: &Path) -> anyhow::Result<()> {
-    if !path.exists() {
+/// Prints `meeting show 7MSP` on the meeting date after the status, in table format (a
+/// machine format keeps standard output to the status alone, and says so on stderr).
+fn print_meeting(
+    context: &Context,
+    books: &Books,
+    as_of: NaiveDate,
+    built: &DemoBuilt,
+) -> anyhow::Result<()> {
+    let note = format!(
+        "\n{} recorded against the {} budget lines; the {MEETING_CODE} has {}.\n\
+         Its documentation on {as_of} (`isu-ledger meeting show {MEETING_CODE} --as-of {as_of}`):\n",
+        crate::text::count(built.costs, "cost", "costs"),
+        2017,
+        crate::text::count(built.documents, "document", "documents")
+    );
+    if context.format != Format::Table {
+        eprintln!("{note}");
         return Ok(());
     }
-    let is_demo = match Store::open(path) {
-        Ok(store) => store.is_demo()?,
-        Err(StoreError::NotLedger { .. }) => false,
-        Err(error) => return Err(error.into()),
-    };
-    if !is_demo {
-        bail!(
-            "'{}' exists and is not a demo ledger; the demo rebuilds only its own file \
-             (choose another --db)",
-            path.display()
-        );
-    }
+    context.say(note)?;
+    context.print(&books.meeting_show(MEETING_CODE, as_of)?)?;
     Ok(())
 }

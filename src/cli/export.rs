@@ -2,7 +2,7 @@
 //! output or to a file.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -10,8 +10,7 @@ use clap::Args;
 
 use super::{Context, Outcome};
 use crate::ledger::check_budget_year;
-use crate::render::export::{ExportFormat, ExportScope, JournalExport};
-use crate::store::Store;
+use crate::render::export::ExportFormat;
 
 #[derive(Debug, Args)]
 #[command(
@@ -40,19 +39,11 @@ pub fn run(context: &Context, format: ExportFormat, args: ExportArgs) -> anyhow:
     if let Some(year) = args.year {
         check_budget_year(year)?;
     }
-    let store = context.open()?;
-    let scope = ExportScope {
-        budget_year: args.year,
-        party_names: store
-            .parties()?
-            .into_iter()
-            .map(|party| (party.code, party.name))
-            .collect(),
-    };
+    let books = context.books()?;
     match &args.out {
         None => {
             let stdout = io::stdout();
-            write_export(&store, format, scope, BufWriter::new(stdout.lock()))?;
+            books.export(format, args.year, BufWriter::new(stdout.lock()))?;
         }
         Some(path) => {
             // Written beside the target and renamed at the end, so that a failed export
@@ -60,7 +51,8 @@ pub fn run(context: &Context, format: ExportFormat, args: ExportArgs) -> anyhow:
             let partial = partial_path(path);
             let file = File::create(&partial)
                 .with_context(|| format!("cannot create {}", partial.display()))?;
-            let written = write_export(&store, format, scope, BufWriter::new(file))
+            let written = books
+                .export(format, args.year, BufWriter::new(file))
                 .and_then(|out| {
                     out.into_inner()
                         .map_err(|e| e.into_error())?
@@ -84,17 +76,4 @@ fn partial_path(path: &Path) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".partial");
     path.with_file_name(name)
-}
-
-fn write_export<W: Write>(
-    store: &Store,
-    format: ExportFormat,
-    scope: ExportScope,
-    out: W,
-) -> anyhow::Result<W> {
-    let year = scope.budget_year;
-    let mut export = JournalExport::new(format, scope, out);
-    export.begin(&store.export_facts()?)?;
-    store.for_each_entry(year, |entry| export.entry(entry))?;
-    export.end()
 }

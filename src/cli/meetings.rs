@@ -2,17 +2,15 @@
 //! `meeting true-up`, and `document add`.
 
 use anyhow::bail;
-use chrono::Datelike;
 use clap::Subcommand;
 
 use super::{Context, Outcome};
-use crate::app::meetings::find_meeting;
-use crate::domain::meeting::{payment_entry, Document, Meeting, MeetingCode, PageRate};
+use crate::app::meetings::{DocumentChange, MeetingPaid};
+use crate::app::Recorded;
+use crate::domain::meeting::{Document, Meeting, MeetingCode};
 use crate::domain::parse_date;
 use crate::ledger::PartyCode;
 use crate::money::{Currency, Money};
-use crate::reports::meeting::meeting_balances;
-use crate::store::{DocumentChange, Recorded, StoreError};
 use crate::text::count;
 
 #[derive(Debug, Subcommand)]
@@ -169,22 +167,8 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
                 Money::parse(&estimate, currency)?,
                 approved_by,
             )?;
-            let mut store = context.open()?;
-            let tx = store.begin(context.actor.clone())?;
-            tx.refuse_closed(
-                meeting.held_on.year(),
-                &format!("meeting {} held on {}", meeting.code, meeting.held_on),
-            )?;
-            if let Some(existing) = tx.meeting(&meeting.code)? {
-                anyhow::bail!(
-                    "meeting {} already exists ({}, {})",
-                    meeting.code,
-                    existing.meeting.name,
-                    existing.meeting.held_on
-                );
-            }
-            tx.insert_meeting(&meeting)?;
-            tx.commit()?;
+            let mut books = context.books()?;
+            books.add_meeting(context.actor.clone(), &meeting)?;
             context.say(format!(
                 "added meeting {} ({}, {}): estimate {}",
                 meeting.code, meeting.name, meeting.held_on, meeting.estimate
@@ -196,17 +180,8 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
             languages,
         } => {
             let code: MeetingCode = code.parse()?;
-            let mut store = context.open()?;
-            let tx = store.begin(context.actor.clone())?;
-            let record = find_meeting(&tx, &code)?;
-            let meeting = &record.meeting;
-            tx.refuse_closed(
-                meeting.held_on.year(),
-                &format!("a page rate for meeting {code}"),
-            )?;
-            let rate = PageRate::new(Money::parse(&per_page, meeting.currency())?, languages)?;
-            tx.insert_page_rate(&code, &rate)?;
-            tx.commit()?;
+            let mut books = context.books()?;
+            let rate = books.set_page_rate(context.actor.clone(), &code, &per_page, languages)?;
             context.say(format!(
                 "meeting {code}: {} per page into {}",
                 rate.per_page,
@@ -218,17 +193,8 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
             context.print(&books.meeting_show(&code, context.as_of)?)?;
         }
         MeetingCommand::Balances { code } => {
-            let store = context.open()?;
-            let record = crate::app::collection::load_meeting(&store, &code)?;
-            let billed = store.meeting_balances(&record.meeting.code)?;
-            let parties = store.parties()?;
-            let names = |code: &crate::ledger::PartyCode| {
-                parties
-                    .iter()
-                    .find(|p| &p.code == code)
-                    .map_or_else(|| code.to_string(), |p| p.name.clone())
-            };
-            context.print(&meeting_balances(&record, &billed, &names)?)?;
+            let books = context.books()?;
+            context.print(&books.meeting_balances(&code)?)?;
         }
         MeetingCommand::Assess {
             code,
@@ -267,20 +233,19 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
             let code: MeetingCode = code.parse()?;
             let party: PartyCode = party.parse()?;
             let date = context.date_or_as_of(date.as_deref())?;
-            let mut store = context.open()?;
-            let tx = store.begin(context.actor.clone())?;
-            let record = find_meeting(&tx, &code)?;
-            let meeting = &record.meeting;
-            let amount = Money::parse(&amount, meeting.currency())?;
-            let name = tx
-                .party(&party)?
-                .ok_or_else(|| StoreError::PartyNotFound {
-                    code: party.clone(),
-                })?
-                .name;
-            let entry = payment_entry(meeting, &party, &name, amount, date, reference)?;
-            let recorded = tx.record_entry(&entry)?;
-            tx.commit()?;
+            let mut books = context.books()?;
+            let MeetingPaid {
+                amount,
+                entry,
+                recorded,
+            } = books.pay_meeting(
+                context.actor.clone(),
+                &code,
+                &party,
+                &amount,
+                date,
+                reference,
+            )?;
             context.say(match recorded {
                 Recorded::New(id) => format!(
                     "recorded entry {id}: {}, {amount}, dated {date}",
@@ -333,27 +298,8 @@ pub fn document(context: &Context, command: DocumentCommand) -> anyhow::Result<O
                 submitted.as_deref().map(parse_date).transpose()?,
                 translated.as_deref().map(parse_date).transpose()?,
             )?;
-            let mut store = context.open()?;
-            let tx = store.begin(context.actor.clone())?;
-            let record = find_meeting(&tx, &code)?;
-            tx.refuse_closed(
-                record.meeting.held_on.year(),
-                &format!("document {} of meeting {code}", document.symbol),
-            )?;
-            if let Some(existing) = record
-                .documents
-                .iter()
-                .find(|d| d.symbol == document.symbol)
-            {
-                anyhow::bail!(
-                    "document {} of meeting {code} already exists ('{}', {} forecast)",
-                    existing.symbol,
-                    existing.title,
-                    count(existing.pages_forecast, "page", "pages")
-                );
-            }
-            tx.insert_document(&code, &document)?;
-            tx.commit()?;
+            let mut books = context.books()?;
+            books.add_document(context.actor.clone(), &code, &document)?;
             context.say(format!(
                 "meeting {code}: added document {} ({}, {} forecast)",
                 document.symbol,
@@ -382,34 +328,8 @@ pub fn document(context: &Context, command: DocumentCommand) -> anyhow::Result<O
                      --translated"
                 );
             }
-            let mut store = context.open()?;
-            let tx = store.begin(context.actor.clone())?;
-            let record = find_meeting(&tx, &code)?;
-            tx.refuse_closed(
-                record.meeting.held_on.year(),
-                &format!("document {symbol} of meeting {code}"),
-            )?;
-            let existing = record
-                .documents
-                .iter()
-                .find(|d| d.symbol == symbol.trim())
-                .ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "meeting {code} has no document {symbol}: add it with \
-                         `isu-ledger document add {code} {symbol} --title TEXT --pages-forecast N`"
-                    )
-                })?;
-            // The document as it will read, checked as a whole.
-            let updated = Document::new(
-                &existing.symbol,
-                &existing.title,
-                change.pages_forecast.unwrap_or(existing.pages_forecast),
-                change.pages_actual.or(existing.pages_actual),
-                change.submitted_on.or(existing.submitted_on),
-                change.translated_on.or(existing.translated_on),
-            )?;
-            tx.insert_document_revision(&code, &updated.symbol, &change)?;
-            tx.commit()?;
+            let mut books = context.books()?;
+            let updated = books.update_document(context.actor.clone(), &code, &symbol, &change)?;
             context.say(format!(
                 "meeting {code}: document {} now {}{}{}",
                 updated.symbol,

@@ -11,7 +11,6 @@ pub mod contributions;
 pub mod costs;
 mod credits;
 mod demo;
-mod demo_costs;
 mod export;
 pub(crate) mod funds;
 mod import;
@@ -30,11 +29,11 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::app::{Actor, Books, OpenOptions, StoreError};
 use crate::domain::dates::{accept_dates, check_date, DateRange};
 use crate::domain::{parse_date, parse_date_within};
 use crate::render::export::ExportFormat;
 use crate::render::{self, Format, Tabular};
-use crate::store::{Actor, OpenOptions, Store, StoreError};
 
 /// The ledger file used when neither `--db` nor `ISU_LEDGER_DB` names one.
 const DEFAULT_DB: &str = "isu-ledger.sqlite";
@@ -222,25 +221,25 @@ impl Context {
             .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
     }
 
-    /// Opens the ledger. When the default file is missing but the example built by `demo`
-    /// is here, the message says how to use it.
-    fn open(&self) -> anyhow::Result<Store> {
-        self.open_checked(true)
+    /// Opens the books (the ledger, through the application layer). When the default file
+    /// is missing but the example built by `demo` is here, the message says how to use it.
+    fn books(&self) -> anyhow::Result<Books> {
+        self.books_checked(true)
     }
 
-    /// Opens the ledger for `verify`, which reports missing safeguards rather than refusing.
-    fn open_to_verify(&self) -> anyhow::Result<Store> {
-        self.open_checked(false)
+    /// Opens the books for `verify`, which reports missing safeguards rather than refusing.
+    fn books_to_verify(&self) -> anyhow::Result<Books> {
+        self.books_checked(false)
     }
 
-    fn open_checked(&self, check_trust: bool) -> anyhow::Result<Store> {
+    fn books_checked(&self, check_trust: bool) -> anyhow::Result<Books> {
         let path = self.db_path();
         let options = OpenOptions {
             wait_max: self.global.wait,
             waiting_notice: Some(waiting_notice),
             check_trust,
         };
-        match Store::open_with(&path, options) {
+        match Books::open_with(&path, options) {
             Err(StoreError::Missing { .. })
                 if path == Path::new(DEFAULT_DB) && Path::new(demo::DEMO_DB).is_file() =>
             {
@@ -253,11 +252,6 @@ impl Context {
             }
             opened => Ok(opened?),
         }
-    }
-
-    /// Opens the books (the ledger, through the application layer).
-    fn books(&self) -> anyhow::Result<crate::app::Books> {
-        Ok(crate::app::Books::from_store(self.open()?))
     }
 
     /// Writes a report to standard output in the chosen format.
@@ -504,12 +498,12 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
 
 fn init(context: &Context) -> anyhow::Result<Outcome> {
     let path = context.db_path();
-    let (_, created) = Store::create(&path)?;
+    let (_, created) = Books::create(&path)?;
     if created {
         context.say(format!(
             "created ledger {} (schema version {})",
             path.display(),
-            crate::store::SCHEMA_VERSION
+            crate::app::SCHEMA_VERSION
         ))?;
     } else {
         context.say(format!(

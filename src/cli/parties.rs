@@ -1,16 +1,13 @@
 //! `party add`, `party list`, `party import`.
 
-use std::io::BufRead;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Subcommand;
 
 use super::{Context, Outcome};
-use crate::app::csv_in::CsvInput;
+use crate::app::parties::open_party_csv;
 use crate::domain::parse_date;
 use crate::domain::party::{Party, PartyInput};
-use crate::reports::parties::party_list;
-use crate::store::Tx;
 
 #[derive(Debug, Subcommand)]
 pub enum PartyCommand {
@@ -50,18 +47,6 @@ pub enum PartyCommand {
     },
 }
 
-/// The columns of `party import`; only `code` is required.
-pub const PARTY_COLUMNS_REQUIRED: [&str; 1] = ["code"];
-pub const PARTY_COLUMNS_OPTIONAL: [&str; 7] = [
-    "name",
-    "kind",
-    "deposited",
-    "in_force",
-    "address",
-    "email",
-    "language",
-];
-
 pub fn run(context: &Context, command: PartyCommand) -> anyhow::Result<Outcome> {
     match command {
         PartyCommand::Add {
@@ -84,10 +69,8 @@ pub fn run(context: &Context, command: PartyCommand) -> anyhow::Result<Outcome> 
                 email,
                 language: Some(language),
             })?;
-            let mut store = context.open()?;
-            let tx = store.begin(context.actor.clone())?;
-            tx.insert_party(&party)?;
-            tx.commit()?;
+            let mut books = context.books()?;
+            books.add_party(context.actor.clone(), &party)?;
             let in_force = party
                 .in_force_on
                 .map_or(String::new(), |d| format!(", in force {d}"));
@@ -97,14 +80,12 @@ pub fn run(context: &Context, command: PartyCommand) -> anyhow::Result<Outcome> 
             ))?;
         }
         PartyCommand::List => {
-            let store = context.open()?;
-            context.print(&party_list(context.as_of, store.parties()?))?;
+            let books = context.books()?;
+            context.print(&books.party_list(context.as_of)?)?;
         }
         PartyCommand::Import { file } => {
-            let mut store = context.open()?;
-            let tx = store.begin(context.actor.clone())?;
-            let count = import_parties(&tx, open_party_csv(&file)?)?;
-            tx.commit()?;
+            let mut books = context.books()?;
+            let count = books.import_parties(context.actor.clone(), open_party_csv(&file)?)?;
             context.say(format!(
                 "imported {} from {}",
                 crate::text::count(count, "party", "parties"),
@@ -113,43 +94,4 @@ pub fn run(context: &Context, command: PartyCommand) -> anyhow::Result<Outcome> 
         }
     }
     Ok(Outcome::Done)
-}
-
-fn open_party_csv(path: &Path) -> anyhow::Result<CsvInput> {
-    CsvInput::open(path, &PARTY_COLUMNS_REQUIRED, &PARTY_COLUMNS_OPTIONAL)
-}
-
-/// Reads parties from CSV text (for the built-in example).
-pub fn party_csv_from(name: &str, source: impl BufRead + 'static) -> anyhow::Result<CsvInput> {
-    CsvInput::from_reader(
-        name.to_string(),
-        source,
-        &PARTY_COLUMNS_REQUIRED,
-        &PARTY_COLUMNS_OPTIONAL,
-    )
-}
-
-/// Adds every party of the file in the given transaction; returns how many.
-pub fn import_parties(tx: &Tx<'_>, mut csv: CsvInput) -> anyhow::Result<usize> {
-    let mut count = 0;
-    while let Some(row) = csv.next_row()? {
-        (|| -> anyhow::Result<()> {
-            let date = |column: &str| row.optional(column).map(parse_date).transpose();
-            let party = Party::new(PartyInput {
-                code: row.required("code")?.to_string(),
-                name: row.optional("name").map(str::to_string),
-                kind: row.optional("kind").map(str::to_string),
-                deposited_on: date("deposited")?,
-                in_force_on: date("in_force")?,
-                address: row.optional("address").map(str::to_string),
-                email: row.optional("email").map(str::to_string),
-                language: row.optional("language").map(str::to_string),
-            })?;
-            tx.insert_party(&party)?;
-            Ok(())
-        })()
-        .map_err(|e| row.error(format!("{e:#}")))?;
-        count += 1;
-    }
-    Ok(count)
 }

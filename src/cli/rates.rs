@@ -1,13 +1,13 @@
 //! `rate set`, `rate correct`, `rate list`: rates of exchange, and the look-up of the rate in force for an amount in
 //! another currency recorded without `--rate`.
 
-use chrono::Datelike;
 use clap::Subcommand;
 
 use super::{Context, Outcome};
+use crate::app::rates::{RateCorrection, RateSet};
 use crate::domain::correction;
 use crate::domain::parse_date;
-use crate::domain::rate::{check_near_last, in_force, next_effective_on, ExchangeRate, RateError};
+use crate::domain::rate::ExchangeRate;
 use crate::money::{Currency, Rate};
 
 #[derive(Debug, Subcommand)]
@@ -65,31 +65,17 @@ pub fn run(context: &Context, command: RateCommand) -> anyhow::Result<Outcome> {
             let rate: Rate = rate.parse()?;
             let date = parse_date(&date)?;
             let exchange = ExchangeRate::new(currency, rate, date)?;
-            let mut store = context.open()?;
-            let tx = store.begin(context.actor.clone())?;
-            tx.refuse_closed(date.year(), &format!("a rate dated {date}"))?;
-            if let Some(existing) = tx.rate_on(currency, date)? {
-                if existing.rate == rate {
-                    context.say(format!(
-                        "the {currency} rate of {date} is already {rate}; nothing written"
-                    ))?;
-                    return Ok(Outcome::Done);
-                }
-                return Err(RateError::RateExists {
-                    currency,
-                    date,
-                    existing: existing.rate,
-                }
-                .into());
-            }
-            let rates = tx.rates(currency)?;
-            let last = in_force(&rates, date).or_else(|| rates.first().copied());
-            check_near_last(&exchange, last.as_ref(), confirm)?;
-            tx.insert_rate(&exchange)?;
-            tx.commit()?;
-            context.say(format!(
-                "recorded rate {currency} {rate} (CHF per {currency}) in force from {date}"
-            ))?;
+            let mut books = context.books()?;
+            context.say(
+                match books.set_rate(context.actor.clone(), &exchange, confirm)? {
+                    RateSet::AlreadyRecorded => {
+                        format!("the {currency} rate of {date} is already {rate}; nothing written")
+                    }
+                    RateSet::Recorded => format!(
+                        "recorded rate {currency} {rate} (CHF per {currency}) in force from {date}"
+                    ),
+                },
+            )?;
         }
         RateCommand::Correct {
             currency,
@@ -99,9 +85,8 @@ pub fn run(context: &Context, command: RateCommand) -> anyhow::Result<Outcome> {
         } => correct(context, &currency, &rate, &date, &reason)?,
         RateCommand::List { currency } => {
             let currency: Option<Currency> = currency.as_deref().map(str::parse).transpose()?;
-            let store = context.open()?;
-            let records = store.rate_history(currency)?;
-            context.print(&crate::reports::rates::rate_list(context.as_of, &records))?;
+            let books = context.books()?;
+            context.print(&books.rate_list(currency, context.as_of)?)?;
         }
     }
     Ok(Outcome::Done)
@@ -121,37 +106,21 @@ fn correct(
     let date = parse_date(date)?;
     let corrected = ExchangeRate::new(currency, rate, date)?;
     let reason = correction::reason(reason)?;
-    let mut store = context.open()?;
-    let tx = store.begin(context.actor.clone())?;
-    let rates = tx.rates(currency)?;
-    let Some(wrong) = rates.iter().find(|r| r.effective_on == date).copied() else {
-        let dates: Vec<String> = rates.iter().map(|r| r.effective_on.to_string()).collect();
-        let known = match dates.len() {
-            0 => String::new(),
-            1..=6 => format!(" (the rates of {currency} are from {})", dates.join(", ")),
-            n => format!(
-                " (there are {n} rates of {currency}, the latest from {}; see `isu-ledger rate list {currency}`)",
-                dates[n - 1]
-            ),
+    let mut books = context.books()?;
+    let (wrong, until, booked) =
+        match books.correct_rate(context.actor.clone(), &corrected, &reason)? {
+            RateCorrection::Unchanged => {
+                context.say(format!(
+                    "the {currency} rate of {date} is already {rate}; nothing written"
+                ))?;
+                return Ok(());
+            }
+            RateCorrection::Corrected {
+                wrong,
+                until,
+                booked,
+            } => (wrong, until, booked),
         };
-        return Err(RateError::NoRateToCorrect {
-            currency,
-            date,
-            known,
-        }
-        .into());
-    };
-    tx.refuse_closed(date.year(), &format!("a rate dated {date}"))?;
-    if wrong.rate == rate {
-        context.say(format!(
-            "the {currency} rate of {date} is already {rate}; nothing written"
-        ))?;
-        return Ok(());
-    }
-    let until = next_effective_on(&rates, &wrong);
-    let booked = tx.entries_booked_at(currency, wrong.rate, date, until)?;
-    tx.insert_rate_correction(&corrected, wrong.rate, &reason)?;
-    tx.commit()?;
     let period = match until {
         Some(next) => format!(
             "from {date} to {}",
@@ -162,10 +131,10 @@ fn correct(
     let mut message = format!(
         "corrected the {currency} rate in force from {date}: {rate} (CHF per {currency}) \
          instead of {}, recorded in error ({reason}); the wrong rate is kept as history",
-        wrong.rate
+        wrong
     );
     if booked.is_empty() {
-        message.push_str(&format!("\nno entry was booked at {} {period}", wrong.rate));
+        message.push_str(&format!("\nno entry was booked at {} {period}", wrong));
     } else {
         message.push_str(&format!(
             "\n{} booked at {} {period}; reverse each (`isu-ledger reverse ENTRY --reason TEXT`) \
@@ -174,7 +143,7 @@ fn correct(
                 1 => "1 entry was".to_string(),
                 n => format!("{n} entries were"),
             },
-            wrong.rate
+            wrong
         ));
         for entry in &booked {
             let reference = entry

@@ -3,11 +3,8 @@
 use clap::Args;
 
 use super::{Context, Outcome};
-use crate::domain::accounts;
 use crate::domain::parse_date;
 use crate::ledger::PartyCode;
-use crate::reports::accounts::account_list;
-use crate::reports::verify::verify_report;
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
@@ -56,14 +53,14 @@ pub fn journal(context: &Context, args: JournalArgs) -> anyhow::Result<Outcome> 
 }
 
 pub fn accounts(context: &Context) -> anyhow::Result<Outcome> {
-    let store = context.open()?;
-    context.print(&account_list(store.accounts()?))?;
+    let books = context.books()?;
+    context.print(&books.account_list()?)?;
     Ok(Outcome::Done)
 }
 
 pub fn verify(context: &Context) -> anyhow::Result<Outcome> {
-    let store = context.open_to_verify()?;
-    let report = verify_report(store.verify(accounts::conversion().as_str())?);
+    let books = context.books_to_verify()?;
+    let report = books.verify()?;
     context.print(&report)?;
     Ok(if report.ok {
         Outcome::Done

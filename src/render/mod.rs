@@ -11,6 +11,7 @@ pub mod export;
 pub mod html;
 pub mod letters;
 mod reports;
+mod scales;
 mod template;
 mod text;
 

@@ -15,6 +15,7 @@ pub mod meeting;
 pub mod outstanding;
 pub mod parties;
 pub mod rates;
+pub mod scales;
 pub mod standing;
 pub mod statement;
 pub mod status;

@@ -7,8 +7,8 @@ use std::io::Cursor;
 use anyhow::Context as _;
 use chrono::NaiveDate;
 
-use crate::app::costs::{cost_csv_from, import_costs};
-use crate::app::csv_in::CsvInput;
+use super::costs::{cost_csv_from, import_costs};
+use super::csv_in::CsvInput;
 use crate::domain::fund::opening_entry;
 use crate::domain::meeting::{Document, Meeting, MeetingCode, PageRate};
 use crate::domain::parse_date;
@@ -122,36 +122,4 @@ fn add_documents(tx: &Tx<'_>, code: &MeetingCode) -> anyhow::Result<usize> {
         count += 1;
     }
     Ok(count)
-}
-
-/// Prints `meeting show 7MSP` on the meeting date after the status, in table format (a
-/// machine format keeps standard output to the status alone, and says so on stderr).
-pub fn print_meeting(
-    context: &super::Context,
-    store: &crate::store::Store,
-    as_of: NaiveDate,
-    costs: &DemoCosts,
-) -> anyhow::Result<()> {
-    let code: MeetingCode = MEETING_CODE.parse()?;
-    let note = format!(
-        "\n{} recorded against the {} budget lines; the {MEETING_CODE} has {}.\n\
-         Its documentation on {as_of} (`isu-ledger meeting show {MEETING_CODE} --as-of {as_of}`):\n",
-        crate::text::count(costs.costs, "cost", "costs"),
-        2017,
-        crate::text::count(costs.documents, "document", "documents")
-    );
-    if context.format != crate::render::Format::Table {
-        eprintln!("{note}");
-        return Ok(());
-    }
-    context.say(note)?;
-    let record = store
-        .meeting(&code)?
-        .context("the demo's meeting was just recorded")?;
-    let funds = store.funds()?;
-    let balances = store.fund_balances(as_of)?;
-    context.print(&crate::reports::meeting::meeting_show(
-        &record, as_of, &funds, &balances,
-    )?)?;
-    Ok(())
 }
