@@ -81,8 +81,8 @@ pub struct AssessOrder {
     pub limits: Limits,
     /// The States Parties in force on this date are assessed (except with `fixed`).
     pub in_force_on: NaiveDate,
-    /// The day the assessments fall due.
-    pub due_on: NaiveDate,
+    /// The day the assessments fall due [default: their date plus the books' due period].
+    pub due_on: Option<NaiveDate>,
     pub dry_run: bool,
 }
 
@@ -93,6 +93,10 @@ pub fn record_assessment(
     order: &AssessOrder,
 ) -> anyhow::Result<(AssessmentReport, usize)> {
     let (year, date) = (order.year, order.date);
+    let due_on = match order.due_on {
+        Some(due_on) => due_on,
+        None => crate::domain::position::due_after(date, tx.due_days()?),
+    };
     let budget = tx.budget_in_force(year, date)?.ok_or_else(|| {
         anyhow!(
             "no budget approved for {year} as of {date}: record it first with \
@@ -144,7 +148,7 @@ pub fn record_assessment(
                 a.amount.minor(),
                 year,
                 date,
-                order.due_on,
+                due_on,
                 None,
                 |credit| {
                     applied = credit;
@@ -230,25 +234,27 @@ impl Books {
     }
 
     /// Shares `order.year`'s budget among the parties and, unless it is a dry run, records
-    /// one entry per party in one transaction. `due` is the day the assessments fall due as
-    /// written, else their date plus the books' due period; it may not come before their
-    /// date. Returns the report and the number of entries written.
+    /// one entry per party in one transaction. The assessments fall due on `order.due_on`,
+    /// else on their date plus the books' due period, and not before their date. Returns the
+    /// report and the number of entries written.
     pub fn assess(
         &mut self,
         actor: Actor,
         order: AssessOrder,
-        due: Option<&str>,
     ) -> anyhow::Result<(AssessmentReport, usize)> {
         let date = order.date;
-        let due_on = match due {
-            Some(due) => parse_date(due)?,
+        let due_on = match order.due_on {
+            Some(due_on) => due_on,
             None => crate::domain::position::due_after(date, self.store.due_days()?),
         };
         if due_on < date {
             bail!("--due {due_on} is before the assessment's date {date}");
         }
         let tx = self.store.begin(actor)?;
-        let order = AssessOrder { due_on, ..order };
+        let order = AssessOrder {
+            due_on: Some(due_on),
+            ..order
+        };
         let (report, written) = record_assessment(&tx, &order)?;
         if order.dry_run {
             drop(tx);

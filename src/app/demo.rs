@@ -116,10 +116,10 @@ pub fn build(path: &Path, actor: Actor) -> anyhow::Result<(Books, DemoBuilt)> {
             &AssessOrder {
                 year: BUDGET_YEAR,
                 date: assessed_on(),
-                due_on: crate::domain::position::due_after(
+                due_on: Some(crate::domain::position::due_after(
                     assessed_on(),
                     crate::domain::position::DUE_DAYS_DEFAULT,
-                ),
+                )),
                 method: Method::AdjustedScale(scale),
                 scale: Some(DEMO_SCALE.into()),
                 limits: Limits::default(),

@@ -443,3 +443,6 @@ impl Books {
         Ok(counts)
     }
 }
+
+#[cfg(test)]
+mod tests;

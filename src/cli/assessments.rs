@@ -224,17 +224,18 @@ pub fn assess(context: &Context, args: AssessArgs) -> anyhow::Result<Outcome> {
         None
     };
     let mut books = context.books()?;
+    let due_on = args.due.as_deref().map(parse_date).transpose()?;
     let order = AssessOrder {
         year: args.year,
         date,
-        due_on: date,
+        due_on,
         method,
         scale: args.scale.clone(),
         limits,
         in_force_on,
         dry_run: args.dry_run,
     };
-    let (report, written) = books.assess(context.actor.clone(), order, args.due.as_deref())?;
+    let (report, written) = books.assess(context.actor.clone(), order)?;
     if !args.dry_run {
         if let Some(notice) = notice {
             eprintln!("{notice}");
