@@ -1,24 +1,26 @@
 //! The command line: argument definitions, the clock and the environment, the choice of
-//! renderer, and exit codes. Every other layer gets what it needs from here as values.
+//! renderer, and exit codes. Every other layer gets what it needs from here as values: each
+//! command parses its arguments (and reads its files into inputs), calls one method of
+//! `app::Books` and prints what it returns.
 
 mod accounts;
 mod args;
-pub mod assessments;
+mod assessments;
 mod budgets;
 mod close;
 mod collection;
-pub mod contributions;
-pub mod costs;
+mod contributions;
+mod costs;
 mod credits;
 mod demo;
 mod export;
-pub(crate) mod funds;
+mod funds;
 mod import;
 mod meetings;
 mod parties;
 mod rates;
 mod report;
-pub mod reports;
+mod reports;
 mod serve;
 
 use std::io::{self, Write};
