@@ -269,6 +269,25 @@ pub enum EntryKind {
 }
 
 impl EntryKind {
+    /// Every kind, in the order declared.
+    pub const ALL: [EntryKind; 15] = [
+        EntryKind::Contribution,
+        EntryKind::Assessment,
+        EntryKind::Pledge,
+        EntryKind::Reversal,
+        EntryKind::General,
+        EntryKind::Cost,
+        EntryKind::FundTransfer,
+        EntryKind::FundOpening,
+        EntryKind::MeetingAssessment,
+        EntryKind::MeetingPayment,
+        EntryKind::Close,
+        EntryKind::Refund,
+        EntryKind::CreditApplication,
+        EntryKind::WriteOff,
+        EntryKind::Reapplication,
+    ];
+
     pub fn as_str(&self) -> &'static str {
         match self {
             EntryKind::Contribution => "contribution",
@@ -310,7 +329,10 @@ impl FromStr for EntryKind {
             "credit-application" => Ok(EntryKind::CreditApplication),
             "write-off" => Ok(EntryKind::WriteOff),
             "reapplication" => Ok(EntryKind::Reapplication),
-            other => Err(format!("unknown entry kind '{other}'")),
+            other => Err(format!(
+                "unknown entry kind '{other}' (kinds: {})",
+                EntryKind::ALL.map(|kind| kind.as_str()).join(", ")
+            )),
         }
     }
 }
