@@ -185,22 +185,6 @@ impl Books {
             })
     }
 
-    /// The entries dated up to `as_of`, of one party and one budget year or all. An unknown
-    /// party is an error, not an empty journal. The whole journal is held: for small ones.
-    pub fn journal(
-        &self,
-        as_of: NaiveDate,
-        party: Option<PartyCode>,
-        year: Option<i32>,
-    ) -> anyhow::Result<Journal> {
-        let query = JournalQuery {
-            party,
-            year,
-            ..JournalQuery::until(as_of)
-        };
-        self.journal_page(&query, Page::default())
-    }
-
     /// One entry with its transfers and the entries it reverses or is reversed by.
     pub fn entry_show(&self, id: EntryId) -> anyhow::Result<EntryShow> {
         let store = self.store();

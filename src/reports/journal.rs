@@ -99,22 +99,6 @@ pub struct Journal {
     pub paging: Option<Paging>,
 }
 
-pub fn journal(
-    as_of: NaiveDate,
-    party: Option<PartyCode>,
-    year: Option<i32>,
-    entries: Vec<Entry>,
-) -> Journal {
-    Journal {
-        as_of,
-        party,
-        year,
-        entries: entries.into_iter().map(JournalEntry::from).collect(),
-        filters: Filters::default(),
-        paging: None,
-    }
-}
-
 /// An entry that reverses another, or is reversed by it, as seen from the other.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EntryLink {
