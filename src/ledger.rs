@@ -269,6 +269,25 @@ pub enum EntryKind {
 }
 
 impl EntryKind {
+    /// Every kind, in the order declared.
+    pub const ALL: [EntryKind; 15] = [
+        EntryKind::Contribution,
+        EntryKind::Assessment,
+        EntryKind::Pledge,
+        EntryKind::Reversal,
+        EntryKind::General,
+        EntryKind::Cost,
+        EntryKind::FundTransfer,
+        EntryKind::FundOpening,
+        EntryKind::MeetingAssessment,
+        EntryKind::MeetingPayment,
+        EntryKind::Close,
+        EntryKind::Refund,
+        EntryKind::CreditApplication,
+        EntryKind::WriteOff,
+        EntryKind::Reapplication,
+    ];
+
     pub fn as_str(&self) -> &'static str {
         match self {
             EntryKind::Contribution => "contribution",
@@ -294,24 +313,15 @@ impl FromStr for EntryKind {
     type Err = String;
 
     fn from_str(text: &str) -> Result<EntryKind, String> {
-        match text {
-            "contribution" => Ok(EntryKind::Contribution),
-            "assessment" => Ok(EntryKind::Assessment),
-            "pledge" => Ok(EntryKind::Pledge),
-            "reversal" => Ok(EntryKind::Reversal),
-            "general" => Ok(EntryKind::General),
-            "cost" => Ok(EntryKind::Cost),
-            "fund-transfer" => Ok(EntryKind::FundTransfer),
-            "fund-opening" => Ok(EntryKind::FundOpening),
-            "meeting-assessment" => Ok(EntryKind::MeetingAssessment),
-            "meeting-payment" => Ok(EntryKind::MeetingPayment),
-            "close" => Ok(EntryKind::Close),
-            "refund" => Ok(EntryKind::Refund),
-            "credit-application" => Ok(EntryKind::CreditApplication),
-            "write-off" => Ok(EntryKind::WriteOff),
-            "reapplication" => Ok(EntryKind::Reapplication),
-            other => Err(format!("unknown entry kind '{other}'")),
-        }
+        EntryKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
+            .ok_or_else(|| {
+                format!(
+                    "unknown entry kind '{text}' (kinds: {})",
+                    EntryKind::ALL.map(|kind| kind.as_str()).join(", ")
+                )
+            })
     }
 }
 
@@ -521,6 +531,40 @@ impl Turnover {
 mod tests {
     use super::*;
     use crate::money::Currency;
+
+    #[test]
+    fn every_entry_kind_is_listed_once_and_read_back() {
+        let names: std::collections::BTreeSet<&str> =
+            EntryKind::ALL.iter().map(|kind| kind.as_str()).collect();
+        assert_eq!(names.len(), EntryKind::ALL.len());
+        for kind in EntryKind::ALL {
+            assert_eq!(kind.as_str().parse::<EntryKind>(), Ok(kind));
+            // A new kind stops this from compiling: add it here and to `EntryKind::ALL`,
+            // else the entries of that kind cannot be read back.
+            match kind {
+                EntryKind::Contribution
+                | EntryKind::Assessment
+                | EntryKind::Pledge
+                | EntryKind::Reversal
+                | EntryKind::General
+                | EntryKind::Cost
+                | EntryKind::FundTransfer
+                | EntryKind::FundOpening
+                | EntryKind::MeetingAssessment
+                | EntryKind::MeetingPayment
+                | EntryKind::Close
+                | EntryKind::Refund
+                | EntryKind::CreditApplication
+                | EntryKind::WriteOff
+                | EntryKind::Reapplication => {}
+            }
+        }
+        let error = "gift".parse::<EntryKind>().unwrap_err();
+        assert!(
+            error.contains("'gift'") && error.contains("write-off"),
+            "{error}"
+        );
+    }
 
     fn account(name: &str) -> AccountName {
         name.parse().unwrap()

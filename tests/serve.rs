@@ -352,6 +352,11 @@ fn a_bad_parameter_is_a_400_page_saying_what_was_wrong() {
         ("/journal?from=2017-07-01&to=2017-06-01", "is after 'to'"),
         ("/journal?account=assets%3Cbank", "is not an account name"),
         ("/journal?party=ZZZ", "parameter 'party'"),
+        ("/journal?account=assets%3Anowhere", "parameter 'account'"),
+        (
+            "/journal?from=2030-01-01&as_of=2017-12-31",
+            "parameter 'from'",
+        ),
         ("/journal?party=D", "parameter 'party'"),
         ("/budget?year=%zz", "two hex digits"),
         ("/statement/GBR?year=2017", "unknown parameter 'year'"),

@@ -37,14 +37,13 @@ use crate::domain::rate::ExchangeRate;
 use crate::ledger::{check_budget_year, EntryId, NewEntry, PartyCode};
 use crate::reports::balance::{trial_balance, TrialBalance};
 use crate::reports::budget_report::{budget_report, BudgetReport};
-use crate::reports::journal::{journal, Journal};
 use crate::reports::meeting::{meeting_show, MeetingOwed, MeetingShow};
 use crate::reports::status::FundingStatus;
 use crate::store::{JournalFilter, Store};
 
 /// What the front ends name of the store: who records, how a write came out, how the
 /// ledger is opened, and its errors (a busy ledger, a missing file).
-pub use crate::store::{Actor, OpenOptions, Recorded, StoreError, SCHEMA_VERSION};
+pub use crate::store::{Actor, OpenOptions, Page, Recorded, StoreError, SCHEMA_VERSION};
 
 pub use collection::Letter;
 pub use contributions::{ContributionWriter, ImportSummary};
@@ -59,10 +58,12 @@ fn closing_transfers(
     until: NaiveDate,
 ) -> anyhow::Result<Vec<(crate::ledger::AccountName, crate::money::Money)>> {
     use std::collections::BTreeMap;
+    // Only the close's few entries are read.
     let entries = store.journal(&JournalFilter {
-        party: None,
         budget_year: Some(year),
         until: Some(until),
+        kind: Some(crate::ledger::EntryKind::Close),
+        ..JournalFilter::default()
     })?;
     let mut net: BTreeMap<(crate::ledger::AccountName, crate::money::Currency), i64> =
         BTreeMap::new();
@@ -311,30 +312,6 @@ impl Books {
             .store
             .verify(crate::domain::accounts::conversion().as_str())?;
         Ok(crate::reports::verify::verify_report(summary))
-    }
-
-    /// The entries dated up to `as_of`, of one party and one budget year or all. An unknown
-    /// party is an error, not an empty journal.
-    pub fn journal(
-        &self,
-        as_of: NaiveDate,
-        party: Option<PartyCode>,
-        year: Option<i32>,
-    ) -> anyhow::Result<Journal> {
-        if let Some(year) = year {
-            check_budget_year(year)?;
-        }
-        if let Some(code) = &party {
-            if self.store.party(code)?.is_none() {
-                return Err(StoreError::PartyNotFound { code: code.clone() }.into());
-            }
-        }
-        let entries = self.store.journal(&JournalFilter {
-            party: party.clone(),
-            budget_year: year,
-            until: Some(as_of),
-        })?;
-        Ok(journal(as_of, party, year, entries))
     }
 
     /// A meeting's documentation forecast against its estimate on `as_of`, and the fund

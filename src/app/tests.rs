@@ -321,7 +321,13 @@ fn a_reversal_takes_the_originals_date_while_its_year_is_open() {
     add_state(&mut books, "DEU");
     contribute(&mut books, "DEU", "1000", "CHF", "2017-03-01");
     let id = books
-        .journal(date("2017-12-31"), None, None)
+        .journal_page(
+            &crate::app::journal::JournalQuery::until(date("2017-12-31")),
+            crate::app::Page {
+                offset: 0,
+                limit: None,
+            },
+        )
         .unwrap()
         .entries
         .last()

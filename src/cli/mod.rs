@@ -16,6 +16,7 @@ mod demo;
 mod export;
 mod funds;
 mod import;
+mod journal;
 mod meetings;
 mod parties;
 mod rates;
@@ -164,8 +165,12 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Trial balance: debits, credits and balance per account and currency
     Balance(reports::BalanceArgs),
-    /// The entries with their transfers, filtered by party and budget year
-    Journal(reports::JournalArgs),
+    /// The entries with their transfers, by date: filtered by dates, party, budget year,
+    /// account, kind and reference; a page at a time (--limit, --offset)
+    Journal(journal::JournalArgs),
+    /// Show one entry with its reversal links
+    #[command(subcommand)]
+    Entry(journal::EntryCommand),
     /// Declare an account for `import`, list the accounts
     #[command(subcommand)]
     Account(accounts::AccountCommand),
@@ -486,7 +491,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Report(args) => report::run(&context, args),
         Command::Serve(args) => serve::run(&context, args),
         Command::Balance(args) => reports::balance(&context, args),
-        Command::Journal(args) => reports::journal(&context, args),
+        Command::Journal(args) => journal::journal(&context, args),
+        Command::Entry(command) => journal::entry(&context, command),
         Command::Account(command) => accounts::run(&context, command),
         Command::Accounts => reports::accounts(&context),
         Command::Verify => reports::verify(&context),

@@ -1,10 +1,9 @@
-//! The reporting commands: `status`, `balance`, `journal`, `accounts`, `verify`.
+//! The reporting commands: `status`, `balance`, `accounts`, `verify`.
 
 use clap::Args;
 
 use super::{Context, Outcome};
 use crate::domain::parse_date;
-use crate::ledger::PartyCode;
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
@@ -22,16 +21,6 @@ pub struct BalanceArgs {
     year: Option<i32>,
 }
 
-#[derive(Debug, Args)]
-pub struct JournalArgs {
-    /// Only entries of this party
-    #[arg(long)]
-    party: Option<String>,
-    /// Only entries counting against this budget year
-    #[arg(long)]
-    year: Option<i32>,
-}
-
 pub fn status(context: &Context, args: StatusArgs) -> anyhow::Result<Outcome> {
     let since = args.since.as_deref().map(parse_date).transpose()?;
     let books = context.books()?;
@@ -42,13 +31,6 @@ pub fn status(context: &Context, args: StatusArgs) -> anyhow::Result<Outcome> {
 pub fn balance(context: &Context, args: BalanceArgs) -> anyhow::Result<Outcome> {
     let books = context.books()?;
     context.print(&books.balance(context.as_of, args.year)?)?;
-    Ok(Outcome::Done)
-}
-
-pub fn journal(context: &Context, args: JournalArgs) -> anyhow::Result<Outcome> {
-    let party: Option<PartyCode> = args.party.as_deref().map(str::parse).transpose()?;
-    let books = context.books()?;
-    context.print(&books.journal(context.as_of, party, args.year)?)?;
     Ok(Outcome::Done)
 }
 

@@ -17,7 +17,7 @@ pub fn neutralise(text: &str) -> String {
     }
 }
 
-fn csv_value(cell: &Cell) -> String {
+pub(super) fn csv_value(cell: &Cell) -> String {
     match cell {
         Cell::Text(text) => neutralise(text),
         Cell::Amount(money) | Cell::Money(money) => money.plain(),

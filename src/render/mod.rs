@@ -9,6 +9,7 @@ mod costs;
 mod csv_out;
 pub mod export;
 pub mod html;
+pub mod journal;
 pub mod letters;
 mod reports;
 mod scales;

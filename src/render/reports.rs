@@ -3,7 +3,7 @@
 use super::{Cell, Table, Tabular};
 use crate::reports::balance::TrialBalance;
 use crate::reports::budget::BudgetShow;
-use crate::reports::journal::Journal;
+use crate::reports::journal::{EntryLink, EntryShow, Journal, JournalEntry, Paging};
 use crate::reports::parties::PartyList;
 use crate::reports::status::FundingStatus;
 use crate::reports::verify::VerifyReport;
@@ -190,30 +190,89 @@ impl Tabular for TrialBalance {
     }
 }
 
+/// The columns of the journal's table and CSV.
+pub(super) const JOURNAL_HEADERS: [&str; 11] = [
+    "Entry",
+    "Date",
+    "Description",
+    "Year",
+    "Fund",
+    "Party",
+    "Debit",
+    "Credit",
+    "Currency",
+    "Amount",
+    "Reference",
+];
+
+/// The journal's rows of one entry: one per transfer, the entry's own columns on the first.
+pub(super) fn journal_rows(entry: &JournalEntry) -> Vec<Vec<Cell>> {
+    let mut rows = Vec::with_capacity(entry.transfers.len());
+    for (index, transfer) in entry.transfers.iter().enumerate() {
+        let first = index == 0;
+        let when_first = |cell: Cell| if first { cell } else { Cell::Empty };
+        rows.push(vec![
+            when_first(Cell::Count(entry.id.0)),
+            when_first(Cell::Date(entry.date)),
+            when_first(Cell::text(&entry.description)),
+            when_first(Cell::Count(i64::from(entry.budget_year))),
+            when_first(Cell::text(entry.fund.as_str())),
+            when_first(Cell::optional(entry.party.as_ref(), |p| {
+                Cell::text(p.as_str())
+            })),
+            Cell::text(transfer.debit.as_str()),
+            Cell::text(transfer.credit.as_str()),
+            Cell::text(transfer.currency.as_str()),
+            Cell::Amount(transfer.amount),
+            when_first(Cell::optional(entry.reference.as_ref(), Cell::text)),
+        ]);
+    }
+    rows
+}
+
+/// `1'234'567`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push('\'');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// The line under a page of the journal: which entries it shows, and how to ask for the
+/// next page.
+fn paging_note(shown: usize, paging: Paging) -> String {
+    let shown = shown as u64;
+    if paging.offset == 0 && shown == paging.matching {
+        return count(shown, "entry", "entries");
+    }
+    if shown == 0 {
+        return format!(
+            "no entries from {}: {} in all",
+            grouped(paging.offset.saturating_add(1)),
+            grouped(paging.matching)
+        );
+    }
+    let last = paging.offset.saturating_add(shown);
+    let mut note = format!(
+        "entries {}-{} of {}",
+        grouped(paging.offset + 1),
+        grouped(last),
+        grouped(paging.matching)
+    );
+    if last < paging.matching {
+        note.push_str(&format!("; next: --offset {last}"));
+    }
+    note
+}
+
 impl Tabular for Journal {
     fn table(&self) -> Table {
-        let mut rows = Vec::new();
-        for entry in &self.entries {
-            for (index, transfer) in entry.transfers.iter().enumerate() {
-                let first = index == 0;
-                let when_first = |cell: Cell| if first { cell } else { Cell::Empty };
-                rows.push(vec![
-                    when_first(Cell::Count(entry.id.0)),
-                    when_first(Cell::Date(entry.date)),
-                    when_first(Cell::text(&entry.description)),
-                    when_first(Cell::Count(i64::from(entry.budget_year))),
-                    when_first(Cell::text(entry.fund.as_str())),
-                    when_first(Cell::optional(entry.party.as_ref(), |p| {
-                        Cell::text(p.as_str())
-                    })),
-                    Cell::text(transfer.debit.as_str()),
-                    Cell::text(transfer.credit.as_str()),
-                    Cell::text(transfer.currency.as_str()),
-                    Cell::Amount(transfer.amount),
-                    when_first(Cell::optional(entry.reference.as_ref(), Cell::text)),
-                ]);
-            }
-        }
+        let rows = self.entries.iter().flat_map(journal_rows).collect();
         let mut filters = Vec::new();
         if let Some(party) = &self.party {
             filters.push(format!("party {party}"));
@@ -221,28 +280,91 @@ impl Tabular for Journal {
         if let Some(year) = self.year {
             filters.push(format!("budget year {year}"));
         }
+        if let Some(from) = self.filters.from {
+            filters.push(format!("from {from}"));
+        }
+        if let Some(account) = &self.filters.account {
+            filters.push(format!("account {account}"));
+        }
+        if let Some(kind) = self.filters.kind {
+            filters.push(format!("kind {}", kind.as_str()));
+        }
+        if let Some(reference) = &self.filters.reference {
+            filters.push(format!("reference containing '{reference}'"));
+        }
         let filters = if filters.is_empty() {
             String::new()
         } else {
             format!(" ({})", filters.join(", "))
         };
+        let note = match self.paging {
+            Some(paging) => paging_note(self.entries.len(), paging),
+            None => count(self.entries.len(), "entry", "entries"),
+        };
         Table {
             title: format!("Journal up to {}{filters}", self.as_of),
-            headers: headers(&[
-                "Entry",
-                "Date",
-                "Description",
-                "Year",
-                "Fund",
-                "Party",
-                "Debit",
-                "Credit",
-                "Currency",
-                "Amount",
-                "Reference",
-            ]),
+            headers: headers(&JOURNAL_HEADERS),
             rows,
-            notes: vec![count(self.entries.len(), "entry", "entries")],
+            notes: vec![note],
+            ..Table::default()
+        }
+    }
+}
+
+fn link_note(what: &str, link: &EntryLink) -> String {
+    format!(
+        "{what} entry {} of {} ({}): {}",
+        link.id, link.date, link.description, link.reason
+    )
+}
+
+impl Tabular for EntryShow {
+    fn table(&self) -> Table {
+        let entry = &self.entry;
+        let rows = entry
+            .transfers
+            .iter()
+            .map(|transfer| {
+                vec![
+                    Cell::text(transfer.debit.as_str()),
+                    Cell::text(transfer.credit.as_str()),
+                    Cell::text(transfer.currency.as_str()),
+                    Cell::Amount(transfer.amount),
+                ]
+            })
+            .collect();
+        let mut notes = vec![
+            format!("Kind: {}", entry.kind.as_str()),
+            format!("Budget year: {}", entry.budget_year),
+            format!("Fund: {}", entry.fund),
+        ];
+        if let Some(party) = &entry.party {
+            notes.push(format!("Party: {party}"));
+        }
+        if let Some(reference) = &entry.reference {
+            notes.push(format!("Reference: {reference}"));
+        }
+        if let Some(rate) = &entry.rate {
+            notes.push(format!("Rate: {rate}"));
+        }
+        notes.push(format!(
+            "Recorded by {} at {}",
+            entry.entered_by, entry.entered_at
+        ));
+        if let Some(link) = &self.reverses {
+            notes.push(link_note("Reverses", link));
+        }
+        if let Some(link) = &self.reversed_by {
+            notes.push(link_note("Reversed by", link));
+        }
+        Table {
+            title: format!(
+                "Entry {} of {}: {}",
+                entry.id, entry.date, entry.description
+            ),
+            headers: headers(&["Debit", "Credit", "Currency", "Amount"]),
+            rows,
+            notes,
             ..Table::default()
         }
     }

@@ -1,15 +1,13 @@
 //! The `entry`, `transfer` and `account` tables, and the running balances each write keeps
 //! up to date.
 
-use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::corrupt;
+use super::journal::transfers_of;
 use super::running::Posting;
 use super::{parties, text_to_date, Store, StoreError, Tx};
-use crate::ledger::{
-    AccountName, Entry, EntryId, EntryKind, FundCode, NewEntry, PartyCode, Transfer,
-};
+use crate::ledger::{AccountName, Entry, EntryId, EntryKind, FundCode, NewEntry, Transfer};
 use crate::money::{Currency, Money, Rate};
 
 /// What `record_entry` did.
@@ -26,15 +24,6 @@ impl Recorded {
             Recorded::New(id) | Recorded::AlreadyRecorded(id) => *id,
         }
     }
-}
-
-/// Which entries `journal` lists.
-#[derive(Debug, Clone, Default)]
-pub struct JournalFilter {
-    pub party: Option<PartyCode>,
-    pub budget_year: Option<i32>,
-    /// Entries dated on or before this day.
-    pub until: Option<NaiveDate>,
 }
 
 /// The columns `entry_of` reads, from `entry e`: 14 of them.
@@ -95,56 +84,21 @@ pub(super) fn transfer_of(row: &rusqlite::Row<'_>, first: usize) -> Result<Trans
     Ok(transfer)
 }
 
-/// Reads the entries the query selects, with their transfers.
-fn load_entries(
-    conn: &Connection,
-    sql: &str,
-    params: &[&dyn rusqlite::ToSql],
-) -> Result<Vec<Entry>, StoreError> {
-    let mut statement = conn.prepare_cached(sql)?;
-    let mut rows = statement.query(params)?;
-    let mut entries = Vec::new();
-    while let Some(row) = rows.next()? {
-        entries.push(entry_of(row)?);
-    }
-    let mut transfers = conn.prepare_cached(&format!(
-        "SELECT {TRANSFER_COLUMNS}
-         FROM transfer t
-         JOIN account d ON d.id = t.debit_account_id
-         JOIN account c ON c.id = t.credit_account_id
-         WHERE t.entry_id = ?1 ORDER BY t.id"
-    ))?;
-    for entry in &mut entries {
-        let mut rows = transfers.query([entry.id.0])?;
-        while let Some(row) = rows.next()? {
-            entry.recorded.transfers.push(transfer_of(row, 0)?);
-        }
-    }
-    Ok(entries)
-}
-
 fn find_entry(conn: &Connection, id: EntryId) -> Result<Option<Entry>, StoreError> {
     let sql = format!("SELECT {ENTRY_COLUMNS} FROM entry e WHERE e.id = ?1");
-    Ok(load_entries(conn, &sql, &[&id.0])?.pop())
+    let mut statement = conn.prepare_cached(&sql)?;
+    let mut rows = statement.query([id.0])?;
+    let Some(row) = rows.next()? else {
+        return Ok(None);
+    };
+    let mut entry = entry_of(row)?;
+    entry.recorded.transfers = transfers_of(conn, id)?;
+    Ok(Some(entry))
 }
 
 impl Store {
     pub fn entry(&self, id: EntryId) -> Result<Option<Entry>, StoreError> {
         find_entry(&self.conn, id)
-    }
-
-    /// The entries the filter selects, by date and then by id.
-    pub fn journal(&self, filter: &JournalFilter) -> Result<Vec<Entry>, StoreError> {
-        let sql = format!(
-            "SELECT {ENTRY_COLUMNS} FROM entry e
-             WHERE (?1 IS NULL OR e.party = ?1)
-               AND (?2 IS NULL OR e.budget_year = ?2)
-               AND (?3 IS NULL OR e.entry_date <= ?3)
-             ORDER BY e.entry_date, e.id"
-        );
-        let party = filter.party.as_ref().map(|p| p.as_str().to_string());
-        let until = filter.until.map(|d| d.to_string());
-        load_entries(&self.conn, &sql, &[&party, &filter.budget_year, &until])
     }
 }
 
@@ -372,6 +326,7 @@ mod tests {
     use crate::domain::party::{Party, PartyInput};
     use crate::ledger::LedgerError;
     use crate::store::Actor;
+    use chrono::NaiveDate;
 
     fn actor() -> Actor {
         Actor {

@@ -26,15 +26,15 @@ use axum::routing::get;
 use axum::Router;
 use chrono::{Datelike, NaiveDate};
 
-use crate::app::journal::JournalQuery;
+use crate::app::journal::{JournalQuery, JournalQueryError};
 use crate::app::Books;
+use crate::app::StoreError;
 use crate::domain::dates::DateRange;
 use crate::domain::parse_date_within;
 use crate::ledger::{check_budget_year, PartyCode};
 use crate::render::chart::escape;
 use crate::render::html::{self, committee_page, PageExtras};
 use crate::render::Tabular;
-use crate::store::StoreError;
 
 /// The content-security policy of every page: inline style only; no script, no fetch, no
 /// frame; forms submit to this server.
@@ -45,7 +45,7 @@ pub const TOKEN_COOKIE: &str = "isu_ledger_token";
 /// The longest value a query parameter may have.
 const VALUE_CHARS_MAX: usize = 200;
 /// Entries on one page of the journal.
-const JOURNAL_PER_PAGE: usize = 100;
+const JOURNAL_PER_PAGE: u64 = 100;
 
 /// What the server needs, fixed at start.
 pub struct Config {
@@ -527,7 +527,7 @@ async fn journal(State(config): State<Arc<Config>>, RawQuery(raw): RawQuery) -> 
         let page = query
             .get("page")
             .map(|text| {
-                text.parse::<usize>()
+                text.parse::<u64>()
                     .ok()
                     .filter(|page| (1..=1_000_000).contains(page))
                     .ok_or_else(|| {
@@ -540,24 +540,30 @@ async fn journal(State(config): State<Arc<Config>>, RawQuery(raw): RawQuery) -> 
             .transpose()?
             .unwrap_or(1);
         let journal_query = JournalQuery {
-            as_of,
             party: query.party()?,
             year: query.year()?,
             from,
-            to,
             account,
             reference: query.get("reference").map(str::to_string),
-            page,
-            per_page: JOURNAL_PER_PAGE,
+            ..JournalQuery::until(to.map_or(as_of, |to| to.min(as_of)))
         };
-        let shown = books.journal_page(&journal_query).map_err(|error| {
-            let web = WebError::from(error);
-            if web.status == StatusCode::NOT_FOUND {
-                WebError::bad_request(format!("parameter 'party': {}", web.message))
-            } else {
-                web
-            }
-        })?;
+        let shown = books
+            .journal_numbered_page(&journal_query, page, JOURNAL_PER_PAGE)
+            .map_err(|error| {
+                if let Some(refused) = error.downcast_ref::<JournalQueryError>() {
+                    let parameter = match refused {
+                        JournalQueryError::NoAccount { .. } => "account",
+                        JournalQueryError::FromAfterUntil { .. } => "from",
+                    };
+                    return WebError::bad_request(format!("parameter '{parameter}': {refused}"));
+                }
+                let web = WebError::from(error);
+                if web.status == StatusCode::NOT_FOUND {
+                    WebError::bad_request(format!("parameter 'party': {}", web.message))
+                } else {
+                    web
+                }
+            })?;
         let frame = Frame {
             year: journal_query.year.unwrap_or(as_of.year()),
             as_of,
