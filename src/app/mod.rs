@@ -7,6 +7,7 @@
 //! into `store` for what a method here answers. Nothing here reads the clock, the
 //! environment or standard streams: dates and the person recording come in as arguments.
 
+pub mod bank;
 pub mod close;
 pub mod collection;
 pub mod contributions;

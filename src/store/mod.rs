@@ -6,6 +6,7 @@
 
 mod accounts;
 mod balances;
+mod bank;
 mod budgets;
 mod building;
 mod close;
@@ -32,6 +33,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use balances::{AccountRow, ReceivedRow, TrialBalanceRow};
+pub use bank::{ClosingBalance, LineMatch, LinesImported, Payer, StoredLine, UnlinkedEntry};
 pub use budgets::BudgetVersion;
 pub use close::{ClosedYear, ResultRow};
 pub use costs::{ExpensePostedRow, SpentRow};
