@@ -365,8 +365,7 @@ impl Books {
         let until = closing.closing_on;
         let lines = store.bank_lines(Some(&iban), Some(until))?;
         let books_account = accounts::bank(currency);
-        let books_balance =
-            store.bank_account_balance(books_account.as_str(), currency, until)?;
+        let books_balance = store.bank_account_balance(books_account.as_str(), currency, until)?;
         let first = lines.first().map_or(until, |l| l.line.booked_on);
         let before = first.pred_opt().unwrap_or(first);
         let books_before = store.bank_account_balance(books_account.as_str(), currency, before)?;
@@ -457,11 +456,7 @@ fn proposal_in(tx: &Tx<'_>, line: &BankLine) -> anyhow::Result<Proposal> {
 }
 
 /// Confirms one line in `tx`: what the officer chose, else what the rules propose.
-fn confirm_line(
-    tx: &Tx<'_>,
-    line_id: i64,
-    choice: &Confirmation,
-) -> anyhow::Result<Confirmed> {
+fn confirm_line(tx: &Tx<'_>, line_id: i64, choice: &Confirmation) -> anyhow::Result<Confirmed> {
     let stored = tx
         .bank_line(line_id)?
         .ok_or_else(|| anyhow!("no bank line {line_id} (see `isu-ledger bank review`)"))?;
@@ -519,9 +514,7 @@ fn confirm_line(
                 .category
                 .as_deref()
                 .or(proposal.category)
-                .ok_or_else(|| {
-                    anyhow!("bank line {line_id}: give --category for this cost")
-                })?;
+                .ok_or_else(|| anyhow!("bank line {line_id}: give --category for this cost"))?;
             let amount = Money::from_minor(-line.amount.minor(), line.amount.currency());
             let currency = line.amount.currency();
             let memo = text_of(line);
@@ -606,7 +599,7 @@ fn confirm_contribution(
             let reference = format!("{}/charges", line.bank_reference);
             let charge_currency = charges.currency();
             let fields = CostFields {
-                category: "other",
+                category: crate::domain::bank::matching::CHARGES_CATEGORY,
                 amount: &charges.plain(),
                 line: None,
                 currency: Some(charge_currency.as_str()),

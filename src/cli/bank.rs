@@ -72,7 +72,10 @@ pub struct ImportArgs {
 #[derive(Debug, Args)]
 pub struct ConfirmArgs {
     /// The bank line (its number in `bank review`)
-    #[arg(required_unless_present = "all_certain", conflicts_with = "all_certain")]
+    #[arg(
+        required_unless_present = "all_certain",
+        conflicts_with = "all_certain"
+    )]
     line: Option<i64>,
     /// The party that paid [default: the one proposed]
     #[arg(long)]
@@ -84,7 +87,7 @@ pub struct ConfirmArgs {
     /// contribution, voluntary (income settling nothing owed) or cost [default: proposed]
     #[arg(long)]
     kind: Option<String>,
-    /// A cost's category (as `cost add`) [default: other for bank charges]
+    /// A cost's category (as `cost add`) [default: office for bank charges]
     #[arg(long)]
     category: Option<String>,
     /// A cost's budget line
@@ -104,9 +107,8 @@ fn profile(given: &str) -> anyhow::Result<Profile> {
     if let Some(profile) = Profile::builtin(given) {
         return Ok(profile);
     }
-    let text = std::fs::read_to_string(given).map_err(|e| {
-        anyhow!("profile '{given}': {e} (built-in profiles: plain, swiss)")
-    })?;
+    let text = std::fs::read_to_string(given)
+        .map_err(|e| anyhow!("profile '{given}': {e} (built-in profiles: plain, swiss)"))?;
     Ok(Profile::parse(given, &text)?)
 }
 
@@ -192,7 +194,9 @@ fn confirm(context: &Context, args: ConfirmArgs) -> anyhow::Result<()> {
         ))?;
         return Ok(());
     }
-    let line = args.line.ok_or_else(|| anyhow!("give a bank line or --all-certain"))?;
+    let line = args
+        .line
+        .ok_or_else(|| anyhow!("give a bank line or --all-certain"))?;
     let choice = Confirmation {
         party: args.party.as_deref().map(str::parse).transpose()?,
         year: args.year,

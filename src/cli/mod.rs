@@ -3,8 +3,8 @@
 
 mod accounts;
 mod args;
-mod bank;
 pub mod assessments;
+mod bank;
 mod budgets;
 mod close;
 mod collection;

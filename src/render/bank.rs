@@ -42,8 +42,16 @@ impl Tabular for BankReview {
         Table {
             title: "Bank lines to confirm, with the match proposed".to_string(),
             headers: headers(&[
-                "Line", "Value date", "Amount", "Payer", "Text", "Kind", "Party", "Year",
-                "Confidence", "Reason",
+                "Line",
+                "Value date",
+                "Amount",
+                "Payer",
+                "Text",
+                "Kind",
+                "Party",
+                "Year",
+                "Confidence",
+                "Reason",
             ]),
             rows,
             notes: vec![

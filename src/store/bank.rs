@@ -70,16 +70,23 @@ const LINE_COLUMNS: &str = "l.id, l.account_iban, l.bank_reference, l.booked_on,
 
 fn line_of(row: &rusqlite::Row<'_>) -> Result<StoredLine, StoreError> {
     let currency = |text: String| -> Result<Currency, StoreError> {
-        text.parse().map_err(|_| corrupt(format!("currency '{text}'")))
+        text.parse()
+            .map_err(|_| corrupt(format!("currency '{text}'")))
     };
     let line_currency = currency(row.get(6)?)?;
-    let instructed = match (row.get::<_, Option<i64>>(11)?, row.get::<_, Option<String>>(12)?) {
+    let instructed = match (
+        row.get::<_, Option<i64>>(11)?,
+        row.get::<_, Option<String>>(12)?,
+    ) {
         (Some(minor), Some(code)) => Some(Money::from_minor(minor, currency(code)?)),
         _ => None,
     };
     let rate = row
         .get::<_, Option<String>>(13)?
-        .map(|r| r.parse::<Rate>().map_err(|_| corrupt(format!("rate '{r}'"))))
+        .map(|r| {
+            r.parse::<Rate>()
+                .map_err(|_| corrupt(format!("rate '{r}'")))
+        })
         .transpose()?;
     let confirmed = match row.get::<_, Option<String>>(14)? {
         Some(kind) => Some(LineMatch {
@@ -183,7 +190,8 @@ impl Store {
             let code: String = row.get(1)?;
             out.push((
                 row.get(0)?,
-                code.parse().map_err(|_| corrupt(format!("currency '{code}'")))?,
+                code.parse()
+                    .map_err(|_| corrupt(format!("currency '{code}'")))?,
             ));
         }
         Ok(out)
@@ -249,9 +257,10 @@ impl Store {
                  JOIN account c ON c.id = t.credit_account_id
                  WHERE t.currency = ?2 AND e.entry_date <= ?3 AND (d.name = ?1 OR c.name = ?1)",
             )?
-            .query_row(params![account, currency.as_str(), date.to_string()], |row| {
-                row.get(0)
-            })?;
+            .query_row(
+                params![account, currency.as_str(), date.to_string()],
+                |row| row.get(0),
+            )?;
         Ok(Money::from_minor(minor, currency))
     }
 
@@ -328,7 +337,9 @@ impl Store {
             let moved: i64 = row.get(4)?;
             let entries_exist: bool = row.get(5)?;
             if !entries_exist {
-                messages.push(format!("bank line {id} is linked to an entry that does not exist"));
+                messages.push(format!(
+                    "bank line {id} is linked to an entry that does not exist"
+                ));
             } else if moved != amount {
                 messages.push(format!(
                     "bank line {id} is {currency} {} but entry {entry} moves {currency} {} on \

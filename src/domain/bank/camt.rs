@@ -281,7 +281,9 @@ pub fn version_of(file: &str, xml: &str) -> Result<String, BankFileError> {
                     )
                 };
                 let Some(namespace) = namespace else {
-                    return Err(not_camt(&format!("element <{local}> without an ISO 20022 namespace")));
+                    return Err(not_camt(&format!(
+                        "element <{local}> without an ISO 20022 namespace"
+                    )));
                 };
                 let message = &namespace[NAMESPACE_PREFIX.len()..];
                 let Some(version) = message.strip_prefix("camt.053.") else {
@@ -295,7 +297,9 @@ pub fn version_of(file: &str, xml: &str) -> Result<String, BankFileError> {
                         file,
                         format!(
                             "camt.053.{version} is not a supported version (supported: {})",
-                            VERSIONS_SUPPORTED.map(|v| format!("camt.053.{v}")).join(", ")
+                            VERSIONS_SUPPORTED
+                                .map(|v| format!("camt.053.{v}"))
+                                .join(", ")
                         ),
                     ));
                 }
@@ -319,13 +323,19 @@ pub fn version_of(file: &str, xml: &str) -> Result<String, BankFileError> {
 pub fn parse(file: &str, xml: &str) -> Result<Vec<Statement>, BankFileError> {
     version_of(file, xml)?;
     let document: Document = quick_xml::de::from_str(xml).map_err(|error| {
-        BankFileError::new(file, format!("not a well-formed camt.053 statement: {error}"))
+        BankFileError::new(
+            file,
+            format!("not a well-formed camt.053 statement: {error}"),
+        )
     })?;
     let report = document
         .report
         .ok_or_else(|| BankFileError::new(file, "no <BkToCstmrStmt> in the document"))?;
     if report.statements.is_empty() {
-        return Err(BankFileError::new(file, "no statement (<Stmt>) in the file"));
+        return Err(BankFileError::new(
+            file,
+            "no statement (<Stmt>) in the file",
+        ));
     }
     let mut entry_number = 0usize;
     let mut statements = Vec::new();
@@ -446,7 +456,9 @@ fn signed_amount(
     let value = amount.value.as_deref().unwrap_or("");
     let money = parse_bank_amount(value, '.', currency)?;
     if money.minor() < 0 {
-        return Err(format!("amount '{value}' is negative: the sign is CdtDbtInd"));
+        return Err(format!(
+            "amount '{value}' is negative: the sign is CdtDbtInd"
+        ));
     }
     match sign {
         Some("CRDT") => Ok(money),
@@ -480,7 +492,9 @@ fn lines_of(
         .map(str::trim);
     if let Some(status) = status {
         if status != "BOOK" {
-            return Err(format!("status '{status}': a statement holds booked entries (BOOK)"));
+            return Err(format!(
+                "status '{status}': a statement holds booked entries (BOOK)"
+            ));
         }
     }
     let amount = signed_amount(entry.amount.as_ref(), entry.sign.as_deref(), currency)?;
@@ -505,8 +519,11 @@ fn lines_of(
         .filter(|r| !r.is_empty())
         .ok_or("no bank reference (<AcctSvcrRef>)")?
         .to_string();
-    let transactions: Vec<Transaction> =
-        entry.details.into_iter().flat_map(|d| d.transactions).collect();
+    let transactions: Vec<Transaction> = entry
+        .details
+        .into_iter()
+        .flat_map(|d| d.transactions)
+        .collect();
     let entry_text = entry.additional.clone().unwrap_or_default();
     let base = |amount: Money| BankLine {
         account_iban: account_iban.to_string(),

@@ -208,9 +208,7 @@ impl Profile {
             };
             let line_currency: Currency = match get("currency") {
                 Some(code) => code.parse().map_err(|e| at(format!("{e}")))?,
-                None => self
-                    .currency
-                    .ok_or_else(|| at("no currency".to_string()))?,
+                None => self.currency.ok_or_else(|| at("no currency".to_string()))?,
             };
             if *currency.get_or_insert(line_currency) != line_currency {
                 return Err(at(format!(
@@ -241,15 +239,14 @@ impl Profile {
             let date = |field: &str| -> Result<Option<NaiveDate>, BankFileError> {
                 get(field)
                     .map(|text| {
-                        let day = NaiveDate::parse_from_str(text, &self.date_format).map_err(
-                            |_| {
+                        let day =
+                            NaiveDate::parse_from_str(text, &self.date_format).map_err(|_| {
                                 at(format!(
                                     "{field} '{}' is not a date in the form {}",
                                     crate::text::excerpt(text),
                                     self.date_format
                                 ))
-                            },
-                        )?;
+                            })?;
                         crate::domain::dates::check_date(day).map_err(|e| at(format!("{e}")))
                     })
                     .transpose()
@@ -310,19 +307,25 @@ mod tests {
     #[test]
     fn a_bad_profile_is_named_by_line() {
         let error = Profile::parse("p", "delimiter = ;\nfoo = bar\n").unwrap_err();
-        assert!(error.to_string().starts_with("p:2: unknown key 'foo'"), "{error}");
-        let error = Profile::parse("p", "column.booked_on = D\ncolumn.reference = R\n")
-            .unwrap_err();
+        assert!(
+            error.to_string().starts_with("p:2: unknown key 'foo'"),
+            "{error}"
+        );
+        let error =
+            Profile::parse("p", "column.booked_on = D\ncolumn.reference = R\n").unwrap_err();
         assert!(error.to_string().contains("column.amount"), "{error}");
     }
 
     #[test]
     fn a_row_that_does_not_fit_is_named_by_line() {
         let swiss = Profile::builtin("swiss").unwrap();
-        let text = "Buchungsdatum;Valuta;Betrag;Referenz;Auftraggeber;IBAN Auftraggeber;Mitteilung\n\
+        let text =
+            "Buchungsdatum;Valuta;Betrag;Referenz;Auftraggeber;IBAN Auftraggeber;Mitteilung\n\
                     15.03.2017;15.03.2017;16584,98;R1;France;;CONTRIB 2017\n\
                     16.03.2017;16.03.2017;12,345;R2;Peru;;\n";
-        let error = swiss.read("s.csv", text.as_bytes(), Some("CH11")).unwrap_err();
+        let error = swiss
+            .read("s.csv", text.as_bytes(), Some("CH11"))
+            .unwrap_err();
         assert_eq!(
             error.to_string(),
             "s.csv:3: amount: amount '12,345' has more decimals than CHF has (2)"

@@ -106,10 +106,22 @@ const CODES_THAT_ARE_WORDS: [&str; 12] = [
     "AND", "ARE", "CAN", "COM", "DOM", "GAB", "MAR", "NOR", "PER", "TON", "TUN", "BEL",
 ];
 
+/// The cost category bank charges are proposed as (its default budget line is `office`).
+pub const CHARGES_CATEGORY: &str = "office";
+
 /// Words of a debit's text that say the bank charged a fee.
 const CHARGE_WORDS: [&str; 11] = [
-    "CHARGE", "CHARGES", "FEE", "FEES", "FRAIS", "SPESEN", "GEBUHR", "GEBUEHR", "GEBUHREN",
-    "COMMISSION", "KOMMISSION",
+    "CHARGE",
+    "CHARGES",
+    "FEE",
+    "FEES",
+    "FRAIS",
+    "SPESEN",
+    "GEBUHR",
+    "GEBUEHR",
+    "GEBUHREN",
+    "COMMISSION",
+    "KOMMISSION",
 ];
 
 /// The years (1990 to 2100) a text names, each once, in order.
@@ -134,7 +146,11 @@ fn named_by(line: &BankLine, words: &str, candidate: &Candidate) -> Option<Strin
     let code = candidate.code.as_ref()?;
     if let Some(account) = &line.counterparty_account {
         let account = fold_iban(account);
-        if candidate.payer_accounts.iter().any(|a| fold_iban(a) == account) {
+        if candidate
+            .payer_accounts
+            .iter()
+            .any(|a| fold_iban(a) == account)
+        {
             return Some(format!("payer account {account} is known for {code}"));
         }
     }
@@ -195,7 +211,7 @@ pub fn propose(line: &BankLine, candidates: &[Candidate]) -> Proposal {
                 kind: Some(LineKind::Cost),
                 party: None,
                 year,
-                category: Some("other"),
+                category: Some(CHARGES_CATEGORY),
                 confidence: Confidence::Likely,
                 reason: format!("money out; the text says '{word}': bank charges"),
             },
@@ -209,16 +225,29 @@ pub fn propose(line: &BankLine, candidates: &[Candidate]) -> Proposal {
             },
         };
     }
-    let named: Vec<(&Candidate, String)> = candidates
+    let mut named: Vec<(&Candidate, String)> = candidates
         .iter()
         .filter_map(|c| named_by(line, &words, c).map(|why| (c, why)))
         .collect();
+    // A payer account known for a party outweighs a payer name learned for another: one
+    // ministry name may be written alike by several States' banks.
+    if named
+        .iter()
+        .any(|(_, why)| why.starts_with("payer account"))
+    {
+        named.retain(|(_, why)| !why.starts_with("payer '"));
+    }
     let chf = (line.amount.currency() == Currency::CHF).then_some(line.amount.minor());
     let owes_exactly = |candidate: &Candidate| -> Option<String> {
         let amount = chf?;
         let total: i64 = candidate.owed.iter().map(|(_, m)| m).sum();
         match year {
-            Some(y) if candidate.owed.iter().any(|(oy, m)| *oy == y && *m == amount) => {
+            Some(y)
+                if candidate
+                    .owed
+                    .iter()
+                    .any(|(oy, m)| *oy == y && *m == amount) =>
+            {
                 Some(format!("the amount is what it owes for {y}"))
             }
             _ if total == amount && total > 0 => {
@@ -335,7 +364,10 @@ mod tests {
         france.payer_names = vec!["Ministère des Affaires étrangères et européennes Paris".into()];
         let after = propose(&paris, &[france]);
         assert_eq!(after.party.as_ref().map(PartyCode::as_str), Some("FRA"));
-        assert_eq!((after.confidence, after.year), (Confidence::Certain, Some(2017)));
+        assert_eq!(
+            (after.confidence, after.year),
+            (Confidence::Certain, Some(2017))
+        );
     }
 
     #[test]
@@ -345,7 +377,10 @@ mod tests {
             party("AUT", "Austria", &[(2017, 100)]),
         ];
         let proposal = propose(&line("X", None, "CONTRIBUTION 2017 DEU AUT", 100), &parties);
-        assert_eq!((proposal.party, proposal.confidence), (None, Confidence::None));
+        assert_eq!(
+            (proposal.party, proposal.confidence),
+            (None, Confidence::None)
+        );
         assert!(proposal.reason.contains("AUT, DEU") || proposal.reason.contains("DEU, AUT"));
     }
 
@@ -356,7 +391,10 @@ mod tests {
             party("NLD", "Netherlands", &[(2017, 100_000)]),
         ];
         // 1'000.00 is what the Netherlands owes; the text names Germany.
-        let proposal = propose(&line("Federal Foreign Office", None, "Germany 2017", 100_000), &parties);
+        let proposal = propose(
+            &line("Federal Foreign Office", None, "Germany 2017", 100_000),
+            &parties,
+        );
         assert_eq!(proposal.party.as_ref().map(PartyCode::as_str), Some("DEU"));
         assert_eq!(proposal.confidence, Confidence::Likely);
         let by_amount = propose(&line("Unknown", None, "ISU", 100_000), &parties);
@@ -368,7 +406,7 @@ mod tests {
     fn a_debit_with_a_fee_is_a_bank_charge() {
         let proposal = propose(&line("UBS", None, "Frais de tenue de compte", -1_500), &[]);
         assert_eq!(proposal.kind, Some(LineKind::Cost));
-        assert_eq!(proposal.category, Some("other"));
+        assert_eq!(proposal.category, Some(CHARGES_CATEGORY));
         let plain = propose(&line("Printer SA", None, "Invoice 17", -10_000), &[]);
         assert_eq!(plain.confidence, Confidence::None);
     }

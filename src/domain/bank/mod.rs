@@ -91,11 +91,7 @@ pub struct Statement {
 
 /// Reads an amount as a bank file writes it (`10000.00`, `10000`, or with `separator` as
 /// the decimal separator), exactly; more decimals than the currency has are refused.
-pub fn parse_bank_amount(
-    text: &str,
-    separator: char,
-    currency: Currency,
-) -> Result<Money, String> {
+pub fn parse_bank_amount(text: &str, separator: char, currency: Currency) -> Result<Money, String> {
     let text = text.trim();
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -107,7 +103,10 @@ pub fn parse_bank_amount(
     };
     let digit_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if whole.is_empty() || !digit_only(whole) || !digit_only(fraction) {
-        return Err(format!("amount '{}' is not a number", crate::text::excerpt(text)));
+        return Err(format!(
+            "amount '{}' is not a number",
+            crate::text::excerpt(text)
+        ));
     }
     if fraction.len() > 2 {
         return Err(format!(
@@ -135,7 +134,9 @@ pub fn fold(text: &str) -> String {
     let mut space = true;
     for c in text.chars() {
         let c = match c {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => 'A',
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => {
+                'A'
+            }
             'ç' | 'Ç' => 'C',
             'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'E',
             'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => 'I',
@@ -170,9 +171,18 @@ mod tests {
     #[test]
     fn bank_amounts_are_exact_and_refuse_extra_decimals() {
         let chf = Currency::CHF;
-        assert_eq!(parse_bank_amount("10000.00", '.', chf).unwrap().minor(), 1_000_000);
-        assert_eq!(parse_bank_amount("9985.5", '.', chf).unwrap().minor(), 998_550);
-        assert_eq!(parse_bank_amount("-15,00", ',', chf).unwrap().minor(), -1_500);
+        assert_eq!(
+            parse_bank_amount("10000.00", '.', chf).unwrap().minor(),
+            1_000_000
+        );
+        assert_eq!(
+            parse_bank_amount("9985.5", '.', chf).unwrap().minor(),
+            998_550
+        );
+        assert_eq!(
+            parse_bank_amount("-15,00", ',', chf).unwrap().minor(),
+            -1_500
+        );
         assert_eq!(parse_bank_amount("7", '.', chf).unwrap().minor(), 700);
         let error = parse_bank_amount("1.005", '.', chf).unwrap_err();
         assert_eq!(error, "amount '1.005' has more decimals than CHF has (2)");
@@ -187,6 +197,9 @@ mod tests {
             fold("Ministère des Affaires étrangères, PARIS"),
             "MINISTERE DES AFFAIRES ETRANGERES PARIS"
         );
-        assert_eq!(fold_iban("ch93 0076 2011 6238 5295 7"), "CH9300762011623852957");
+        assert_eq!(
+            fold_iban("ch93 0076 2011 6238 5295 7"),
+            "CH9300762011623852957"
+        );
     }
 }
