@@ -863,3 +863,27 @@ proptest! {
         prop_assert_eq!(figures(&hand), figures(&bank));
     }
 }
+
+#[test]
+fn verify_finds_a_confirmed_line_whose_entry_moves_another_amount() {
+    let (_dir, db) = ledger();
+    import(&db, "camt053-v02.xml");
+    ok(&db, "bank confirm 1 --party FRA");
+    ok(&db, "verify");
+    // Behind the program's back: the line is linked to France's assessment instead.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER bank_match_no_update;
+         UPDATE bank_match SET entry_id = (SELECT id FROM entry WHERE kind = 'assessment'
+                                           AND party = 'FRA') WHERE line_id = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let output = common::isu(&db).args(["verify"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("bank line 1 is CHF 16'584.98 but entry"),
+        "{stdout}"
+    );
+}

@@ -670,3 +670,54 @@ fn rate_of(exchange: &Exchange, instructed: Currency) -> Result<Option<Rate>, St
         .map(Some)
         .map_err(|e| format!("exchange rate: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ENTRY: &str = "<Ntry><Amt Ccy=\"CHF\">10.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>\
+        <BookgDt><Dt>2017-03-01</Dt></BookgDt><AcctSvcrRef>R1</AcctSvcrRef></Ntry>";
+
+    fn document(namespace: &str, body: &str) -> String {
+        format!(
+            "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:{namespace}\"><BkToCstmrStmt>\
+             <Stmt><Id>S</Id><Acct><Id><IBAN>CH11</IBAN></Id><Ccy>CHF</Ccy></Acct>{body}\
+             </Stmt></BkToCstmrStmt></Document>"
+        )
+    }
+
+    #[test]
+    fn the_version_is_read_from_the_namespace() {
+        let xml = document("camt.053.001.04", ENTRY);
+        assert_eq!(version_of("f", &xml).unwrap(), "001.04");
+        let statements = parse("f", &xml).unwrap();
+        assert_eq!(statements[0].lines[0].amount.minor(), 1_000);
+        assert_eq!(statements[0].lines[0].value_on, statements[0].lines[0].booked_on);
+        let error = version_of("f", &document("camt.054.001.04", ENTRY)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "f: not a camt.053 bank statement (found camt.054.001.04)"
+        );
+        let error = version_of("f", "<html><body/></html>").unwrap_err();
+        assert!(error.to_string().contains("without an ISO 20022 namespace"), "{error}");
+        let error = version_of("f", "").unwrap_err();
+        assert_eq!(error.to_string(), "f: not XML: no element found");
+    }
+
+    #[test]
+    fn an_entry_without_a_reference_or_date_is_named() {
+        let no_reference = ENTRY.replace("<AcctSvcrRef>R1</AcctSvcrRef>", "");
+        let error = parse("f", &document("camt.053.001.08", &format!("{ENTRY}{no_reference}")))
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "f: entry 2: no bank reference (<AcctSvcrRef>)"
+        );
+        let no_date = ENTRY.replace("<BookgDt><Dt>2017-03-01</Dt></BookgDt>", "");
+        let error = parse("f", &document("camt.053.001.02", &no_date)).unwrap_err();
+        assert_eq!(error.to_string(), "f: entry 1: booking date: no date");
+        let pending = ENTRY.replace("</CdtDbtInd>", "</CdtDbtInd><Sts>PDNG</Sts>");
+        let error = parse("f", &document("camt.053.001.04", &pending)).unwrap_err();
+        assert!(error.to_string().contains("entry 1: status 'PDNG'"), "{error}");
+    }
+}
