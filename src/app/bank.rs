@@ -78,6 +78,7 @@ fn read_zip(name: &str, bytes: Vec<u8>) -> anyhow::Result<Vec<(String, Statement
         .map_err(|e| anyhow!("{name}: not a readable zip archive: {e}"))?;
     let mut statements = Vec::new();
     let mut files = 0;
+    let mut bytes_read: u64 = 0;
     for index in 0..archive.len() {
         let member = archive
             .by_index(index)
@@ -102,6 +103,13 @@ fn read_zip(name: &str, bytes: Vec<u8>) -> anyhow::Result<Vec<(String, Statement
         files += 1;
         let label = format!("{name}:{inner}");
         let bytes = read_limited(member, &label)?;
+        bytes_read += bytes.len() as u64;
+        if bytes_read > ARCHIVE_BYTES_MAX {
+            bail!(
+                "{name}: its statements are larger than {} MB in all: not read",
+                ARCHIVE_BYTES_MAX / 1024 / 1024
+            );
+        }
         let text = xml_text(&label, bytes)?;
         statements.extend(
             camt::parse(&label, &text)?
@@ -114,6 +122,9 @@ fn read_zip(name: &str, bytes: Vec<u8>) -> anyhow::Result<Vec<(String, Statement
     }
     Ok(statements)
 }
+
+/// The most bytes read from the members of one archive, in all.
+const ARCHIVE_BYTES_MAX: u64 = 4 * STATEMENT_BYTES_MAX;
 
 /// What `bank import` did.
 #[derive(Debug, Default, Clone)]

@@ -216,20 +216,27 @@ struct RelatedParties {
     creditor_account: Option<Account>,
 }
 
-/// `<Dbtr><Nm>…` up to .07, `<Dbtr><Pty><Nm>…` from .08.
+/// `<Dbtr><Nm>…` up to .07, `<Dbtr><Pty><Nm>…` from .08. Not recursive, so that no
+/// nesting in a file can run the reader out of stack.
 #[derive(Debug, Deserialize)]
 struct PartyName {
     #[serde(rename = "Nm")]
     name: Option<String>,
     #[serde(rename = "Pty")]
-    party: Option<Box<PartyName>>,
+    party: Option<NameOnly>,
+}
+
+#[derive(Debug, Deserialize)]
+struct NameOnly {
+    #[serde(rename = "Nm")]
+    name: Option<String>,
 }
 
 impl PartyName {
     fn text(&self) -> Option<String> {
         self.name
             .clone()
-            .or_else(|| self.party.as_ref().and_then(|p| p.text()))
+            .or_else(|| self.party.as_ref().and_then(|p| p.name.clone()))
             .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
             .filter(|n| !n.is_empty())
     }
@@ -692,14 +699,20 @@ mod tests {
         assert_eq!(version_of("f", &xml).unwrap(), "001.04");
         let statements = parse("f", &xml).unwrap();
         assert_eq!(statements[0].lines[0].amount.minor(), 1_000);
-        assert_eq!(statements[0].lines[0].value_on, statements[0].lines[0].booked_on);
+        assert_eq!(
+            statements[0].lines[0].value_on,
+            statements[0].lines[0].booked_on
+        );
         let error = version_of("f", &document("camt.054.001.04", ENTRY)).unwrap_err();
         assert_eq!(
             error.to_string(),
             "f: not a camt.053 bank statement (found camt.054.001.04)"
         );
         let error = version_of("f", "<html><body/></html>").unwrap_err();
-        assert!(error.to_string().contains("without an ISO 20022 namespace"), "{error}");
+        assert!(
+            error.to_string().contains("without an ISO 20022 namespace"),
+            "{error}"
+        );
         let error = version_of("f", "").unwrap_err();
         assert_eq!(error.to_string(), "f: not XML: no element found");
     }
@@ -707,8 +720,11 @@ mod tests {
     #[test]
     fn an_entry_without_a_reference_or_date_is_named() {
         let no_reference = ENTRY.replace("<AcctSvcrRef>R1</AcctSvcrRef>", "");
-        let error = parse("f", &document("camt.053.001.08", &format!("{ENTRY}{no_reference}")))
-            .unwrap_err();
+        let error = parse(
+            "f",
+            &document("camt.053.001.08", &format!("{ENTRY}{no_reference}")),
+        )
+        .unwrap_err();
         assert_eq!(
             error.to_string(),
             "f: entry 2: no bank reference (<AcctSvcrRef>)"
@@ -718,6 +734,9 @@ mod tests {
         assert_eq!(error.to_string(), "f: entry 1: booking date: no date");
         let pending = ENTRY.replace("</CdtDbtInd>", "</CdtDbtInd><Sts>PDNG</Sts>");
         let error = parse("f", &document("camt.053.001.04", &pending)).unwrap_err();
-        assert!(error.to_string().contains("entry 1: status 'PDNG'"), "{error}");
+        assert!(
+            error.to_string().contains("entry 1: status 'PDNG'"),
+            "{error}"
+        );
     }
 }

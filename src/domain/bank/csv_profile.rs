@@ -1,7 +1,7 @@
 //! Bank statements exported as CSV, read by a profile: a small text file saying the
 //! delimiter, the date format, the decimal separator and which column holds what.
 //!
-//! A profile is `key = value` lines (`#` starts a comment):
+//! A profile is `key = value` lines (a line starting with `#` is a comment):
 //!
 //! ```text
 //! delimiter = ;
@@ -21,6 +21,7 @@
 //! A row that does not fit its profile is refused as `file:line: message`.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
@@ -79,8 +80,8 @@ impl Profile {
         let mut columns = HashMap::new();
         for (index, raw) in text.lines().enumerate() {
             let fail = |m: String| BankFileError::new(&format!("{file}:{}", index + 1), m);
-            let line = raw.split('#').next().unwrap_or("").trim();
-            if line.is_empty() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
                 continue;
             }
             let (key, value) = line
@@ -101,9 +102,11 @@ impl Profile {
                     _ => return Err(fail(format!("decimal '{value}' is neither . nor ,"))),
                 },
                 "date_format" => {
+                    // A format chrono cannot write is an error of `write!`, not a panic.
                     let sample = NaiveDate::from_ymd_opt(2017, 12, 31).expect("a real day");
-                    let shown = sample.format(value).to_string();
-                    if NaiveDate::parse_from_str(&shown, value).ok() != Some(sample) {
+                    let mut shown = String::new();
+                    let written = write!(shown, "{}", sample.format(value)).is_ok();
+                    if !written || NaiveDate::parse_from_str(&shown, value).ok() != Some(sample) {
                         return Err(fail(format!("date_format '{value}' does not read a date")));
                     }
                     date_format = value.to_string();
@@ -310,6 +313,11 @@ mod tests {
         assert!(
             error.to_string().starts_with("p:2: unknown key 'foo'"),
             "{error}"
+        );
+        let error = Profile::parse("p", "date_format = %Q.%m\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "p:1: date_format '%Q.%m' does not read a date"
         );
         let error =
             Profile::parse("p", "column.booked_on = D\ncolumn.reference = R\n").unwrap_err();
