@@ -48,7 +48,7 @@ CREATE INDEX bank_line_by_account_date ON bank_line (account_iban, booked_on);
 
 CREATE TABLE bank_match (
     line_id          INTEGER PRIMARY KEY REFERENCES bank_line (id),
-    kind             TEXT NOT NULL CHECK (kind IN ('contribution', 'voluntary', 'cost')),
+    kind             TEXT NOT NULL CHECK (kind IN ('contribution', 'voluntary', 'meeting', 'cost')),
     entry_id         INTEGER NOT NULL UNIQUE REFERENCES entry (id),
     charge_entry_id  INTEGER UNIQUE REFERENCES entry (id),
     created_at       TEXT NOT NULL,

@@ -709,15 +709,20 @@ fn amount_text(minor: i64) -> String {
     format!("{}.{:02}", minor / 100, minor % 100)
 }
 
-/// A camt.053.001.04 statement of credits, without balances.
+/// A camt.053.001.04 statement of credits in CHF, without balances.
 fn camt_v04(id: &str, lines: &[Line<'_>]) -> String {
+    camt_v04_in(id, "CHF", ACCOUNT, lines)
+}
+
+/// A camt.053.001.04 statement of credits on `account` in `currency`, without balances.
+fn camt_v04_in(id: &str, currency: &str, account: &str, lines: &[Line<'_>]) -> String {
     let mut entries = String::new();
     for line in lines {
         let account = line.account.map_or(String::new(), |a| {
             format!("<DbtrAcct><Id><IBAN>{a}</IBAN></Id></DbtrAcct>")
         });
         entries.push_str(&format!(
-            "<Ntry><Amt Ccy=\"CHF\">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>\
+            "<Ntry><Amt Ccy=\"{currency}\">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>\
              <BookgDt><Dt>{date}</Dt></BookgDt><ValDt><Dt>{date}</Dt></ValDt>\
              <AcctSvcrRef>{reference}</AcctSvcrRef><NtryDtls><TxDtls>\
              <RltdPties><Dbtr><Nm>{name}</Nm></Dbtr>{account}</RltdPties>\
@@ -731,7 +736,7 @@ fn camt_v04(id: &str, lines: &[Line<'_>]) -> String {
     }
     format!(
         "<?xml version=\"1.0\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.04\">\
-         <BkToCstmrStmt><Stmt><Id>{id}</Id><Acct><Id><IBAN>{ACCOUNT}</IBAN></Id><Ccy>CHF</Ccy></Acct>\n\
+         <BkToCstmrStmt><Stmt><Id>{id}</Id><Acct><Id><IBAN>{account}</IBAN></Id><Ccy>{currency}</Ccy></Acct>\n\
          {entries}</Stmt></BkToCstmrStmt></Document>\n"
     )
 }
@@ -886,4 +891,43 @@ fn verify_finds_a_confirmed_line_whose_entry_moves_another_amount() {
         stdout.contains("bank line 1 is CHF 16'584.98 but entry"),
         "{stdout}"
     );
+}
+
+#[test]
+fn a_credit_naming_a_meeting_is_confirmed_as_a_meeting_payment() {
+    let (dir, db) = ledger();
+    ok(
+        &db,
+        "meeting add 7MSP --name Seventh --date 2017-09-04 --estimate 100000",
+    );
+    let file = dir.path().join("usd.xml");
+    std::fs::write(
+        &file,
+        camt_v04_in(
+            "STMT-USD",
+            "USD",
+            "CH5000762011623852999",
+            &[Line {
+                reference: "USD-1",
+                date: "2017-08-01",
+                minor: 100_000,
+                name: "Federal Foreign Office",
+                account: None,
+                text: "Germany 7MSP share",
+            }],
+        ),
+    )
+    .unwrap();
+    isu_ok(&db, &["bank", "import", file.to_str().unwrap()]);
+    let row = review_row(&db, 1);
+    assert_eq!(row["proposal"]["kind"], "meeting", "{row}");
+    assert_eq!(row["proposal"]["meeting"], "7MSP", "{row}");
+    assert_eq!(row["proposal"]["party"], "DEU", "{row}");
+    assert_eq!(row["proposal"]["confidence"], "likely", "{row}");
+    assert!(ok(&db, "bank confirm --all-certain").contains("confirmed 0 lines"));
+    let said = ok(&db, "bank confirm 1");
+    assert!(said.contains("meeting USD 1'000.00 from DEU"), "{said}");
+    let journal = ok(&db, "--as-of 2017-12-31 journal");
+    assert!(journal.contains("7MSP payment: Germany"), "{journal}");
+    ok(&db, "verify");
 }

@@ -14,7 +14,9 @@ use super::costs::{record_cost, CostFields};
 use super::Books;
 use crate::domain::accounts;
 use crate::domain::bank::csv_profile::Profile;
-use crate::domain::bank::matching::{propose, Candidate, Confidence, LineKind, Proposal};
+use crate::domain::bank::matching::{
+    for_meeting, propose, Candidate, Confidence, LineKind, Proposal,
+};
 use crate::domain::bank::{camt, BankFileError, BankLine, Statement, STATEMENT_BYTES_MAX};
 use crate::domain::contribution::Contribution;
 use crate::ledger::{EntryId, FundCode, PartyCode};
@@ -145,6 +147,8 @@ pub struct Confirmation {
     pub budget_line: Option<String>,
     /// Book the charges deducted on the way as a cost, crediting the party in full.
     pub book_charges: bool,
+    /// For a meeting payment: the meeting.
+    pub meeting: Option<String>,
 }
 
 /// What confirming a line did.
@@ -250,6 +254,7 @@ impl Books {
         let store: &Store = &self.store;
         let parties = store.parties()?;
         let payers = store.bank_payers()?;
+        let meetings = store.bank_meeting_codes()?;
         let mut facts_of = std::collections::HashMap::new();
         for party in &parties {
             facts_of.insert(party.code.clone(), store.party_facts(&party.code, None)?);
@@ -263,7 +268,7 @@ impl Books {
                 continue;
             }
             let candidates = candidates(&parties, &payers, &mut facts, stored.line.value_on)?;
-            let proposal = propose(&stored.line, &candidates);
+            let proposal = for_meeting(propose(&stored.line, &candidates), &stored.line, &meetings);
             rows.push(review_row(&stored, proposal));
         }
         Ok(BankReview { rows })
@@ -463,7 +468,8 @@ fn proposal_in(tx: &Tx<'_>, line: &BankLine) -> anyhow::Result<Proposal> {
     let payers = tx.bank_payers()?;
     let mut facts = |code: &PartyCode| tx.party_facts(code);
     let candidates = candidates(&parties, &payers, &mut facts, line.value_on)?;
-    Ok(propose(line, &candidates))
+    let meetings = tx.bank_meeting_codes()?;
+    Ok(for_meeting(propose(line, &candidates), line, &meetings))
 }
 
 /// Confirms one line in `tx`: what the officer chose, else what the rules propose.
@@ -485,7 +491,10 @@ fn confirm_line(tx: &Tx<'_>, line_id: i64, choice: &Confirmation) -> anyhow::Res
         );
     }
     let proposal = proposal_in(tx, line)?;
-    let kind = choice.kind.or(proposal.kind).ok_or_else(|| {
+    let given_kind = choice
+        .kind
+        .or(choice.meeting.as_ref().map(|_| LineKind::Meeting));
+    let kind = given_kind.or(proposal.kind).ok_or_else(|| {
         anyhow!(
             "bank line {line_id}: nothing proposed ({}); give --kind and --party",
             proposal.reason
@@ -513,6 +522,26 @@ fn confirm_line(tx: &Tx<'_>, line_id: i64, choice: &Confirmation) -> anyhow::Res
                 })?;
             let year = choice.year.or(proposal.year);
             confirm_contribution(tx, &stored, party, year, kind, choice.book_charges)
+        }
+        LineKind::Meeting => {
+            if !line.is_credit() {
+                bail!(
+                    "bank line {line_id} is money out ({}): it cannot be confirmed as a \
+                     meeting payment",
+                    line.amount
+                );
+            }
+            let party = choice
+                .party
+                .clone()
+                .or(proposal.party.clone())
+                .ok_or_else(|| anyhow!("bank line {line_id}: give --party CODE"))?;
+            let code = choice
+                .meeting
+                .clone()
+                .or(proposal.meeting.clone())
+                .ok_or_else(|| anyhow!("bank line {line_id}: give --meeting CODE"))?;
+            confirm_meeting_payment(tx, &stored, party, &code)
         }
         LineKind::Cost => {
             if line.is_credit() {
@@ -562,6 +591,62 @@ fn confirm_line(tx: &Tx<'_>, line_id: i64, choice: &Confirmation) -> anyhow::Res
             })
         }
     }
+}
+
+/// Records a line as a State's payment of its share of a meeting's costs, as `meeting pay`
+/// does, in the meeting's currency.
+fn confirm_meeting_payment(
+    tx: &Tx<'_>,
+    stored: &StoredLine,
+    party: PartyCode,
+    code: &str,
+) -> anyhow::Result<Confirmed> {
+    let line = &stored.line;
+    let code: crate::domain::meeting::MeetingCode = code.parse()?;
+    let record = super::meetings::find_meeting(tx, &code)?;
+    let meeting = &record.meeting;
+    if meeting.currency() != line.amount.currency() {
+        bail!(
+            "bank line {} is in {}, meeting {code} is paid in {}",
+            stored.id,
+            line.amount.currency(),
+            meeting.currency()
+        );
+    }
+    let name = tx
+        .party(&party)?
+        .ok_or_else(|| StoreError::PartyNotFound {
+            code: party.clone(),
+        })?
+        .name;
+    let entry = crate::domain::meeting::payment_entry(
+        meeting,
+        &party,
+        &name,
+        line.amount,
+        line.value_on,
+        Some(line.bank_reference.clone()),
+    )?;
+    let recorded = tx.record_entry(&entry)?;
+    tx.record_bank_match(
+        stored.id,
+        &LineMatch {
+            kind: LineKind::Meeting.as_str().to_string(),
+            entry: recorded.id(),
+            charge_entry: None,
+        },
+    )?;
+    let learned = learn_payer(tx, stored, &party)?;
+    Ok(Confirmed {
+        line: stored.id,
+        kind: LineKind::Meeting,
+        party: Some(party),
+        entry: recorded.id(),
+        already_recorded: matches!(recorded, Recorded::AlreadyRecorded(_)),
+        charge_entry: None,
+        amount: line.amount,
+        learned,
+    })
 }
 
 fn confirm_contribution(
@@ -636,31 +721,7 @@ fn confirm_contribution(
         },
     )?;
     // What the officer confirmed is learned: the next line from this payer matches alone.
-    let mut learned = Vec::new();
-    {
-        if let Some(name) = &line.counterparty_name {
-            let payer = Payer {
-                party: party.clone(),
-                name: Some(name.clone()),
-                account: None,
-                learned_from: Some(stored.id),
-            };
-            if tx.record_bank_payer(&payer)? {
-                learned.push(format!("payer name '{name}'"));
-            }
-        }
-        if let Some(account) = &line.counterparty_account {
-            let payer = Payer {
-                party: party.clone(),
-                name: None,
-                account: Some(account.clone()),
-                learned_from: Some(stored.id),
-            };
-            if tx.record_bank_payer(&payer)? {
-                learned.push(format!("payer account {account}"));
-            }
-        }
-    }
+    let learned = learn_payer(tx, stored, &party)?;
     Ok(Confirmed {
         line: stored.id,
         kind,
@@ -671,4 +732,33 @@ fn confirm_contribution(
         amount,
         learned,
     })
+}
+
+/// Learns the payer name and account of a confirmed line for `party`; says what was new.
+fn learn_payer(tx: &Tx<'_>, stored: &StoredLine, party: &PartyCode) -> anyhow::Result<Vec<String>> {
+    let line = &stored.line;
+    let mut learned = Vec::new();
+    if let Some(name) = &line.counterparty_name {
+        let payer = Payer {
+            party: party.clone(),
+            name: Some(name.clone()),
+            account: None,
+            learned_from: Some(stored.id),
+        };
+        if tx.record_bank_payer(&payer)? {
+            learned.push(format!("payer name '{name}'"));
+        }
+    }
+    if let Some(account) = &line.counterparty_account {
+        let payer = Payer {
+            party: party.clone(),
+            name: None,
+            account: Some(account.clone()),
+            learned_from: Some(stored.id),
+        };
+        if tx.record_bank_payer(&payer)? {
+            learned.push(format!("payer account {account}"));
+        }
+    }
+    Ok(learned)
 }

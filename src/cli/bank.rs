@@ -84,9 +84,13 @@ pub struct ConfirmArgs {
     /// oldest year owed]
     #[arg(long)]
     year: Option<i32>,
-    /// contribution, voluntary (income settling nothing owed) or cost [default: proposed]
+    /// contribution, voluntary (income settling nothing owed), meeting (a share of a
+    /// meeting's costs, as `meeting pay`) or cost [default: proposed]
     #[arg(long)]
     kind: Option<String>,
+    /// The meeting a meeting payment is for [default: the one the text names]
+    #[arg(long, value_name = "CODE")]
+    meeting: Option<String>,
     /// A cost's category (as `cost add`) [default: office for bank charges]
     #[arg(long)]
     category: Option<String>,
@@ -209,6 +213,7 @@ fn confirm(context: &Context, args: ConfirmArgs) -> anyhow::Result<()> {
         category: args.category,
         budget_line: args.budget_line,
         book_charges: args.book_charges,
+        meeting: args.meeting,
     };
     if let Some(year) = choice.year {
         crate::ledger::check_budget_year(year)?;

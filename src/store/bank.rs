@@ -147,6 +147,12 @@ fn line(conn: &Connection, id: i64) -> Result<Option<StoredLine>, StoreError> {
     }
 }
 
+fn meeting_codes(conn: &Connection) -> Result<Vec<String>, StoreError> {
+    let mut statement = conn.prepare_cached("SELECT code FROM meeting ORDER BY code")?;
+    let rows = statement.query_map([], |row| row.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 fn payers(conn: &Connection) -> Result<Vec<Payer>, StoreError> {
     let mut statement = conn.prepare_cached(
         "SELECT party, name, account, learned_from FROM bank_payer ORDER BY party, id",
@@ -177,6 +183,11 @@ impl Store {
     /// The payers learned, per party.
     pub fn bank_payers(&self) -> Result<Vec<Payer>, StoreError> {
         payers(&self.conn)
+    }
+
+    /// The codes of the meetings, which a bank line's text may name.
+    pub fn bank_meeting_codes(&self) -> Result<Vec<String>, StoreError> {
+        meeting_codes(&self.conn)
     }
 
     /// The accounts that statements were imported for, with their currency.
@@ -437,6 +448,11 @@ impl Tx<'_> {
     /// The payers learned, per party.
     pub fn bank_payers(&self) -> Result<Vec<Payer>, StoreError> {
         payers(&self.tx)
+    }
+
+    /// The codes of the meetings, which a bank line's text may name.
+    pub fn bank_meeting_codes(&self) -> Result<Vec<String>, StoreError> {
+        meeting_codes(&self.tx)
     }
 
     /// Links a line to the entry that records it (and the entry of its charges).

@@ -59,6 +59,8 @@ pub enum LineKind {
     Contribution,
     /// A party's voluntary contribution, settling nothing it owes (other income).
     Voluntary,
+    /// A State's payment of its share of a meeting's costs (`meeting pay`).
+    Meeting,
     /// Money out: a cost, such as the bank's charges.
     Cost,
 }
@@ -68,6 +70,7 @@ impl LineKind {
         match self {
             LineKind::Contribution => "contribution",
             LineKind::Voluntary => "voluntary",
+            LineKind::Meeting => "meeting",
             LineKind::Cost => "cost",
         }
     }
@@ -79,9 +82,10 @@ impl std::str::FromStr for LineKind {
         match text.trim() {
             "contribution" => Ok(LineKind::Contribution),
             "voluntary" => Ok(LineKind::Voluntary),
+            "meeting" => Ok(LineKind::Meeting),
             "cost" => Ok(LineKind::Cost),
             other => Err(format!(
-                "unknown kind '{}' (kinds: contribution, voluntary, cost)",
+                "unknown kind '{}' (kinds: contribution, voluntary, meeting, cost)",
                 crate::text::excerpt(other)
             )),
         }
@@ -97,6 +101,8 @@ pub struct Proposal {
     pub year: Option<i32>,
     /// For a cost: the category proposed.
     pub category: Option<&'static str>,
+    /// For a meeting payment: the meeting the text names.
+    pub meeting: Option<String>,
     pub confidence: Confidence,
     pub reason: String,
 }
@@ -180,6 +186,27 @@ fn payer_known(reason: &str) -> bool {
     reason.starts_with("payer")
 }
 
+/// Makes a proposal for a credit that names a meeting (its code in the text) a meeting
+/// payment: for the officer to confirm, never certain, since the share owed is the
+/// meeting's, not the budget year's.
+pub fn for_meeting(mut proposal: Proposal, line: &BankLine, meetings: &[String]) -> Proposal {
+    if !line.is_credit() || line.reversal {
+        return proposal;
+    }
+    let words = format!(" {} ", fold(&line.remittance));
+    let Some(code) = meetings
+        .iter()
+        .find(|code| words.contains(&format!(" {} ", fold(code))))
+    else {
+        return proposal;
+    };
+    proposal.kind = Some(LineKind::Meeting);
+    proposal.meeting = Some(code.clone());
+    proposal.confidence = proposal.confidence.min(Confidence::Likely);
+    proposal.reason = format!("the text names the meeting {code}; {}", proposal.reason);
+    proposal
+}
+
 /// The proposal for one line, given every party the books know.
 pub fn propose(line: &BankLine, candidates: &[Candidate]) -> Proposal {
     let text = format!(
@@ -198,6 +225,7 @@ pub fn propose(line: &BankLine, candidates: &[Candidate]) -> Proposal {
         party: None,
         year,
         category: None,
+        meeting: None,
         confidence: Confidence::None,
         reason,
     };
@@ -212,6 +240,7 @@ pub fn propose(line: &BankLine, candidates: &[Candidate]) -> Proposal {
                 party: None,
                 year,
                 category: Some(CHARGES_CATEGORY),
+                meeting: None,
                 confidence: Confidence::Likely,
                 reason: format!("money out; the text says '{word}': bank charges"),
             },
@@ -220,6 +249,7 @@ pub fn propose(line: &BankLine, candidates: &[Candidate]) -> Proposal {
                 party: None,
                 year,
                 category: None,
+                meeting: None,
                 confidence: Confidence::None,
                 reason: "money out: a cost, category to choose".into(),
             },
@@ -273,6 +303,7 @@ pub fn propose(line: &BankLine, candidates: &[Candidate]) -> Proposal {
                 party: code,
                 year,
                 category: None,
+                meeting: None,
                 confidence,
                 reason,
             }
@@ -288,6 +319,7 @@ pub fn propose(line: &BankLine, candidates: &[Candidate]) -> Proposal {
                     party: candidate.code.clone(),
                     year,
                     category: None,
+                    meeting: None,
                     confidence: Confidence::Likely,
                     reason: format!(
                         "no State named; {why} ({})",
@@ -400,6 +432,23 @@ mod tests {
         let by_amount = propose(&line("Unknown", None, "ISU", 100_000), &parties);
         assert_eq!(by_amount.party.as_ref().map(PartyCode::as_str), Some("NLD"));
         assert_eq!(by_amount.confidence, Confidence::Likely);
+    }
+
+    #[test]
+    fn a_credit_naming_a_meeting_is_a_meeting_payment_to_confirm() {
+        let parties = [party("DEU", "Germany", &[(2017, 100_000)])];
+        let paid = line(
+            "Federal Foreign Office",
+            None,
+            "Germany 7MSP share",
+            100_000,
+        );
+        let proposal = for_meeting(propose(&paid, &parties), &paid, &["7MSP".into()]);
+        assert_eq!(proposal.kind, Some(LineKind::Meeting));
+        assert_eq!(proposal.meeting.as_deref(), Some("7MSP"));
+        assert_eq!(proposal.confidence, Confidence::Likely);
+        let other = for_meeting(propose(&paid, &parties), &paid, &["8MSP".into()]);
+        assert_eq!(other.kind, Some(LineKind::Contribution));
     }
 
     #[test]
