@@ -337,6 +337,26 @@ fn importing_a_statement_twice_adds_nothing() {
 }
 
 #[test]
+fn a_bank_reference_seen_again_with_another_movement_is_refused() {
+    let (dir, db) = ledger();
+    import(&db, "camt053-v02.xml");
+    let v02 = std::fs::read_to_string(data("camt053-v02.xml")).unwrap();
+    let changed = write(
+        &dir,
+        "again.xml",
+        &v02.replace(
+            "<BookgDt><Dt>2017-03-14</Dt>",
+            "<BookgDt><Dt>2017-03-13</Dt>",
+        ),
+    );
+    let message = refused_import(&db, &changed);
+    assert!(
+        message.contains("again.xml: bank reference 'V02-0001' of account CH9300762011623852957 is already in the books as CHF 16'584.98 booked 2017-03-14"),
+        "{message}"
+    );
+}
+
+#[test]
 fn a_zip_of_statements_is_read_whole() {
     let (dir, db) = ledger();
     let path = dir.path().join("statements.zip");

@@ -6,7 +6,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use anyhow::{anyhow, bail};
+use anyhow::{anyhow, bail, Context as _};
 use chrono::NaiveDate;
 
 use super::contributions::ContributionWriter;
@@ -239,7 +239,9 @@ impl Books {
         let tx = self.store.begin(actor)?;
         let mut done = BankImported::default();
         for (source, statement) in statements {
-            let lines = tx.record_bank_statement(statement, source)?;
+            let lines = tx
+                .record_bank_statement(statement, source)
+                .with_context(|| source.clone())?;
             done.statements += 1;
             done.lines.added += lines.added;
             done.lines.already += lines.already;

@@ -425,9 +425,31 @@ impl Tx<'_> {
             ])?;
             if added == 1 {
                 done.added += 1;
-            } else {
-                done.already += 1;
+                continue;
             }
+            // The same reference again must be the same movement: a bank does not reuse
+            // its references, so a difference is a wrong file, not a new line.
+            let (booked_on, amount_minor, currency): (String, i64, String) = self.tx.query_row(
+                "SELECT booked_on, amount_minor, currency FROM bank_line
+                 WHERE account_iban = ?1 AND bank_reference = ?2",
+                params![line.account_iban, line.bank_reference],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )?;
+            let same = booked_on == line.booked_on.to_string()
+                && amount_minor == line.amount.minor()
+                && currency == line.amount.currency().as_str();
+            if !same {
+                return Err(StoreError::BankReferenceConflict {
+                    reference: line.bank_reference.clone(),
+                    account: line.account_iban.clone(),
+                    recorded: format!(
+                        "{currency} {} booked {booked_on}",
+                        crate::money::format_minor_swiss(amount_minor)
+                    ),
+                    given: format!("{} booked {}", line.amount, line.booked_on),
+                });
+            }
+            done.already += 1;
         }
         Ok(done)
     }

@@ -126,6 +126,16 @@ pub enum StoreError {
     PartyExists { code: PartyCode, name: String },
     #[error("unknown party '{code}': add it first with `isu-ledger party add {code} --name NAME`")]
     PartyNotFound { code: PartyCode },
+    #[error(
+        "bank reference '{reference}' of account {account} is already in the books as \
+         {recorded}, and this file says {given}: the same reference must be the same movement"
+    )]
+    BankReferenceConflict {
+        reference: String,
+        account: String,
+        recorded: String,
+        given: String,
+    },
     #[error("account {name} already exists")]
     AccountExists { name: AccountName },
     #[error(
