@@ -2,8 +2,9 @@
 --
 -- Every line of an imported statement (camt.053 or a bank's CSV export) is kept as it came,
 -- unique per account by the bank's own reference, so that importing a statement again adds
--- nothing. A confirmed line is linked to the entry that records it (and to the entry of the
--- charges deducted on the way, when the officer books them). The payer names and accounts
+-- nothing. A confirmed line is linked to the entry that records it, and to a second entry
+-- when one goes with it: the charges deducted on the way, when the officer books them, or
+-- the bank's conversion of a payment in another currency into the account's. The payer names and accounts
 -- learned from confirmations are kept per party, for the matching of the next statements.
 -- All four tables are append-only.
 
@@ -50,7 +51,7 @@ CREATE TABLE bank_match (
     line_id          INTEGER PRIMARY KEY REFERENCES bank_line (id),
     kind             TEXT NOT NULL CHECK (kind IN ('contribution', 'voluntary', 'meeting', 'cost')),
     entry_id         INTEGER NOT NULL UNIQUE REFERENCES entry (id),
-    charge_entry_id  INTEGER UNIQUE REFERENCES entry (id),
+    second_entry_id  INTEGER UNIQUE REFERENCES entry (id),
     created_at       TEXT NOT NULL,
     created_by       TEXT NOT NULL
 ) STRICT;

@@ -546,8 +546,31 @@ fn a_payment_in_dollars_on_the_franc_account_keeps_the_banks_rate() {
     let row = review_row(&db, 1);
     assert_eq!(row["instructed"], "10000.00");
     assert_eq!(row["rate"], "0.9512");
-    ok(&db, "bank confirm 1 --party CAN");
+    let said = ok(&db, "bank confirm 1 --party CAN");
+    assert!(
+        said.contains("contribution USD 10'000.00 from CAN"),
+        "{said}"
+    );
+    assert!(said.contains("converted by the bank"), "{said}");
+    // Canada owed CHF 9'512.00: USD 10'000.00 at 0.9512 settles it exactly.
     assert_eq!(owes(&db, "CAN"), (0, 0));
+    let balance = json(&db, "--as-of 2017-12-31 balance");
+    let of = |account: &str| {
+        balance["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["account"] == account)
+            .map(|r| common::json_minor(&r["balance"]))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(of("assets:bank:chf"), vec![951_200]);
+    assert_eq!(of("assets:bank:usd"), vec![0]);
+    let journal = ok(&db, "--as-of 2017-12-31 journal");
+    assert!(
+        journal.contains("Bank conversion of USD 10'000.00 into CHF 9'512.00 at 0.9512"),
+        "{journal}"
+    );
     ok(&db, "verify");
 }
 

@@ -20,7 +20,7 @@ use crate::domain::bank::matching::{
 use crate::domain::bank::{camt, BankFileError, BankLine, Statement, STATEMENT_BYTES_MAX};
 use crate::domain::contribution::Contribution;
 use crate::ledger::{EntryId, FundCode, PartyCode};
-use crate::money::Money;
+use crate::money::{Currency, Money};
 use crate::reports::bank::{
     BankReview, ChargeRow, Reconciliation, ReviewRow, UnlinkedEntryRow, UnmatchedLine,
 };
@@ -161,6 +161,8 @@ pub struct Confirmed {
     /// The entry was already in the books under the bank's reference.
     pub already_recorded: bool,
     pub charge_entry: Option<EntryId>,
+    /// The entry of the bank's conversion of a payment in another currency.
+    pub conversion_entry: Option<EntryId>,
     pub amount: Money,
     /// Payer names and accounts learned.
     pub learned: Vec<String>,
@@ -427,7 +429,7 @@ impl Books {
                     booked: l
                         .confirmed
                         .as_ref()
-                        .is_some_and(|m| m.charge_entry.is_some()),
+                        .is_some_and(|m| m.second_entry.is_some()),
                 })
             })
             .collect();
@@ -578,7 +580,7 @@ fn confirm_line(tx: &Tx<'_>, line_id: i64, choice: &Confirmation) -> anyhow::Res
                 &LineMatch {
                     kind: kind.as_str().to_string(),
                     entry: done.recorded.id(),
-                    charge_entry: None,
+                    second_entry: None,
                 },
             )?;
             Ok(Confirmed {
@@ -588,6 +590,7 @@ fn confirm_line(tx: &Tx<'_>, line_id: i64, choice: &Confirmation) -> anyhow::Res
                 entry: done.recorded.id(),
                 already_recorded: matches!(done.recorded, Recorded::AlreadyRecorded(_)),
                 charge_entry: None,
+                conversion_entry: None,
                 amount,
                 learned: Vec::new(),
             })
@@ -635,7 +638,7 @@ fn confirm_meeting_payment(
         &LineMatch {
             kind: LineKind::Meeting.as_str().to_string(),
             entry: recorded.id(),
-            charge_entry: None,
+            second_entry: None,
         },
     )?;
     let learned = learn_payer(tx, stored, &party)?;
@@ -646,6 +649,7 @@ fn confirm_meeting_payment(
         entry: recorded.id(),
         already_recorded: matches!(recorded, Recorded::AlreadyRecorded(_)),
         charge_entry: None,
+        conversion_entry: None,
         amount: line.amount,
         learned,
     })
@@ -671,11 +675,28 @@ fn confirm_contribution(
     } else {
         None
     };
-    let amount = match charges {
-        Some(charges) => line.amount.checked_add(charges)?,
-        None => line.amount,
+    // A payment sent in another currency and converted by the bank into the account's
+    // francs is the payer's amount at the bank's rate, when that gives what arrived to the
+    // centime; the bank's conversion then moves it into the franc account.
+    let converted = match (line.instructed, line.rate, charges) {
+        (Some(instructed), Some(rate), None)
+            if instructed.currency() != line.amount.currency()
+                && line.amount.currency() == Currency::CHF
+                && instructed.convert(rate, Currency::CHF).ok() == Some(line.amount) =>
+        {
+            Some((instructed, rate))
+        }
+        _ => None,
     };
-    let (rate, _) = super::rates::rate_for(tx, amount.currency(), None, line.value_on)?;
+    let amount = match (charges, converted) {
+        (Some(charges), _) => line.amount.checked_add(charges)?,
+        (None, Some((instructed, _))) => instructed,
+        (None, None) => line.amount,
+    };
+    let (rate, _) = match converted {
+        Some((_, rate)) => (Some(rate), None),
+        None => super::rates::rate_for(tx, amount.currency(), None, line.value_on)?,
+    };
     let contribution = Contribution {
         party: party.clone(),
         amount,
@@ -688,8 +709,11 @@ fn confirm_contribution(
     };
     let mut writer = ContributionWriter::new(tx);
     let (_, recorded) = writer.record(&contribution)?;
-    let charge_entry = match charges {
-        Some(charges) => {
+    let second_entry = match (charges, converted) {
+        (None, Some((instructed, rate))) => {
+            Some(record_bank_conversion(tx, line, instructed, rate)?)
+        }
+        (Some(charges), _) => {
             let memo = format!(
                 "charges deducted by banks on the way: {} paid, {} arrived",
                 amount, line.amount
@@ -712,14 +736,14 @@ fn confirm_contribution(
             // below what it held before.
             Some(record_cost(tx, &fields, true)?.recorded.id())
         }
-        None => None,
+        (None, None) => None,
     };
     tx.record_bank_match(
         stored.id,
         &LineMatch {
             kind: kind.as_str().to_string(),
             entry: recorded.id(),
-            charge_entry,
+            second_entry,
         },
     )?;
     // What the officer confirmed is learned: the next line from this payer matches alone.
@@ -730,10 +754,50 @@ fn confirm_contribution(
         party: Some(party),
         entry: recorded.id(),
         already_recorded: matches!(recorded, Recorded::AlreadyRecorded(_)),
-        charge_entry,
+        charge_entry: second_entry.filter(|_| charges.is_some()),
+        conversion_entry: second_entry.filter(|_| converted.is_some()),
         amount,
         learned,
     })
+}
+
+/// The bank's conversion of `instructed` into the francs that arrived on the account, at
+/// its rate: out of the bank account in the instructed currency, into the franc account,
+/// through the conversion account like every change of currency.
+fn record_bank_conversion(
+    tx: &Tx<'_>,
+    line: &BankLine,
+    instructed: Money,
+    rate: crate::money::Rate,
+) -> anyhow::Result<EntryId> {
+    use crate::ledger::{EntryKind, NewEntry, Transfer};
+    let entry = NewEntry {
+        date: line.value_on,
+        description: format!(
+            "Bank conversion of {instructed} into {} at {rate} (bank reference {})",
+            line.amount, line.bank_reference
+        ),
+        kind: EntryKind::General,
+        budget_year: chrono::Datelike::year(&line.value_on),
+        fund: FundCode::isu(),
+        party: None,
+        reference: Some(format!("{}/conversion", line.bank_reference)),
+        reverses: None,
+        rate: Some(rate),
+        transfers: vec![
+            Transfer::new(
+                accounts::conversion(),
+                accounts::bank(instructed.currency()),
+                instructed,
+            ),
+            Transfer::new(
+                accounts::bank(Currency::CHF),
+                accounts::conversion(),
+                line.amount,
+            ),
+        ],
+    };
+    Ok(tx.record_entry(&entry)?.id())
 }
 
 /// Learns the payer name and account of a confirmed line for `party`; says what was new.

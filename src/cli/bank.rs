@@ -238,6 +238,11 @@ fn describe(confirmed: &crate::app::bank::Confirmed) -> String {
     if confirmed.already_recorded {
         text.push_str(" (already in the books under the bank's reference)");
     }
+    if let Some(conversion) = confirmed.conversion_entry {
+        text.push_str(&format!(
+            ", converted by the bank into the account's currency as entry {conversion}"
+        ));
+    }
     if let Some(charge) = confirmed.charge_entry {
         text.push_str(&format!(", charges deducted on the way as entry {charge}"));
     }

@@ -24,8 +24,9 @@ pub struct StoredLine {
 pub struct LineMatch {
     pub kind: String,
     pub entry: EntryId,
-    /// The entry of the charges deducted on the way, when booked.
-    pub charge_entry: Option<EntryId>,
+    /// The entry that goes with it: the charges deducted on the way, when booked, or the
+    /// bank's conversion of a payment in another currency.
+    pub second_entry: Option<EntryId>,
 }
 
 /// A payer learned for a party.
@@ -66,7 +67,7 @@ pub struct LinesImported {
 const LINE_COLUMNS: &str = "l.id, l.account_iban, l.bank_reference, l.booked_on, l.value_on,
      l.amount_minor, l.currency, l.counterparty_name, l.counterparty_account, l.remittance,
      l.reversal, l.instructed_minor, l.instructed_currency, l.rate,
-     m.kind, m.entry_id, m.charge_entry_id";
+     m.kind, m.entry_id, m.second_entry_id";
 
 fn line_of(row: &rusqlite::Row<'_>) -> Result<StoredLine, StoreError> {
     let currency = |text: String| -> Result<Currency, StoreError> {
@@ -92,7 +93,7 @@ fn line_of(row: &rusqlite::Row<'_>) -> Result<StoredLine, StoreError> {
         Some(kind) => Some(LineMatch {
             kind,
             entry: EntryId(row.get(15)?),
-            charge_entry: row.get::<_, Option<i64>>(16)?.map(EntryId),
+            second_entry: row.get::<_, Option<i64>>(16)?.map(EntryId),
         }),
         None => None,
     };
@@ -294,7 +295,7 @@ impl Store {
              WHERE t.currency = ?2 AND e.entry_date BETWEEN ?3 AND ?4
                AND (d.name = ?1 OR c.name = ?1)
                AND NOT EXISTS (SELECT 1 FROM bank_match m
-                               WHERE m.entry_id = e.id OR m.charge_entry_id = e.id)
+                               WHERE m.entry_id = e.id OR m.second_entry_id = e.id)
              GROUP BY e.id ORDER BY e.entry_date, e.id",
         )?;
         let mut rows = statement.query(params![
@@ -319,7 +320,7 @@ impl Store {
         Ok(out)
     }
 
-    /// `verify`: every confirmed bank line is linked to one entry (and at most one charge
+    /// `verify`: every confirmed bank line is linked to one entry (and at most one second
     /// entry) that stands, and what they move on the bank account is the line's amount.
     pub(super) fn check_bank_lines(&self) -> Result<Vec<Finding>, StoreError> {
         let mut statement = self.conn.prepare(
@@ -332,10 +333,10 @@ impl Store {
                      JOIN account d ON d.id = t.debit_account_id
                      JOIN account c ON c.id = t.credit_account_id
                      WHERE t.currency = l.currency
-                       AND (t.entry_id = m.entry_id OR t.entry_id = m.charge_entry_id)),
+                       AND (t.entry_id = m.entry_id OR t.entry_id = m.second_entry_id)),
                     (SELECT count(*) FROM entry e
-                     WHERE e.id = m.entry_id OR e.id = m.charge_entry_id)
-                      = 1 + (m.charge_entry_id IS NOT NULL)
+                     WHERE e.id = m.entry_id OR e.id = m.second_entry_id)
+                      = 1 + (m.second_entry_id IS NOT NULL)
              FROM bank_match m JOIN bank_line l ON l.id = m.line_id ORDER BY l.id",
         )?;
         let mut rows = statement.query([])?;
@@ -481,14 +482,14 @@ impl Tx<'_> {
     pub fn record_bank_match(&self, line_id: i64, found: &LineMatch) -> Result<(), StoreError> {
         self.tx
             .prepare_cached(
-                "INSERT INTO bank_match (line_id, kind, entry_id, charge_entry_id,
+                "INSERT INTO bank_match (line_id, kind, entry_id, second_entry_id,
                      created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute(params![
                 line_id,
                 found.kind,
                 found.entry.0,
-                found.charge_entry.map(|e| e.0),
+                found.second_entry.map(|e| e.0),
                 self.actor.at,
                 self.actor.user,
             ])?;
