@@ -739,8 +739,9 @@ fn a_ledger_of_the_previous_schema_opens_and_reports_the_same_figures() {
     };
     let before = reports(&db);
     let current = dump(&db);
-    // Take the ledger back to the schema before the corrections migration, which is the
-    // last one: its tables (with their triggers and index) did not exist then.
+    // Take the ledger back to the schema before the corrections migration: its tables
+    // (with their triggers and index) did not exist then, nor those of the bank migration
+    // that follows it.
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
         let version: i64 = conn
@@ -748,10 +749,14 @@ fn a_ledger_of_the_previous_schema_opens_and_reports_the_same_figures() {
             .unwrap();
         conn.execute_batch(
             "DROP TABLE exchange_rate_correction;
-             DROP TABLE budget_withdrawal;",
+             DROP TABLE budget_withdrawal;
+             DROP TABLE bank_match;
+             DROP TABLE bank_payer;
+             DROP TABLE bank_line;
+             DROP TABLE bank_statement;",
         )
         .unwrap();
-        conn.pragma_update(None, "user_version", version - 1)
+        conn.pragma_update(None, "user_version", version - 2)
             .unwrap();
     }
     assert_ne!(dump(&db), current);

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod assessments;
+pub mod bank;
 pub mod budgets;
 pub mod close;
 pub mod collection;

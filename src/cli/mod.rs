@@ -6,6 +6,7 @@
 mod accounts;
 mod args;
 mod assessments;
+mod bank;
 mod budgets;
 mod close;
 mod collection;
@@ -115,6 +116,9 @@ enum Command {
     /// Record contributions received
     #[command(subcommand)]
     Contribution(contributions::ContributionCommand),
+    /// Bank statements in (camt.053, CSV), matched to States, confirmed, reconciled
+    #[command(subcommand)]
+    Bank(bank::BankCommand),
     /// Record costs against the budget lines, paid from a fund
     #[command(subcommand)]
     Cost(costs::CostCommand),
@@ -471,6 +475,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Party(command) => parties::run(&context, command),
         Command::Budget(command) => budgets::run(&context, command),
         Command::Contribution(command) => contributions::run(&context, command),
+        Command::Bank(command) => bank::run(&context, command),
         Command::Cost(command) => costs::run(&context, command),
         Command::Rate(command) => rates::run(&context, command),
         Command::Fund(command) => funds::run(&context, command),

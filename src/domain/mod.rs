@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod assessment;
+pub mod bank;
 pub mod budget;
 pub mod contribution;
 pub mod correction;

@@ -4,6 +4,7 @@
 //! any particular report. JSON is the report's own `Serialize` form.
 
 pub mod annual;
+mod bank;
 pub mod chart;
 mod costs;
 mod csv_out;

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod annual;
 pub mod assessment;
 pub mod balance;
+pub mod bank;
 pub mod budget;
 pub mod budget_report;
 pub mod committee;

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod balances;
+mod bank;
 mod budgets;
 mod building;
 mod close;
@@ -33,6 +34,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use balances::{AccountRow, ReceivedRow, TrialBalanceRow};
+pub use bank::{ClosingBalance, LineMatch, LinesImported, Payer, StoredLine, UnlinkedEntry};
 pub use budgets::BudgetVersion;
 pub use close::{ClosedYear, ResultRow};
 pub use costs::{ExpensePostedRow, SpentRow};
@@ -126,6 +128,16 @@ pub enum StoreError {
     PartyExists { code: PartyCode, name: String },
     #[error("unknown party '{code}': add it first with `isu-ledger party add {code} --name NAME`")]
     PartyNotFound { code: PartyCode },
+    #[error(
+        "bank reference '{reference}' of account {account} is already in the books as \
+         {recorded}, and this file says {given}: the same reference must be the same movement"
+    )]
+    BankReferenceConflict {
+        reference: String,
+        account: String,
+        recorded: String,
+        given: String,
+    },
     #[error("account {name} already exists")]
     AccountExists { name: AccountName },
     #[error(
