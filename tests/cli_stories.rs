@@ -219,9 +219,19 @@ fn check_trial_balance(balance: &Value, as_of: &str) -> BTreeMap<(String, String
     by_account
 }
 
+/// A report without the chain head at its foot.
+fn without_chain_foot(text: &str) -> String {
+    text.lines()
+        .filter(|line| !line.starts_with("Chain: "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Compares `actual` with the golden file `tests/golden/NAME`, or rewrites the file when
 /// `UPDATE_GOLDEN=1`.
 fn assert_golden(name: &str, actual: &str) {
+    let masked = common::mask_chain_head(actual);
+    let actual = masked.as_str();
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
         .join("golden")
@@ -502,9 +512,13 @@ fn reports_are_reproducible_as_of_any_past_date() {
     assert_eq!(status["percent_funded"], Value::Null);
     assert_eq!(status["received"], "0.00");
 
-    // Recording later payments does not change what the report said for an earlier date.
+    // Recording later payments does not change what the report said for an earlier date
+    // (only the chain head at its foot, which covers the new payment).
     ledger.pay("FRA", "16'584.98", "UBS-3", "2017-06-20");
-    assert_eq!(ledger.ok(&between), table_between);
+    assert_eq!(
+        without_chain_foot(&ledger.ok(&between)),
+        without_chain_foot(&table_between)
+    );
 }
 
 #[test]

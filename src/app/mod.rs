@@ -29,7 +29,10 @@ use crate::reports::budget_report::{budget_report, BudgetReport};
 use crate::reports::journal::{journal, Journal};
 use crate::reports::meeting::{meeting_show, MeetingOwed, MeetingShow};
 use crate::reports::status::FundingStatus;
-use crate::store::{Actor, JournalFilter, Recorded, Store, StoreError};
+use crate::reports::verify::{verify_report, VerifyReport};
+use crate::store::{
+    Actor, ChainHead, ChainMark, JournalFilter, Recorded, Store, StoreError, VerifyDepth,
+};
 
 pub use collection::Letter;
 pub use contributions::{ContributionWriter, ImportSummary};
@@ -107,6 +110,28 @@ impl Books {
     /// The store underneath, to write.
     pub fn store_mut(&mut self) -> &mut Store {
         &mut self.store
+    }
+
+    /// The chain head: how many rows of history the hash chain covers and the hash of its
+    /// last link, printed at the foot of `status`, `report` and `verify` so that the books
+    /// can be checked against a printout later (`verify --against COUNT:HASH`).
+    pub fn chain_head(&self) -> anyhow::Result<ChainHead> {
+        Ok(self.store.chain_head()?)
+    }
+
+    /// The integrity checks of `depth`; with `against`, that the chain's first links end at
+    /// the head of an earlier printout.
+    pub fn verify(
+        &self,
+        depth: VerifyDepth,
+        against: Option<&ChainMark>,
+    ) -> anyhow::Result<VerifyReport> {
+        let conversion = crate::domain::accounts::conversion();
+        Ok(verify_report(self.store.verify_with(
+            conversion.as_str(),
+            depth,
+            against,
+        )?))
     }
 
     /// The funding status of `year` on `as_of` (`status` without comparison).

@@ -145,11 +145,10 @@ pub fn run(context: &Context) -> anyhow::Result<Outcome> {
     } else {
         eprintln!("{summary}");
     }
-    context.print(&funding_status_compared(
-        &store,
-        BUDGET_YEAR,
-        meeting_date(),
-    )?)?;
+    context.print(&crate::render::WithChain {
+        report: &funding_status_compared(&store, BUDGET_YEAR, meeting_date())?,
+        chain: &store.chain_head()?,
+    })?;
     super::demo_costs::print_meeting(context, &store, meeting_date(), &costs)?;
     Ok(Outcome::Done)
 }

@@ -3,11 +3,11 @@
 use clap::Args;
 
 use super::{Context, Outcome};
-use crate::domain::accounts;
 use crate::domain::parse_date;
 use crate::ledger::PartyCode;
+use crate::render::WithChain;
 use crate::reports::accounts::account_list;
-use crate::reports::verify::verify_report;
+use crate::store::{ChainMark, VerifyDepth};
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
@@ -16,6 +16,24 @@ pub struct StatusArgs {
     /// Also show what changed since this earlier date (e.g. the previous meeting)
     #[arg(long, value_name = "DATE")]
     since: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Only what can be checked in about a second at any size: the file's pages
+    /// (quick_check), settings and safeguards, the chain's last link, the stored totals
+    /// against the stored balances
+    #[arg(long)]
+    quick: bool,
+    /// Check that the chain's first COUNT links end at HASH, the chain head printed at the
+    /// foot of an earlier `status`, `report` or `verify`: nothing chained before it changed
+    #[arg(long, value_name = "COUNT:HASH", value_parser = parse_chain_mark)]
+    against: Option<ChainMark>,
+}
+
+fn parse_chain_mark(text: &str) -> Result<ChainMark, String> {
+    text.parse()
+        .map_err(|error: crate::store::ChainMarkError| error.to_string())
 }
 
 #[derive(Debug, Args)]
@@ -38,7 +56,11 @@ pub struct JournalArgs {
 pub fn status(context: &Context, args: StatusArgs) -> anyhow::Result<Outcome> {
     let since = args.since.as_deref().map(parse_date).transpose()?;
     let books = context.books()?;
-    context.print(&books.status_compared(args.year, context.as_of, since)?)?;
+    let status = books.status_compared(args.year, context.as_of, since)?;
+    context.print(&WithChain {
+        report: &status,
+        chain: &books.chain_head()?,
+    })?;
     Ok(Outcome::Done)
 }
 
@@ -61,9 +83,14 @@ pub fn accounts(context: &Context) -> anyhow::Result<Outcome> {
     Ok(Outcome::Done)
 }
 
-pub fn verify(context: &Context) -> anyhow::Result<Outcome> {
-    let store = context.open_to_verify()?;
-    let report = verify_report(store.verify(accounts::conversion().as_str())?);
+pub fn verify(context: &Context, args: VerifyArgs) -> anyhow::Result<Outcome> {
+    let books = crate::app::Books::from_store(context.open_to_verify()?);
+    let depth = if args.quick {
+        VerifyDepth::Quick
+    } else {
+        VerifyDepth::Full
+    };
+    let report = books.verify(depth, args.against.as_ref())?;
     context.print(&report)?;
     Ok(if report.ok {
         Outcome::Done

@@ -8,6 +8,7 @@ mod accounts;
 mod balances;
 mod budgets;
 mod building;
+mod chain;
 mod close;
 mod costs;
 mod entries;
@@ -33,6 +34,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use balances::{AccountRow, ReceivedRow, TrialBalanceRow};
 pub use budgets::BudgetVersion;
+pub use chain::{ChainHead, ChainMark, ChainMarkError};
 pub use close::{ClosedYear, ResultRow};
 pub use costs::{ExpensePostedRow, SpentRow};
 pub use entries::{JournalFilter, Recorded};
@@ -45,7 +47,7 @@ pub use positions::PositionRow;
 pub use rates::BookedAtRate;
 pub use reminders::ReminderRow;
 pub use scales::ScaleSummary;
-pub use verify::{Finding, VerifySummary};
+pub use verify::{Finding, VerifyDepth, VerifySummary};
 
 use crate::ledger::{AccountName, EntryId, FundCode, LedgerError, PartyCode};
 
@@ -454,6 +456,8 @@ impl Store {
             }
             Err(error) => return Err(error.into()),
         }
+        // Every row of history the transaction inserts is queued, to be chained at commit.
+        chain::watch(&self.conn)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -517,8 +521,11 @@ pub struct Tx<'c> {
 }
 
 impl Tx<'_> {
+    /// Commits what the transaction wrote, with the running balances it changed and the
+    /// links that chain its rows of history.
     pub fn commit(self) -> Result<(), StoreError> {
         self.flush_running_balances()?;
+        chain::extend(&self.tx)?;
         self.tx.commit()?;
         Ok(())
     }
@@ -527,7 +534,7 @@ impl Tx<'_> {
     pub fn mark_demo(&self) -> Result<(), StoreError> {
         self.tx.execute(
             "INSERT INTO meta (key, value) VALUES ('demo', 'yes')
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+             ON CONFLICT (key) DO NOTHING",
             [],
         )?;
         Ok(())
