@@ -20,9 +20,9 @@ pub struct StatusArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Only what can be checked in about a second at any size: the file's pages
-    /// (quick_check), settings and safeguards, the chain's last link, the stored totals
-    /// against the stored balances
+    /// A faster check: the file's pages (quick_check, which does not compare each index
+    /// with its table), settings and safeguards, the chain's last link (and the one
+    /// --against names), the stored totals in each currency against the transfers
     #[arg(long)]
     quick: bool,
     /// Check that the chain's first COUNT links end at HASH, the chain head printed at the

@@ -354,8 +354,8 @@ impl Tabular for VerifyReport {
                     vec![
                         "Checked quickly: the file's pages, settings, append-only triggers, the \
                          chain's last link (and the one given with --against) and that each \
-                         table's last row is chained, the stored totals against the stored \
-                         balances. `isu-ledger verify` checks everything."
+                         table's last row is chained, the stored totals in each currency \
+                         against the transfers. `isu-ledger verify` checks everything."
                             .to_string(),
                     ]
                 } else if self.ok {

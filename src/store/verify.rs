@@ -36,9 +36,10 @@ pub enum VerifyDepth {
     /// transfers.
     #[default]
     Full,
-    /// What can be checked in about a second at any size: the database's pages
+    /// What can be checked without reading every row of history: the database's pages
     /// (`quick_check`), the settings and safeguards, the last link of the chain (and the
-    /// one given with `--against`), and the stored totals against the stored balances.
+    /// one given with `--against`), and the stored totals in each currency against the
+    /// transfers.
     Quick,
 }
 
@@ -153,15 +154,15 @@ impl Store {
         };
         // A check that cannot run on a damaged file is itself a finding: verify reports the
         // damage it exists to find rather than stopping at it.
-        // The database's own check reads every page and index: on a thread of its own
-        // when it can, beside the others.
-        let beside = match depth {
-            VerifyDepth::Full => self.check_integrity_beside(),
-            VerifyDepth::Quick => None,
-        };
+        // The database's own check reads every page (and, in full, every index): on a
+        // thread of its own when it can, beside the other checks.
+        let beside = self.check_integrity_beside(depth);
         let mut checks: Vec<(&'static str, Box<Check<'_>>)> = Vec::new();
-        if depth == VerifyDepth::Full && beside.is_none() {
-            checks.push(("integrity", Box::new(|| self.check_integrity())));
+        if beside.is_none() {
+            checks.push(match depth {
+                VerifyDepth::Full => ("integrity", Box::new(|| self.check_integrity())),
+                VerifyDepth::Quick => ("integrity", Box::new(|| self.check_pages())),
+            });
         }
         checks.extend::<Vec<(&'static str, Box<Check<'_>>)>>(match depth {
             VerifyDepth::Full => vec![
@@ -179,14 +180,13 @@ impl Store {
                 ("positions", Box::new(|| self.check_positions())),
             ],
             VerifyDepth::Quick => vec![
-                ("integrity", Box::new(|| self.check_pages())),
                 ("schema", Box::new(|| self.check_tables())),
                 ("settings", Box::new(|| self.check_settings())),
                 ("append-only", Box::new(|| self.check_triggers())),
                 ("chain", Box::new(|| walk_chain(Depth::Quick))),
                 (
                     "balances",
-                    Box::new(|| self.check_totals_against_balances()),
+                    Box::new(|| self.check_totals_against_transfers()),
                 ),
             ],
         });
@@ -333,19 +333,37 @@ impl Store {
             .ok()
     }
 
-    /// `check_integrity` on a thread of its own, when a second connection can be opened:
-    /// the database's own check reads every page and index, and the other checks need not
-    /// wait for it.
+    /// `check_integrity` (or, quick, `check_pages`) on a thread of its own, when a second
+    /// connection can be opened: the database's own check reads every page, and the other
+    /// checks need not wait for it.
     fn check_integrity_beside(
         &self,
+        depth: VerifyDepth,
     ) -> Option<std::thread::JoinHandle<Result<Vec<Finding>, StoreError>>> {
         let conn = self.second_reader()?;
-        Some(std::thread::spawn(move || integrity_findings(&conn)))
+        Some(std::thread::spawn(move || match depth {
+            VerifyDepth::Full => integrity_findings(&conn),
+            VerifyDepth::Quick => pages_findings(&conn),
+        }))
     }
 
     fn check_integrity(&self) -> Result<Vec<Finding>, StoreError> {
         integrity_findings(&self.conn)
     }
+
+    fn check_pages(&self) -> Result<Vec<Finding>, StoreError> {
+        pages_findings(&self.conn)
+    }
+}
+
+/// The pages of the file (`quick_check`: what `integrity_check` checks but that each index
+/// matches its table).
+fn pages_findings(conn: &rusqlite::Connection) -> Result<Vec<Finding>, StoreError> {
+    findings_on(
+        conn,
+        "integrity",
+        "SELECT quick_check FROM pragma_quick_check WHERE quick_check <> 'ok'",
+    )
 }
 
 /// Runs `sql` on `conn`, turning each row's text into a finding of `check`.
@@ -394,12 +412,26 @@ fn integrity_findings(conn: &rusqlite::Connection) -> Result<Vec<Finding>, Store
 }
 
 impl Store {
-    /// The pages of the file (`quick_check`: what `integrity_check` checks but that each
-    /// index matches its table).
-    fn check_pages(&self) -> Result<Vec<Finding>, StoreError> {
+    /// In each currency, the stored totals debit and credit what the transfers move: a
+    /// sum over the transfers and the few total rows. (The full check compares every row.)
+    fn check_totals_against_transfers(&self) -> Result<Vec<Finding>, StoreError> {
         self.findings_from(
-            "integrity",
-            "SELECT quick_check FROM pragma_quick_check WHERE quick_check <> 'ok'",
+            "balances",
+            "WITH moved AS (SELECT currency, sum(amount_minor) AS minor FROM transfer
+                            GROUP BY currency),
+                  stored AS (SELECT currency, sum(debit_minor) AS debit_minor,
+                                    sum(credit_minor) AS credit_minor
+                             FROM account_total GROUP BY currency),
+                  currencies AS (SELECT currency FROM moved UNION SELECT currency FROM stored)
+             SELECT 'the stored totals in ' || c.currency || ' debit '
+                    || coalesce(s.debit_minor, 0) || ' and credit '
+                    || coalesce(s.credit_minor, 0) || ' where the transfers move '
+                    || coalesce(m.minor, 0) || ' (minor units)'
+             FROM currencies c
+             LEFT JOIN moved m ON m.currency = c.currency
+             LEFT JOIN stored s ON s.currency = c.currency
+             WHERE coalesce(s.debit_minor, 0) <> coalesce(m.minor, 0)
+                OR coalesce(s.credit_minor, 0) <> coalesce(m.minor, 0)",
         )
     }
 
@@ -826,6 +858,31 @@ mod tests {
             store.check_trusted(),
             Err(StoreError::Untrusted { .. })
         ));
+    }
+
+    #[test]
+    fn the_quick_check_finds_a_stored_total_that_is_not_what_the_transfers_move() {
+        let store = ledger_with_a_conversion();
+        let quick = |store: &Store| {
+            store
+                .verify_with("equity:conversion", VerifyDepth::Quick, None)
+                .unwrap()
+        };
+        let summary = quick(&store);
+        assert_eq!(summary.findings, vec![]);
+        assert_eq!(summary.depth, VerifyDepth::Quick);
+        assert!(summary.chain.is_some_and(|head| head.count > 0));
+        store
+            .conn
+            .execute(
+                "UPDATE account_total SET credit_minor = credit_minor + 1 WHERE currency = 'USD'",
+                [],
+            )
+            .unwrap();
+        let findings = quick(&store).findings;
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].check, "balances");
+        assert!(findings[0].message.contains("in USD"), "{findings:?}");
     }
 
     #[test]
