@@ -735,36 +735,64 @@ fn a_ledger_of_the_previous_schema_opens_and_reports_the_same_figures() {
             "--as-of 2017-06-30 fund list",
             "--as-of 2017-06-30 balance",
         ]
-        .map(|line| json(db, line))
+        .map(|line| {
+            // The chain head is of the ledger (rebuilt below in another order), not of
+            // the figures.
+            let mut report = json(db, line);
+            if let Some(fields) = report.as_object_mut() {
+                fields.remove("chain");
+            }
+            report
+        })
     };
     let before = reports(&db);
-    let current = dump(&db);
-    // Take the ledger back to the schema before the corrections migration: its tables
-    // (with their triggers and index) did not exist then, nor those of the bank migration
-    // that follows it.
+    let current = without_chain_rows(&dump(&db));
+    // Take the ledger back to the schema before the corrections migration: its tables (with
+    // their triggers and index) did not exist then, nor those of the bank migration that
+    // follows it, nor the chain of the migration after that.
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |row| row.get(0))
             .unwrap();
+        assert_eq!(version, 7, "the chain's migration is the last");
         conn.execute_batch(
             "DROP TABLE exchange_rate_correction;
              DROP TABLE budget_withdrawal;
              DROP TABLE bank_match;
              DROP TABLE bank_payer;
              DROP TABLE bank_line;
-             DROP TABLE bank_statement;",
+             DROP TABLE bank_statement;
+             DROP TABLE chain;",
         )
         .unwrap();
-        conn.pragma_update(None, "user_version", version - 2)
+        conn.pragma_update(None, "user_version", version - 3)
             .unwrap();
     }
-    assert_ne!(dump(&db), current);
+    assert_ne!(without_chain_rows(&dump(&db)), current);
     assert_eq!(reports(&db), before);
+    // The chain is built anew, table by table rather than in the order the rows were
+    // written: its links differ, its count does not.
     assert_eq!(
-        dump(&db),
+        without_chain_rows(&dump(&db)),
         current,
         "the migrated ledger differs from a new one"
     );
     assert_mentions(&ok(&db, "verify"), &["no problems found"]);
+}
+
+/// A dump without the rows of the chain (its line of count stays).
+fn without_chain_rows(dump: &str) -> String {
+    let mut out = String::new();
+    let mut in_chain = false;
+    for line in dump.lines() {
+        if line.starts_with('[') {
+            in_chain = line.starts_with("[chain] ");
+        } else if in_chain {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }

@@ -554,7 +554,9 @@ fn issue_9_every_command_of_the_readme_tour_runs_as_shown() {
                         step.words.join(" "),
                         step.first
                     ));
-                } else if text != shown {
+                } else if common::mask_chain_head(&text) != common::mask_chain_head(&shown) {
+                    // The chain head covers when each row was entered: it differs from one
+                    // run of the tour to the next, where its count does not.
                     mismatches.push(format!(
                         "`{}` (README line {}):\n--- shown\n{shown}\n--- got\n{text}",
                         step.words.join(" "),

@@ -40,11 +40,15 @@ use crate::reports::balance::{trial_balance, TrialBalance};
 use crate::reports::budget_report::{budget_report, BudgetReport};
 use crate::reports::meeting::{meeting_show, MeetingOwed, MeetingShow};
 use crate::reports::status::FundingStatus;
+use crate::reports::verify::{verify_report, VerifyReport};
 use crate::store::{JournalFilter, Store};
 
 /// What the front ends name of the store: who records, how a write came out, how the
-/// ledger is opened, and its errors (a busy ledger, a missing file).
-pub use crate::store::{Actor, OpenOptions, Page, Recorded, StoreError, SCHEMA_VERSION};
+/// ledger is opened, its errors (a busy ledger, a missing file), and the chain head.
+pub use crate::store::{
+    Actor, ChainHead, ChainMark, OpenOptions, Page, Recorded, StoreError, VerifyDepth,
+    SCHEMA_VERSION,
+};
 
 pub use collection::Letter;
 pub use contributions::{ContributionWriter, ImportSummary};
@@ -129,6 +133,28 @@ impl Books {
     /// The books over a store already open (an in-memory ledger in tests, a new file).
     pub fn from_store(store: Store) -> Books {
         Books { store }
+    }
+
+    /// The chain head: how many rows of history the hash chain covers and the hash of its
+    /// last link, printed at the foot of `status`, `report` and `verify` so that the books
+    /// can be checked against a printout later (`verify --against COUNT:HASH`).
+    pub fn chain_head(&self) -> anyhow::Result<ChainHead> {
+        Ok(self.store.chain_head()?)
+    }
+
+    /// The integrity checks of `depth`; with `against`, that the chain's first links end at
+    /// the head of an earlier printout.
+    pub fn verify(
+        &self,
+        depth: VerifyDepth,
+        against: Option<&ChainMark>,
+    ) -> anyhow::Result<VerifyReport> {
+        let conversion = crate::domain::accounts::conversion();
+        Ok(verify_report(self.store.verify_with(
+            conversion.as_str(),
+            depth,
+            against,
+        )?))
     }
 
     /// The funding status of `year` on `as_of` (`status` without comparison).
@@ -305,14 +331,6 @@ impl Books {
         }
         let rows = self.store.trial_balance(as_of, year)?;
         Ok(trial_balance(as_of, year, &rows))
-    }
-
-    /// Checks the ledger's integrity: what `verify` finds.
-    pub fn verify(&self) -> anyhow::Result<crate::reports::verify::VerifyReport> {
-        let summary = self
-            .store
-            .verify(crate::domain::accounts::conversion().as_str())?;
-        Ok(crate::reports::verify::verify_report(summary))
     }
 
     /// A meeting's documentation forecast against its estimate on `as_of`, and the fund

@@ -44,7 +44,10 @@ pub fn run(context: &Context) -> anyhow::Result<Outcome> {
     } else {
         eprintln!("{summary}");
     }
-    context.print(&books.status_compared(BUDGET_YEAR, meeting_date(), None)?)?;
+    context.print(&crate::render::WithChain {
+        report: &books.status_compared(BUDGET_YEAR, meeting_date(), None)?,
+        chain: &books.chain_head()?,
+    })?;
     print_meeting(context, &books, meeting_date(), &built)?;
     Ok(Outcome::Done)
 }

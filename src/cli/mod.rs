@@ -180,8 +180,9 @@ enum Command {
     Account(accounts::AccountCommand),
     /// The accounts opened so far (the same as `account list`)
     Accounts,
-    /// Check the ledger's integrity; exit 1 with the findings when anything is off
-    Verify,
+    /// Check the ledger's integrity and its hash chain; exit 1 with the findings when
+    /// anything is off
+    Verify(reports::VerifyArgs),
     /// Import entries in bulk from CSV, one transfer a row; all or nothing
     Import(import::ImportArgs),
     /// Write the whole journal for hledger/ledger, beancount or a spreadsheet
@@ -500,7 +501,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Entry(command) => journal::entry(&context, command),
         Command::Account(command) => accounts::run(&context, command),
         Command::Accounts => reports::accounts(&context),
-        Command::Verify => reports::verify(&context),
+        Command::Verify(args) => reports::verify(&context, args),
         Command::Import(args) => import::run(&context, args),
         Command::Export(args) => match export_format {
             Some(format) => export::run(&context, format, args),

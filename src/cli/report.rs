@@ -29,16 +29,23 @@ pub struct ReportArgs {
 pub fn run(context: &Context, args: ReportArgs) -> anyhow::Result<Outcome> {
     check_out(&args.out)?;
     let books = context.books()?;
+    let chain = books.chain_head()?;
     let (html, what) = if args.annual {
         let report = books.annual_report(args.year, context.as_of)?;
         (
-            annual_page(&report)?,
+            annual_page(&report, Some(&chain))?,
             format!("the financial report of {} at {}", args.year, report.at),
         )
     } else {
         let report = books.committee_report(args.year, context.as_of)?;
         (
-            committee_page(&report, &PageExtras::default())?,
+            committee_page(
+                &report,
+                &PageExtras {
+                    chain: Some(&chain),
+                    ..PageExtras::default()
+                },
+            )?,
             format!("the report of {} as of {}", args.year, context.as_of),
         )
     };
@@ -48,6 +55,7 @@ pub fn run(context: &Context, args: ReportArgs) -> anyhow::Result<Outcome> {
         args.out.display(),
         html.len(),
     ))?;
+    context.say(chain)?;
     Ok(Outcome::Done)
 }
 

@@ -256,7 +256,10 @@ struct AnnualContext {
 }
 
 /// The annual financial report as one HTML page.
-pub fn annual_page(report: &AnnualReport) -> anyhow::Result<String> {
+pub fn annual_page(
+    report: &AnnualReport,
+    chain: Option<&crate::store::ChainHead>,
+) -> anyhow::Result<String> {
     let safe = Value::from_safe_string;
     let context = AnnualContext {
         title: format!("Financial report {}", report.year),
@@ -278,8 +281,14 @@ pub fn annual_page(report: &AnnualReport) -> anyhow::Result<String> {
         footer: format!(
             "isu-ledger report {} --annual at {}: the figures reconcile with `isu-ledger \
              --as-of {} balance`, `balance --year {}`, `budget report {}`, `outstanding {}` \
-             and `fund list` on the same ledger.",
-            report.year, report.at, report.at, report.year, report.year, report.year
+             and `fund list` on the same ledger.{}",
+            report.year,
+            report.at,
+            report.at,
+            report.year,
+            report.year,
+            report.year,
+            super::html::chain_foot(chain)
         ),
     };
     Ok(super::html::environment()

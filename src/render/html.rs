@@ -174,6 +174,8 @@ pub struct PageExtras<'a> {
     pub nav: String,
     pub controls: String,
     pub link: Option<PartyLink<'a>>,
+    /// The chain head of the books the report was made from, for its foot.
+    pub chain: Option<&'a crate::store::ChainHead>,
 }
 
 /// The position of `day` on a chart of `year`, from 0 (1 January) to 1 (31 December): a
@@ -339,6 +341,11 @@ pub fn page(
     })?)
 }
 
+/// The sentence that ends a report's foot with the chain head of its books, if known.
+pub fn chain_foot(chain: Option<&crate::store::ChainHead>) -> String {
+    chain.map_or(String::new(), |chain| format!(" {chain}."))
+}
+
 /// The Coordination Committee report as one HTML page.
 pub fn committee_page(report: &CommitteeReport, extras: &PageExtras<'_>) -> anyhow::Result<String> {
     let safe = Value::from_safe_string;
@@ -397,14 +404,15 @@ pub fn committee_page(report: &CommitteeReport, extras: &PageExtras<'_>) -> anyh
         footer: format!(
             "isu-ledger report {} as of {}: the figures are those of `isu-ledger --as-of {} \
              status {}`, `outstanding {}`, `honour-roll {}`, `budget report {}` and \
-             `meeting show` on the same ledger.",
+             `meeting show` on the same ledger.{}",
             report.year,
             report.as_of,
             report.as_of,
             report.year,
             report.year,
             report.year,
-            report.year
+            report.year,
+            chain_foot(extras.chain)
         ),
     };
     let environment = environment();

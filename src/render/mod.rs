@@ -79,6 +79,23 @@ pub trait Tabular {
     fn table(&self) -> Table;
 }
 
+/// A report with the chain head at its foot: in JSON, `"chain": {"count": N, "head": HEX}`
+/// beside the report's own fields; in a table, its last note (`Chain: 12'345 rows, head …`).
+#[derive(Debug, Serialize)]
+pub struct WithChain<'a, R> {
+    #[serde(flatten)]
+    pub report: &'a R,
+    pub chain: &'a crate::store::ChainHead,
+}
+
+impl<R: Tabular> Tabular for WithChain<'_, R> {
+    fn table(&self) -> Table {
+        let mut table = self.report.table();
+        table.notes.push(self.chain.to_string());
+        table
+    }
+}
+
 /// Writes `report` in `format`.
 pub fn write<R: Serialize + Tabular>(
     report: &R,

@@ -471,16 +471,29 @@ impl Tabular for VerifyReport {
             ),
             headers: headers(&["Check", "Finding"]),
             rows,
-            notes: if self.ok {
-                vec![
-                    "Checked: database integrity and foreign keys, settings, append-only \
-                     triggers, transfers, running balances against the transfers, conversions \
-                     at their rates, reversals against their originals, each party's positions \
-                     against the rule that applies its payments."
-                        .to_string(),
-                ]
-            } else {
-                vec![]
+            notes: {
+                let mut notes = if self.ok && self.depth == crate::store::VerifyDepth::Quick {
+                    vec![
+                        "Checked quickly: the file's pages, settings, append-only triggers, the \
+                         chain's last link (and the one given with --against) and that each \
+                         table's last row is chained, the stored totals in each currency \
+                         against the transfers. `isu-ledger verify` checks everything."
+                            .to_string(),
+                    ]
+                } else if self.ok {
+                    vec![
+                        "Checked: database integrity and foreign keys, settings, append-only \
+                         triggers, the hash chain over history, transfers, running balances \
+                         against the transfers, conversions at their rates, reversals against \
+                         their originals, each party's positions against the rule that applies \
+                         its payments."
+                            .to_string(),
+                    ]
+                } else {
+                    vec![]
+                };
+                notes.extend(self.chain.as_ref().map(ToString::to_string));
+                notes
             },
             ..Table::default()
         }

@@ -14,7 +14,12 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004-positions.sql"),
     include_str!("../../migrations/0005-corrections.sql"),
     include_str!("../../migrations/0006-bank.sql"),
+    include_str!("../../migrations/0007-chain.sql"),
 ];
+
+/// The migration that adds the hash chain: a ledger older than it has its chain built
+/// when it is applied; on a newer one, the rows a later migration inserts are chained.
+const CHAIN_MIGRATION: i64 = 7;
 
 /// The schema version this program writes and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -44,9 +49,18 @@ pub fn apply(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
         },
         other => other,
     };
+    let chained_before = found >= CHAIN_MIGRATION;
+    if chained_before {
+        super::chain::watch(&tx)?;
+    }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(found.max(0) as usize) {
         tx.execute_batch(sql).map_err(failed)?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
+    }
+    if chained_before {
+        super::chain::extend(&tx)?;
+    } else {
+        super::chain::build(&tx)?;
     }
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.commit()?;

@@ -9,6 +9,7 @@ mod balances;
 mod bank;
 mod budgets;
 mod building;
+mod chain;
 mod close;
 mod costs;
 mod entries;
@@ -36,6 +37,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 pub use balances::{AccountRow, ReceivedRow, TrialBalanceRow};
 pub use bank::{ClosingBalance, LineMatch, LinesImported, Payer, StoredLine, UnlinkedEntry};
 pub use budgets::BudgetVersion;
+pub use chain::{ChainHead, ChainMark, ChainMarkError};
 pub use close::{ClosedYear, ResultRow};
 pub use costs::{ExpensePostedRow, SpentRow};
 pub use entries::Recorded;
@@ -49,7 +51,7 @@ pub use positions::PositionRow;
 pub use rates::BookedAtRate;
 pub use reminders::ReminderRow;
 pub use scales::ScaleSummary;
-pub use verify::{Finding, VerifySummary};
+pub use verify::{Finding, VerifyDepth, VerifySummary};
 
 use crate::ledger::{AccountName, EntryId, FundCode, LedgerError, PartyCode};
 
@@ -468,6 +470,8 @@ impl Store {
             }
             Err(error) => return Err(error.into()),
         }
+        // Every row of history the transaction inserts is queued, to be chained at commit.
+        chain::watch(&self.conn)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -531,8 +535,11 @@ pub struct Tx<'c> {
 }
 
 impl Tx<'_> {
+    /// Commits what the transaction wrote, with the running balances it changed and the
+    /// links that chain its rows of history.
     pub fn commit(self) -> Result<(), StoreError> {
         self.flush_running_balances()?;
+        chain::extend(&self.tx)?;
         self.tx.commit()?;
         Ok(())
     }
@@ -541,7 +548,7 @@ impl Tx<'_> {
     pub fn mark_demo(&self) -> Result<(), StoreError> {
         self.tx.execute(
             "INSERT INTO meta (key, value) VALUES ('demo', 'yes')
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+             ON CONFLICT (key) DO NOTHING",
             [],
         )?;
         Ok(())

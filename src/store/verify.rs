@@ -4,6 +4,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::chain::{self, ChainHead, ChainMark, Depth};
 use super::{migrations::SCHEMA_VERSION, Store, StoreError, APPLICATION_ID};
 use crate::money::{Currency, Money, Rate};
 
@@ -17,10 +18,29 @@ pub struct Finding {
 /// What `verify` looked at and what it found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifySummary {
+    pub depth: VerifyDepth,
     pub entries: i64,
     pub transfers: i64,
     pub balance_rows: i64,
+    /// The chain head as stored (when the chain could be read).
+    pub chain: Option<ChainHead>,
     pub findings: Vec<Finding>,
+}
+
+/// How thoroughly `verify` checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerifyDepth {
+    /// Every check, every row: the database's integrity page by page and index by index,
+    /// every link of the chain against its row, every running balance against the
+    /// transfers.
+    #[default]
+    Full,
+    /// What can be checked without reading every row of history: the database's pages
+    /// (`quick_check`), the settings and safeguards, the last link of the chain (and the
+    /// one given with `--against`), and the stored totals in each currency against the
+    /// transfers.
+    Quick,
 }
 
 /// The triggers that keep history append-only.
@@ -59,6 +79,9 @@ const COSTS_APPEND_ONLY_TRIGGERS: [&str; 14] = [
     "meeting_share_no_delete",
 ];
 
+/// The append-only triggers of the chain.
+const CHAIN_APPEND_ONLY_TRIGGERS: [&str; 2] = ["chain_no_update", "chain_no_delete"];
+
 /// The append-only triggers of the corrections migration (rate corrections, withdrawn
 /// budgets).
 const CORRECTIONS_APPEND_ONLY_TRIGGERS: [&str; 4] = [
@@ -73,7 +96,7 @@ type Check<'a> = dyn Fn() -> Result<Vec<Finding>, StoreError> + 'a;
 
 /// The tables of the schema (all migrations applied): a report reads from them, and
 /// verify says which is missing.
-const TABLES: [&str; 29] = [
+const TABLES: [&str; 30] = [
     "account",
     "account_balance",
     "account_total",
@@ -84,6 +107,7 @@ const TABLES: [&str; 29] = [
     "budget",
     "budget_line",
     "budget_withdrawal",
+    "chain",
     "charge_due",
     "cost_line",
     "document",
@@ -111,26 +135,66 @@ const FINDINGS_PER_CHECK_MAX: usize = 50;
 impl Store {
     /// Runs every check. `conversion_account` is where entries change currency.
     pub fn verify(&self, conversion_account: &str) -> Result<VerifySummary, StoreError> {
+        self.verify_with(conversion_account, VerifyDepth::Full, None)
+    }
+
+    /// Runs the checks of `depth`; with `against`, also that the chain's first links end
+    /// at the head given.
+    pub fn verify_with(
+        &self,
+        conversion_account: &str,
+        depth: VerifyDepth,
+        against: Option<&ChainMark>,
+    ) -> Result<VerifySummary, StoreError> {
         let count = |sql: &str| -> Result<i64, StoreError> {
             Ok(self.conn.query_row(sql, [], |row| row.get(0))?)
         };
         let mut findings = Vec::new();
+        let chain_head = std::cell::RefCell::new(None);
+        let walk_chain = |depth: Depth| -> Result<Vec<Finding>, StoreError> {
+            let walk = chain::walk(&self.conn, depth, against)?;
+            *chain_head.borrow_mut() = Some(walk.head);
+            Ok(walk.findings)
+        };
         // A check that cannot run on a damaged file is itself a finding: verify reports the
         // damage it exists to find rather than stopping at it.
-        let checks: [(&'static str, &Check<'_>); 10] = [
-            ("integrity", &|| self.check_integrity()),
-            ("schema", &|| self.check_tables()),
-            ("settings", &|| self.check_settings()),
-            ("append-only", &|| self.check_triggers()),
-            ("transfer-valid", &|| self.check_transfers()),
-            ("balances", &|| self.check_balances()),
-            ("conversions", &|| {
-                self.check_conversions(conversion_account)
-            }),
-            ("reversals", &|| self.check_reversals()),
-            ("positions", &|| self.check_positions()),
-            ("bank-lines", &|| self.check_bank_lines()),
-        ];
+        // The database's own check reads every page (and, in full, every index): on a
+        // thread of its own when it can, beside the other checks.
+        let beside = self.check_integrity_beside(depth);
+        let mut checks: Vec<(&'static str, Box<Check<'_>>)> = Vec::new();
+        if beside.is_none() {
+            checks.push(match depth {
+                VerifyDepth::Full => ("integrity", Box::new(|| self.check_integrity())),
+                VerifyDepth::Quick => ("integrity", Box::new(|| self.check_pages())),
+            });
+        }
+        checks.extend::<Vec<(&'static str, Box<Check<'_>>)>>(match depth {
+            VerifyDepth::Full => vec![
+                ("schema", Box::new(|| self.check_tables())),
+                ("settings", Box::new(|| self.check_settings())),
+                ("append-only", Box::new(|| self.check_triggers())),
+                ("chain", Box::new(|| walk_chain(Depth::Full))),
+                ("transfer-valid", Box::new(|| self.check_transfers())),
+                ("balances", Box::new(|| self.check_balances())),
+                (
+                    "conversions",
+                    Box::new(|| self.check_conversions(conversion_account)),
+                ),
+                ("reversals", Box::new(|| self.check_reversals())),
+                ("positions", Box::new(|| self.check_positions())),
+                ("bank-lines", Box::new(|| self.check_bank_lines())),
+            ],
+            VerifyDepth::Quick => vec![
+                ("schema", Box::new(|| self.check_tables())),
+                ("settings", Box::new(|| self.check_settings())),
+                ("append-only", Box::new(|| self.check_triggers())),
+                ("chain", Box::new(|| walk_chain(Depth::Quick))),
+                (
+                    "balances",
+                    Box::new(|| self.check_totals_against_transfers()),
+                ),
+            ],
+        });
         for (check, run) in checks {
             match run() {
                 Ok(found) => findings.extend(found),
@@ -140,15 +204,39 @@ impl Store {
                 }),
             }
         }
+        if let Some(beside) = beside {
+            let found = match beside.join() {
+                Ok(found) => found,
+                Err(_) => Err(StoreError::Corrupt(
+                    "the integrity check stopped".to_string(),
+                )),
+            };
+            let found = found.unwrap_or_else(|error| {
+                vec![Finding {
+                    check: "integrity",
+                    message: format!("the check could not run on this file: {error}"),
+                }]
+            });
+            findings.splice(0..0, found);
+        }
         let count = |sql: &str| count(sql).unwrap_or(-1);
+        let chain = chain_head.into_inner();
         Ok(VerifySummary {
+            depth,
             entries: count("SELECT count(*) FROM entry"),
             transfers: count("SELECT count(*) FROM transfer"),
             balance_rows: count(
                 "SELECT (SELECT count(*) FROM account_balance) + (SELECT count(*) FROM account_total)",
             ),
+            chain,
             findings,
         })
+    }
+
+    /// The chain head as stored: how many rows of history are chained and the hash of the
+    /// last link.
+    pub fn chain_head(&self) -> Result<ChainHead, StoreError> {
+        chain::head(&self.conn)
     }
 
     /// What every command but `verify` checks on opening the ledger, cheaply: that the
@@ -232,21 +320,83 @@ impl Store {
 
     /// Runs `sql`, turning each row's text into a finding of `check`.
     fn findings_from(&self, check: &'static str, sql: &str) -> Result<Vec<Finding>, StoreError> {
-        let mut statement = self.conn.prepare(sql)?;
-        let messages = statement
-            .query_map([], |row| row.get::<_, String>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(cap(check, messages))
+        findings_on(&self.conn, check, sql)
+    }
+
+    /// A second connection to the file, read-only, for a check that runs beside the
+    /// others (none for a ledger in memory).
+    fn second_reader(&self) -> Option<rusqlite::Connection> {
+        use rusqlite::OpenFlags;
+        if self.path.as_os_str() == ":memory:" {
+            return None;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let immutable = self.access == super::Access::Immutable;
+        rusqlite::Connection::open_with_flags(super::read_only_uri(&self.path, immutable), flags)
+            .ok()
+    }
+
+    /// `check_integrity` (or, quick, `check_pages`) on a thread of its own, when a second
+    /// connection can be opened: the database's own check reads every page, and the other
+    /// checks need not wait for it.
+    fn check_integrity_beside(
+        &self,
+        depth: VerifyDepth,
+    ) -> Option<std::thread::JoinHandle<Result<Vec<Finding>, StoreError>>> {
+        let conn = self.second_reader()?;
+        Some(std::thread::spawn(move || match depth {
+            VerifyDepth::Full => integrity_findings(&conn),
+            VerifyDepth::Quick => pages_findings(&conn),
+        }))
     }
 
     fn check_integrity(&self) -> Result<Vec<Finding>, StoreError> {
-        let mut findings = self.findings_from(
+        integrity_findings(&self.conn)
+    }
+
+    fn check_pages(&self) -> Result<Vec<Finding>, StoreError> {
+        pages_findings(&self.conn)
+    }
+}
+
+/// The pages of the file (`quick_check`: what `integrity_check` checks but that each index
+/// matches its table).
+fn pages_findings(conn: &rusqlite::Connection) -> Result<Vec<Finding>, StoreError> {
+    findings_on(
+        conn,
+        "integrity",
+        "SELECT quick_check FROM pragma_quick_check WHERE quick_check <> 'ok'",
+    )
+}
+
+/// Runs `sql` on `conn`, turning each row's text into a finding of `check`.
+fn findings_on(
+    conn: &rusqlite::Connection,
+    check: &'static str,
+    sql: &str,
+) -> Result<Vec<Finding>, StoreError> {
+    let mut statement = conn.prepare(sql)?;
+    let messages = statement
+        .query_map([], |row| row.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(cap(check, messages))
+}
+
+/// SQLite's `integrity_check` (every page, every index against its table) and its
+/// foreign key check.
+fn integrity_findings(conn: &rusqlite::Connection) -> Result<Vec<Finding>, StoreError> {
+    {
+        let mut findings = findings_on(
+            conn,
             "integrity",
             "SELECT integrity_check FROM pragma_integrity_check WHERE integrity_check <> 'ok'",
         )?;
         // A table WITHOUT ROWID (the running balances, reminders) has no row number to
         // name: its broken rows are counted under the column that refers to nothing.
-        findings.extend(self.findings_from(
+        findings.extend(findings_on(
+            conn,
             "foreign-keys",
             "WITH broken AS (SELECT \"table\" AS child, rowid, parent, fkid
                              FROM pragma_foreign_key_check)
@@ -263,6 +413,56 @@ impl Store {
              GROUP BY b.child, b.parent, b.fkid",
         )?);
         Ok(findings)
+    }
+}
+
+impl Store {
+    /// In each currency, the stored totals debit and credit what the transfers move: a
+    /// sum over the transfers and the few total rows. (The full check compares every row.)
+    fn check_totals_against_transfers(&self) -> Result<Vec<Finding>, StoreError> {
+        self.findings_from(
+            "balances",
+            "WITH moved AS (SELECT currency, sum(amount_minor) AS minor FROM transfer
+                            GROUP BY currency),
+                  stored AS (SELECT currency, sum(debit_minor) AS debit_minor,
+                                    sum(credit_minor) AS credit_minor
+                             FROM account_total GROUP BY currency),
+                  currencies AS (SELECT currency FROM moved UNION SELECT currency FROM stored)
+             SELECT 'the stored totals in ' || c.currency || ' debit '
+                    || coalesce(s.debit_minor, 0) || ' and credit '
+                    || coalesce(s.credit_minor, 0) || ' where the transfers move '
+                    || coalesce(m.minor, 0) || ' (minor units)'
+             FROM currencies c
+             LEFT JOIN moved m ON m.currency = c.currency
+             LEFT JOIN stored s ON s.currency = c.currency
+             WHERE coalesce(s.debit_minor, 0) <> coalesce(m.minor, 0)
+                OR coalesce(s.credit_minor, 0) <> coalesce(m.minor, 0)",
+        )
+    }
+
+    /// Each stored total is the sum of the stored balances of its key, date by date: the
+    /// two running balances agree. (The full check recomputes both from the transfers.)
+    fn check_totals_against_balances(&self) -> Result<Vec<Finding>, StoreError> {
+        self.findings_from(
+            "balances",
+            "WITH d AS (
+                 SELECT budget_year, account_id, fund, party, currency,
+                        sum(debit_minor) AS debit_minor, sum(credit_minor) AS credit_minor
+                 FROM (SELECT budget_year, account_id, fund, party, currency,
+                              debit_minor, credit_minor FROM account_balance
+                       UNION ALL
+                       SELECT budget_year, account_id, fund, party, currency,
+                              -debit_minor, -credit_minor FROM account_total)
+                 GROUP BY budget_year, account_id, fund, party, currency
+                 HAVING sum(debit_minor) <> 0 OR sum(credit_minor) <> 0)
+             SELECT 'stored total of ' || coalesce(a.name, 'account ' || d.account_id) || ' ('
+                    || d.currency || ', year ' || d.budget_year || ', fund ' || d.fund
+                    || ', party ' || CASE d.party WHEN '' THEN '-' ELSE d.party END
+                    || ') differs from its balances by date (and so from the transfers) by debit '
+                    || d.debit_minor
+                    || ' credit ' || d.credit_minor || ' (minor units)'
+             FROM d LEFT JOIN account a ON a.id = d.account_id",
+        )
     }
 
     fn check_settings(&self) -> Result<Vec<Finding>, StoreError> {
@@ -341,18 +541,19 @@ impl Store {
     }
 
     /// Recomputes the running balances from the transfers and compares every row of both
-    /// tables: the transfers' legs and the stored rows, negated, must cancel key by key.
+    /// tables: the transfers' legs and the stored rows by date, negated, must cancel key by
+    /// key, and each stored total must be the sum of its stored rows by date (so it is the
+    /// sum of its legs too). The transfers are read once, each giving its two legs.
     fn check_balances(&self) -> Result<Vec<Finding>, StoreError> {
         let legs = "SELECT coalesce(t.budget_year, e.budget_year) AS budget_year,
-                           t.debit_account_id AS account_id, e.entry_date AS posted_on,
-                           e.fund, coalesce(e.party, '') AS party, t.currency,
-                           t.amount_minor AS debit_minor, 0 AS credit_minor
+                           CASE s.side WHEN 0 THEN t.debit_account_id
+                                       ELSE t.credit_account_id END AS account_id,
+                           e.entry_date AS posted_on, e.fund, coalesce(e.party, '') AS party,
+                           t.currency,
+                           CASE s.side WHEN 0 THEN t.amount_minor ELSE 0 END AS debit_minor,
+                           CASE s.side WHEN 0 THEN 0 ELSE t.amount_minor END AS credit_minor
                     FROM transfer t JOIN entry e ON e.id = t.entry_id
-                    UNION ALL
-                    SELECT coalesce(t.budget_year, e.budget_year), t.credit_account_id,
-                           e.entry_date, e.fund,
-                           coalesce(e.party, ''), t.currency, 0, t.amount_minor
-                    FROM transfer t JOIN entry e ON e.id = t.entry_id";
+                    CROSS JOIN (SELECT 0 AS side UNION ALL SELECT 1 AS side) s";
         let describe = "coalesce(a.name, 'account ' || d.account_id) || ' (' || d.currency
                         || ', year ' || d.budget_year || ', fund ' || d.fund || ', party '
                         || CASE d.party WHEN '' THEN '-' ELSE d.party END";
@@ -375,24 +576,7 @@ impl Store {
                  FROM d LEFT JOIN account a ON a.id = d.account_id"
             ),
         )?;
-        findings.extend(self.findings_from(
-            "balances",
-            &format!(
-                "WITH legs AS ({legs}),
-                 d AS (SELECT budget_year, account_id, fund, party, currency,
-                              sum(debit_minor) AS debit_minor, sum(credit_minor) AS credit_minor
-                       FROM (SELECT budget_year, account_id, fund, party, currency,
-                                    debit_minor, credit_minor FROM legs
-                             UNION ALL
-                             SELECT budget_year, account_id, fund, party, currency,
-                                    -debit_minor, -credit_minor
-                             FROM account_total)
-                       GROUP BY budget_year, account_id, fund, party, currency
-                       HAVING sum(debit_minor) <> 0 OR sum(credit_minor) <> 0)
-                 SELECT 'stored total of ' || {describe} || ')' || {differs}
-                 FROM d LEFT JOIN account a ON a.id = d.account_id"
-            ),
-        )?);
+        findings.extend(self.check_totals_against_balances()?);
         Ok(findings)
     }
 
@@ -537,6 +721,7 @@ fn all_triggers() -> impl Iterator<Item = &'static str> {
         .iter()
         .chain(COSTS_APPEND_ONLY_TRIGGERS.iter())
         .chain(CORRECTIONS_APPEND_ONLY_TRIGGERS.iter())
+        .chain(CHAIN_APPEND_ONLY_TRIGGERS.iter())
         .copied()
 }
 
@@ -637,9 +822,19 @@ mod tests {
             .execute("DELETE FROM account_balance WHERE currency = 'USD'", [])
             .unwrap();
         let findings = store.verify("equity:conversion").unwrap().findings;
-        assert_eq!(findings.len(), 2, "{findings:?}");
+        // Each USD account's rows by date differ from its transfers, and its total from
+        // its rows by date.
+        assert_eq!(findings.len(), 4, "{findings:?}");
         assert!(
             findings[0].message.contains("assets:bank:usd"),
+            "{findings:?}"
+        );
+        assert_eq!(
+            findings
+                .iter()
+                .filter(|f| f.message.starts_with("stored total of"))
+                .count(),
+            2,
             "{findings:?}"
         );
     }
@@ -660,11 +855,97 @@ mod tests {
         assert_eq!(count, TABLES.len(), "a new table is listed in TABLES");
         store.conn.execute_batch("DROP TABLE reminder").unwrap();
         // Its triggers go with it.
-        assert_eq!(checks_failing(&store), vec!["schema", "append-only"]);
+        assert_eq!(
+            checks_failing(&store),
+            vec!["schema", "append-only", "chain"]
+        );
         assert!(matches!(
             store.check_trusted(),
             Err(StoreError::Untrusted { .. })
         ));
+    }
+
+    #[test]
+    fn the_quick_check_finds_a_stored_total_that_is_not_what_the_transfers_move() {
+        let store = ledger_with_a_conversion();
+        let quick = |store: &Store| {
+            store
+                .verify_with("equity:conversion", VerifyDepth::Quick, None)
+                .unwrap()
+        };
+        let summary = quick(&store);
+        assert_eq!(summary.findings, vec![]);
+        assert_eq!(summary.depth, VerifyDepth::Quick);
+        assert!(summary.chain.is_some_and(|head| head.count > 0));
+        store
+            .conn
+            .execute(
+                "UPDATE account_total SET credit_minor = credit_minor + 1 WHERE currency = 'USD'",
+                [],
+            )
+            .unwrap();
+        let findings = quick(&store).findings;
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].check, "balances");
+        assert!(findings[0].message.contains("in USD"), "{findings:?}");
+    }
+
+    #[test]
+    fn every_table_is_history_derived_or_the_chain() {
+        let history: Vec<&str> = chain::HISTORY.iter().map(|t| t.name).collect();
+        for table in TABLES {
+            let kinds = [
+                history.contains(&table),
+                chain::DERIVED.contains(&table),
+                table == chain::CHAIN_TABLE,
+            ];
+            assert_eq!(
+                kinds.iter().filter(|k| **k).count(),
+                1,
+                "{table} is history (chained), derived (recomputed) or the chain"
+            );
+        }
+        assert_eq!(
+            history.len() + chain::DERIVED.len() + 1,
+            TABLES.len(),
+            "every table classified is a table of the schema"
+        );
+    }
+
+    #[test]
+    fn a_write_and_its_links_commit_together() {
+        let mut store = ledger_with_a_conversion();
+        let before = store.chain_head().unwrap();
+        let tx = store
+            .begin(Actor {
+                user: "test".into(),
+                at: "2017-03-02T00:00:00Z".into(),
+            })
+            .unwrap();
+        let party = Party::new(PartyInput {
+            code: "FRA".into(),
+            ..PartyInput::default()
+        })
+        .unwrap();
+        tx.insert_party(&party).unwrap();
+        drop(tx);
+        assert_eq!(
+            store.chain_head().unwrap(),
+            before,
+            "rolled back with its row"
+        );
+        let tx = store
+            .begin(Actor {
+                user: "test".into(),
+                at: "2017-03-02T00:00:00Z".into(),
+            })
+            .unwrap();
+        tx.insert_party(&party).unwrap();
+        tx.commit().unwrap();
+        let after = store.chain_head().unwrap();
+        assert_eq!(after.count, before.count + 1);
+        assert_ne!(after.head, before.head);
+        assert_eq!(store.verify("equity:conversion").unwrap().findings, vec![]);
     }
 
     #[test]
@@ -679,7 +960,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             checks_failing(&store),
-            vec!["append-only", "balances", "conversions"]
+            vec!["append-only", "chain", "balances", "conversions"]
         );
     }
 }

@@ -353,7 +353,7 @@ fn framed(
         &PageExtras {
             nav: frame.nav(),
             controls: frame.controls(action),
-            link: None,
+            ..PageExtras::default()
         },
         None,
         body,
@@ -365,12 +365,14 @@ async fn dashboard(State(config): State<Arc<Config>>, RawQuery(raw): RawQuery) -
         let frame = Frame::of(&query, config)?;
         let report = books.committee_report(frame.year, frame.as_of)?;
         let link = frame.statement_link();
+        let chain = books.chain_head()?;
         Ok(committee_page(
             &report,
             &PageExtras {
                 nav: frame.nav(),
                 controls: frame.controls("/"),
                 link: Some(&link),
+                chain: Some(&chain),
             },
         )?)
     })
@@ -623,7 +625,7 @@ async fn journal(State(config): State<Arc<Config>>, RawQuery(raw): RawQuery) -> 
             &PageExtras {
                 nav: frame.nav(),
                 controls,
-                link: None,
+                ..PageExtras::default()
             },
             None,
             &body,
