@@ -22,10 +22,12 @@ pub mod export;
 pub mod funds;
 pub mod import;
 pub mod journal;
+pub mod letters;
 pub mod meetings;
 pub mod parties;
 pub mod rates;
 pub mod reversal;
+pub mod settings;
 pub mod status;
 
 use std::path::Path;
@@ -46,10 +48,10 @@ use crate::store::{JournalFilter, Store};
 /// ledger is opened, and its errors (a busy ledger, a missing file).
 pub use crate::store::{Actor, OpenOptions, Recorded, StoreError, SCHEMA_VERSION};
 
-pub use collection::Letter;
 pub use contributions::{ContributionWriter, ImportSummary};
 pub use costs::{CostFields, CostRecorded};
 pub use csv_in::CsvInput;
+pub use letters::Letter;
 
 /// The transfers of a year's close on income and expense accounts, per account: debit
 /// minus credit.

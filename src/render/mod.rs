@@ -5,6 +5,7 @@
 
 pub mod annual;
 pub mod chart;
+mod correspondence;
 mod costs;
 mod csv_out;
 pub mod export;

@@ -8,6 +8,7 @@ pub mod balance;
 pub mod budget;
 pub mod budget_report;
 pub mod committee;
+pub mod correspondence;
 pub mod funds;
 pub mod honour_roll;
 pub mod journal;

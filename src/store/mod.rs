@@ -22,6 +22,7 @@ mod rates;
 mod reminders;
 mod running;
 mod scales;
+mod settings;
 mod verify;
 
 use std::cell::RefCell;
@@ -41,10 +42,12 @@ pub use facts::{fact_key, payment_key, FactRecorded, ReferenceState};
 pub use funds::FundBalanceRow;
 pub use meetings::{DocumentChange, MeetingReceivableRow, MeetingRecord};
 pub use migrations::SCHEMA_VERSION;
+pub use parties::PartyChangeRow;
 pub use positions::PositionRow;
 pub use rates::BookedAtRate;
-pub use reminders::ReminderRow;
+pub use reminders::{LetterSentRow, ReminderRow};
 pub use scales::ScaleSummary;
+pub use settings::SettingRow;
 pub use verify::{Finding, VerifySummary};
 
 use crate::ledger::{AccountName, EntryId, FundCode, LedgerError, PartyCode};
