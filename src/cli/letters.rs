@@ -370,7 +370,7 @@ fn write_letters(
                 Cell::text(&l.party.name),
                 Cell::text(&l.formal_name),
                 Cell::text(l.party.language.as_str()),
-                Cell::text(l.party.address_lines().join(", ")),
+                Cell::text(l.party.address.clone().unwrap_or_default()),
                 Cell::text(l.party.email.clone().unwrap_or_default()),
                 Cell::Count(i64::from(l.year)),
                 Cell::Count(i64::from(l.level)),

@@ -3,7 +3,7 @@
 //! text. The built-in templates in `reports/letters/` are built into the binary: the layout
 //! (`layout.html`, `layout.txt`: letterhead, reference, place and date, address, subject,
 //! table, payment instructions, signature) and one body per kind and language
-//! (`reminder.en.html`, with the blocks `opening` and `closing`). A directory given with
+//! (`reminder.en.html`, with the blocks `opening`, `closing` and `courtesy`). A directory given with
 //! `--template-dir` overrides them one by one; the text of a body is its HTML's paragraphs
 //! unless a `KIND.LANG.txt` is given too.
 
@@ -335,6 +335,8 @@ pub struct Recipient {
 /// The words of the layout in the letter's language.
 #[derive(Debug, Clone, Serialize)]
 pub struct Words {
+    /// The colon after a label: ": ", and " : " in French.
+    pub colon: &'static str,
     pub reference: &'static str,
     pub subject: &'static str,
     pub email: &'static str,
@@ -350,6 +352,7 @@ pub struct Words {
 pub fn words(language: Language) -> Words {
     match language {
         Language::En => Words {
+            colon: ": ",
             reference: "Our reference",
             subject: "Subject",
             email: "E-mail",
@@ -361,6 +364,7 @@ pub fn words(language: Language) -> Words {
             copy: "Copy sent by e-mail to",
         },
         Language::Fr => Words {
+            colon: " : ",
             reference: "Notre référence",
             subject: "Objet",
             email: "Courriel",
@@ -372,6 +376,7 @@ pub fn words(language: Language) -> Words {
             copy: "Copie envoyée par courriel à",
         },
         Language::Es => Words {
+            colon: ": ",
             reference: "Nuestra referencia",
             subject: "Asunto",
             email: "Correo electrónico",
@@ -657,13 +662,19 @@ impl LetterTemplates {
         let text_body = body_name(context.kind, language, "txt");
         let opening_html = self.render_part(&html_body, Some("opening"), context)?;
         let closing_html = self.render_part(&html_body, Some("closing"), context)?;
-        let (opening_text, closing_text) = if self.has(&text_body) {
+        let courtesy_html = self.render_part(&html_body, Some("courtesy"), context)?;
+        let (opening_text, closing_text, courtesy_text) = if self.has(&text_body) {
             (
                 self.render_part(&text_body, Some("opening"), context)?,
                 self.render_part(&text_body, Some("closing"), context)?,
+                self.render_part(&text_body, Some("courtesy"), context)?,
             )
         } else {
-            (html_to_text(&opening_html), html_to_text(&closing_html))
+            (
+                html_to_text(&opening_html),
+                html_to_text(&closing_html),
+                html_to_text(&courtesy_html),
+            )
         };
         #[derive(Serialize)]
         struct Layout<'a> {
@@ -671,6 +682,7 @@ impl LetterTemplates {
             letter: &'a LetterContext,
             opening: minijinja::Value,
             closing: minijinja::Value,
+            courtesy: minijinja::Value,
         }
         let html = self.render_part(
             "layout.html",
@@ -679,6 +691,7 @@ impl LetterTemplates {
                 letter: context,
                 opening: minijinja::Value::from_safe_string(opening_html),
                 closing: minijinja::Value::from_safe_string(closing_html),
+                courtesy: minijinja::Value::from_safe_string(courtesy_html),
             },
         )?;
         let text = self.render_part(
@@ -688,6 +701,7 @@ impl LetterTemplates {
                 letter: context,
                 opening: minijinja::Value::from(opening_text),
                 closing: minijinja::Value::from(closing_text),
+                courtesy: minijinja::Value::from(courtesy_text),
             },
         )?;
         Ok(Rendered { text, html })
