@@ -1329,7 +1329,13 @@ fn letters_in_three_languages_match_the_golden_files() {
     let stdout = isu_ok(&db, &words("letters 2017 --out letters --as-of 2017-06-30"));
     assert_mentions(
         &stdout,
-        &["4 reminder letters", "en 1", "fr 2", "es 1", "mail-merge.csv"],
+        &[
+            "4 reminder letters",
+            "en 1",
+            "fr 2",
+            "es 1",
+            "mail-merge.csv",
+        ],
     );
     let out = dir.path().join("letters");
     assert_eq!(
@@ -1357,15 +1363,8 @@ fn letters_in_three_languages_match_the_golden_files() {
             "Excellency,",
             "the contributions of the Federal Republic of Germany",
             "Subject: Contributions outstanding for 2016 and 2017",
-            &format!(
-                "{}   CHF 0.00   {}",
-                swiss(a17["DEU"]),
-                swiss(a17["DEU"])
-            ),
-            &format!(
-                "Total due: {}",
-                swiss(a16["DEU"] - 4_000_000 + a17["DEU"])
-            ),
+            &format!("{}   CHF 0.00   {}", swiss(a17["DEU"]), swiss(a17["DEU"])),
+            &format!("Total due: {}", swiss(a16["DEU"] - 4_000_000 + a17["DEU"])),
             "Please accept, Excellency, the assurances of my highest consideration.",
         ],
     );
@@ -1545,9 +1544,8 @@ fn recorded_letters_raise_the_level_and_show_in_outstanding() {
     assert!(letter("DEU").contains("Reminder no. 2: Contributions outstanding for 2016 and 2017"));
     assert!(letter("FRA").contains("Rappel n° 2 : Contributions dues pour 2016 et 2017"));
     assert!(letter("CHE").contains("Rappel n° 2 : Contributions dues pour 2017"));
-    assert!(letter("ESP").contains(
-        "Recordatorio n.º 2: Contribuciones pendientes correspondientes a 2016 y 2017"
-    ));
+    assert!(letter("ESP")
+        .contains("Recordatorio n.º 2: Contribuciones pendientes correspondientes a 2016 y 2017"));
     assert!(letter("DEU").contains("Further to my earlier letter, I note that"));
     assert_golden_letters("three-languages-2017-09-30-level-2", &out);
 
@@ -1614,9 +1612,7 @@ fn letters_with_a_template_of_ones_own() {
     let a17 = assessed(BUDGET_2017);
     isu_ok(
         &db,
-        &words(
-            "letters 2017 --out mine --template-dir short --as-of 2017-06-30 --top 1 --min 1",
-        ),
+        &words("letters 2017 --out mine --template-dir short --as-of 2017-06-30 --top 1 --min 1"),
     );
     let out = dir.path().join("mine");
     assert_eq!(

@@ -368,6 +368,7 @@ impl Books {
                     })
                     .collect(),
                 foot,
+                1,
             );
             let mut subject = format!(
                 "{} {}",
@@ -500,6 +501,7 @@ impl Books {
                     vec![words.applied_to.to_string(), words.amount.to_string()],
                     rows,
                     vec![(words.remaining.to_string(), swiss(chf(remaining_due)))],
+                    1,
                 );
                 let subject = format!(
                     "{} {}",
@@ -634,6 +636,7 @@ impl Books {
                 .collect(),
                 rows,
                 foot,
+                2,
             );
             let subject = format!("{} {}", words.statement, letter_date(language, as_of));
             let mut context = base_context(
@@ -703,6 +706,7 @@ impl Books {
                 vec![words.meeting.to_string(), words.outstanding.to_string()],
                 vec![vec![record.meeting.name.clone(), swiss(row.balance)]],
                 vec![(words.total_due.to_string(), swiss(row.balance))],
+                1,
             );
             let subject = format!("{} {}", words.meeting_share, record.meeting.name);
             let year = record.meeting.held_on.year();

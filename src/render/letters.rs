@@ -114,6 +114,9 @@ pub struct LetterTable {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
     pub foot: Vec<(String, String)>,
+    /// How many columns, from the first, are text (aligned left); the others are amounts
+    /// and dates (aligned right).
+    pub text_columns: usize,
     /// The header and rows as lines of text, aligned.
     pub text_lines: Vec<String>,
 }
@@ -251,11 +254,13 @@ pub fn labels(language: Language) -> Labels {
 }
 
 impl LetterTable {
-    /// A table, with its lines for the text letter: columns padded, amounts to the right.
+    /// A table whose first `text_columns` columns are text, with its lines for the text
+    /// letter: columns padded, text to the left, amounts to the right.
     pub fn new(
         headers: Vec<String>,
         rows: Vec<Vec<String>>,
         foot: Vec<(String, String)>,
+        text_columns: usize,
     ) -> LetterTable {
         let columns = headers.len();
         let mut widths = vec![0usize; columns];
@@ -270,7 +275,7 @@ impl LetterTable {
                 .take(columns)
                 .map(|(i, cell)| {
                     let fill = " ".repeat(widths[i].saturating_sub(cell.chars().count()));
-                    if i == 0 {
+                    if i < text_columns {
                         format!("{cell}{fill}")
                     } else {
                         format!("{fill}{cell}")
@@ -287,6 +292,7 @@ impl LetterTable {
             headers,
             rows,
             foot,
+            text_columns,
             text_lines,
         }
     }
