@@ -159,17 +159,20 @@ fn each_kind_of_letter_in_three_languages_matches_the_golden_files() {
     let as_of = "--as-of 2017-06-30";
     let said = ok(
         &db,
-        &format!("{as_of} letters reminder 2017 --out reminder"),
+        &format!("{as_of} letters reminder 2017 --out reminder --eml"),
     );
     // France paid more than it owed: no reminder.
     assert_mentions(&said, &["2 reminder letters for 2017", "en 1, fr 0, es 1"]);
     let said = ok(
         &db,
-        &format!("{as_of} letters receipt --since 2017-06-01 --out receipt"),
+        &format!("{as_of} letters receipt --since 2017-06-01 --out receipt --eml"),
     );
     assert_mentions(&said, &["2 acknowledgement letters", "en 1, fr 1, es 0"]);
-    ok(&db, &format!("{as_of} letters statement --out statement"));
-    ok(&db, &format!("{as_of} letters meeting --out meeting"));
+    ok(
+        &db,
+        &format!("{as_of} letters statement --out statement --eml"),
+    );
+    ok(&db, &format!("{as_of} letters meeting --out meeting --eml"));
     let out = |kind: &str| dir.path().join(kind);
 
     // A reminder: letterhead, reference, place and date, the address on several lines,
@@ -228,6 +231,19 @@ fn each_kind_of_letter_in_three_languages_matches_the_golden_files() {
         &[
             "Estado de cuenta al 30 de junio de 2017",
             "Cuota correspondiente a 2016",
+        ],
+    );
+    // An e-mail draft: to the mission, from the unit, the text as the body, the HTML
+    // attached.
+    let draft = read(&out("reminder"), "2017-DEU.eml");
+    assert_mentions(
+        &draft,
+        &[
+            "From: \"CCM Implementation Support Unit\" <isu@example.org>",
+            "To: <mission@example.de>",
+            "Subject: =?utf-8?Q?ISU-CCM/2017/001_=E2=80=93_Contributions",
+            "X-Unsent: 1",
+            "filename=\"2017-DEU.html\"",
         ],
     );
     let meeting = read(&out("meeting"), "meeting-7MSP-DEU.txt");
@@ -506,6 +522,15 @@ fn a_template_that_runs_away_is_stopped_and_nothing_is_written() {
     assert_mentions(&message, &["reminder.en.html", "too much work"]);
     assert!(!dir.path().join("out").exists());
     assert_eq!(dump(&db), before);
+}
+
+#[test]
+fn drafts_need_the_units_e_mail_address() {
+    let (dir, db) = setup();
+    ok(&db, "party add DEU --in-force 2010-08-01");
+    let message = refused(&db, &words("letters reminder 2017 --out out --eml"));
+    assert_mentions(&message, &["settings set email"]);
+    assert!(!dir.path().join("out").exists());
 }
 
 #[test]

@@ -14,7 +14,9 @@ use super::{Context, Outcome};
 use crate::app::collection::selection;
 use crate::app::Letter;
 use crate::domain::party::Language;
+use crate::domain::settings::Identity;
 use crate::ledger::{check_budget_year, PartyCode};
+use crate::render::eml::{eml, EmlDraft};
 use crate::render::letters::{LetterTemplates, BUILTIN_TEMPLATES};
 use crate::render::{self, Cell, Format, Table, Tabular};
 use crate::text::count;
@@ -123,6 +125,11 @@ pub struct OutputArgs {
     /// level too, so the next one goes beyond it); recording again writes nothing
     #[arg(long)]
     record: bool,
+    /// Write an e-mail draft of each letter too (KIND.eml, RFC 5322): to the mission's
+    /// e-mail address, from the unit's (settings email), the text as the body and the HTML
+    /// attached, to open and send in any mail client; nothing is sent
+    #[arg(long)]
+    eml: bool,
 }
 
 /// The mail-merge table: one row per letter. Text cells are neutralised by the CSV writer
@@ -258,8 +265,20 @@ fn run_kind(
     };
     let previous = check_folder(&out)?;
     let mut books = context.books()?;
+    let sender = if output.eml {
+        let identity = books.identity()?;
+        if identity.get("email", Language::En).is_empty() {
+            bail!(
+                "--eml needs the unit's e-mail address, the sender of the drafts: set it with \
+                 `isu-ledger settings set email ADDRESS`"
+            );
+        }
+        Some(identity)
+    } else {
+        None
+    };
     let letters = make(&books, &templates)?;
-    write_letters(&out, &letters, &previous)?;
+    write_letters(&out, &letters, &previous, sender.as_ref(), context.as_of)?;
     let recorded = match sent_on {
         Some(sent_on) => books.record_letters(context.actor.clone(), &letters, sent_on)?,
         None => 0,
@@ -359,6 +378,8 @@ fn write_letters(
     dir: &Path,
     letters: &[Letter],
     previous: &BTreeSet<String>,
+    sender: Option<&Identity>,
+    date: chrono::NaiveDate,
 ) -> anyhow::Result<()> {
     let cannot = |e: std::io::Error| anyhow!("cannot write letters to {}: {e}", dir.display());
     fs::create_dir_all(dir).map_err(cannot)?;
@@ -397,6 +418,28 @@ fn write_letters(
         let html = format!("{}.html", letter.file_stem);
         fs::write(dir.join(&text), &letter.rendered.text).map_err(cannot)?;
         fs::write(dir.join(&html), &letter.rendered.html).map_err(cannot)?;
+        if let Some(identity) = sender {
+            let language = letter.party.language;
+            let name = format!("{}.eml", letter.file_stem);
+            let from_name = identity.get("unit_name", language);
+            let from_email = identity.get("email", language);
+            let subject = format!("{} – {}", letter.reference, letter.subject);
+            let id = format!("{} {}", letter.reference, letter.party.code);
+            let bytes = eml(&EmlDraft {
+                from_name: &from_name,
+                from_email: &from_email,
+                to: letter.party.email.as_deref(),
+                subject: &subject,
+                text: &letter.rendered.text,
+                html: &letter.rendered.html,
+                html_file_name: &html,
+                id: &id,
+                date,
+            })
+            .map_err(cannot)?;
+            fs::write(dir.join(&name), bytes).map_err(cannot)?;
+            written.insert(name);
+        }
         written.insert(text);
         written.insert(html);
     }

@@ -8,6 +8,7 @@ pub mod chart;
 mod correspondence;
 mod costs;
 mod csv_out;
+pub mod eml;
 pub mod export;
 pub mod html;
 pub mod letters;
