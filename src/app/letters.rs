@@ -26,7 +26,7 @@ use crate::render::letters::{
 use crate::reports::correspondence::{LetterSentLine, LettersSent};
 use crate::reports::outstanding::Selection;
 use crate::reports::statement::statement;
-use crate::store::{Actor, StoreError};
+use crate::store::{Actor, LetterRecord, StoreError};
 
 /// One letter, ready to write.
 #[derive(Debug, Clone)]
@@ -693,11 +693,11 @@ impl Books {
                 continue;
             }
             if let Some(record) = &only {
-                if record.meeting.code.to_string() != row.meeting.to_string() {
+                if record.meeting.code.to_string() != row.meeting {
                     continue;
                 }
             }
-            let code = row.meeting.to_string();
+            let code = row.meeting.clone();
             let record = super::collection::load_meeting(&self.store, &code)?;
             let party = self.party_on(&row.party, as_of)?;
             let language = party.language;
@@ -748,15 +748,15 @@ impl Books {
             if letter.kind == LetterKind::Reminder {
                 tx.record_reminder(&letter.party.code, letter.year, letter.level, sent_on)?;
             }
-            if tx.record_letter(
-                letter.kind.as_str(),
-                &letter.party.code,
-                letter.year,
-                letter.level,
-                &letter.topic,
-                &letter.reference,
-                sent_on,
-            )? {
+            let record = LetterRecord {
+                kind: letter.kind.as_str(),
+                party: &letter.party.code,
+                budget_year: letter.year,
+                level: letter.level,
+                topic: &letter.topic,
+                reference: &letter.reference,
+            };
+            if tx.record_letter(&record, sent_on)? {
                 recorded += 1;
             }
         }

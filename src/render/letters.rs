@@ -444,6 +444,64 @@ pub struct LetterContext {
     pub meeting_name: String,
 }
 
+impl LetterContext {
+    /// A reminder to Austria, in English, with every field filled: for checking templates.
+    pub fn sample() -> LetterContext {
+        let words_en = words(Language::En);
+        LetterContext {
+            kind: LetterKind::Reminder,
+            language: "en".into(),
+            sender: Sender {
+                unit_name: "Implementation Support Unit".into(),
+                convention_name: "Convention on Cluster Munitions".into(),
+                convention_short: "CCM".into(),
+                address_lines: vec!["1202 Geneva".into()],
+                place: "Geneva".into(),
+                email: "isu@example.org".into(),
+                signatory_name: "A. Director".into(),
+                signatory_title: "Director".into(),
+            },
+            recipient: Recipient {
+                party: "AUT".into(),
+                name: "Austria".into(),
+                formal_name: "the Republic of Austria".into(),
+                formal_name_to: "to the Republic of Austria".into(),
+                formal_name_of: "of the Republic of Austria".into(),
+                address_lines: vec!["Permanent Mission of the Republic of Austria".into()],
+                email: String::new(),
+            },
+            reference: "ISU/2017/001".into(),
+            date: "27 June 2017".into(),
+            date_iso: "2017-06-27".into(),
+            place_date: "Geneva, 27 June 2017".into(),
+            subject: "Contributions outstanding for 2017".into(),
+            year: 2017,
+            level: 1,
+            years: "2017".into(),
+            lines: vec![],
+            table: LetterTable::new(
+                vec!["Year".into(), "Outstanding".into()],
+                vec![vec!["2017".into(), "CHF 1.00".into()]],
+                vec![("Total due".into(), "CHF 1.00".into())],
+                1,
+            ),
+            total: "CHF 1.00".into(),
+            owing: true,
+            credit: "CHF 0.00".into(),
+            credit_deducted: false,
+            currency: "CHF".into(),
+            due_date: "27 July 2017".into(),
+            payment: None,
+            words: words_en,
+            received: String::new(),
+            received_on: String::new(),
+            received_reference: String::new(),
+            meeting: String::new(),
+            meeting_name: String::new(),
+        }
+    }
+}
+
 /// The work a template may do for one letter (minijinja's fuel: about one unit per
 /// instruction): a hundred times what the longest built-in letter needs, and done in well
 /// under a second.

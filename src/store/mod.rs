@@ -45,7 +45,7 @@ pub use migrations::SCHEMA_VERSION;
 pub use parties::PartyChangeRow;
 pub use positions::PositionRow;
 pub use rates::BookedAtRate;
-pub use reminders::{LetterSentRow, ReminderRow};
+pub use reminders::{LetterRecord, LetterSentRow, ReminderRow};
 pub use scales::ScaleSummary;
 pub use settings::SettingRow;
 pub use verify::{Finding, VerifySummary};

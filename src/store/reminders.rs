@@ -17,6 +17,18 @@ pub struct ReminderRow {
     pub sent_on: NaiveDate,
 }
 
+/// A letter to record as sent: what tells it apart (kind, party, year, level, topic) and its
+/// reference number.
+#[derive(Debug, Clone, Copy)]
+pub struct LetterRecord<'a> {
+    pub kind: &'a str,
+    pub party: &'a PartyCode,
+    pub budget_year: i32,
+    pub level: u32,
+    pub topic: &'a str,
+    pub reference: &'a str,
+}
+
 /// A letter recorded as sent, with its reference number.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LetterSentRow {
@@ -134,14 +146,17 @@ impl Tx<'_> {
     /// same letter (kind, party, year and level) was already recorded.
     pub fn record_letter(
         &self,
-        kind: &str,
-        party: &PartyCode,
-        budget_year: i32,
-        level: u32,
-        topic: &str,
-        reference: &str,
+        letter: &LetterRecord<'_>,
         sent_on: NaiveDate,
     ) -> Result<bool, StoreError> {
+        let LetterRecord {
+            kind,
+            party,
+            budget_year,
+            level,
+            topic,
+            reference,
+        } = *letter;
         let written = self
             .tx
             .prepare_cached(

@@ -51,7 +51,7 @@ impl Store {
 
     /// The books' identity: the settings in force over the built-in defaults.
     pub fn identity(&self) -> Result<Identity, StoreError> {
-        Ok(identity_of(&self.conn)?)
+        identity_of(&self.conn)
     }
 }
 
