@@ -1508,7 +1508,7 @@ fn recorded_letters_raise_the_level_and_show_in_outstanding() {
         &db,
         &words("letters 2017 --out june --record --as-of 2017-06-30"),
     );
-    assert_mentions(&stdout, &["recorded 4 letters", "2017-06-30"]);
+    assert_mentions(&stdout, &["recorded 4 reminders", "2017-06-30"]);
     assert_eq!(count(&db, "reminder"), reminders + 4);
     // Recording the same letters again writes nothing.
     let before = dump(&db);
@@ -1516,7 +1516,7 @@ fn recorded_letters_raise_the_level_and_show_in_outstanding() {
         &db,
         &words("letters 2017 --out june-again --record --level 1 --as-of 2017-06-30"),
     );
-    assert_mentions(&stdout, &["recorded 0 letters", "4 already recorded"]);
+    assert_mentions(&stdout, &["recorded 0 reminders", "4 already recorded"]);
     assert_eq!(dump(&db), before);
 
     let rows = rows_by_party(&outstanding(&db, "2017", "2017-07-31"));

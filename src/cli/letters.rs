@@ -308,9 +308,14 @@ fn run_kind(
         out.join(MAIL_MERGE).display()
     );
     if output.record {
+        let (one, many) = if what == "reminder" {
+            ("reminder", "reminders")
+        } else {
+            ("letter", "letters")
+        };
         message.push_str(&format!(
             "; recorded {} as sent on {} ({} already recorded)",
-            count(recorded, "letter", "letters"),
+            count(recorded, one, many),
             context.as_of,
             letters.len() - recorded
         ));
