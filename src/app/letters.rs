@@ -66,6 +66,18 @@ pub fn formal_name(party: &Party) -> String {
         .unwrap_or_else(|| party.name.clone())
 }
 
+/// The UN short name of a party in its letter language, else its name.
+pub fn short_name(party: &Party) -> String {
+    countries::find(party.code.as_str())
+        .map(|c| match party.language {
+            Language::En => c.name_en.clone(),
+            Language::Fr => c.name_fr.clone(),
+            Language::Es => c.name_es.clone(),
+        })
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| party.name.clone())
+}
+
 /// A letter before its reference number is known.
 struct Draft {
     kind: LetterKind,
@@ -172,6 +184,7 @@ fn base_context(
         recipient: Recipient {
             party: party.code.to_string(),
             name: party.name.clone(),
+            short_name: short_name(party),
             formal_name: formal.clone(),
             formal_name_to: with_preposition(language, &formal, true),
             formal_name_of: formal_of.clone(),

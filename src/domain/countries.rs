@@ -11,6 +11,9 @@ pub struct Country {
     /// The UN short name in English, without the article: "United Kingdom of Great Britain
     /// and Northern Ireland".
     pub name_en: String,
+    /// The UN short names in French and Spanish, without the article: "Suisse", "Suiza".
+    pub name_fr: String,
+    pub name_es: String,
     /// UN formal names, with their article, for letters: "the Swiss Confederation".
     pub formal_en: String,
     pub formal_fr: String,
@@ -64,6 +67,8 @@ fn load(text: &str) -> HashMap<String, Country> {
     let formal_en = column("UNTERM English Formal");
     let formal_fr = column("UNTERM French Formal");
     let formal_es = column("UNTERM Spanish Formal");
+    let short_fr = column("UNTERM French Short");
+    let short_es = column("UNTERM Spanish Short");
     let mut countries = HashMap::new();
     for record in reader.records() {
         let record = record.expect("country table is valid CSV");
@@ -90,6 +95,8 @@ fn load(text: &str) -> HashMap<String, Country> {
             formal_en: formal(formal_en),
             formal_fr: formal(formal_fr),
             formal_es: formal(formal_es),
+            name_fr: formal(short_fr),
+            name_es: formal(short_es),
             name_en: name_en.clone(),
         };
         countries.insert(code, country);
@@ -108,6 +115,8 @@ fn correct(table: &mut HashMap<String, Country>, text: &str) {
             Country {
                 alpha3: code,
                 name_en: clean_name(&record[1]),
+                name_fr: clean_name(&record[3]),
+                name_es: clean_name(&record[5]),
                 formal_en: clean_name(&record[2]),
                 formal_fr: clean_name(&record[4]),
                 formal_es: clean_name(&record[6]),
@@ -143,6 +152,9 @@ mod tests {
         assert_eq!(civ.formal_fr, "la République de Côte d'Ivoire");
         assert_eq!(civ.formal_es, "la República de Côte d'Ivoire");
         assert_eq!(find("TUR").unwrap().formal_en, "the Republic of Türkiye");
+        assert_eq!(civ.name_fr, "Côte d'Ivoire");
+        assert_eq!(find("CHE").unwrap().name_fr, "Suisse");
+        assert_eq!(find("NLD").unwrap().name_es, "Países Bajos");
     }
 
     #[test]
@@ -167,6 +179,8 @@ mod tests {
             let country = find(&code).unwrap_or_else(|| panic!("{code} is in the table"));
             for name in [
                 &country.name_en,
+                &country.name_fr,
+                &country.name_es,
                 &country.formal_en,
                 &country.formal_fr,
                 &country.formal_es,
@@ -188,6 +202,8 @@ mod tests {
         let (alpha3, independent) = (column("ISO3166-1-Alpha-3"), column("is_independent"));
         let unterm: Vec<usize> = [
             "UNTERM English Short",
+            "UNTERM French Short",
+            "UNTERM Spanish Short",
             "UNTERM English Formal",
             "UNTERM French Formal",
             "UNTERM Spanish Formal",

@@ -326,6 +326,8 @@ pub struct PaymentInstructions {
 pub struct Recipient {
     pub party: String,
     pub name: String,
+    /// The UN short name in the letter's language ("Suisse", "Suiza"), else `name`.
+    pub short_name: String,
     pub formal_name: String,
     /// The formal name after "to": "to the Swiss Confederation", "au Royaume de
     /// Belgique", "al Reino de España".
@@ -464,6 +466,7 @@ impl LetterContext {
             recipient: Recipient {
                 party: "AUT".into(),
                 name: "Austria".into(),
+                short_name: "Austria".into(),
                 formal_name: "the Republic of Austria".into(),
                 formal_name_to: "to the Republic of Austria".into(),
                 formal_name_of: "of the Republic of Austria".into(),
