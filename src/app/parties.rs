@@ -68,7 +68,11 @@ pub fn import_parties_with(
         (|| -> anyhow::Result<()> {
             let date = |column: &str| row.optional(column).map(parse_date).transpose();
             let code: crate::ledger::PartyCode = row.required("code")?.trim().parse()?;
-            if let (Some(effective_on), Some(existing)) = (update, tx.party(&code)?) {
+            let existing = match update {
+                Some(effective_on) => tx.party_on(&code, effective_on)?,
+                None => None,
+            };
+            if let (Some(effective_on), Some(existing)) = (update, existing) {
                 let change = existing.change(
                     PartyUpdate {
                         name: row.optional("name").map(str::to_string),
@@ -147,7 +151,9 @@ impl Books {
     }
 
     /// Records a change of a party, in force from `effective_on`; returns the change and
-    /// the party as it stands after it. An unknown party or nothing to change is refused.
+    /// the party as it stands after it (every change applied). What changes is told against
+    /// the party as it stood on `effective_on`; an unknown party or nothing to change is
+    /// refused.
     pub fn update_party(
         &mut self,
         actor: Actor,
@@ -157,8 +163,10 @@ impl Books {
     ) -> anyhow::Result<(PartyChange, Party)> {
         let rule = self.store.identity()?.entry_into_force_rule();
         let tx = self.store.begin(actor)?;
+        // What changes is told against the record as it stands on the day the change takes
+        // effect.
         let party = tx
-            .party(code)?
+            .party_on(code, effective_on)?
             .ok_or_else(|| StoreError::PartyNotFound { code: code.clone() })?;
         let change = party.change(update, &rule)?;
         tx.insert_party_change(code, effective_on, &change)?;

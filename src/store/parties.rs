@@ -197,6 +197,11 @@ impl Tx<'_> {
         find(&self.tx, code)
     }
 
+    /// The party as it stood on `date`, as this transaction sees it.
+    pub fn party_on(&self, code: &PartyCode, date: NaiveDate) -> Result<Option<Party>, StoreError> {
+        find_on(&self.tx, code, Some(date))
+    }
+
     /// Records a change of a party in force from `effective_on`.
     pub fn insert_party_change(
         &self,
