@@ -534,6 +534,18 @@ fn drafts_need_the_units_e_mail_address() {
 }
 
 #[test]
+fn the_template_of_every_language_at_once_is_replaced_by_a_folder() {
+    let (dir, db) = ledger();
+    fs::write(dir.path().join("mine.txt"), "{{ total }}").unwrap();
+    let message = refused(
+        &db,
+        &words("--as-of 2017-06-30 letters 2017 --out out --template mine.txt"),
+    );
+    assert_mentions(&message, &["--template-dir", "letters templates --out"]);
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
 fn letters_refuse_a_report_format() {
     let (dir, db) = ledger();
     let message = refused(

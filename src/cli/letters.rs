@@ -121,6 +121,9 @@ pub struct OutputArgs {
     /// templates --out DIR` writes the built-in ones to start from
     #[arg(long, value_name = "DIR")]
     template_dir: Option<PathBuf>,
+    /// Replaced by --template-dir: refused with a message saying so
+    #[arg(long, value_name = "FILE", hide = true)]
+    template: Option<PathBuf>,
     /// Record the letters as sent on --as-of, with their reference numbers (a reminder's
     /// level too, so the next one goes beyond it); recording again writes nothing
     #[arg(long)]
@@ -249,6 +252,14 @@ fn run_kind(
     what: &str,
     make: impl FnOnce(&crate::app::Books, &LetterTemplates) -> anyhow::Result<Vec<Letter>>,
 ) -> anyhow::Result<Outcome> {
+    if let Some(file) = &output.template {
+        bail!(
+            "--template {} is replaced by --template-dir DIR, a folder of templates by kind and \
+             language (reminder.en.html, reminder.fr.html…) overriding the built-in ones one by \
+             one: write those with `isu-ledger letters templates --out DIR` and edit them",
+            file.display()
+        );
+    }
     let out = output
         .out
         .ok_or_else(|| anyhow!("letters needs --out DIR, the folder to write them to"))?;
