@@ -539,18 +539,16 @@ impl Books {
                 )
                 .trim()
                 .to_string();
+                // A second payment of one day is `receipt-DATE-CODE-2`.
+                let same_day = drafts_of(&drafts, &party.code, fact.date);
+                let suffix = if same_day > 0 {
+                    format!("-{}", same_day + 1)
+                } else {
+                    String::new()
+                };
                 drafts.push(Draft {
                     kind: LetterKind::Receipt,
-                    file_stem: format!(
-                        "receipt-{}-{}{}",
-                        fact.date,
-                        party.code,
-                        if drafts_of(&drafts, &party.code, fact.date) > 0 {
-                            format!("-{}", drafts_of(&drafts, &party.code, fact.date) + 1)
-                        } else {
-                            String::new()
-                        }
-                    ),
+                    file_stem: format!("receipt-{}-{}{suffix}", fact.date, party.code),
                     party: party.clone(),
                     year,
                     level: 0,
