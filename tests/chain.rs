@@ -14,7 +14,7 @@ use rusqlite::Connection;
 use serde_json::Value;
 
 /// The tables of history, each with at least one row in `full_ledger`.
-const HISTORY: [&str; 23] = [
+const HISTORY: [&str; 30] = [
     "meta",
     "fund",
     "party",
@@ -38,15 +38,26 @@ const HISTORY: [&str; 23] = [
     "charge_due",
     "reminder",
     "year_close",
+    "bank_statement",
+    "bank_line",
+    "bank_match",
+    "bank_payer",
+    "setting",
+    "party_change",
+    "letter_sent",
 ];
 
 /// The 2017 example, with a row in every table of history: a meeting shared among the
-/// parties, a document's news, a corrected rate, a withdrawn budget, reminders sent and a
-/// closed year.
+/// parties, a document's news, a corrected rate, a withdrawn budget, reminders sent, a
+/// setting and a party's change, a bank statement with a confirmed line and a closed year.
 fn full_ledger() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("ledger.sqlite");
     isu_ok(&db, &["demo"]);
+    let statement = format!(
+        "{}/tests/data/bank/camt053-v02.xml",
+        env!("CARGO_MANIFEST_DIR")
+    );
     for args in [
         &[
             "meeting",
@@ -103,6 +114,26 @@ fn full_ledger() -> (tempfile::TempDir, PathBuf) {
             "--record",
             "--as-of",
             "2017-06-27",
+        ],
+        &["settings", "set", "signatory_name", "Jane Doe"],
+        &[
+            "party",
+            "update",
+            "FRA",
+            "--email",
+            "mission@example.org",
+            "--date",
+            "2017-06-01",
+        ],
+        &["bank", "import", &statement],
+        &[
+            "bank",
+            "confirm",
+            "1",
+            "--party",
+            "FRA",
+            "--kind",
+            "contribution",
         ],
         &["close", "2016"],
     ] {

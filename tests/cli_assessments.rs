@@ -531,16 +531,17 @@ fn letters_into_a_read_only_directory() {
 #[test]
 fn a_letter_template_with_a_syntax_error() {
     let (dir, db) = two_year_ledger();
+    fs::create_dir_all(dir.path().join("mine")).unwrap();
     write_beside(
         &db,
-        "mine.txt",
-        "Dear {{ name }},\n\n{% for line in lines %}\n  {{ line.year }\n{% endfor %}\n",
+        "mine/reminder.en.html",
+        "{% block opening %}\n{% for line in lines %}\n  {{ line.year }\n{% endfor %}\n",
     );
     let message = refused(
         &db,
-        &words("letters 2017 --out letters --template mine.txt --as-of 2017-06-30"),
+        &words("letters 2017 --out letters --template-dir mine --as-of 2017-06-30"),
     );
-    assert_mentions(&message, &["mine.txt", "line 4"]);
+    assert_mentions(&message, &["mine/reminder.en.html", "line 3"]);
     assert!(
         !dir.path().join("letters").exists(),
         "no letter was written"
@@ -550,12 +551,17 @@ fn a_letter_template_with_a_syntax_error() {
 #[test]
 fn a_letter_template_naming_an_unknown_variable() {
     let (dir, db) = two_year_ledger();
-    write_beside(&db, "mine.txt", "Dear {{ name }},\n\n{{ nonsense }}\n");
+    fs::create_dir_all(dir.path().join("mine")).unwrap();
+    write_beside(
+        &db,
+        "mine/layout.txt",
+        "Dear {{ recipient.name }},\n\n{{ nonsense }}\n",
+    );
     let message = refused(
         &db,
-        &words("letters 2017 --out letters --template mine.txt --as-of 2017-06-30"),
+        &words("letters 2017 --out letters --template-dir mine --as-of 2017-06-30"),
     );
-    assert_mentions(&message, &["mine.txt", "line 3"]);
+    assert_mentions(&message, &["mine/layout.txt", "line 3"]);
     assert!(
         !dir.path().join("letters").exists(),
         "no letter was written"
@@ -1323,17 +1329,28 @@ fn letters_in_three_languages_match_the_golden_files() {
     let stdout = isu_ok(&db, &words("letters 2017 --out letters --as-of 2017-06-30"));
     assert_mentions(
         &stdout,
-        &["4 letters", "en 1", "fr 2", "es 1", "mail-merge.csv"],
+        &[
+            "4 reminder letters",
+            "en 1",
+            "fr 2",
+            "es 1",
+            "mail-merge.csv",
+        ],
     );
     let out = dir.path().join("letters");
     assert_eq!(
         file_names(&out),
         [
+            "2017-CHE.html",
             "2017-CHE.txt",
+            "2017-DEU.html",
             "2017-DEU.txt",
+            "2017-ESP.html",
             "2017-ESP.txt",
+            "2017-FRA.html",
             "2017-FRA.txt",
-            "mail-merge.csv"
+            "mail-merge.csv",
+            "manifest.txt"
         ]
     );
     let letter = |code: &str| fs::read_to_string(out.join(format!("2017-{code}.txt"))).unwrap();
@@ -1343,57 +1360,64 @@ fn letters_in_three_languages_match_the_golden_files() {
     assert_mentions(
         &deu,
         &[
-            "Excellency",
-            "to the Federal Republic of Germany",
-            "and earlier years",
-            &format!("2016: outstanding {}", swiss(a16["DEU"] - 4_000_000)),
-            &format!(
-                "2017: assessed {}, received CHF 0.00, outstanding {}",
-                swiss(a17["DEU"]),
-                swiss(a17["DEU"])
-            ),
-            &format!(
-                "Total outstanding: {}",
-                swiss(a16["DEU"] - 4_000_000 + a17["DEU"])
-            ),
+            "Excellency,",
+            "the contributions of the Federal Republic of Germany",
+            "Subject: Contributions outstanding for 2016 and 2017",
+            &format!("{}   CHF 0.00   {}", swiss(a17["DEU"]), swiss(a17["DEU"])),
+            &format!("Total due: {}", swiss(a16["DEU"] - 4_000_000 + a17["DEU"])),
+            "Please accept, Excellency, the assurances of my highest consideration.",
         ],
     );
     assert!(!deu.contains("Reminder no."), "a first letter: {deu}");
+    let arrears_line = deu
+        .lines()
+        .find(|line| line.trim_start().starts_with("2016 "))
+        .expect("a line for 2016");
+    assert!(
+        arrears_line.ends_with(&swiss(a16["DEU"] - 4_000_000)),
+        "{arrears_line}"
+    );
     let fra = letter("FRA");
     assert_mentions(
         &fra,
         &[
-            "Excellence",
-            "à la République française",
+            "Excellence,",
+            "des contributions de la République française",
             "Mission permanente de la République française",
-            &format!("2016 : dû {}", swiss(a16["FRA"])),
-            &format!("reçu {}", swiss(1_000_000)),
+            "Objet : Contributions dues pour 2016 et 2017",
+            &swiss(a16["FRA"]),
+            &swiss(1_000_000),
             &format!("Total dû : {}", swiss(a16["FRA"] + a17["FRA"] - 1_000_000)),
+            "Je vous prie d'agréer, Excellence,",
         ],
     );
     let esp = letter("ESP");
     assert_mentions(
         &esp,
         &[
-            "Excelencia",
-            "al Reino de España",
+            "Excelencia:",
+            "las contribuciones del Reino de España",
             "Misión Permanente del Reino de España",
-            &format!("2016: pendiente {}", swiss(a16["ESP"])),
-            &format!("Total pendiente: {}", swiss(a16["ESP"] + a17["ESP"])),
+            &swiss(a16["ESP"]),
+            &format!("Total adeudado: {}", swiss(a16["ESP"] + a17["ESP"])),
+            "Aprovecho la oportunidad para reiterarle, Excelencia,",
         ],
     );
     let che = letter("CHE");
     assert_mentions(
         &che,
         &[
-            "À : Mission permanente de la Suisse auprès de l'Office des Nations Unies à Genève",
-            "Courriel : mission.geneve@example.org",
-            "à la Confédération suisse",
+            "\nMission permanente de la Suisse auprès de l'Office des Nations Unies à Genève\n",
+            "Copie envoyée par courriel à mission.geneve@example.org",
+            "des contributions de la Confédération suisse",
             &format!("Total dû : {}", swiss(a17["CHE"])),
         ],
     );
-    assert!(!che.contains("  2016 :"), "Switzerland paid 2016: {che}");
-    assert!(!che.contains("années antérieures"), "{che}");
+    assert!(!che.contains("\n  2016 "), "Switzerland paid 2016: {che}");
+    assert!(
+        che.contains("Objet : Contributions dues pour 2017\n"),
+        "only 2017 is owed: {che}"
+    );
 
     // The mail-merge table: largest total first, amounts plain numbers.
     let (headers, rows) = mail_merge(&out);
@@ -1412,7 +1436,11 @@ fn letters_in_three_languages_match_the_golden_files() {
             "arrears",
             "total",
             "currency",
-            "file"
+            "file",
+            "html",
+            "kind",
+            "reference",
+            "subject"
         ]
     );
     let order: Vec<&str> = rows.iter().map(|r| r["party"].as_str()).collect();
@@ -1434,7 +1462,16 @@ fn letters_in_three_languages_match_the_golden_files() {
         assert_eq!(row["level"], "1");
         assert_eq!(row["year"], "2017");
         assert_eq!(row["file"], format!("2017-{code}.txt"));
+        assert_eq!(row["html"], format!("2017-{code}.html"));
+        assert_eq!(row["kind"], "reminder");
     }
+    // Numbered in the order of the party codes, from the settings' default pattern.
+    let references: BTreeMap<&str, &str> = rows
+        .iter()
+        .map(|r| (r["party"].as_str(), r["reference"].as_str()))
+        .collect();
+    assert_eq!(references["CHE"], "ISU/2017/001");
+    assert_eq!(references["FRA"], "ISU/2017/004");
     assert_golden_letters("three-languages-2017-06-30", &out);
 }
 
@@ -1504,10 +1541,12 @@ fn recorded_letters_raise_the_level_and_show_in_outstanding() {
         assert_eq!(row["level"], "2", "{row:?}");
     }
     let letter = |code: &str| fs::read_to_string(out.join(format!("2017-{code}.txt"))).unwrap();
-    assert!(letter("DEU").contains("Reminder no. 2: Contributions outstanding for 2017"));
-    assert!(letter("FRA").contains("Rappel n° 2 : Contributions dues pour 2017"));
+    assert!(letter("DEU").contains("Reminder no. 2: Contributions outstanding for 2016 and 2017"));
+    assert!(letter("FRA").contains("Rappel n° 2 : Contributions dues pour 2016 et 2017"));
     assert!(letter("CHE").contains("Rappel n° 2 : Contributions dues pour 2017"));
-    assert!(letter("ESP").contains("Recordatorio n.º 2: Contribuciones pendientes para 2017"));
+    assert!(letter("ESP")
+        .contains("Recordatorio n.º 2: Contribuciones pendientes correspondientes a 2016 y 2017"));
+    assert!(letter("DEU").contains("Further to my earlier letter, I note that"));
     assert_golden_letters("three-languages-2017-09-30-level-2", &out);
 
     // Recording level 2 shows in outstanding from its date.
@@ -1537,15 +1576,19 @@ fn a_party_that_pays_in_full_drops_off_the_next_list() {
         &db,
         &words("letters 2017 --out september --as-of 2017-09-30"),
     );
-    assert_mentions(&stdout, &["3 letters", "es 0"]);
+    assert_mentions(&stdout, &["3 reminder letters", "es 0"]);
     let out = dir.path().join("september");
     assert_eq!(
         file_names(&out),
         [
+            "2017-CHE.html",
             "2017-CHE.txt",
+            "2017-DEU.html",
             "2017-DEU.txt",
+            "2017-FRA.html",
             "2017-FRA.txt",
-            "mail-merge.csv"
+            "mail-merge.csv",
+            "manifest.txt"
         ]
     );
     let (_, merge) = mail_merge(&out);
@@ -1558,28 +1601,33 @@ fn a_party_that_pays_in_full_drops_off_the_next_list() {
 #[test]
 fn letters_with_a_template_of_ones_own() {
     let (dir, db) = letters_ledger();
+    // The text layout of one's own; the HTML and the bodies stay the built-in ones.
+    fs::create_dir_all(dir.path().join("short")).unwrap();
     write_beside(
         &db,
-        "short.txt",
-        "{{ party }} {{ language }} level {{ level }}: {{ total }}\n\
+        "short/layout.txt",
+        "{{ recipient.party }} {{ language }} level {{ level }}: {{ total }}\n\
          {% for line in lines %}{{ line.year }} {{ line.outstanding }}\n{% endfor %}",
     );
     let a17 = assessed(BUDGET_2017);
     isu_ok(
         &db,
-        &words("letters 2017 --out mine --template short.txt --as-of 2017-06-30 --top 1 --min 1"),
+        &words("letters 2017 --out mine --template-dir short --as-of 2017-06-30 --top 1 --min 1"),
     );
     let out = dir.path().join("mine");
     assert_eq!(
         file_names(&out).len(),
-        2,
-        "one letter with --top 1, and mail-merge.csv"
+        4,
+        "one letter with --top 1 (HTML and text), mail-merge.csv and the manifest"
     );
     let che = isu_ok(
         &db,
-        &words("letters 2017 --out che --template short.txt --as-of 2017-06-30"),
+        &words("letters 2017 --out che --template-dir short --as-of 2017-06-30"),
     );
-    assert!(che.contains("4 letters"), "{che}");
+    assert!(che.contains("4 reminder letters"), "{che}");
+    assert!(fs::read_to_string(dir.path().join("che/2017-CHE.html"))
+        .unwrap()
+        .contains("<p>Excellence,</p>"));
     assert_eq!(
         fs::read_to_string(dir.path().join("che/2017-CHE.txt")).unwrap(),
         format!(
@@ -1700,7 +1748,7 @@ fn mail_merge_neutralises_formulas_in_party_names() {
         // The letter shows the name as it is, as plain text.
         let letter = fs::read_to_string(out.join(&row["file"])).unwrap();
         assert!(
-            letter.contains(&format!("compliments to {name} and has the honour")),
+            letter.contains(&format!("the contributions of {name} to the budget")),
             "{code}: the letter does not show {name:?} as given:\n{letter}"
         );
         assert!(!letter.contains(&format!("'{name}")), "{code}: {letter}");
@@ -1765,7 +1813,7 @@ fn demo_letters_to_the_top_10_match_the_golden_files() {
         &db,
         &words("letters 2017 --top 10 --out top-10 --as-of 2017-06-27"),
     );
-    assert_mentions(&stdout, &["10 letters"]);
+    assert_mentions(&stdout, &["10 reminder letters"]);
     let out = dir.path().join("top-10");
     let top: Vec<String> = json(
         &db,
@@ -1784,8 +1832,12 @@ fn demo_letters_to_the_top_10_match_the_golden_files() {
         .map(|r| r["party"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(top.len(), 10);
-    let mut expected: Vec<String> = top.iter().map(|c| format!("2017-{c}.txt")).collect();
+    let mut expected: Vec<String> = top
+        .iter()
+        .flat_map(|c| [format!("2017-{c}.txt"), format!("2017-{c}.html")])
+        .collect();
     expected.push("mail-merge.csv".into());
+    expected.push("manifest.txt".into());
     expected.sort();
     assert_eq!(file_names(&out), expected);
     let (_, merge) = mail_merge(&out);

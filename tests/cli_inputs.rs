@@ -377,7 +377,7 @@ fn issue_9_a_count_of_one_takes_the_singular() {
         &db,
         &words("--as-of 2017-06-27 letters 2017 --out letters --top 1 --record"),
     );
-    assert!(out.starts_with("wrote 1 letter for 2017"), "{out}");
+    assert!(out.starts_with("wrote 1 reminder letter for 2017"), "{out}");
     assert!(out.contains("; recorded 1 reminder as sent"), "{out}");
     let out = isu_ok(&db, &words("--as-of 2017-06-27 journal --party FRA"));
     assert!(out.contains("1 entry"), "{out}");

@@ -112,7 +112,7 @@ fn issue_9_repro_1_a_payment_before_its_assessment_settles_it() {
         &format!("--as-of 2025-06-30 letters 2025 --out {}", dir.display()),
     );
     let letter = std::fs::read_to_string(dir.join("2025-NOR.txt")).unwrap();
-    assert!(letter.contains("Total outstanding: CHF 100.00"), "{letter}");
+    assert!(letter.contains("Total due: CHF 100.00"), "{letter}");
 }
 
 #[test]

@@ -299,12 +299,13 @@ fn ledger_with_parties_and_budget() -> Ledger {
 fn finance_officer_records_a_bank_statement() {
     let ledger = Ledger::init();
 
-    // The parties, with entry into force on the first day of the sixth month after deposit.
+    // The parties, with entry into force on the first day of the sixth month after deposit,
+    // never before the convention's own (1 August 2010 for the CCM).
     let added = ledger.ok(&["party", "add", "DEU", "--deposited", "2009-07-08"]);
     assert!(added.contains("DEU Germany"), "{added}");
-    assert!(added.contains("in force 2010-01-01"), "{added}");
+    assert!(added.contains("in force 2010-08-01"), "{added}");
     let added = ledger.ok(&["party", "add", "FRA", "--deposited", "2009-09-25"]);
-    assert!(added.contains("in force 2010-03-01"), "{added}");
+    assert!(added.contains("in force 2010-08-01"), "{added}");
     let added = ledger.ok(&["party", "add", "CHE", "--deposited", "2012-07-17"]);
     assert!(added.contains("in force 2013-01-01"), "{added}");
 

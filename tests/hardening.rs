@@ -565,17 +565,23 @@ fn fault_9_a_ledger_in_a_directory_that_cannot_be_written_is_read_immutable() {
 #[test]
 fn fault_8_a_runaway_letter_template_ends_quickly_with_an_error_naming_it() {
     let (dir, db) = demo();
+    for folder in ["hang", "long"] {
+        std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+    }
     std::fs::write(
-        dir.path().join("hang.txt"),
+        dir.path().join("hang/layout.txt"),
         "{% for p in range(100000) %}{% for q in range(100000) %}{% endfor %}{% endfor %}",
     )
     .unwrap();
     std::fs::write(
-        dir.path().join("long.txt"),
+        dir.path().join("long/layout.txt"),
         "{% for p in range(100000) %}{% for q in range(100) %}0123456789{% endfor %}{% endfor %}",
     )
     .unwrap();
-    for (template, says) in [("hang.txt", "too much work"), ("long.txt", "longer than")] {
+    for (folder, template, says) in [
+        ("hang", "hang/layout.txt", "too much work"),
+        ("long", "long/layout.txt", "longer than"),
+    ] {
         let started = Instant::now();
         let message = refused(
             &db,
@@ -586,8 +592,8 @@ fn fault_8_a_runaway_letter_template_ends_quickly_with_an_error_naming_it() {
                 "2017",
                 "--out",
                 "out",
-                "--template",
-                template,
+                "--template-dir",
+                folder,
             ],
         );
         assert!(started.elapsed() < Duration::from_secs(20));

@@ -23,10 +23,12 @@ pub mod export;
 pub mod funds;
 pub mod import;
 pub mod journal;
+pub mod letters;
 pub mod meetings;
 pub mod parties;
 pub mod rates;
 pub mod reversal;
+pub mod settings;
 pub mod status;
 
 use std::path::Path;
@@ -50,10 +52,10 @@ pub use crate::store::{
     SCHEMA_VERSION,
 };
 
-pub use collection::Letter;
 pub use contributions::{ContributionWriter, ImportSummary};
 pub use costs::{CostFields, CostRecorded};
 pub use csv_in::CsvInput;
+pub use letters::Letter;
 
 /// The transfers of a year's close on income and expense accounts, per account: debit
 /// minus credit.

@@ -402,3 +402,65 @@ fn the_generic_import_posts_only_to_accounts_open() {
     let exported = books.export(ExportFormat::Csv, None, Vec::new()).unwrap();
     assert!(String::from_utf8(exported).unwrap().contains("INT-1"));
 }
+
+#[test]
+fn party_changes_apply_by_their_date_whatever_order_they_were_recorded_in() {
+    use crate::domain::party::PartyUpdate;
+    let update = |address: &str| PartyUpdate {
+        address: Some(address.into()),
+        ..PartyUpdate::default()
+    };
+    let mut typed_in_order = books();
+    let mut typed_backwards = books();
+    for books in [&mut typed_in_order, &mut typed_backwards] {
+        add_state(books, "DEU");
+    }
+    let deu: PartyCode = "DEU".parse().unwrap();
+    typed_in_order
+        .update_party(actor(), &deu, update("Road A"), date("2017-03-01"))
+        .unwrap();
+    typed_in_order
+        .update_party(actor(), &deu, update("Road B"), date("2017-09-01"))
+        .unwrap();
+    typed_backwards
+        .update_party(actor(), &deu, update("Road B"), date("2017-09-01"))
+        .unwrap();
+    typed_backwards
+        .update_party(actor(), &deu, update("Road A"), date("2017-03-01"))
+        .unwrap();
+    for books in [&typed_in_order, &typed_backwards] {
+        let on = |day: &str| books.store.party_on(&deu, date(day)).unwrap().unwrap();
+        assert_eq!(on("2017-02-28").address, None);
+        assert_eq!(on("2017-03-01").address.as_deref(), Some("Road A"));
+        assert_eq!(on("2017-09-01").address.as_deref(), Some("Road B"));
+        assert_eq!(
+            books.store.party(&deu).unwrap().unwrap().address.as_deref(),
+            Some("Road B")
+        );
+        assert_eq!(books.party_history(Some(&deu)).unwrap().changes.len(), 2);
+    }
+    // An unknown party, or nothing to change, is refused and nothing is written.
+    let unknown: PartyCode = "FRA".parse().unwrap();
+    assert!(typed_in_order
+        .update_party(actor(), &unknown, update("x"), date("2017-01-01"))
+        .is_err());
+    assert!(typed_in_order
+        .update_party(actor(), &deu, PartyUpdate::default(), date("2017-01-01"))
+        .is_err());
+    assert_eq!(typed_in_order.party_history(None).unwrap().changes.len(), 2);
+    // A change is told against the record of its own date: the address a later change
+    // gives is new on an earlier day.
+    typed_in_order
+        .update_party(actor(), &deu, update("Road B"), date("2017-01-01"))
+        .unwrap();
+    let on = |day: &str| {
+        typed_in_order
+            .store
+            .party_on(&deu, date(day))
+            .unwrap()
+            .unwrap()
+            .address
+    };
+    assert_eq!(on("2017-01-01").as_deref(), Some("Road B"));
+    assert_eq!(on("2017-03-01").as_deref(), Some("Road A"));
+}

@@ -18,12 +18,14 @@ mod export;
 mod funds;
 mod import;
 mod journal;
+mod letters;
 mod meetings;
 mod parties;
 mod rates;
 mod report;
 mod reports;
 mod serve;
+mod settings;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -103,8 +105,14 @@ enum FormatArg {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Create an empty ledger file (--db, $ISU_LEDGER_DB or isu-ledger.sqlite)
-    Init,
+    /// Create an empty ledger file (--db, $ISU_LEDGER_DB or isu-ledger.sqlite), with its
+    /// identity (--set KEY=VALUE, or `settings set` later)
+    #[command(after_help = settings::keys_help())]
+    Init(InitArgs),
+    /// The books' identity: the unit, the convention, the signatory, bank details,
+    /// reference numbers of letters, the rule of entry into force
+    #[command(subcommand)]
+    Settings(settings::SettingsCommand),
     /// Build the 2017 example ledger (isu-ledger-demo.sqlite, or --db); print its status and the 7MSP
     Demo,
     /// Add, list and import parties (States and organisations)
@@ -157,8 +165,12 @@ enum Command {
     Statement(collection::StatementArgs),
     /// The parties that paid a year's assessment in full, in order, with an on-time flag
     HonourRoll(collection::HonourRollArgs),
-    /// Write reminder letters to the parties that owe, and a mail-merge CSV
-    Letters(collection::LettersArgs),
+    /// Write letters to send, as HTML (A4) and text, with a mail-merge CSV: reminders
+    /// (`letters reminder YEAR`, or `letters YEAR`), acknowledgements of payments, statements
+    /// of account, meeting reminders; `letters templates` writes the templates to edit
+    Letters(letters::LettersArgs),
+    /// The letters recorded as sent (letters --record), with their level, date and reference
+    Reminders(letters::RemindersArgs),
     /// How funded is a year's budget: budget, received, percent, contributors
     Status(reports::StatusArgs),
     /// The Coordination Committee report of a year as one HTML file (charts included), or
@@ -471,7 +483,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         },
     };
     match cli.command {
-        Command::Init => init(&context),
+        Command::Init(args) => init(&context, args),
+        Command::Settings(command) => settings::run(&context, command),
         Command::Demo => demo::run(&context),
         Command::Party(command) => parties::run(&context, command),
         Command::Budget(command) => budgets::run(&context, command),
@@ -492,7 +505,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Outstanding(args) => collection::outstanding(&context, args),
         Command::Statement(args) => collection::statement(&context, args),
         Command::HonourRoll(args) => collection::honour_roll(&context, args),
-        Command::Letters(args) => collection::letters(&context, args),
+        Command::Letters(args) => letters::letters(&context, args),
+        Command::Reminders(args) => letters::reminders(&context, args),
         Command::Status(args) => reports::status(&context, args),
         Command::Report(args) => report::run(&context, args),
         Command::Serve(args) => serve::run(&context, args),
@@ -510,15 +524,54 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     }
 }
 
-fn init(context: &Context) -> anyhow::Result<Outcome> {
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// A setting of the books' identity, KEY=VALUE (repeat it), e.g. --set
+    /// unit_name="CCM Implementation Support Unit" --set reference_pattern=ISU-CCM/{year}/{n:03}
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+}
+
+fn init(context: &Context, args: InitArgs) -> anyhow::Result<Outcome> {
     let path = context.db_path();
-    let (_, created) = Books::create(&path)?;
+    let pairs = args
+        .set
+        .iter()
+        .map(|pair| {
+            pair.split_once('=')
+                .map(|(key, value)| (key.trim().to_string(), value.to_string()))
+                .ok_or_else(|| anyhow::anyhow!("--set {pair}: write it as KEY=VALUE"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    // Every key and value is checked before the ledger is created.
+    for (key, value) in &pairs {
+        let key = crate::domain::settings::SettingKey::parse(key)?;
+        crate::domain::settings::check_value(&key, value)?;
+    }
+    let (mut books, created) = Books::create(&path)?;
     if created {
+        if !pairs.is_empty() {
+            books.set_settings(context.actor.clone(), &pairs)?;
+        }
         context.say(format!(
-            "created ledger {} (schema version {})",
+            "created ledger {} (schema version {}{})",
             path.display(),
-            crate::app::SCHEMA_VERSION
+            crate::app::SCHEMA_VERSION,
+            if pairs.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", {}",
+                    crate::text::count(pairs.len(), "setting", "settings")
+                )
+            }
         ))?;
+    } else if !pairs.is_empty() {
+        anyhow::bail!(
+            "{} is already an isu-ledger database: change its settings with `isu-ledger \
+             settings set KEY VALUE`",
+            path.display()
+        );
     } else {
         context.say(format!(
             "{} is already an isu-ledger database; nothing to do",

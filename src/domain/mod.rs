@@ -19,6 +19,7 @@ pub mod rate;
 pub mod reminder;
 pub mod reversal;
 pub mod scale;
+pub mod settings;
 
 use chrono::NaiveDate;
 
@@ -54,6 +55,21 @@ pub enum DomainError {
     PartyCodeNotIso { code: String },
     #[error("party name is empty")]
     PartyNameEmpty,
+    #[error("an organisation needs a name: give --name (e.g. --name \"European Union\")")]
+    OrganisationNeedsName,
+    #[error(
+        "party {code}: nothing to change (give --name, --address, --email, --language, --kind, \
+         --deposited or --in-force with a value it does not already have)"
+    )]
+    PartyUnchanged { code: String },
+    #[error(
+        "unknown settings key '{}'; the keys are {known} (a key that differs by language may \
+         end in .en, .fr or .es)",
+        crate::text::excerpt(key)
+    )]
+    SettingUnknown { key: String, known: String },
+    #[error("settings {key}: the value {why}")]
+    SettingInvalid { key: String, why: String },
     #[error(
         "unknown party kind '{}' (use state-party, signatory, non-party or organisation)",
         crate::text::excerpt(kind)

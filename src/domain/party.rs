@@ -7,6 +7,7 @@ use std::str::FromStr;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use super::settings::EntryIntoForceRule;
 use super::{countries, DomainError};
 use crate::ledger::PartyCode;
 
@@ -123,6 +124,12 @@ impl Party {
     /// Checks a new party: a State needs an ISO 3166 alpha-3 code; the name defaults to the
     /// UN short name; entry into force defaults to the treaty rule from the deposit date.
     pub fn new(input: PartyInput) -> Result<Party, DomainError> {
+        Party::with_rule(input, &EntryIntoForceRule::default())
+    }
+
+    /// Checks a new party as `new` does, its entry into force given by `rule` (the books'
+    /// rule: the convention's own entry into force comes first).
+    pub fn with_rule(input: PartyInput, rule: &EntryIntoForceRule) -> Result<Party, DomainError> {
         let code: PartyCode = input.code.parse()?;
         let kind = match input.kind.as_deref().map(str::trim) {
             None | Some("") => PartyKind::StateParty,
@@ -136,6 +143,9 @@ impl Party {
         }
         let name = match non_empty(input.name) {
             Some(name) => name,
+            None if kind == PartyKind::Organisation => {
+                return Err(DomainError::OrganisationNeedsName)
+            }
             None => country
                 .map(|c| c.name_en.clone())
                 .ok_or(DomainError::PartyNameEmpty)?,
@@ -149,7 +159,7 @@ impl Party {
                 })
             }
             (Some(deposited), None) if kind == PartyKind::StateParty => {
-                Some(entry_into_force(deposited))
+                Some(rule.in_force_on(deposited))
             }
             (_, in_force) => in_force,
         };
@@ -178,6 +188,163 @@ impl Party {
     /// recorded dates is taken to be in force.
     pub fn is_expected_to_contribute(&self, date: NaiveDate) -> bool {
         self.kind == PartyKind::StateParty && self.in_force_on.is_none_or(|d| d <= date)
+    }
+}
+
+/// What a user gives to change a party: only the fields given change; an empty address or
+/// e-mail clears it.
+#[derive(Debug, Clone, Default)]
+pub struct PartyUpdate {
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub deposited_on: Option<NaiveDate>,
+    pub in_force_on: Option<NaiveDate>,
+    pub address: Option<String>,
+    pub email: Option<String>,
+    pub language: Option<String>,
+}
+
+/// A change of a party's record, checked: the fields that change, with their new values
+/// (`Some("")` clears an address or an e-mail).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PartyChange {
+    pub name: Option<String>,
+    pub kind: Option<PartyKind>,
+    pub deposited_on: Option<NaiveDate>,
+    pub in_force_on: Option<NaiveDate>,
+    pub address: Option<String>,
+    pub email: Option<String>,
+    pub language: Option<Language>,
+}
+
+impl PartyChange {
+    /// The names of the fields that change, for the history: "address, email".
+    pub fn changed(&self) -> String {
+        let mut fields = Vec::new();
+        let mut add = |given: bool, name: &'static str| {
+            if given {
+                fields.push(name);
+            }
+        };
+        add(self.name.is_some(), "name");
+        add(self.kind.is_some(), "kind");
+        add(self.deposited_on.is_some(), "deposited");
+        add(self.in_force_on.is_some(), "in_force");
+        add(self.address.is_some(), "address");
+        add(self.email.is_some(), "email");
+        add(self.language.is_some(), "language");
+        fields.join(", ")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == PartyChange::default()
+    }
+}
+
+impl Party {
+    /// The change `update` makes to this party, checked as a new party is: only the fields
+    /// whose value differs. A signatory (or non-party) given a deposit date becomes a State
+    /// Party, in force by `rule` unless a date is given. Nothing to change is refused.
+    pub fn change(
+        &self,
+        update: PartyUpdate,
+        rule: &EntryIntoForceRule,
+    ) -> Result<PartyChange, DomainError> {
+        let mut input = PartyInput {
+            code: self.code.to_string(),
+            name: Some(non_empty(update.name).unwrap_or_else(|| self.name.clone())),
+            kind: Some(
+                non_empty(update.kind.clone()).unwrap_or_else(|| self.kind.as_str().to_string()),
+            ),
+            deposited_on: update.deposited_on.or(self.deposited_on),
+            in_force_on: update.in_force_on,
+            address: match &update.address {
+                Some(address) => Some(address.clone()),
+                None => self.address.clone(),
+            },
+            email: match &update.email {
+                Some(email) => Some(email.clone()),
+                None => self.email.clone(),
+            },
+            language: Some(
+                non_empty(update.language).unwrap_or_else(|| self.language.as_str().to_string()),
+            ),
+        };
+        // Ratification: a deposit date makes a signatory or non-party a State Party.
+        if update.deposited_on.is_some()
+            && update.kind.is_none()
+            && matches!(self.kind, PartyKind::Signatory | PartyKind::NonParty)
+        {
+            input.kind = Some(PartyKind::StateParty.as_str().to_string());
+        }
+        // The entry into force follows a new deposit date unless one is given.
+        if input.in_force_on.is_none() && update.deposited_on.is_none() {
+            input.in_force_on = self.in_force_on;
+        }
+        let new = Party::with_rule(input, rule)?;
+        let differs = |a: &Option<String>, b: &Option<String>| a != b;
+        let change = PartyChange {
+            name: (new.name != self.name).then(|| new.name.clone()),
+            kind: (new.kind != self.kind).then_some(new.kind),
+            deposited_on: new.deposited_on.filter(|d| Some(*d) != self.deposited_on),
+            in_force_on: new.in_force_on.filter(|d| Some(*d) != self.in_force_on),
+            address: differs(&new.address, &self.address)
+                .then(|| new.address.clone().unwrap_or_default()),
+            email: differs(&new.email, &self.email).then(|| new.email.clone().unwrap_or_default()),
+            language: (new.language != self.language).then_some(new.language),
+        };
+        if change.is_empty() {
+            return Err(DomainError::PartyUnchanged {
+                code: self.code.to_string(),
+            });
+        }
+        Ok(change)
+    }
+
+    /// This party with `change` applied.
+    pub fn apply(&mut self, change: &PartyChange) {
+        if let Some(name) = &change.name {
+            self.name = name.clone();
+        }
+        if let Some(kind) = change.kind {
+            self.kind = kind;
+        }
+        if let Some(date) = change.deposited_on {
+            self.deposited_on = Some(date);
+        }
+        if let Some(date) = change.in_force_on {
+            self.in_force_on = Some(date);
+        }
+        if let Some(address) = &change.address {
+            self.address = non_empty(Some(address.clone()));
+        }
+        if let Some(email) = &change.email {
+            self.email = non_empty(Some(email.clone()));
+        }
+        if let Some(language) = change.language {
+            self.language = language;
+        }
+    }
+
+    /// The lines of the mission's postal address: the address as given on several lines, or
+    /// one line cut at its commas.
+    pub fn address_lines(&self) -> Vec<String> {
+        let Some(address) = &self.address else {
+            return Vec::new();
+        };
+        let separator = if address.contains('\n') {
+            '\n'
+        } else if address.contains('|') {
+            '|'
+        } else {
+            ','
+        };
+        address
+            .split(separator)
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(str::to_string)
+            .collect()
     }
 }
 
@@ -296,8 +463,66 @@ mod tests {
                 kind: Some("organisation".into()),
                 ..input("ICRC")
             }),
-            Err(DomainError::PartyNameEmpty)
+            Err(DomainError::OrganisationNeedsName)
         );
+    }
+
+    #[test]
+    fn a_signatory_that_ratifies_becomes_a_state_party_in_force_by_the_rule() {
+        let rule = EntryIntoForceRule {
+            convention_on: Some(date(2010, 8, 1)),
+            months: 6,
+        };
+        let mut party = Party::new(PartyInput {
+            kind: Some("signatory".into()),
+            address: Some("Old road 1, Geneva".into()),
+            ..input("AUT")
+        })
+        .unwrap();
+        let change = party
+            .change(
+                PartyUpdate {
+                    deposited_on: Some(date(2009, 4, 2)),
+                    ..PartyUpdate::default()
+                },
+                &rule,
+            )
+            .unwrap();
+        assert_eq!(change.kind, Some(PartyKind::StateParty));
+        assert_eq!(change.in_force_on, Some(date(2010, 8, 1)));
+        assert_eq!(change.changed(), "kind, deposited, in_force");
+        party.apply(&change);
+        assert_eq!(party.address_lines(), ["Old road 1", "Geneva"]);
+        assert!(matches!(
+            party.change(
+                PartyUpdate {
+                    address: Some("Old road 1, Geneva".into()),
+                    ..PartyUpdate::default()
+                },
+                &rule
+            ),
+            Err(DomainError::PartyUnchanged { .. })
+        ));
+        assert!(matches!(
+            party.change(
+                PartyUpdate {
+                    in_force_on: Some(date(2009, 1, 1)),
+                    ..PartyUpdate::default()
+                },
+                &rule
+            ),
+            Err(DomainError::InForceBeforeDeposit { .. })
+        ));
+        let cleared = party
+            .change(
+                PartyUpdate {
+                    address: Some(String::new()),
+                    ..PartyUpdate::default()
+                },
+                &rule,
+            )
+            .unwrap();
+        assert_eq!(cleared.address, Some(String::new()));
     }
 
     #[test]

@@ -6,8 +6,10 @@
 pub mod annual;
 mod bank;
 pub mod chart;
+mod correspondence;
 mod costs;
 mod csv_out;
+pub mod eml;
 pub mod export;
 pub mod html;
 pub mod journal;

@@ -9,6 +9,7 @@ pub mod bank;
 pub mod budget;
 pub mod budget_report;
 pub mod committee;
+pub mod correspondence;
 pub mod funds;
 pub mod honour_roll;
 pub mod journal;

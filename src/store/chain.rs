@@ -49,7 +49,7 @@ const fn table(name: &'static str, key: &'static [&'static str]) -> History {
 
 /// Every table of history, in the order an existing ledger's rows are first chained
 /// (a table before the tables that refer to it).
-pub(super) const HISTORY: [History; 27] = [
+pub(super) const HISTORY: [History; 30] = [
     table("meta", &["key"]),
     table("fund", &["code"]),
     table("party", &["code"]),
@@ -85,6 +85,9 @@ pub(super) const HISTORY: [History; 27] = [
     table("bank_line", &["id"]),
     table("bank_match", &["line_id"]),
     table("bank_payer", &["id"]),
+    table("setting", &["id"]),
+    table("party_change", &["id"]),
+    table("letter_sent", &["id"]),
 ];
 
 /// The tables derived from history, which `verify` recomputes: never chained. (Named for
@@ -307,14 +310,26 @@ fn key_array(table: &History, prefix: &str) -> String {
 /// chain at commit. The queue and its triggers are temporary: they belong to the connection,
 /// and a row written any other way is not chained (and `verify` says so).
 pub(super) fn watch(conn: &Connection) -> Result<(), StoreError> {
-    let installed: bool = conn
-        .query_row(
-            "SELECT count(*) FROM sqlite_temp_schema WHERE name = 'chain_pending'",
-            [],
-            |row| row.get::<_, i64>(0),
-        )
-        .map(|n| n > 0)?;
-    if installed {
+    // Only the tables the schema has so far: a migration that adds one is followed by
+    // another call, which installs its trigger.
+    let existing: Vec<&History> = {
+        let mut statement =
+            conn.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table'")?;
+        let names = statement
+            .query_map([], |row| row.get::<_, String>(0))?
+            .collect::<Result<std::collections::BTreeSet<String>, _>>()?;
+        HISTORY
+            .iter()
+            .filter(|table| names.contains(table.name))
+            .collect()
+    };
+    let installed: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_temp_schema
+         WHERE type = 'trigger' AND name LIKE 'chain\\_queue\\_%' ESCAPE '\\'",
+        [],
+        |row| row.get(0),
+    )?;
+    if usize::try_from(installed).ok() == Some(existing.len()) {
         return Ok(());
     }
     let mut sql = String::from(
@@ -325,7 +340,7 @@ pub(super) fn watch(conn: &Connection) -> Result<(), StoreError> {
              row_key TEXT
          );",
     );
-    for table in &HISTORY {
+    for table in existing {
         let (row_id, row_key) = if table.without_rowid {
             ("NULL".to_string(), key_array(table, "NEW."))
         } else {

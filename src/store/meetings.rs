@@ -309,15 +309,14 @@ impl Tx<'_> {
         &self,
         date: chrono::NaiveDate,
     ) -> Result<Vec<PartyCode>, StoreError> {
-        let mut statement = self.tx.prepare_cached(
-            "SELECT code FROM party
-             WHERE kind = 'state-party' AND (in_force_on IS NULL OR in_force_on <= ?1)
-             ORDER BY code",
-        )?;
-        let codes = statement
-            .query_map([date.to_string()], |row| row.get::<_, String>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        codes.into_iter().map(|c| Ok(c.parse()?)).collect()
+        // The parties as they stand, their recorded changes applied (a signatory that
+        // ratified is a State Party).
+        Ok(self
+            .parties()?
+            .into_iter()
+            .filter(|party| party.is_expected_to_contribute(date))
+            .map(|party| party.code)
+            .collect())
     }
 }
 

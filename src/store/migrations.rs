@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0005-corrections.sql"),
     include_str!("../../migrations/0006-bank.sql"),
     include_str!("../../migrations/0007-chain.sql"),
+    include_str!("../../migrations/0008-letters.sql"),
 ];
 
 /// The migration that adds the hash chain: a ledger older than it has its chain built
@@ -58,6 +59,8 @@ pub fn apply(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
     }
     if chained_before {
+        // The tables a migration added are watched from now on.
+        super::chain::watch(&tx)?;
         super::chain::extend(&tx)?;
     } else {
         super::chain::build(&tx)?;

@@ -25,6 +25,7 @@ mod rates;
 mod reminders;
 mod running;
 mod scales;
+mod settings;
 mod verify;
 
 use std::cell::RefCell;
@@ -47,10 +48,12 @@ pub use funds::FundBalanceRow;
 pub use journal::{JournalFilter, Page};
 pub use meetings::{DocumentChange, MeetingReceivableRow, MeetingRecord};
 pub use migrations::SCHEMA_VERSION;
+pub use parties::PartyChangeRow;
 pub use positions::PositionRow;
 pub use rates::BookedAtRate;
-pub use reminders::ReminderRow;
+pub use reminders::{LetterRecord, LetterSentRow, ReminderRow};
 pub use scales::ScaleSummary;
+pub use settings::SettingRow;
 pub use verify::{Finding, VerifyDepth, VerifySummary};
 
 use crate::ledger::{AccountName, EntryId, FundCode, LedgerError, PartyCode};

@@ -96,7 +96,7 @@ type Check<'a> = dyn Fn() -> Result<Vec<Finding>, StoreError> + 'a;
 
 /// The tables of the schema (all migrations applied): a report reads from them, and
 /// verify says which is missing.
-const TABLES: [&str; 30] = [
+const TABLES: [&str; 33] = [
     "account",
     "account_balance",
     "account_total",
@@ -116,15 +116,18 @@ const TABLES: [&str; 30] = [
     "exchange_rate",
     "exchange_rate_correction",
     "fund",
+    "letter_sent",
     "meeting",
     "meeting_rate",
     "meeting_share",
     "meta",
     "party",
+    "party_change",
     "payment_terms",
     "reminder",
     "scale",
     "scale_rate",
+    "setting",
     "transfer",
     "year_close",
 ];
@@ -716,12 +719,23 @@ impl Store {
 }
 
 /// Every trigger that keeps history append-only.
+/// The append-only triggers of migration 0008 (settings, party changes, letters sent).
+const LETTERS_APPEND_ONLY_TRIGGERS: &[&str] = &[
+    "setting_no_update",
+    "setting_no_delete",
+    "party_change_no_update",
+    "party_change_no_delete",
+    "letter_sent_no_update",
+    "letter_sent_no_delete",
+];
+
 fn all_triggers() -> impl Iterator<Item = &'static str> {
     APPEND_ONLY_TRIGGERS
         .iter()
         .chain(COSTS_APPEND_ONLY_TRIGGERS.iter())
         .chain(CORRECTIONS_APPEND_ONLY_TRIGGERS.iter())
         .chain(CHAIN_APPEND_ONLY_TRIGGERS.iter())
+        .chain(LETTERS_APPEND_ONLY_TRIGGERS.iter())
         .copied()
 }
 

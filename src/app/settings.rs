@@ -1,0 +1,113 @@
+//! The books' identity: setting a key, showing the values in force and their history.
+
+use super::Books;
+use crate::domain::settings::{check_value, Identity, SettingKey, KEYS};
+use crate::reports::correspondence::{SettingLine, SettingsList};
+use crate::store::Actor;
+
+impl Books {
+    /// Sets one key of the books' identity; returns whether it changed. An unknown key or a
+    /// value that does not pass its check is refused before anything is written.
+    pub fn set_setting(&mut self, actor: Actor, key: &str, value: &str) -> anyhow::Result<bool> {
+        let key = SettingKey::parse(key)?;
+        let value = check_value(&key, value)?;
+        let tx = self.store.begin(actor)?;
+        let changed = tx.set_setting(&key, &value)?;
+        tx.commit()?;
+        Ok(changed)
+    }
+
+    /// Sets several keys in one transaction (`init --set KEY=VALUE`), all or none.
+    pub fn set_settings(&mut self, actor: Actor, pairs: &[(String, String)]) -> anyhow::Result<()> {
+        let checked = pairs
+            .iter()
+            .map(|(key, value)| {
+                let key = SettingKey::parse(key)?;
+                let value = check_value(&key, value)?;
+                Ok((key, value))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let tx = self.store.begin(actor)?;
+        for (key, value) in &checked {
+            tx.set_setting(key, value)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The books' identity in force.
+    pub fn identity(&self) -> anyhow::Result<Identity> {
+        Ok(self.store.identity()?)
+    }
+
+    /// Every key with its value in force (the built-in default where none was set), or with
+    /// `history` every value ever set.
+    pub fn settings(&self, history: bool) -> anyhow::Result<SettingsList> {
+        if history {
+            let settings = self
+                .store
+                .setting_history()?
+                .into_iter()
+                .map(|row| SettingLine {
+                    key: row.key,
+                    value: row.value,
+                    default: false,
+                    set_at: row.set_at,
+                    set_by: row.set_by,
+                })
+                .collect();
+            return Ok(SettingsList { history, settings });
+        }
+        let set = self.store.settings()?;
+        let identity = self.store.identity()?;
+        let mut settings = Vec::new();
+        for spec in KEYS {
+            let languages: &[Option<crate::domain::party::Language>] = if spec.per_language {
+                &[
+                    None,
+                    Some(crate::domain::party::Language::En),
+                    Some(crate::domain::party::Language::Fr),
+                    Some(crate::domain::party::Language::Es),
+                ]
+            } else {
+                &[None]
+            };
+            for language in languages {
+                let key = match language {
+                    Some(language) => format!("{}.{}", spec.key, language.as_str()),
+                    None => spec.key.to_string(),
+                };
+                let line = match set.get(&key) {
+                    Some(row) => SettingLine {
+                        key,
+                        value: row.value.clone(),
+                        default: false,
+                        set_at: row.set_at.clone(),
+                        set_by: row.set_by.clone(),
+                    },
+                    None => {
+                        let value = identity.get(
+                            spec.key,
+                            language.unwrap_or(crate::domain::party::Language::En),
+                        );
+                        // A language's line is shown only when it says something the plain
+                        // key does not.
+                        let plain = identity.get(spec.key, crate::domain::party::Language::En);
+                        if language.is_some() && (value.is_empty() || value == plain) {
+                            continue;
+                        }
+                        SettingLine {
+                            key,
+                            value,
+                            default: true,
+                            set_at: String::new(),
+                            set_by: String::new(),
+                        }
+                    }
+                };
+                settings.push(line);
+            }
+        }
+        Ok(SettingsList { history, settings })
+    }
+}
