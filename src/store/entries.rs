@@ -274,6 +274,10 @@ impl Tx<'_> {
                 })?;
             }
         }
+        // A reversal of a cost takes back what it spent against its line.
+        if entry.reverses.is_some() {
+            self.add_to_cost_running(id)?;
+        }
         Ok(Recorded::New(id))
     }
 

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0003-costs.sql"),
     include_str!("../../migrations/0004-positions.sql"),
     include_str!("../../migrations/0005-corrections.sql"),
+    include_str!("../../migrations/0007-running-sums.sql"),
 ];
 
 /// The schema version this program writes and understands.

@@ -1,6 +1,10 @@
-//! The running balances (`account_total` and `account_balance`) that every transfer adds
-//! to, written through at once, or, for a bulk import, summed in memory and written in key
-//! order when the transaction commits.
+//! The running balances (`account_total`, `account_balance` and `account_running`) that
+//! every transfer adds to, written through at once, or, for a bulk import, summed in memory
+//! and written in key order when the transaction commits.
+//!
+//! `account_running` holds, per key and date, the sums of every day up to that date: a
+//! posting adds to its date's row (made from the row before it when new) and to every later
+//! row of its key. Postings mostly come in date order, so the later rows are few or none.
 //!
 //! A bulk import changes the same few total rows again and again; summing in memory turns
 //! two B-tree upserts per posting into one hash-map update, and writing the sums in key
@@ -98,6 +102,34 @@ const UPSERT_TOTAL: &str = "INSERT INTO account_total (budget_year, account_id, 
      ON CONFLICT (budget_year, account_id, fund, party, currency)
      DO UPDATE SET debit_minor = debit_minor + excluded.debit_minor,
                    credit_minor = credit_minor + excluded.credit_minor";
+
+/// Makes the `account_running` row of a key and date when there is none, from the sums of
+/// the latest date before it.
+const INSERT_RUNNING: &str = "INSERT INTO account_running (budget_year, account_id, fund, party,
+                                     currency, posted_on, debit_minor, credit_minor)
+     SELECT ?1, ?2, ?3, ?4, ?5, ?6, coalesce(max(d), 0), coalesce(max(c), 0)
+     FROM (SELECT debit_minor AS d, credit_minor AS c FROM account_running
+           WHERE budget_year = ?1 AND account_id = ?2 AND fund = ?3 AND party = ?4
+             AND currency = ?5 AND posted_on < ?6
+           ORDER BY posted_on DESC LIMIT 1)
+     WHERE true
+     ON CONFLICT (budget_year, account_id, fund, party, currency, posted_on) DO NOTHING";
+
+/// Adds a day's debit and credit to the `account_running` rows of its key from that day on.
+const ADD_RUNNING: &str = "UPDATE account_running
+     SET debit_minor = debit_minor + ?7, credit_minor = credit_minor + ?8
+     WHERE budget_year = ?1 AND account_id = ?2 AND fund = ?3 AND party = ?4 AND currency = ?5
+       AND posted_on >= ?6";
+
+/// The latest `account_running` row of a key: its date and sums.
+const LAST_RUNNING: &str = "SELECT posted_on, debit_minor, credit_minor FROM account_running
+     WHERE budget_year = ?1 AND account_id = ?2 AND fund = ?3 AND party = ?4 AND currency = ?5
+     ORDER BY posted_on DESC LIMIT 1";
+
+/// Appends an `account_running` row after the latest of its key.
+const APPEND_RUNNING: &str = "INSERT INTO account_running (budget_year, account_id, fund, party,
+                                     currency, posted_on, debit_minor, credit_minor)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 impl Tx<'_> {
     /// Holds the running balances in memory until `commit` (or a flush) from now on: for
@@ -251,6 +283,92 @@ impl Tx<'_> {
             posting.debit_minor,
             posting.credit_minor
         ])?;
+        self.add_running(
+            (
+                posting.budget_year,
+                posting.account_id,
+                posting.fund,
+                posting.party,
+                posting.currency,
+            ),
+            &posting.posted_on.to_string(),
+            (posting.debit_minor, posting.credit_minor),
+        )
+    }
+
+    /// Adds one day's debit and credit of a key to `account_running`, wherever the day
+    /// falls among the key's dates.
+    fn add_running(
+        &self,
+        (year, account, fund, party, currency): (i32, i64, &str, &str, Currency),
+        posted_on: &str,
+        (debit, credit): (i64, i64),
+    ) -> Result<(), rusqlite::Error> {
+        let key = params![year, account, fund, party, currency.as_str(), posted_on];
+        self.tx.prepare_cached(INSERT_RUNNING)?.execute(key)?;
+        self.tx.prepare_cached(ADD_RUNNING)?.execute(params![
+            year,
+            account,
+            fund,
+            party,
+            currency.as_str(),
+            posted_on,
+            debit,
+            credit
+        ])?;
+        Ok(())
+    }
+
+    /// Writes the days of one key to `account_running`, in date order: appended after the
+    /// key's latest row when they all come after it (a bulk import in date order), each
+    /// added in its place otherwise.
+    fn flush_running_key(
+        &self,
+        (year, account, fund, party, currency): (i32, i64, &str, &str, Currency),
+        days: &[(String, i64, i64)],
+    ) -> Result<(), rusqlite::Error> {
+        let Some((first, ..)) = days.first() else {
+            return Ok(());
+        };
+        let last: Option<(String, i64, i64)> = self
+            .tx
+            .prepare_cached(LAST_RUNNING)?
+            .query_row(
+                params![year, account, fund, party, currency.as_str()],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .optional()?;
+        match last {
+            Some((last_day, ..)) if last_day >= *first => {
+                for (day, debit, credit) in days {
+                    self.add_running(
+                        (year, account, fund, party, currency),
+                        day,
+                        (*debit, *credit),
+                    )?;
+                }
+            }
+            _ => {
+                let (mut debit_sum, mut credit_sum) =
+                    last.map_or((0, 0), |(_, debit, credit)| (debit, credit));
+                let mut append = self.tx.prepare_cached(APPEND_RUNNING)?;
+                for (day, debit, credit) in days {
+                    // The key's total fitted, so its running sums fit too.
+                    debit_sum += debit;
+                    credit_sum += credit;
+                    append.execute(params![
+                        year,
+                        account,
+                        fund,
+                        party,
+                        currency.as_str(),
+                        day,
+                        debit_sum,
+                        credit_sum
+                    ])?;
+                }
+            }
+        }
         Ok(())
     }
 
@@ -293,21 +411,52 @@ impl Tx<'_> {
                 credit
             ])?;
         }
-        let mut upsert = self.tx.prepare_cached(UPSERT_DAILY)?;
-        for ((year, account, day, fund, party, currency), (debit, credit)) in daily {
-            let posted_on = NaiveDate::from_num_days_from_ce_opt(day)
+        let day_text = |day: i32| {
+            NaiveDate::from_num_days_from_ce_opt(day)
                 .expect("a day taken from a date")
-                .to_string();
+                .to_string()
+        };
+        let mut upsert = self.tx.prepare_cached(UPSERT_DAILY)?;
+        for &((year, account, day, fund, party, currency), (debit, credit)) in &daily {
             upsert.execute(params![
                 year,
                 account,
-                posted_on,
+                day_text(day),
                 name(fund),
                 name(party),
                 currency.as_str(),
                 debit,
                 credit
             ])?;
+        }
+        // `account_running` in its own key order: each key's days together, by date.
+        daily.sort_unstable_by(|(a, _), (b, _)| {
+            (a.0, a.1, name(a.3), name(a.4), a.5, a.2).cmp(&(
+                b.0,
+                b.1,
+                name(b.3),
+                name(b.4),
+                b.5,
+                b.2,
+            ))
+        });
+        let mut start = 0;
+        while start < daily.len() {
+            let ((year, account, _, fund, party, currency), _) = daily[start];
+            let same_key = |(k, _): &(DailyKey, (i64, i64))| {
+                (k.0, k.1, k.3, k.4, k.5) == (year, account, fund, party, currency)
+            };
+            let end = start
+                + daily[start..]
+                    .iter()
+                    .position(|row| !same_key(row))
+                    .unwrap_or(daily.len() - start);
+            let days: Vec<(String, i64, i64)> = daily[start..end]
+                .iter()
+                .map(|&((_, _, day, ..), (debit, credit))| (day_text(day), debit, credit))
+                .collect();
+            self.flush_running_key((year, account, name(fund), name(party), currency), &days)?;
+            start = end;
         }
         Ok(())
     }
