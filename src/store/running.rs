@@ -522,6 +522,221 @@ mod tests {
         store
     }
 
+    /// One generated fact: an entry `day` days into 2017, for `year`, moving `minor` in
+    /// `currency` from the bank to one of two income accounts and, when `split`, part of it
+    /// on to an expense account counting against the year before; reversed `reversed_after`
+    /// days after its date when that is given.
+    #[derive(Debug, Clone)]
+    struct Fact {
+        day: u32,
+        year: i32,
+        minor: i64,
+        usd: bool,
+        income: bool,
+        split: bool,
+        reversed_after: Option<u32>,
+    }
+
+    fn fact() -> impl proptest::strategy::Strategy<Value = Fact> {
+        use proptest::prelude::*;
+        (
+            0u32..40,
+            2016i32..=2018,
+            1i64..100_000,
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            proptest::option::of(0u32..20),
+        )
+            .prop_map(
+                |(day, year, minor, usd, income, split, reversed_after)| Fact {
+                    day,
+                    year,
+                    minor,
+                    usd,
+                    income,
+                    split,
+                    reversed_after,
+                },
+            )
+    }
+
+    fn day_of(offset: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2017, 1, 1).unwrap() + chrono::Days::new(offset.into())
+    }
+
+    fn new_entry(index: usize, fact: &Fact) -> NewEntry {
+        let currency = if fact.usd {
+            Currency::USD
+        } else {
+            Currency::CHF
+        };
+        let income = if fact.income { "income:x" } else { "income:y" };
+        let mut transfers = vec![Transfer::new(
+            "assets:bank:chf".parse().unwrap(),
+            income.parse().unwrap(),
+            Money::from_minor(fact.minor, currency),
+        )];
+        if fact.split {
+            transfers.push(
+                Transfer::new(
+                    "expenses:y".parse().unwrap(),
+                    "assets:bank:chf".parse().unwrap(),
+                    Money::from_minor(fact.minor / 2 + 1, currency),
+                )
+                .for_year(fact.year - 1),
+            );
+        }
+        NewEntry {
+            date: day_of(fact.day),
+            description: "Generated".into(),
+            kind: EntryKind::General,
+            budget_year: fact.year,
+            fund: FundCode::isu(),
+            party: None,
+            reference: Some(format!("P-{index}")),
+            reverses: None,
+            rate: None,
+            transfers,
+        }
+    }
+
+    /// Per key (year, account, currency) and date, the debits and credits of the transfers
+    /// dated on or before it, summed here from the facts, independently of the store.
+    fn expected_sums(
+        facts: &[Fact],
+        until: NaiveDate,
+    ) -> std::collections::BTreeMap<(i32, String, String), (i64, i64)> {
+        let mut sums = std::collections::BTreeMap::new();
+        let mut add = |year: i32, account: &str, currency: Currency, debit: i64, credit: i64| {
+            let sum: &mut (i64, i64) = sums
+                .entry((year, account.to_string(), currency.as_str().to_string()))
+                .or_default();
+            sum.0 += debit;
+            sum.1 += credit;
+        };
+        for fact in facts {
+            let entry = new_entry(0, fact);
+            let mut dated = vec![(entry.date, false)];
+            if let Some(after) = fact.reversed_after {
+                dated.push((day_of(fact.day + after), true));
+            }
+            for (date, mirrored) in dated {
+                if date > until {
+                    continue;
+                }
+                for transfer in &entry.transfers {
+                    let year = transfer.year_within(entry.budget_year);
+                    let (debit, credit) = if mirrored {
+                        (&transfer.credit, &transfer.debit)
+                    } else {
+                        (&transfer.debit, &transfer.credit)
+                    };
+                    let (minor, currency) = (transfer.amount.minor(), transfer.amount.currency());
+                    add(year, debit.as_str(), currency, minor, 0);
+                    add(year, credit.as_str(), currency, 0, minor);
+                }
+            }
+        }
+        sums
+    }
+
+    /// The sums `account_running` holds on `until`, per key.
+    fn stored_sums(
+        store: &Store,
+        until: NaiveDate,
+    ) -> std::collections::BTreeMap<(i32, String, String), (i64, i64)> {
+        let mut statement = store
+            .conn
+            .prepare(
+                "SELECT k.budget_year, a.name, k.currency, sum(r.debit_minor), sum(r.credit_minor)
+                 FROM account_total k JOIN account a ON a.id = k.account_id
+                 JOIN account_running r ON r.budget_year = k.budget_year
+                  AND r.account_id = k.account_id AND r.fund = k.fund AND r.party = k.party
+                  AND r.currency = k.currency
+                  AND r.posted_on = (SELECT max(m.posted_on) FROM account_running m
+                                     WHERE m.budget_year = k.budget_year
+                                       AND m.account_id = k.account_id AND m.fund = k.fund
+                                       AND m.party = k.party AND m.currency = k.currency
+                                       AND m.posted_on <= ?1)
+                 GROUP BY k.budget_year, a.name, k.currency",
+            )
+            .unwrap();
+        let rows = statement
+            .query_map([until.to_string()], |row| {
+                Ok((
+                    (row.get(0)?, row.get(1)?, row.get(2)?),
+                    (row.get(3)?, row.get(4)?),
+                ))
+            })
+            .unwrap();
+        rows.map(Result::unwrap).collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(48))]
+
+        /// Whatever the order the entries are recorded in, in one bulk import or one by one,
+        /// with reversals recorded after their originals and dated on or after them, the
+        /// running sums on every date are the transfers dated up to it, and verify agrees.
+        #[test]
+        fn running_sums_on_a_date_are_the_transfers_up_to_it(
+            facts in proptest::collection::vec(fact(), 1..24),
+            order in proptest::sample::subsequence((0..24).collect::<Vec<usize>>(), 0..24),
+            buffered in proptest::prelude::any::<bool>(),
+            reversals_buffered in proptest::prelude::any::<bool>(),
+        ) {
+            // The order of recording: the chosen indices first, then the rest, each once.
+            let mut sequence: Vec<usize> = order.into_iter().filter(|&i| i < facts.len()).rev().collect();
+            let rest: Vec<usize> = (0..facts.len()).filter(|i| !sequence.contains(i)).collect();
+            sequence.extend(rest);
+            let mut store = Store::in_memory().unwrap();
+            let actor = Actor { user: "test".into(), at: "2017-03-01T00:00:00Z".into() };
+            let tx = store.begin(actor.clone()).unwrap();
+            if buffered {
+                tx.buffer_running_balances().unwrap();
+            }
+            let mut ids = vec![None; facts.len()];
+            for &index in &sequence {
+                match tx.record_entry(&new_entry(index, &facts[index])).unwrap() {
+                    crate::store::Recorded::New(id) => ids[index] = Some(id),
+                    other => panic!("{other:?}"),
+                }
+            }
+            tx.commit().unwrap();
+            let tx = store.begin(actor).unwrap();
+            if reversals_buffered {
+                tx.buffer_running_balances().unwrap();
+            }
+            for &index in sequence.iter().rev() {
+                let Some(after) = facts[index].reversed_after else { continue };
+                let original = tx.entry(ids[index].unwrap()).unwrap().unwrap();
+                let reversal = crate::domain::reversal::reversal_of(
+                    &original,
+                    "Generated",
+                    day_of(facts[index].day + after),
+                )
+                .unwrap();
+                tx.record_entry(&reversal).unwrap();
+            }
+            tx.commit().unwrap();
+            for offset in [0, 1, 5, 13, 20, 39, 45, 70] {
+                let until = day_of(offset);
+                let expected: std::collections::BTreeMap<_, _> = expected_sums(&facts, until)
+                    .into_iter()
+                    .filter(|(_, sums)| *sums != (0, 0))
+                    .collect();
+                let stored: std::collections::BTreeMap<_, _> = stored_sums(&store, until)
+                    .into_iter()
+                    .filter(|(_, sums)| *sums != (0, 0))
+                    .collect();
+                proptest::prop_assert_eq!(stored, expected, "on {}", until);
+            }
+            let summary = store.verify("equity:conversion").unwrap();
+            proptest::prop_assert!(summary.findings.is_empty(), "{:?}", summary.findings);
+        }
+    }
+
     #[test]
     fn buffered_running_balances_equal_those_written_at_once() {
         let direct = ledger(false);

@@ -745,6 +745,50 @@ mod tests {
     }
 
     #[test]
+    fn tampered_spending_sums_are_found() {
+        let mut store = Store::in_memory().unwrap();
+        let tx = store
+            .begin(Actor {
+                user: "test".into(),
+                at: "2017-03-01T00:00:00Z".into(),
+            })
+            .unwrap();
+        let cost = crate::ledger::NewEntry {
+            date: NaiveDate::from_ymd_opt(2017, 3, 1).unwrap(),
+            description: "Translation".into(),
+            kind: crate::ledger::EntryKind::Cost,
+            budget_year: 2017,
+            fund: FundCode::isu(),
+            party: None,
+            reference: Some("C-1".into()),
+            reverses: None,
+            rate: None,
+            transfers: vec![crate::ledger::Transfer::new(
+                "expenses:translation".parse().unwrap(),
+                "assets:bank:chf".parse().unwrap(),
+                Money::from_minor(12_345, Currency::CHF),
+            )],
+        };
+        let crate::store::Recorded::New(id) = tx.record_entry(&cost).unwrap() else {
+            panic!("not recorded");
+        };
+        tx.insert_cost_line(id, 2017, "communication", "translation")
+            .unwrap();
+        tx.commit().unwrap();
+        assert_eq!(checks_failing(&store), Vec::<&str>::new());
+        let until = NaiveDate::from_ymd_opt(2017, 12, 31).unwrap();
+        assert_eq!(
+            store.spent(2017, until).unwrap()[0].spent_chf,
+            Money::from_minor(12_345, Currency::CHF)
+        );
+        store
+            .conn
+            .execute("UPDATE cost_running SET chf_minor = chf_minor + 1", [])
+            .unwrap();
+        assert_eq!(checks_failing(&store), vec!["cost-running"]);
+    }
+
+    #[test]
     fn the_schema_in_memory_has_every_table_listed_and_no_other() {
         let store = ledger_with_a_conversion();
         assert_eq!(store.missing_tables().unwrap(), Vec::<&str>::new());
