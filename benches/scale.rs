@@ -5,14 +5,20 @@
 //! the list, e.g. `ISU_BENCH_SIZES=10000,100000,1000000`) this builds a deterministic
 //! 20-year ledger in a temporary directory with the release binary under test: 150 States
 //! (the first 150 independent States of `data/country-codes.csv`), budgets for the 20 years
-//! 2007-2026, each assessed in equal shares (`assess YEAR --method equal`), and N entries
-//! written to one CSV file and recorded with one `import`: CHF contributions from the States
-//! paying their receivable (80%), translation and staff costs (15%), and meeting payments in
-//! USD converted to CHF (5%, two rows each). It times the set-up commands once,
-//! then runs each report command R times as a whole process (R = 15 for `status` and
-//! `outstanding`, 5 for the others; `ISU_BENCH_RUNS` overrides both) and prints a Markdown
-//! table of median and minimum wall time and peak resident memory. `outstanding` is timed
-//! only when the binary has it (`isu-ledger outstanding --help` succeeds).
+//! 2007-2026 with a `staff` and a `communication` line, each assessed in equal shares
+//! (`assess YEAR --method equal`), and N entries: CHF contributions from the States paying
+//! their receivable (80%) and meeting payments in USD converted to CHF (5%, two rows each),
+//! written to one CSV file and recorded with one `import`; translation and staff costs (15%)
+//! written to another and recorded with `cost import --allow-deficit`, each against its
+//! line. Then 2'000 payments of the last year, a quarter naming no year, are recorded with
+//! `contribution import` (the rule applies them to the years owed). Where `sqlite3` is
+//! installed, its `.import` of the same CSV into a table of its own is timed beside
+//! `import`. It times the set-up commands once, then runs each report command R times as a
+//! whole process (R = 15 for `status` and `outstanding`, 5 for the others; `ISU_BENCH_RUNS`
+//! overrides both), times the dashboard of `serve` (`GET /?year=2017&as_of=2017-06-30`, 9
+//! requests after one to warm up) and prints a Markdown table of median and minimum wall
+//! time and peak resident memory. `outstanding` is timed only when the binary has it
+//! (`isu-ledger outstanding --help` succeeds).
 //!
 //! It then exports the ledger (`export --format ledger` and `--format beancount`, each
 //! timed once), and where `hledger`, `ledger` or `rledger` (rustledger) are installed it
