@@ -87,3 +87,45 @@ FROM days
 WINDOW running AS (PARTITION BY budget_year, line, currency
                    ORDER BY posted_on ROWS UNBOUNDED PRECEDING)
 ORDER BY budget_year, line, currency, posted_on;
+
+-- expense_recorded_running: per budget year and account, the net credit in CHF (credits less
+-- debits) of the transfers of costs and closes counting against that year, and of their
+-- reversals, summed up to each date such an entry is dated: what the expenses posted
+-- otherwise (by `import`) are found by taking off the running balances of the expense
+-- accounts. Derived from the entries and their transfers, kept in the same transaction,
+-- and recomputed by `verify`.
+CREATE TABLE expense_recorded_running (
+    budget_year INTEGER NOT NULL,
+    account_id  INTEGER NOT NULL REFERENCES account (id),
+    posted_on   TEXT NOT NULL,
+    net_minor   INTEGER NOT NULL,
+    PRIMARY KEY (budget_year, account_id, posted_on)
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO expense_recorded_running (budget_year, account_id, posted_on, net_minor)
+WITH recorded AS (
+    SELECT e.id, e.budget_year, e.entry_date AS posted_on, t.debit_account_id AS account_id,
+           -t.amount_minor AS net_minor
+    FROM entry e JOIN transfer t ON t.entry_id = e.id
+    WHERE (e.kind IN ('cost', 'close')
+           OR (e.kind = 'reversal'
+               AND EXISTS (SELECT 1 FROM entry o
+                           WHERE o.id = e.reverses AND o.kind IN ('cost', 'close'))))
+      AND t.currency = 'CHF' AND coalesce(t.budget_year, e.budget_year) = e.budget_year
+    UNION ALL
+    SELECT e.id, e.budget_year, e.entry_date, t.credit_account_id, t.amount_minor
+    FROM entry e JOIN transfer t ON t.entry_id = e.id
+    WHERE (e.kind IN ('cost', 'close')
+           OR (e.kind = 'reversal'
+               AND EXISTS (SELECT 1 FROM entry o
+                           WHERE o.id = e.reverses AND o.kind IN ('cost', 'close'))))
+      AND t.currency = 'CHF' AND coalesce(t.budget_year, e.budget_year) = e.budget_year),
+days AS (
+    SELECT budget_year, account_id, posted_on, sum(net_minor) AS net_minor
+    FROM recorded
+    GROUP BY budget_year, account_id, posted_on)
+SELECT budget_year, account_id, posted_on,
+       sum(net_minor) OVER (PARTITION BY budget_year, account_id
+                            ORDER BY posted_on ROWS UNBOUNDED PRECEDING)
+FROM days
+ORDER BY budget_year, account_id, posted_on;

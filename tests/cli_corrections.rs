@@ -750,6 +750,7 @@ fn a_ledger_of_the_previous_schema_opens_and_reports_the_same_figures() {
         conn.execute_batch(
             "DROP TABLE account_running;
              DROP TABLE cost_running;
+             DROP TABLE expense_recorded_running;
              DROP TABLE exchange_rate_correction;
              DROP TABLE budget_withdrawal;",
         )

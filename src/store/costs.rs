@@ -70,6 +70,30 @@ fn load_spent(
         .collect()
 }
 
+/// The CHF each cost, close, or reversal of either moved on each account for its own budget
+/// year, as credits less debits, per transfer leg (`recorded`: entry id, budget year, date,
+/// account, net). `only` is an SQL condition on the entry `e` (`true` for all).
+pub(super) fn expense_recorded_sql(only: &str) -> String {
+    let legs = |account: &str, net: &str| {
+        format!(
+            "SELECT e.id, e.budget_year, e.entry_date AS posted_on, t.{account} AS account_id,
+                    {net} AS net_minor
+             FROM entry e JOIN transfer t ON t.entry_id = e.id
+             WHERE (e.kind IN ('cost', 'close')
+                    OR (e.kind = 'reversal'
+                        AND EXISTS (SELECT 1 FROM entry o
+                                    WHERE o.id = e.reverses AND o.kind IN ('cost', 'close'))))
+               AND t.currency = 'CHF' AND coalesce(t.budget_year, e.budget_year) = e.budget_year
+               AND {only}"
+        )
+    };
+    format!(
+        "recorded AS ({} UNION ALL {})",
+        legs("debit_account_id", "-t.amount_minor"),
+        legs("credit_account_id", "t.amount_minor")
+    )
+}
+
 /// What each cost, or reversal of a cost, spent against its line, per entry: the budget
 /// year and line it counts against, its date, the currency it was paid in (CHF when no
 /// bank account is named), the CHF booked to expense accounts and the amount paid in the
@@ -128,8 +152,9 @@ pub struct ExpensePostedRow {
 /// `until` that are neither costs nor closes (nor reversals of either).
 ///
 /// It reads the running sums of the expense accounts on `until` (one row per key) and takes
-/// off the transfers of the year's costs and closes, found by their kind: the work grows
-/// with the number of expense accounts and costs, not with the history.
+/// off the running sums of what the year's costs and closes moved on them
+/// (`expense_recorded_running`, one row per account): the work grows with the number of
+/// expense accounts, not with the history or the number of costs.
 fn load_expenses_posted(
     conn: &Connection,
     budget_year: i32,
@@ -142,21 +167,11 @@ fn load_expenses_posted(
              FROM account_total k JOIN account_running r ON {RUNNING_ON_DATE}
              WHERE k.budget_year = ?2 AND k.currency = 'CHF'
                AND k.account_id NOT IN (SELECT id FROM account WHERE type <> 'expenses')),
-         elsewhere AS (
-             SELECT e.id FROM entry e
-             WHERE e.kind IN ('cost', 'close') AND e.budget_year = ?2 AND e.entry_date <= ?1
-             UNION ALL
-             SELECT r.id FROM entry r JOIN entry o ON o.id = r.reverses
-             WHERE r.kind = 'reversal' AND r.budget_year = ?2 AND r.entry_date <= ?1
-               AND o.kind IN ('cost', 'close')),
          recorded AS (
-             SELECT t.debit_account_id AS account_id, -t.amount_minor AS net
-             FROM elsewhere x JOIN transfer t ON t.entry_id = x.id
-             WHERE t.currency = 'CHF' AND coalesce(t.budget_year, ?2) = ?2
-             UNION ALL
-             SELECT t.credit_account_id, t.amount_minor
-             FROM elsewhere x JOIN transfer t ON t.entry_id = x.id
-             WHERE t.currency = 'CHF' AND coalesce(t.budget_year, ?2) = ?2)
+             SELECT r.account_id, r.net_minor AS net, max(r.posted_on)
+             FROM expense_recorded_running r
+             WHERE r.budget_year = ?2 AND r.posted_on <= ?1
+             GROUP BY r.account_id)
          SELECT a.name, sum(n.net)
          FROM (SELECT account_id, net FROM booked
                UNION ALL
@@ -244,6 +259,49 @@ impl Tx<'_> {
             params![entry.0, budget_year, line, category],
         )?;
         self.add_to_cost_running(entry)
+    }
+
+    /// Adds what `entry` moved on each account in CHF for its own year, if it is a cost, a
+    /// close or a reversal of either, to the running sums of `expense_recorded_running`.
+    pub(super) fn add_to_expense_recorded(&self, entry: EntryId) -> Result<(), StoreError> {
+        let sql = format!(
+            "WITH {} SELECT budget_year, account_id, posted_on, sum(net_minor) FROM recorded
+                     GROUP BY budget_year, account_id, posted_on",
+            expense_recorded_sql("e.id = ?1")
+        );
+        let moved = self
+            .tx
+            .prepare_cached(&sql)?
+            .query_map([entry.0], |row| {
+                Ok((
+                    row.get::<_, i32>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, i64>(3)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        for (year, account, posted_on, net) in moved {
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO expense_recorded_running (budget_year, account_id, posted_on,
+                                                           net_minor)
+                     SELECT ?1, ?2, ?3, coalesce(max(n), 0)
+                     FROM (SELECT net_minor AS n FROM expense_recorded_running
+                           WHERE budget_year = ?1 AND account_id = ?2 AND posted_on < ?3
+                           ORDER BY posted_on DESC LIMIT 1)
+                     WHERE true
+                     ON CONFLICT (budget_year, account_id, posted_on) DO NOTHING",
+                )?
+                .execute(params![year, account, posted_on])?;
+            self.tx
+                .prepare_cached(
+                    "UPDATE expense_recorded_running SET net_minor = net_minor + ?4
+                     WHERE budget_year = ?1 AND account_id = ?2 AND posted_on >= ?3",
+                )?
+                .execute(params![year, account, posted_on, net])?;
+        }
+        Ok(())
     }
 
     /// Adds what `entry` spent against a budget line, if it is a cost with its line noted

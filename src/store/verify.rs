@@ -73,7 +73,7 @@ type Check<'a> = dyn Fn() -> Result<Vec<Finding>, StoreError> + 'a;
 
 /// The tables of the schema (all migrations applied): a report reads from them, and
 /// verify says which is missing.
-const TABLES: [&str; 27] = [
+const TABLES: [&str; 28] = [
     "account",
     "account_balance",
     "account_running",
@@ -89,6 +89,7 @@ const TABLES: [&str; 27] = [
     "entry",
     "exchange_rate",
     "exchange_rate_correction",
+    "expense_recorded_running",
     "fund",
     "meeting",
     "meeting_rate",
@@ -115,7 +116,7 @@ impl Store {
         let mut findings = Vec::new();
         // A check that cannot run on a damaged file is itself a finding: verify reports the
         // damage it exists to find rather than stopping at it.
-        let checks: [(&'static str, &Check<'_>); 11] = [
+        let checks: [(&'static str, &Check<'_>); 12] = [
             ("integrity", &|| self.check_integrity()),
             ("schema", &|| self.check_tables()),
             ("settings", &|| self.check_settings()),
@@ -124,6 +125,7 @@ impl Store {
             ("balances", &|| self.check_balances()),
             ("running", &|| self.check_running()),
             ("cost-running", &|| self.check_cost_running()),
+            ("expense-running", &|| self.check_expense_running()),
             ("conversions", &|| {
                 self.check_conversions(conversion_account)
             }),
@@ -469,6 +471,38 @@ impl Store {
         )
     }
 
+    /// Recomputes what costs, closes and their reversals moved on each account up to each
+    /// date (`expense_recorded_running`) from the entries and their transfers.
+    fn check_expense_running(&self) -> Result<Vec<Finding>, StoreError> {
+        self.findings_from(
+            "expense-running",
+            &format!(
+                "WITH {},
+                 days AS (
+                     SELECT budget_year, account_id, posted_on, sum(net_minor) AS net_minor
+                     FROM recorded
+                     GROUP BY budget_year, account_id, posted_on),
+                 expected AS (
+                     SELECT budget_year, account_id, posted_on,
+                            sum(net_minor) OVER (PARTITION BY budget_year, account_id
+                                                 ORDER BY posted_on ROWS UNBOUNDED PRECEDING)
+                                AS net_minor
+                     FROM days),
+                 d AS (SELECT * FROM (SELECT * FROM expected
+                                      EXCEPT SELECT * FROM expense_recorded_running)
+                       UNION
+                       SELECT * FROM (SELECT * FROM expense_recorded_running
+                                      EXCEPT SELECT * FROM expected))
+                 SELECT DISTINCT 'costs and closes up to ' || d.posted_on || ' on '
+                        || coalesce(a.name, 'account ' || d.account_id) || ' for '
+                        || d.budget_year || ' differ from their transfers'
+                 FROM d LEFT JOIN account a ON a.id = d.account_id
+                 ORDER BY 1",
+                super::costs::expense_recorded_sql("true")
+            ),
+        )
+    }
+
     /// In an entry that converts, the CHF through the conversion account must be the other
     /// currency's amount at the recorded rate, rounded half away from zero.
     fn check_conversions(&self, conversion_account: &str) -> Result<Vec<Finding>, StoreError> {
@@ -786,6 +820,17 @@ mod tests {
             .execute("UPDATE cost_running SET chf_minor = chf_minor + 1", [])
             .unwrap();
         assert_eq!(checks_failing(&store), vec!["cost-running"]);
+        store
+            .conn
+            .execute(
+                "UPDATE expense_recorded_running SET net_minor = net_minor - 1",
+                [],
+            )
+            .unwrap();
+        assert_eq!(
+            checks_failing(&store),
+            vec!["cost-running", "expense-running"]
+        );
     }
 
     #[test]
