@@ -5,14 +5,20 @@
 //! the list, e.g. `ISU_BENCH_SIZES=10000,100000,1000000`) this builds a deterministic
 //! 20-year ledger in a temporary directory with the release binary under test: 150 States
 //! (the first 150 independent States of `data/country-codes.csv`), budgets for the 20 years
-//! 2007-2026, each assessed in equal shares (`assess YEAR --method equal`), and N entries
-//! written to one CSV file and recorded with one `import`: CHF contributions from the States
-//! paying their receivable (80%), translation and staff costs (15%), and meeting payments in
-//! USD converted to CHF (5%, two rows each). It times the set-up commands once,
-//! then runs each report command R times as a whole process (R = 15 for `status` and
-//! `outstanding`, 5 for the others; `ISU_BENCH_RUNS` overrides both) and prints a Markdown
-//! table of median and minimum wall time and peak resident memory. `outstanding` is timed
-//! only when the binary has it (`isu-ledger outstanding --help` succeeds).
+//! 2007-2026 with a `staff` and a `communication` line, each assessed in equal shares
+//! (`assess YEAR --method equal`), and N entries: CHF contributions from the States paying
+//! their receivable (80%) and meeting payments in USD converted to CHF (5%, two rows each),
+//! written to one CSV file and recorded with one `import`; translation and staff costs (15%)
+//! written to another and recorded with `cost import --allow-deficit`, each against its
+//! line. Then 2'000 payments of the last year, a quarter naming no year, are recorded with
+//! `contribution import` (the rule applies them to the years owed). Where `sqlite3` is
+//! installed, its `.import` of the same CSV into a table of its own is timed beside
+//! `import`. It times the set-up commands once, then runs each report command R times as a
+//! whole process (R = 15 for `status` and `outstanding`, 5 for the others; `ISU_BENCH_RUNS`
+//! overrides both), times the dashboard of `serve` (`GET /?year=2017&as_of=2017-06-30`, 9
+//! requests after one to warm up) and prints a Markdown table of median and minimum wall
+//! time and peak resident memory. `outstanding` is timed only when the binary has it
+//! (`isu-ledger outstanding --help` succeeds).
 //!
 //! It then exports the ledger (`export --format ledger` and `--format beancount`, each
 //! timed once), and where `hledger`, `ledger` or `rledger` (rustledger) are installed it
@@ -55,6 +61,12 @@ const SEED: u64 = 0x1502_2017_0627_0001;
 const CENTIMES: u64 = 100;
 /// About what a year's generated contributions add up to, in CHF.
 const YEAR_TOTAL_CHF: u64 = 600_000;
+/// Payments recorded with `contribution import` into each ledger once it is built.
+const PAYMENTS: usize = 2_000;
+/// SQLite's command-line shell, whose `.import` the generic `import` is compared with.
+const SQLITE3: &str = "sqlite3";
+/// Requests of the web dashboard timed, after one to warm up.
+const DASHBOARD_REQUESTS: usize = 9;
 /// Target: `status` at the largest size within this factor of `status` at the smallest.
 const STATUS_TARGET_RATIO: f64 = 1.5;
 
@@ -269,6 +281,87 @@ fn measure_program(
     }
 }
 
+/// How the dashboard's requests are labelled.
+const DASHBOARD_LABEL: &str = "serve: GET /?year=2017&as_of=2017-06-30";
+
+/// Starts `serve` on a free port of loopback and times `GET /` with `year` and `as_of`
+/// (the dashboard), one request to warm up, then `requests` measured, each on its own
+/// connection. The peak memory is the server's (`VmHWM`) after the last request.
+fn measure_dashboard(
+    db: &str,
+    size: &str,
+    (year, as_of): (i32, &str),
+    requests: usize,
+) -> Measurement {
+    use std::io::{BufRead, BufReader, Read, Write};
+    eprintln!("  {size}: {DASHBOARD_LABEL} x{requests}");
+    let mut server = Command::new(BIN)
+        .args(["--db", db, "serve", "--bind", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start serve: {e}"));
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().expect("serve's stdout"))
+        .read_line(&mut line)
+        .expect("read serve's first line");
+    let Some(address) = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .map(str::to_string)
+    else {
+        let _ = server.kill();
+        panic!("serve printed no address: {line:?}");
+    };
+    let request = format!(
+        "GET /?year={year}&as_of={as_of} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    );
+    let get = || -> Duration {
+        let started = Instant::now();
+        let mut stream = std::net::TcpStream::connect(&address).expect("connect to the dashboard");
+        stream
+            .write_all(request.as_bytes())
+            .expect("send the request");
+        let mut response = Vec::new();
+        stream
+            .read_to_end(&mut response)
+            .expect("read the response");
+        let wall = started.elapsed();
+        let head = String::from_utf8_lossy(&response[..response.len().min(200)]).into_owned();
+        assert!(
+            head.starts_with("HTTP/1.1 200"),
+            "dashboard answered {head}"
+        );
+        wall
+    };
+    get();
+    let walls: Vec<Duration> = (0..requests).map(|_| get()).collect();
+    let peak_kib = fs::read_to_string(format!("/proc/{}/status", server.id()))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0);
+    let _ = server.kill();
+    let _ = server.wait();
+    Measurement {
+        size: size.to_string(),
+        command: DASHBOARD_LABEL.to_string(),
+        runs: walls
+            .into_iter()
+            .map(|wall| Run {
+                wall,
+                max_rss_kib: peak_kib,
+            })
+            .collect(),
+    }
+}
+
 /// Whether `program` runs with `args` (exit 0), its output ignored.
 fn runs_ok(program: &str, args: &[&str]) -> bool {
     Command::new(program)
@@ -382,20 +475,19 @@ fn write_parties(path: &Path, states: &[State], rng: &mut SplitMix64) {
 }
 
 /// The accounts the generated entries post to, apart from the parties' receivables.
-const IMPORTED_ACCOUNTS: [&str; 6] = [
+const IMPORTED_ACCOUNTS: [&str; 4] = [
     "assets:bank:chf",
     "assets:bank:usd",
     "equity:conversion",
     "income:meetings",
-    "expenses:translation",
-    "expenses:staff",
 ];
 
 /// What an entry of the generated ledger records.
 enum EntryShape {
     /// A CHF contribution from a party for its budget year, paying its receivable.
     Contribution { party: usize },
-    /// A cost paid from the bank, with no party.
+    /// A cost paid from the bank, with no party, recorded with `cost import` against the
+    /// budget line of its category.
     Cost { category: &'static str },
     /// A USD payment for a meeting, converted to CHF at a rate: two rows.
     MeetingPayment { party: usize },
@@ -414,7 +506,13 @@ struct GeneratedEntry {
 /// its budget year; amounts drawn so that a year's contributions add up to about CHF
 /// 600'000 (the size of a budget) whatever N; references unique and in date order.
 /// Returns the number of rows.
-fn write_entries(path: &Path, n: usize, parties: &[State], rng: &mut SplitMix64) -> usize {
+fn write_entries(
+    path: &Path,
+    costs_path: &Path,
+    n: usize,
+    parties: &[State],
+    rng: &mut SplitMix64,
+) -> (usize, usize) {
     let years = (LAST_YEAR - FIRST_YEAR + 1) as u64;
     let mean_minor = (YEAR_TOTAL_CHF * CENTIMES * years / n as u64).max(CENTIMES);
     let (low, high) = (
@@ -429,9 +527,9 @@ fn write_entries(path: &Path, n: usize, parties: &[State], rng: &mut SplitMix64)
                 0..=15 => EntryShape::Contribution { party },
                 16..=18 => EntryShape::Cost {
                     category: if rng.below(2) == 0 {
-                        "expenses:translation"
+                        "translation"
                     } else {
-                        "expenses:staff"
+                        "staff"
                     },
                 },
                 _ => EntryShape::MeetingPayment { party },
@@ -468,8 +566,13 @@ fn write_entries(path: &Path, n: usize, parties: &[State], rng: &mut SplitMix64)
             "ref",
         ])
         .expect("write entries CSV");
+    let mut costs = csv::Writer::from_path(costs_path).expect("create costs CSV");
+    costs
+        .write_record(["date", "category", "amount", "year", "ref"])
+        .expect("write costs CSV");
     let money = |minor: u64| format!("{}.{:02}", minor / 100, minor % 100);
     let mut rows = 0;
+    let mut cost_rows = 0;
     for (index, entry) in entries.iter().enumerate() {
         let (y, m, d) = entry.date;
         let date = format!("{y:04}-{m:02}-{d:02}");
@@ -508,15 +611,18 @@ fn write_entries(path: &Path, n: usize, parties: &[State], rng: &mut SplitMix64)
                 "isu",
                 &parties[party].code,
             ),
-            EntryShape::Cost { category } => row(
-                "Invoice",
-                category,
-                "assets:bank:chf",
-                entry.amount_minor,
-                "CHF",
-                "isu",
-                "",
-            ),
+            EntryShape::Cost { category } => {
+                costs
+                    .write_record([
+                        date.as_str(),
+                        category,
+                        &money(entry.amount_minor),
+                        &year,
+                        &reference,
+                    ])
+                    .expect("write costs CSV");
+                cost_rows += 1;
+            }
             EntryShape::MeetingPayment { party } => {
                 let description = format!("Meeting costs paid by {}", parties[party].name);
                 // USD at 0.9000 to 0.9999 CHF.
@@ -545,7 +651,53 @@ fn write_entries(path: &Path, n: usize, parties: &[State], rng: &mut SplitMix64)
         }
     }
     writer.flush().expect("write entries CSV");
-    rows
+    costs.flush().expect("write costs CSV");
+    (rows, cost_rows)
+}
+
+/// Writes `count` payments for `contribution import`, dated in the last year in date order
+/// after every generated entry: random States, amounts of about a tenth of a year's
+/// share, one in four naming no year (it settles the oldest year owed), the others naming
+/// a random year. Returns the number of rows.
+fn write_payments(path: &Path, count: usize, parties: &[State], rng: &mut SplitMix64) -> usize {
+    let mut rows: Vec<((u32, u32), String, u64, String)> = (0..count)
+        .map(|_| {
+            let month = rng.between(1, 11) as u32;
+            let day = rng.between(1, u64::from(days_in_month(LAST_YEAR, month))) as u32;
+            let party = &parties[rng.below(parties.len() as u64) as usize];
+            let share = YEAR_TOTAL_CHF * CENTIMES / parties.len() as u64;
+            let year = if rng.below(4) == 0 {
+                String::new()
+            } else {
+                (FIRST_YEAR + rng.below((LAST_YEAR - FIRST_YEAR + 1) as u64) as i32).to_string()
+            };
+            (
+                (month, day),
+                party.code.clone(),
+                rng.between(share / 20, share / 5),
+                year,
+            )
+        })
+        .collect();
+    rows.sort_by_key(|row| row.0);
+    let mut writer = csv::Writer::from_path(path).expect("create payments CSV");
+    writer
+        .write_record(["date", "party", "amount", "currency", "year", "ref"])
+        .expect("write payments CSV");
+    for (index, ((month, day), party, minor, year)) in rows.iter().enumerate() {
+        writer
+            .write_record([
+                format!("{LAST_YEAR:04}-{month:02}-{day:02}").as_str(),
+                party,
+                &format!("{}.{:02}", minor / 100, minor % 100),
+                "CHF",
+                year,
+                &format!("PAY-{:06}", index + 1),
+            ])
+            .expect("write payments CSV");
+    }
+    writer.flush().expect("write payments CSV");
+    rows.len()
 }
 
 /// `1'000`, `100'000`: sizes as the Swiss write them.
@@ -590,9 +742,12 @@ fn build_ledger(
     let db_arg = db.to_str().expect("temp path is UTF-8").to_string();
     let parties_csv = dir.join("parties.csv");
     let entries_csv = dir.join(format!("entries-{n}.csv"));
+    let costs_csv = dir.join(format!("costs-{n}.csv"));
+    let payments_csv = dir.join(format!("payments-{n}.csv"));
     let mut rng = SplitMix64(SEED ^ n as u64);
     write_parties(&parties_csv, parties, &mut rng);
-    let rows = write_entries(&entries_csv, n, parties, &mut rng);
+    let (rows, cost_rows) = write_entries(&entries_csv, &costs_csv, n, parties, &mut rng);
+    let payment_rows = write_payments(&payments_csv, PAYMENTS, parties, &mut rng);
 
     let mut step = |name: String, runs: Vec<Run>, rows: Option<usize>| {
         let seconds: f64 = runs.iter().map(|r| r.wall.as_secs_f64()).sum();
@@ -606,7 +761,10 @@ fn build_ledger(
         });
     };
 
-    eprintln!("  {size}: init, party import, budget set x20, assess x20, account add, import");
+    eprintln!(
+        "  {size}: init, party import, budget set x20, assess x20, account add, import, \
+         cost import, contribution import"
+    );
     step(
         "init".into(),
         vec![run(dir, &["--db", &db_arg, "init"])],
@@ -623,6 +781,8 @@ fn build_ledger(
         .map(|year| {
             let total = budget_rng.between(400_000, 900_000);
             let approved_on = format!("{}-09-{:02}", year - 1, budget_rng.between(1, 30));
+            // The lines the costs count against: staff, and communication (translation).
+            let staff = total * 3 / 5;
             run(
                 dir,
                 &[
@@ -635,6 +795,10 @@ fn build_ledger(
                     &format!("{total}.00"),
                     "--approved-on",
                     &approved_on,
+                    "--line",
+                    &format!("staff={staff}.00"),
+                    "--line",
+                    &format!("communication={}.00", total - staff),
                 ],
             )
         })
@@ -671,9 +835,50 @@ fn build_ledger(
     step(format!("account add x{}", declared.len()), declared, None);
     let entries_arg = entries_csv.to_str().expect("temp path is UTF-8");
     step(
-        format!("import ({size} entries, {} rows)", swiss(rows)),
+        format!("import ({} rows)", swiss(rows)),
         vec![run(dir, &["--db", &db_arg, "import", entries_arg])],
         Some(rows),
+    );
+    if runs_ok(SQLITE3, &["-version"]) {
+        // The same rows into a table of text columns, by SQLite's own shell.
+        let plain = dir.join(format!("sqlite3-import-{n}.sqlite"));
+        let _ = fs::remove_file(&plain);
+        let plain = plain.to_str().expect("temp path is UTF-8");
+        let command = format!(".import --csv {entries_arg} entries");
+        step(
+            format!("sqlite3 .import of the same CSV ({} rows)", swiss(rows)),
+            vec![run_program(dir, SQLITE3, &[plain, &command])],
+            Some(rows),
+        );
+    } else {
+        eprintln!("  note: sqlite3 is not installed; `import` is not compared with its .import");
+    }
+    // The costs, against the lines of their year's budget. With --allow-deficit: the
+    // generated costs are not matched to the money received before them.
+    let costs_arg = costs_csv.to_str().expect("temp path is UTF-8");
+    step(
+        format!("cost import --allow-deficit ({} rows)", swiss(cost_rows)),
+        vec![run(
+            dir,
+            &[
+                "--db",
+                &db_arg,
+                "cost",
+                "import",
+                costs_arg,
+                "--allow-deficit",
+            ],
+        )],
+        Some(cost_rows),
+    );
+    let payments_arg = payments_csv.to_str().expect("temp path is UTF-8");
+    step(
+        format!("contribution import ({} rows)", swiss(payment_rows)),
+        vec![run(
+            dir,
+            &["--db", &db_arg, "contribution", "import", payments_arg],
+        )],
+        Some(payment_rows),
     );
     for (format, extension) in [("ledger", "journal"), ("beancount", "beancount")] {
         let out = dir.join(format!("ledger-{n}.{extension}"));
@@ -785,18 +990,36 @@ fn main() {
             ("verify", vec!["--db", db, "verify"], other_runs),
         ];
         if has_outstanding {
-            reports.insert(
-                3,
-                (
-                    "outstanding 2017 --as-of 2017-12-31",
-                    vec!["--db", db, "--as-of", "2017-12-31", "outstanding", "2017"],
-                    status_runs,
-                ),
+            reports.splice(
+                3..3,
+                [
+                    (
+                        "outstanding 2017 --as-of 2017-12-31",
+                        vec!["--db", db, "--as-of", "2017-12-31", "outstanding", "2017"],
+                        status_runs,
+                    ),
+                    (
+                        "outstanding 2017 --as-of 2017-06-30",
+                        vec!["--db", db, "--as-of", "2017-06-30", "outstanding", "2017"],
+                        status_runs,
+                    ),
+                    (
+                        "outstanding 2026",
+                        vec!["--db", db, "outstanding", "2026"],
+                        status_runs,
+                    ),
+                ],
             );
         }
         for (label, args, runs) in reports {
             measurements.push(measure(dir, &size, label, &args, runs));
         }
+        measurements.push(measure_dashboard(
+            db,
+            &size,
+            (2017, "2017-06-30"),
+            DASHBOARD_REQUESTS,
+        ));
         if n <= tools_max {
             let ours = measurements
                 .iter()
@@ -893,6 +1116,9 @@ fn main() {
                 "status 2017 --as-of 2017-06-30",
                 "status 2026",
                 "outstanding 2017 --as-of 2017-12-31",
+                "outstanding 2017 --as-of 2017-06-30",
+                "outstanding 2026",
+                DASHBOARD_LABEL,
             ] {
                 let median = |size: &str| {
                     measurements

@@ -749,13 +749,14 @@ fn a_ledger_of_the_previous_schema_opens_and_reports_the_same_figures() {
     let current = without_chain_rows(&dump(&db));
     // Take the ledger back to the schema before the corrections migration: its tables (with
     // their triggers and index) did not exist then, nor those of the bank migration that
-    // follows it, the chain of the migration after that, or the tables of the letters.
+    // follows it, the chain of the migration after that, the tables of the letters or the
+    // running sums.
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |row| row.get(0))
             .unwrap();
-        assert_eq!(version, 8, "the letters migration is the last");
+        assert_eq!(version, 9, "the running sums migration is the last");
         conn.execute_batch(
             "DROP TABLE exchange_rate_correction;
              DROP TABLE budget_withdrawal;
@@ -766,10 +767,13 @@ fn a_ledger_of_the_previous_schema_opens_and_reports_the_same_figures() {
              DROP TABLE chain;
              DROP TABLE setting;
              DROP TABLE party_change;
-             DROP TABLE letter_sent;",
+             DROP TABLE letter_sent;
+             DROP TABLE account_running;
+             DROP TABLE cost_running;
+             DROP TABLE expense_recorded_running;",
         )
         .unwrap();
-        conn.pragma_update(None, "user_version", version - 4)
+        conn.pragma_update(None, "user_version", version - 5)
             .unwrap();
     }
     assert_ne!(without_chain_rows(&dump(&db)), current);

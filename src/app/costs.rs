@@ -87,7 +87,8 @@ pub fn record_cost(
         Some(reference) => tx.reference_exists(reference)?,
         None => false,
     };
-    if !already && amount.is_positive() {
+    // With --allow-deficit nothing is refused: the low point is not read.
+    if !already && !allow_deficit && amount.is_positive() {
         let (low_on, balance) = tx.fund_low_point(&fund, currency, fields.date)?;
         check_covers(
             &fund,

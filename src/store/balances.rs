@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::corrupt;
-use super::{Store, StoreError};
+use super::{Store, StoreError, RUNNING_ON_DATE};
 use crate::ledger::{AccountName, AccountType, FundCode, PartyCode};
 use crate::money::{Currency, Money};
 
@@ -56,8 +56,8 @@ impl Store {
     /// Per party and fund, the net credit in CHF to the accounts under `prefixes` for
     /// `budget_year`, from entries dated on or before `until`.
     ///
-    /// Reads the year's totals of those accounts and takes off the rows dated after
-    /// `until`: a handful of rows for a recent date, however long the history.
+    /// Reads the running sums of each key of those accounts on `until`: one row per key,
+    /// however long the history and whatever was posted after.
     pub fn received(
         &self,
         budget_year: i32,
@@ -69,21 +69,21 @@ impl Store {
             return Ok(Vec::new());
         }
         let accounts = placeholders_after_two(ids.len());
+        // Each key's running sums on `until` (none for a key with nothing posted by then,
+        // which still counts as having received nothing).
         let sql = format!(
-            "SELECT party, fund, sum(net) FROM (
-                 SELECT party, fund, credit_minor - debit_minor AS net FROM account_total
-                 WHERE budget_year = ?1 AND account_id IN ({accounts})
-                   AND currency = 'CHF' AND party <> ''
-                 UNION ALL
-                 SELECT party, fund, debit_minor - credit_minor FROM account_balance
-                 WHERE budget_year = ?1 AND account_id IN ({accounts}) AND posted_on > ?2
-                   AND currency = 'CHF' AND party <> '')
-             GROUP BY party, fund
-             ORDER BY party, fund"
+            "SELECT k.party, k.fund,
+                    sum(coalesce(r.credit_minor, 0) - coalesce(r.debit_minor, 0))
+             FROM account_total k
+             LEFT JOIN account_running r ON {RUNNING_ON_DATE}
+             WHERE k.budget_year = ?2 AND k.account_id IN ({accounts})
+               AND k.currency = 'CHF' AND k.party <> ''
+             GROUP BY k.party, k.fund
+             ORDER BY k.party, k.fund"
         );
         let mut statement = self.conn.prepare_cached(&sql)?;
         let until = until.to_string();
-        let mut rows = statement.query(year_date_and_ids(&budget_year, &until, &ids).as_slice())?;
+        let mut rows = statement.query(year_date_and_ids(&until, &budget_year, &ids).as_slice())?;
         let mut received = Vec::new();
         while let Some(row) = rows.next()? {
             let party: String = row.get(0)?;

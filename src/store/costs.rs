@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 
 use super::corrupt;
-use super::{Store, StoreError, Tx};
+use super::{Store, StoreError, Tx, RUNNING_ON_DATE};
 use crate::ledger::{AccountName, EntryId};
 use crate::money::{Currency, Money};
 
@@ -31,45 +31,21 @@ fn missing_account(what: &str) -> StoreError {
 /// Per line and currency paid, the costs of `budget_year` dated on or before `until`, net of
 /// their reversals (a reversal counts against the line of the entry it reverses). Closing
 /// entries are not spending.
+///
+/// It reads the running sums of `cost_running` on `until`: one row per line and currency,
+/// however many costs the year has.
 fn load_spent(
     conn: &Connection,
     budget_year: i32,
     until: NaiveDate,
 ) -> Result<Vec<SpentRow>, StoreError> {
+    // SQLite takes the other columns of a group from the row whose `max` it returns: the
+    // sums on the latest date on or before `until`.
     let mut statement = conn.prepare_cached(
-        "WITH costs AS (
-             SELECT e.id, cl.line
-             FROM cost_line cl JOIN entry e ON e.id = cl.entry_id
-             WHERE cl.budget_year = ?1 AND e.budget_year = ?1 AND e.entry_date <= ?2
-               AND e.kind <> 'close'
-             UNION ALL
-             SELECT r.id, ol.line
-             FROM entry r JOIN cost_line ol ON ol.entry_id = r.reverses
-             WHERE r.kind = 'reversal' AND r.budget_year = ?1 AND r.entry_date <= ?2),
-         legs AS (
-             SELECT c.line, t.entry_id, t.currency, t.amount_minor,
-                    d.name AS debit, k.name AS credit
-             FROM costs c
-             JOIN transfer t ON t.entry_id = c.id
-             LEFT JOIN account d ON d.id = t.debit_account_id
-             LEFT JOIN account k ON k.id = t.credit_account_id),
-         paid AS (
-             SELECT entry_id, max(currency) AS currency FROM legs
-             WHERE (substr(debit, 1, 12) = 'assets:bank:' OR substr(credit, 1, 12) = 'assets:bank:')
-             GROUP BY entry_id)
-         SELECT l.line, coalesce(p.currency, 'CHF'),
-                sum(CASE WHEN l.currency = 'CHF' AND substr(l.debit, 1, 9) = 'expenses:'
-                         THEN l.amount_minor
-                         WHEN l.currency = 'CHF' AND substr(l.credit, 1, 9) = 'expenses:'
-                         THEN -l.amount_minor ELSE 0 END),
-                sum(CASE WHEN l.currency <> 'CHF' AND substr(l.credit, 1, 12) = 'assets:bank:'
-                         THEN l.amount_minor
-                         WHEN l.currency <> 'CHF' AND substr(l.debit, 1, 12) = 'assets:bank:'
-                         THEN -l.amount_minor ELSE 0 END),
-                max(l.debit IS NULL OR l.credit IS NULL)
-         FROM legs l LEFT JOIN paid p ON p.entry_id = l.entry_id
-         GROUP BY l.line, coalesce(p.currency, 'CHF')
-         ORDER BY l.line, coalesce(p.currency, 'CHF')",
+        "SELECT line, currency, chf_minor, original_minor, max(posted_on) FROM cost_running
+         WHERE budget_year = ?1 AND posted_on <= ?2
+         GROUP BY line, currency
+         ORDER BY line, currency",
     )?;
     let rows = statement
         .query_map(params![budget_year, until.to_string()], |row| {
@@ -78,17 +54,11 @@ fn load_spent(
                 row.get::<_, String>(1)?,
                 row.get::<_, i64>(2)?,
                 row.get::<_, i64>(3)?,
-                row.get::<_, bool>(4)?,
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    if let Some((line, ..)) = rows.iter().find(|row| row.4) {
-        return Err(missing_account(&format!(
-            "a cost of budget year {budget_year} on line {line}"
-        )));
-    }
     rows.into_iter()
-        .map(|(line, currency, chf, original, _)| {
+        .map(|(line, currency, chf, original)| {
             let currency: Currency = currency.parse().map_err(corrupt)?;
             Ok(SpentRow {
                 line,
@@ -98,6 +68,75 @@ fn load_spent(
             })
         })
         .collect()
+}
+
+/// The CHF each cost, close, or reversal of either moved on each account for its own budget
+/// year, as credits less debits, per transfer leg (`recorded`: entry id, budget year, date,
+/// account, net). `only` is an SQL condition on the entry `e` (`true` for all).
+pub(super) fn expense_recorded_sql(only: &str) -> String {
+    let legs = |account: &str, net: &str| {
+        format!(
+            "SELECT e.id, e.budget_year, e.entry_date AS posted_on, t.{account} AS account_id,
+                    {net} AS net_minor
+             FROM entry e JOIN transfer t ON t.entry_id = e.id
+             WHERE (e.kind IN ('cost', 'close')
+                    OR (e.kind = 'reversal'
+                        AND EXISTS (SELECT 1 FROM entry o
+                                    WHERE o.id = e.reverses AND o.kind IN ('cost', 'close'))))
+               AND t.currency = 'CHF' AND coalesce(t.budget_year, e.budget_year) = e.budget_year
+               AND {only}"
+        )
+    };
+    format!(
+        "recorded AS ({} UNION ALL {})",
+        legs("debit_account_id", "-t.amount_minor"),
+        legs("credit_account_id", "t.amount_minor")
+    )
+}
+
+/// What each cost, or reversal of a cost, spent against its line, per entry: the budget
+/// year and line it counts against, its date, the currency it was paid in (CHF when no
+/// bank account is named), the CHF booked to expense accounts and the amount paid in the
+/// other currency. `only` is an SQL condition on the entry id `c.id` (`true` for all).
+///
+/// A cost counts against the line of its `cost_line` row when it counts against that
+/// row's year and is not a close; a reversal of a cost counts against the reversed cost's
+/// line, for the reversal's own year.
+pub(super) fn spent_by_entry_sql(only: &str) -> String {
+    format!(
+        "costs AS (
+             SELECT e.id, cl.budget_year, cl.line, e.entry_date AS posted_on
+             FROM cost_line cl JOIN entry e ON e.id = cl.entry_id
+             WHERE e.budget_year = cl.budget_year AND e.kind <> 'close'
+             UNION ALL
+             SELECT r.id, r.budget_year, ol.line, r.entry_date
+             FROM entry r JOIN cost_line ol ON ol.entry_id = r.reverses
+             WHERE r.kind = 'reversal'),
+         legs AS (
+             SELECT c.id, c.budget_year, c.line, c.posted_on, t.currency, t.amount_minor,
+                    d.name AS debit, k.name AS credit
+             FROM costs c
+             JOIN transfer t ON t.entry_id = c.id
+             LEFT JOIN account d ON d.id = t.debit_account_id
+             LEFT JOIN account k ON k.id = t.credit_account_id
+             WHERE {only}),
+         spent AS (
+             SELECT budget_year, line, posted_on,
+                    coalesce(max(CASE WHEN substr(debit, 1, 12) = 'assets:bank:'
+                                        OR substr(credit, 1, 12) = 'assets:bank:'
+                                      THEN currency END), 'CHF') AS currency,
+                    sum(CASE WHEN currency = 'CHF' AND substr(debit, 1, 9) = 'expenses:'
+                             THEN amount_minor
+                             WHEN currency = 'CHF' AND substr(credit, 1, 9) = 'expenses:'
+                             THEN -amount_minor ELSE 0 END) AS chf_minor,
+                    sum(CASE WHEN currency <> 'CHF' AND substr(credit, 1, 12) = 'assets:bank:'
+                             THEN amount_minor
+                             WHEN currency <> 'CHF' AND substr(debit, 1, 12) = 'assets:bank:'
+                             THEN -amount_minor ELSE 0 END) AS original_minor,
+                    max(debit IS NULL OR credit IS NULL) AS unnamed
+             FROM legs
+             GROUP BY id, budget_year, line, posted_on)"
+    )
 }
 
 /// What one expense account was debited, net of credits, in CHF for a budget year, by
@@ -112,40 +151,27 @@ pub struct ExpensePostedRow {
 /// Per expense account, the CHF posted for `budget_year` by entries dated on or before
 /// `until` that are neither costs nor closes (nor reversals of either).
 ///
-/// It reads the running balances of the expense accounts (the year's totals less the rows
-/// dated after `until`) and takes off the transfers of the year's costs and closes, found by
-/// their kind: the work grows with the number of expense accounts and costs, not with the
-/// history.
+/// It reads the running sums of the expense accounts on `until` (one row per key) and takes
+/// off the running sums of what the year's costs and closes moved on them
+/// (`expense_recorded_running`, one row per account): the work grows with the number of
+/// expense accounts, not with the history or the number of costs.
 fn load_expenses_posted(
     conn: &Connection,
     budget_year: i32,
     until: NaiveDate,
 ) -> Result<Vec<ExpensePostedRow>, StoreError> {
-    let mut statement = conn.prepare_cached(
+    let mut statement = conn.prepare_cached(&format!(
         "WITH expense AS (SELECT id, name FROM account WHERE type = 'expenses'),
          booked AS (
-             SELECT account_id, debit_minor - credit_minor AS net FROM account_total
-             WHERE budget_year = ?1 AND currency = 'CHF'
-               AND account_id NOT IN (SELECT id FROM account WHERE type <> 'expenses')
-             UNION ALL
-             SELECT account_id, credit_minor - debit_minor FROM account_balance
-             WHERE budget_year = ?1 AND currency = 'CHF' AND posted_on > ?2
-               AND account_id NOT IN (SELECT id FROM account WHERE type <> 'expenses')),
-         elsewhere AS (
-             SELECT e.id FROM entry e
-             WHERE e.kind IN ('cost', 'close') AND e.budget_year = ?1 AND e.entry_date <= ?2
-             UNION ALL
-             SELECT r.id FROM entry r JOIN entry o ON o.id = r.reverses
-             WHERE r.kind = 'reversal' AND r.budget_year = ?1 AND r.entry_date <= ?2
-               AND o.kind IN ('cost', 'close')),
+             SELECT k.account_id, r.debit_minor - r.credit_minor AS net
+             FROM account_total k JOIN account_running r ON {RUNNING_ON_DATE}
+             WHERE k.budget_year = ?2 AND k.currency = 'CHF'
+               AND k.account_id NOT IN (SELECT id FROM account WHERE type <> 'expenses')),
          recorded AS (
-             SELECT t.debit_account_id AS account_id, -t.amount_minor AS net
-             FROM elsewhere x JOIN transfer t ON t.entry_id = x.id
-             WHERE t.currency = 'CHF' AND coalesce(t.budget_year, ?1) = ?1
-             UNION ALL
-             SELECT t.credit_account_id, t.amount_minor
-             FROM elsewhere x JOIN transfer t ON t.entry_id = x.id
-             WHERE t.currency = 'CHF' AND coalesce(t.budget_year, ?1) = ?1)
+             SELECT r.account_id, r.net_minor AS net, max(r.posted_on)
+             FROM expense_recorded_running r
+             WHERE r.budget_year = ?2 AND r.posted_on <= ?1
+             GROUP BY r.account_id)
          SELECT a.name, sum(n.net)
          FROM (SELECT account_id, net FROM booked
                UNION ALL
@@ -154,12 +180,12 @@ fn load_expenses_posted(
          WHERE n.account_id NOT IN (SELECT id FROM account WHERE type <> 'expenses')
          GROUP BY a.name, n.account_id
          HAVING sum(n.net) <> 0
-         ORDER BY a.name",
-    )?;
+         ORDER BY a.name"
+    ))?;
     // The running balances of an account missing from the ledger (deleted behind the
     // program's back) come back without a name: refused, never counted as nothing.
     let rows = statement
-        .query_map(params![budget_year, until.to_string()], |row| {
+        .query_map(params![until.to_string(), budget_year], |row| {
             Ok((row.get::<_, Option<String>>(0)?, row.get::<_, i64>(1)?))
         })?
         .collect::<Result<Vec<_>, _>>()?;
@@ -232,6 +258,104 @@ impl Tx<'_> {
             "INSERT INTO cost_line (entry_id, budget_year, line, category) VALUES (?1, ?2, ?3, ?4)",
             params![entry.0, budget_year, line, category],
         )?;
+        self.add_to_cost_running(entry)
+    }
+
+    /// Adds what `entry` moved on each account in CHF for its own year, if it is a cost, a
+    /// close or a reversal of either, to the running sums of `expense_recorded_running`.
+    pub(super) fn add_to_expense_recorded(&self, entry: EntryId) -> Result<(), StoreError> {
+        let sql = format!(
+            "WITH {} SELECT budget_year, account_id, posted_on, sum(net_minor) FROM recorded
+                     GROUP BY budget_year, account_id, posted_on",
+            expense_recorded_sql("e.id = ?1")
+        );
+        let moved = self
+            .tx
+            .prepare_cached(&sql)?
+            .query_map([entry.0], |row| {
+                Ok((
+                    row.get::<_, i32>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, i64>(3)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        for (year, account, posted_on, net) in moved {
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO expense_recorded_running (budget_year, account_id, posted_on,
+                                                           net_minor)
+                     SELECT ?1, ?2, ?3, coalesce(max(n), 0)
+                     FROM (SELECT net_minor AS n FROM expense_recorded_running
+                           WHERE budget_year = ?1 AND account_id = ?2 AND posted_on < ?3
+                           ORDER BY posted_on DESC LIMIT 1)
+                     WHERE true
+                     ON CONFLICT (budget_year, account_id, posted_on) DO NOTHING",
+                )?
+                .execute(params![year, account, posted_on])?;
+            self.tx
+                .prepare_cached(
+                    "UPDATE expense_recorded_running SET net_minor = net_minor + ?4
+                     WHERE budget_year = ?1 AND account_id = ?2 AND posted_on >= ?3",
+                )?
+                .execute(params![year, account, posted_on, net])?;
+        }
+        Ok(())
+    }
+
+    /// Adds what `entry` spent against a budget line, if it is a cost with its line noted
+    /// or a reversal of one, to the running sums of `cost_running`.
+    pub(super) fn add_to_cost_running(&self, entry: EntryId) -> Result<(), StoreError> {
+        let sql = format!(
+            "WITH {} SELECT budget_year, line, currency, posted_on, chf_minor, original_minor,
+                            unnamed
+                     FROM spent",
+            spent_by_entry_sql("c.id = ?1")
+        );
+        let spent = self
+            .tx
+            .prepare_cached(&sql)?
+            .query_map([entry.0], |row| {
+                Ok((
+                    row.get::<_, i32>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    (row.get::<_, i64>(4)?, row.get::<_, i64>(5)?),
+                    row.get::<_, bool>(6)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        for (year, line, currency, posted_on, (chf, original), unnamed) in spent {
+            if unnamed {
+                return Err(missing_account(&format!(
+                    "a cost of budget year {year} on line {line}"
+                )));
+            }
+            let key = params![year, line, currency, posted_on];
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO cost_running (budget_year, line, currency, posted_on,
+                                               chf_minor, original_minor)
+                     SELECT ?1, ?2, ?3, ?4, coalesce(max(c), 0), coalesce(max(o), 0)
+                     FROM (SELECT chf_minor AS c, original_minor AS o FROM cost_running
+                           WHERE budget_year = ?1 AND line = ?2 AND currency = ?3
+                             AND posted_on < ?4
+                           ORDER BY posted_on DESC LIMIT 1)
+                     WHERE true
+                     ON CONFLICT (budget_year, line, currency, posted_on) DO NOTHING",
+                )?
+                .execute(key)?;
+            self.tx
+                .prepare_cached(
+                    "UPDATE cost_running
+                     SET chf_minor = chf_minor + ?5, original_minor = original_minor + ?6
+                     WHERE budget_year = ?1 AND line = ?2 AND currency = ?3
+                       AND posted_on >= ?4",
+                )?
+                .execute(params![year, line, currency, posted_on, chf, original])?;
+        }
         Ok(())
     }
 }

@@ -228,6 +228,19 @@ impl Tx<'_> {
                 })?;
             }
         }
+        // A reversal of a cost takes back what it spent against its line; costs, closes and
+        // their reversals are set apart from the other expenses.
+        if entry.reverses.is_some() {
+            self.add_to_cost_running(id)?;
+        }
+        if entry.reverses.is_some()
+            || matches!(
+                entry.kind,
+                crate::ledger::EntryKind::Cost | crate::ledger::EntryKind::Close
+            )
+        {
+            self.add_to_expense_recorded(id)?;
+        }
         Ok(Recorded::New(id))
     }
 

@@ -273,6 +273,17 @@ pub struct Actor {
     pub at: String,
 }
 
+/// The join condition that pairs a key `k` of `account_total` (or any row with its columns)
+/// with its `account_running` row `r` on the date bound as `?1`: the sums of every day up to
+/// that date, found by one index seek. A key with nothing posted by then has no such row.
+pub(crate) const RUNNING_ON_DATE: &str =
+    "r.budget_year = k.budget_year AND r.account_id = k.account_id
+     AND r.fund = k.fund AND r.party = k.party AND r.currency = k.currency
+     AND r.posted_on = (SELECT max(m.posted_on) FROM account_running m
+                        WHERE m.budget_year = k.budget_year AND m.account_id = k.account_id
+                          AND m.fund = k.fund AND m.party = k.party
+                          AND m.currency = k.currency AND m.posted_on <= ?1)";
+
 /// An open ledger.
 pub struct Store {
     conn: Connection,

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{text_to_date, Store, StoreError, Tx};
 use crate::ledger::{AccountName, EntryId, PartyCode};
@@ -33,68 +33,84 @@ fn positions(
     until: NaiveDate,
     max_year: i32,
 ) -> Result<Vec<PositionRow>, StoreError> {
-    // The budget years up to `max_year` that have any balance: the rows dated after `until`
-    // are then read year by year through the (budget_year, posted_on) index, so a report
-    // reads only what was posted after its date for the years it shows.
-    let years: Vec<i32> = conn
-        .prepare_cached("SELECT DISTINCT budget_year FROM account_total WHERE budget_year <= ?1")?
-        .query_map([max_year], |row| row.get(0))?
-        .collect::<Result<_, _>>()?;
-    let year_list = if years.is_empty() {
-        "NULL".to_string()
-    } else {
-        years
-            .iter()
-            .map(i32::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let sql = format!(
+    // Each key of the contribution accounts (the years up to `max_year` of what is owed,
+    // every year of the credits held), with its total.
+    let mut keys = conn.prepare_cached(&format!(
         "WITH acc AS (SELECT id, name, name GLOB 'liabilities:prepaid:*' AS credit
-                      FROM account WHERE {CONTRIBUTION_ACCOUNTS_SQL}),
-              owed AS (SELECT id FROM acc WHERE NOT credit),
-              held AS (SELECT id FROM acc WHERE credit)
-         SELECT t.budget_year, acc.name, t.party, sum(t.d), sum(t.c)
-         FROM (SELECT budget_year, account_id, party, debit_minor AS d, credit_minor AS c
-               FROM account_total
-               WHERE budget_year <= ?2 AND currency = 'CHF' AND account_id IN owed
-               UNION ALL
-               SELECT budget_year, account_id, party, -debit_minor, -credit_minor
-               FROM account_balance
-               WHERE budget_year IN ({year_list}) AND posted_on > ?1 AND currency = 'CHF'
-                 AND +account_id IN owed
-               UNION ALL
-               SELECT budget_year, account_id, party, debit_minor, credit_minor
-               FROM account_total
-               WHERE currency = 'CHF' AND account_id IN held
-               UNION ALL
-               SELECT budget_year, account_id, party, -debit_minor, -credit_minor
-               FROM account_balance
-               WHERE account_id IN held AND posted_on > ?1 AND currency = 'CHF') t
-         JOIN acc ON acc.id = t.account_id
-         GROUP BY t.budget_year, acc.name, t.party
-         HAVING sum(t.d) <> 0 OR sum(t.c) <> 0
-         ORDER BY t.budget_year, acc.name, t.party"
-    );
-    let mut statement = conn.prepare(&sql)?;
-    let mut rows = statement.query(params![until.to_string(), max_year])?;
-    let mut list = Vec::new();
+                      FROM account WHERE {CONTRIBUTION_ACCOUNTS_SQL})
+         SELECT k.budget_year, k.account_id, k.fund, k.party, acc.name,
+                k.debit_minor, k.credit_minor
+         FROM account_total k JOIN acc ON acc.id = k.account_id
+         WHERE k.currency = 'CHF' AND (acc.credit OR k.budget_year <= ?1)"
+    ))?;
+    // On or after the last day anything was posted, the totals are the balances; before
+    // it, each key's running sums on `until`: one index seek per key, whatever was
+    // posted after.
+    let last_posted: Option<String> = conn
+        .prepare_cached("SELECT max(posted_on) FROM account_balance")?
+        .query_row([], |row| row.get(0))?;
+    let until_text = until.to_string();
+    let totals_hold = last_posted.is_none_or(|last| last <= until_text);
+    let mut on_date = conn.prepare_cached(
+        "SELECT debit_minor, credit_minor FROM account_running
+         WHERE budget_year = ?1 AND account_id = ?2 AND fund = ?3 AND party = ?4
+           AND currency = 'CHF' AND posted_on <= ?5
+         ORDER BY posted_on DESC LIMIT 1",
+    )?;
+    let mut sums: BTreeMap<(i32, String, String), (i64, i64)> = BTreeMap::new();
+    let mut rows = keys.query([max_year])?;
     while let Some(row) = rows.next()? {
-        let account: String = row.get(1)?;
-        let party: String = row.get(2)?;
+        let (year, account_id, fund, party, name): (i32, i64, String, String, String) = (
+            row.get(0)?,
+            row.get(1)?,
+            row.get(2)?,
+            row.get(3)?,
+            row.get(4)?,
+        );
+        let (debit, credit): (i64, i64) = if totals_hold {
+            (row.get(5)?, row.get(6)?)
+        } else {
+            on_date
+                .query_row(params![year, account_id, fund, party, until_text], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })
+                .optional()?
+                .unwrap_or((0, 0))
+        };
+        let sum = sums.entry((year, name, party)).or_default();
+        // Each is at most the account's total, which fits; their sum over funds too.
+        *sum = (
+            sum.0.checked_add(debit).ok_or_else(overflow)?,
+            sum.1.checked_add(credit).ok_or_else(overflow)?,
+        );
+    }
+    let mut list = Vec::new();
+    for ((budget_year, account, party), (debit_minor, credit_minor)) in sums {
+        if debit_minor == 0 && credit_minor == 0 {
+            continue;
+        }
         list.push(PositionRow {
-            budget_year: row.get(0)?,
+            budget_year,
             account: account.parse()?,
             party: if party.is_empty() {
                 None
             } else {
                 Some(party.parse()?)
             },
-            debit_minor: row.get(3)?,
-            credit_minor: row.get(4)?,
+            debit_minor,
+            credit_minor,
         });
     }
     Ok(list)
+}
+
+/// The error of sums beyond 64 bits, which the stored totals rule out.
+fn overflow() -> StoreError {
+    StoreError::Corrupt(
+        "the contribution balances add up beyond what the ledger can hold; run `isu-ledger \
+         verify`"
+            .to_string(),
+    )
 }
 
 impl Store {

@@ -1,6 +1,10 @@
-//! The running balances (`account_total` and `account_balance`) that every transfer adds
-//! to, written through at once, or, for a bulk import, summed in memory and written in key
-//! order when the transaction commits.
+//! The running balances (`account_total`, `account_balance` and `account_running`) that
+//! every transfer adds to, written through at once, or, for a bulk import, summed in memory
+//! and written in key order when the transaction commits.
+//!
+//! `account_running` holds, per key and date, the sums of every day up to that date: a
+//! posting adds to its date's row (made from the row before it when new) and to every later
+//! row of its key. Postings mostly come in date order, so the later rows are few or none.
 //!
 //! A bulk import changes the same few total rows again and again; summing in memory turns
 //! two B-tree upserts per posting into one hash-map update, and writing the sums in key
@@ -98,6 +102,34 @@ const UPSERT_TOTAL: &str = "INSERT INTO account_total (budget_year, account_id, 
      ON CONFLICT (budget_year, account_id, fund, party, currency)
      DO UPDATE SET debit_minor = debit_minor + excluded.debit_minor,
                    credit_minor = credit_minor + excluded.credit_minor";
+
+/// Makes the `account_running` row of a key and date when there is none, from the sums of
+/// the latest date before it.
+const INSERT_RUNNING: &str = "INSERT INTO account_running (budget_year, account_id, fund, party,
+                                     currency, posted_on, debit_minor, credit_minor)
+     SELECT ?1, ?2, ?3, ?4, ?5, ?6, coalesce(max(d), 0), coalesce(max(c), 0)
+     FROM (SELECT debit_minor AS d, credit_minor AS c FROM account_running
+           WHERE budget_year = ?1 AND account_id = ?2 AND fund = ?3 AND party = ?4
+             AND currency = ?5 AND posted_on < ?6
+           ORDER BY posted_on DESC LIMIT 1)
+     WHERE true
+     ON CONFLICT (budget_year, account_id, fund, party, currency, posted_on) DO NOTHING";
+
+/// Adds a day's debit and credit to the `account_running` rows of its key from that day on.
+const ADD_RUNNING: &str = "UPDATE account_running
+     SET debit_minor = debit_minor + ?7, credit_minor = credit_minor + ?8
+     WHERE budget_year = ?1 AND account_id = ?2 AND fund = ?3 AND party = ?4 AND currency = ?5
+       AND posted_on >= ?6";
+
+/// The latest `account_running` row of a key: its date and sums.
+const LAST_RUNNING: &str = "SELECT posted_on, debit_minor, credit_minor FROM account_running
+     WHERE budget_year = ?1 AND account_id = ?2 AND fund = ?3 AND party = ?4 AND currency = ?5
+     ORDER BY posted_on DESC LIMIT 1";
+
+/// Appends an `account_running` row after the latest of its key.
+const APPEND_RUNNING: &str = "INSERT INTO account_running (budget_year, account_id, fund, party,
+                                     currency, posted_on, debit_minor, credit_minor)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 impl Tx<'_> {
     /// Holds the running balances in memory until `commit` (or a flush) from now on: for
@@ -251,6 +283,92 @@ impl Tx<'_> {
             posting.debit_minor,
             posting.credit_minor
         ])?;
+        self.add_running(
+            (
+                posting.budget_year,
+                posting.account_id,
+                posting.fund,
+                posting.party,
+                posting.currency,
+            ),
+            &posting.posted_on.to_string(),
+            (posting.debit_minor, posting.credit_minor),
+        )
+    }
+
+    /// Adds one day's debit and credit of a key to `account_running`, wherever the day
+    /// falls among the key's dates.
+    fn add_running(
+        &self,
+        (year, account, fund, party, currency): (i32, i64, &str, &str, Currency),
+        posted_on: &str,
+        (debit, credit): (i64, i64),
+    ) -> Result<(), rusqlite::Error> {
+        let key = params![year, account, fund, party, currency.as_str(), posted_on];
+        self.tx.prepare_cached(INSERT_RUNNING)?.execute(key)?;
+        self.tx.prepare_cached(ADD_RUNNING)?.execute(params![
+            year,
+            account,
+            fund,
+            party,
+            currency.as_str(),
+            posted_on,
+            debit,
+            credit
+        ])?;
+        Ok(())
+    }
+
+    /// Writes the days of one key to `account_running`, in date order: appended after the
+    /// key's latest row when they all come after it (a bulk import in date order), each
+    /// added in its place otherwise.
+    fn flush_running_key(
+        &self,
+        (year, account, fund, party, currency): (i32, i64, &str, &str, Currency),
+        days: &[(String, i64, i64)],
+    ) -> Result<(), rusqlite::Error> {
+        let Some((first, ..)) = days.first() else {
+            return Ok(());
+        };
+        let last: Option<(String, i64, i64)> = self
+            .tx
+            .prepare_cached(LAST_RUNNING)?
+            .query_row(
+                params![year, account, fund, party, currency.as_str()],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .optional()?;
+        match last {
+            Some((last_day, ..)) if last_day >= *first => {
+                for (day, debit, credit) in days {
+                    self.add_running(
+                        (year, account, fund, party, currency),
+                        day,
+                        (*debit, *credit),
+                    )?;
+                }
+            }
+            _ => {
+                let (mut debit_sum, mut credit_sum) =
+                    last.map_or((0, 0), |(_, debit, credit)| (debit, credit));
+                let mut append = self.tx.prepare_cached(APPEND_RUNNING)?;
+                for (day, debit, credit) in days {
+                    // The key's total fitted, so its running sums fit too.
+                    debit_sum += debit;
+                    credit_sum += credit;
+                    append.execute(params![
+                        year,
+                        account,
+                        fund,
+                        party,
+                        currency.as_str(),
+                        day,
+                        debit_sum,
+                        credit_sum
+                    ])?;
+                }
+            }
+        }
         Ok(())
     }
 
@@ -293,21 +411,52 @@ impl Tx<'_> {
                 credit
             ])?;
         }
-        let mut upsert = self.tx.prepare_cached(UPSERT_DAILY)?;
-        for ((year, account, day, fund, party, currency), (debit, credit)) in daily {
-            let posted_on = NaiveDate::from_num_days_from_ce_opt(day)
+        let day_text = |day: i32| {
+            NaiveDate::from_num_days_from_ce_opt(day)
                 .expect("a day taken from a date")
-                .to_string();
+                .to_string()
+        };
+        let mut upsert = self.tx.prepare_cached(UPSERT_DAILY)?;
+        for &((year, account, day, fund, party, currency), (debit, credit)) in &daily {
             upsert.execute(params![
                 year,
                 account,
-                posted_on,
+                day_text(day),
                 name(fund),
                 name(party),
                 currency.as_str(),
                 debit,
                 credit
             ])?;
+        }
+        // `account_running` in its own key order: each key's days together, by date.
+        daily.sort_unstable_by(|(a, _), (b, _)| {
+            (a.0, a.1, name(a.3), name(a.4), a.5, a.2).cmp(&(
+                b.0,
+                b.1,
+                name(b.3),
+                name(b.4),
+                b.5,
+                b.2,
+            ))
+        });
+        let mut start = 0;
+        while start < daily.len() {
+            let ((year, account, _, fund, party, currency), _) = daily[start];
+            let same_key = |(k, _): &(DailyKey, (i64, i64))| {
+                (k.0, k.1, k.3, k.4, k.5) == (year, account, fund, party, currency)
+            };
+            let end = start
+                + daily[start..]
+                    .iter()
+                    .position(|row| !same_key(row))
+                    .unwrap_or(daily.len() - start);
+            let days: Vec<(String, i64, i64)> = daily[start..end]
+                .iter()
+                .map(|&((_, _, day, ..), (debit, credit))| (day_text(day), debit, credit))
+                .collect();
+            self.flush_running_key((year, account, name(fund), name(party), currency), &days)?;
+            start = end;
         }
         Ok(())
     }
@@ -371,6 +520,221 @@ mod tests {
         ));
         tx.commit().unwrap();
         store
+    }
+
+    /// One generated fact: an entry `day` days into 2017, for `year`, moving `minor` in
+    /// `currency` from the bank to one of two income accounts and, when `split`, part of it
+    /// on to an expense account counting against the year before; reversed `reversed_after`
+    /// days after its date when that is given.
+    #[derive(Debug, Clone)]
+    struct Fact {
+        day: u32,
+        year: i32,
+        minor: i64,
+        usd: bool,
+        income: bool,
+        split: bool,
+        reversed_after: Option<u32>,
+    }
+
+    fn fact() -> impl proptest::strategy::Strategy<Value = Fact> {
+        use proptest::prelude::*;
+        (
+            0u32..40,
+            2016i32..=2018,
+            1i64..100_000,
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            proptest::option::of(0u32..20),
+        )
+            .prop_map(
+                |(day, year, minor, usd, income, split, reversed_after)| Fact {
+                    day,
+                    year,
+                    minor,
+                    usd,
+                    income,
+                    split,
+                    reversed_after,
+                },
+            )
+    }
+
+    fn day_of(offset: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2017, 1, 1).unwrap() + chrono::Days::new(offset.into())
+    }
+
+    fn new_entry(index: usize, fact: &Fact) -> NewEntry {
+        let currency = if fact.usd {
+            Currency::USD
+        } else {
+            Currency::CHF
+        };
+        let income = if fact.income { "income:x" } else { "income:y" };
+        let mut transfers = vec![Transfer::new(
+            "assets:bank:chf".parse().unwrap(),
+            income.parse().unwrap(),
+            Money::from_minor(fact.minor, currency),
+        )];
+        if fact.split {
+            transfers.push(
+                Transfer::new(
+                    "expenses:y".parse().unwrap(),
+                    "assets:bank:chf".parse().unwrap(),
+                    Money::from_minor(fact.minor / 2 + 1, currency),
+                )
+                .for_year(fact.year - 1),
+            );
+        }
+        NewEntry {
+            date: day_of(fact.day),
+            description: "Generated".into(),
+            kind: EntryKind::General,
+            budget_year: fact.year,
+            fund: FundCode::isu(),
+            party: None,
+            reference: Some(format!("P-{index}")),
+            reverses: None,
+            rate: None,
+            transfers,
+        }
+    }
+
+    /// Per key (year, account, currency) and date, the debits and credits of the transfers
+    /// dated on or before it, summed here from the facts, independently of the store.
+    fn expected_sums(
+        facts: &[Fact],
+        until: NaiveDate,
+    ) -> std::collections::BTreeMap<(i32, String, String), (i64, i64)> {
+        let mut sums = std::collections::BTreeMap::new();
+        let mut add = |year: i32, account: &str, currency: Currency, debit: i64, credit: i64| {
+            let sum: &mut (i64, i64) = sums
+                .entry((year, account.to_string(), currency.as_str().to_string()))
+                .or_default();
+            sum.0 += debit;
+            sum.1 += credit;
+        };
+        for fact in facts {
+            let entry = new_entry(0, fact);
+            let mut dated = vec![(entry.date, false)];
+            if let Some(after) = fact.reversed_after {
+                dated.push((day_of(fact.day + after), true));
+            }
+            for (date, mirrored) in dated {
+                if date > until {
+                    continue;
+                }
+                for transfer in &entry.transfers {
+                    let year = transfer.year_within(entry.budget_year);
+                    let (debit, credit) = if mirrored {
+                        (&transfer.credit, &transfer.debit)
+                    } else {
+                        (&transfer.debit, &transfer.credit)
+                    };
+                    let (minor, currency) = (transfer.amount.minor(), transfer.amount.currency());
+                    add(year, debit.as_str(), currency, minor, 0);
+                    add(year, credit.as_str(), currency, 0, minor);
+                }
+            }
+        }
+        sums
+    }
+
+    /// The sums `account_running` holds on `until`, per key.
+    fn stored_sums(
+        store: &Store,
+        until: NaiveDate,
+    ) -> std::collections::BTreeMap<(i32, String, String), (i64, i64)> {
+        let mut statement = store
+            .conn
+            .prepare(
+                "SELECT k.budget_year, a.name, k.currency, sum(r.debit_minor), sum(r.credit_minor)
+                 FROM account_total k JOIN account a ON a.id = k.account_id
+                 JOIN account_running r ON r.budget_year = k.budget_year
+                  AND r.account_id = k.account_id AND r.fund = k.fund AND r.party = k.party
+                  AND r.currency = k.currency
+                  AND r.posted_on = (SELECT max(m.posted_on) FROM account_running m
+                                     WHERE m.budget_year = k.budget_year
+                                       AND m.account_id = k.account_id AND m.fund = k.fund
+                                       AND m.party = k.party AND m.currency = k.currency
+                                       AND m.posted_on <= ?1)
+                 GROUP BY k.budget_year, a.name, k.currency",
+            )
+            .unwrap();
+        let rows = statement
+            .query_map([until.to_string()], |row| {
+                Ok((
+                    (row.get(0)?, row.get(1)?, row.get(2)?),
+                    (row.get(3)?, row.get(4)?),
+                ))
+            })
+            .unwrap();
+        rows.map(Result::unwrap).collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(48))]
+
+        /// Whatever the order the entries are recorded in, in one bulk import or one by one,
+        /// with reversals recorded after their originals and dated on or after them, the
+        /// running sums on every date are the transfers dated up to it, and verify agrees.
+        #[test]
+        fn running_sums_on_a_date_are_the_transfers_up_to_it(
+            facts in proptest::collection::vec(fact(), 1..24),
+            order in proptest::sample::subsequence((0..24).collect::<Vec<usize>>(), 0..24),
+            buffered in proptest::prelude::any::<bool>(),
+            reversals_buffered in proptest::prelude::any::<bool>(),
+        ) {
+            // The order of recording: the chosen indices first, then the rest, each once.
+            let mut sequence: Vec<usize> = order.into_iter().filter(|&i| i < facts.len()).rev().collect();
+            let rest: Vec<usize> = (0..facts.len()).filter(|i| !sequence.contains(i)).collect();
+            sequence.extend(rest);
+            let mut store = Store::in_memory().unwrap();
+            let actor = Actor { user: "test".into(), at: "2017-03-01T00:00:00Z".into() };
+            let tx = store.begin(actor.clone()).unwrap();
+            if buffered {
+                tx.buffer_running_balances().unwrap();
+            }
+            let mut ids = vec![None; facts.len()];
+            for &index in &sequence {
+                match tx.record_entry(&new_entry(index, &facts[index])).unwrap() {
+                    crate::store::Recorded::New(id) => ids[index] = Some(id),
+                    other => panic!("{other:?}"),
+                }
+            }
+            tx.commit().unwrap();
+            let tx = store.begin(actor).unwrap();
+            if reversals_buffered {
+                tx.buffer_running_balances().unwrap();
+            }
+            for &index in sequence.iter().rev() {
+                let Some(after) = facts[index].reversed_after else { continue };
+                let original = tx.entry(ids[index].unwrap()).unwrap().unwrap();
+                let reversal = crate::domain::reversal::reversal_of(
+                    &original,
+                    "Generated",
+                    day_of(facts[index].day + after),
+                )
+                .unwrap();
+                tx.record_entry(&reversal).unwrap();
+            }
+            tx.commit().unwrap();
+            for offset in [0, 1, 5, 13, 20, 39, 45, 70] {
+                let until = day_of(offset);
+                let expected: std::collections::BTreeMap<_, _> = expected_sums(&facts, until)
+                    .into_iter()
+                    .filter(|(_, sums)| *sums != (0, 0))
+                    .collect();
+                let stored: std::collections::BTreeMap<_, _> = stored_sums(&store, until)
+                    .into_iter()
+                    .filter(|(_, sums)| *sums != (0, 0))
+                    .collect();
+                proptest::prop_assert_eq!(stored, expected, "on {}", until);
+            }
+            let summary = store.verify("equity:conversion").unwrap();
+            proptest::prop_assert!(summary.findings.is_empty(), "{:?}", summary.findings);
+        }
     }
 
     #[test]

@@ -96,9 +96,10 @@ type Check<'a> = dyn Fn() -> Result<Vec<Finding>, StoreError> + 'a;
 
 /// The tables of the schema (all migrations applied): a report reads from them, and
 /// verify says which is missing.
-const TABLES: [&str; 33] = [
+const TABLES: [&str; 36] = [
     "account",
     "account_balance",
+    "account_running",
     "account_total",
     "bank_line",
     "bank_match",
@@ -110,11 +111,13 @@ const TABLES: [&str; 33] = [
     "chain",
     "charge_due",
     "cost_line",
+    "cost_running",
     "document",
     "document_revision",
     "entry",
     "exchange_rate",
     "exchange_rate_correction",
+    "expense_recorded_running",
     "fund",
     "letter_sent",
     "meeting",
@@ -179,6 +182,9 @@ impl Store {
                 ("chain", Box::new(|| walk_chain(Depth::Full))),
                 ("transfer-valid", Box::new(|| self.check_transfers())),
                 ("balances", Box::new(|| self.check_balances())),
+                ("running", Box::new(|| self.check_running())),
+                ("cost-running", Box::new(|| self.check_cost_running())),
+                ("expense-running", Box::new(|| self.check_expense_running())),
                 (
                     "conversions",
                     Box::new(|| self.check_conversions(conversion_account)),
@@ -583,6 +589,112 @@ impl Store {
         Ok(findings)
     }
 
+    /// Recomputes the sums up to each date (`account_running`) from the transfers: the
+    /// same keys and dates as the days posted, the same sums.
+    fn check_running(&self) -> Result<Vec<Finding>, StoreError> {
+        self.findings_from(
+            "running",
+            "WITH legs AS (
+                 SELECT coalesce(t.budget_year, e.budget_year) AS budget_year,
+                        t.debit_account_id AS account_id, e.fund, coalesce(e.party, '') AS party,
+                        t.currency, e.entry_date AS posted_on,
+                        t.amount_minor AS debit_minor, 0 AS credit_minor
+                 FROM transfer t JOIN entry e ON e.id = t.entry_id
+                 UNION ALL
+                 SELECT coalesce(t.budget_year, e.budget_year), t.credit_account_id, e.fund,
+                        coalesce(e.party, ''), t.currency, e.entry_date, 0, t.amount_minor
+                 FROM transfer t JOIN entry e ON e.id = t.entry_id),
+             days AS (
+                 SELECT budget_year, account_id, fund, party, currency, posted_on,
+                        sum(debit_minor) AS debit_minor, sum(credit_minor) AS credit_minor
+                 FROM legs
+                 GROUP BY budget_year, account_id, fund, party, currency, posted_on),
+             expected AS (
+                 SELECT budget_year, account_id, fund, party, currency, posted_on,
+                        sum(debit_minor) OVER running AS debit_minor,
+                        sum(credit_minor) OVER running AS credit_minor
+                 FROM days
+                 WINDOW running AS (PARTITION BY budget_year, account_id, fund, party, currency
+                                    ORDER BY posted_on ROWS UNBOUNDED PRECEDING)),
+             d AS (SELECT * FROM (SELECT * FROM expected EXCEPT SELECT * FROM account_running)
+                   UNION
+                   SELECT * FROM (SELECT * FROM account_running EXCEPT SELECT * FROM expected))
+             SELECT 'sums up to ' || d.posted_on || ' of '
+                    || coalesce(a.name, 'account ' || d.account_id) || ' (' || d.currency
+                    || ', year ' || d.budget_year || ', fund ' || d.fund || ', party '
+                    || CASE d.party WHEN '' THEN '-' ELSE d.party END
+                    || ') differ from the sums of the transfers up to that date'
+             FROM (SELECT DISTINCT budget_year, account_id, fund, party, currency, posted_on
+                   FROM d) d
+             LEFT JOIN account a ON a.id = d.account_id
+             ORDER BY d.budget_year, d.account_id, d.fund, d.party, d.currency, d.posted_on",
+        )
+    }
+
+    /// Recomputes what was spent against each budget line up to each date (`cost_running`)
+    /// from the cost lines, the entries and their transfers.
+    fn check_cost_running(&self) -> Result<Vec<Finding>, StoreError> {
+        self.findings_from(
+            "cost-running",
+            &format!(
+                "WITH {},
+                 days AS (
+                     SELECT budget_year, line, currency, posted_on,
+                            sum(chf_minor) AS chf_minor, sum(original_minor) AS original_minor
+                     FROM spent
+                     GROUP BY budget_year, line, currency, posted_on),
+                 expected AS (
+                     SELECT budget_year, line, currency, posted_on,
+                            sum(chf_minor) OVER running AS chf_minor,
+                            sum(original_minor) OVER running AS original_minor
+                     FROM days
+                     WINDOW running AS (PARTITION BY budget_year, line, currency
+                                        ORDER BY posted_on ROWS UNBOUNDED PRECEDING)),
+                 d AS (SELECT * FROM (SELECT * FROM expected EXCEPT SELECT * FROM cost_running)
+                       UNION
+                       SELECT * FROM (SELECT * FROM cost_running EXCEPT SELECT * FROM expected))
+                 SELECT DISTINCT 'spending up to ' || posted_on || ' against line ' || line
+                        || ' of ' || budget_year || ' paid in ' || currency
+                        || ' differs from the costs recorded'
+                 FROM d
+                 ORDER BY 1",
+                super::costs::spent_by_entry_sql("true")
+            ),
+        )
+    }
+
+    /// Recomputes what costs, closes and their reversals moved on each account up to each
+    /// date (`expense_recorded_running`) from the entries and their transfers.
+    fn check_expense_running(&self) -> Result<Vec<Finding>, StoreError> {
+        self.findings_from(
+            "expense-running",
+            &format!(
+                "WITH {},
+                 days AS (
+                     SELECT budget_year, account_id, posted_on, sum(net_minor) AS net_minor
+                     FROM recorded
+                     GROUP BY budget_year, account_id, posted_on),
+                 expected AS (
+                     SELECT budget_year, account_id, posted_on,
+                            sum(net_minor) OVER (PARTITION BY budget_year, account_id
+                                                 ORDER BY posted_on ROWS UNBOUNDED PRECEDING)
+                                AS net_minor
+                     FROM days),
+                 d AS (SELECT * FROM (SELECT * FROM expected
+                                      EXCEPT SELECT * FROM expense_recorded_running)
+                       UNION
+                       SELECT * FROM (SELECT * FROM expense_recorded_running
+                                      EXCEPT SELECT * FROM expected))
+                 SELECT DISTINCT 'costs and closes up to ' || d.posted_on || ' on '
+                        || coalesce(a.name, 'account ' || d.account_id) || ' for '
+                        || d.budget_year || ' differ from their transfers'
+                 FROM d LEFT JOIN account a ON a.id = d.account_id
+                 ORDER BY 1",
+                super::costs::expense_recorded_sql("true")
+            ),
+        )
+    }
+
     /// In an entry that converts, the CHF through the conversion account must be the other
     /// currency's amount at the recorded rate, rounded half away from zero.
     fn check_conversions(&self, conversion_account: &str) -> Result<Vec<Finding>, StoreError> {
@@ -854,6 +966,88 @@ mod tests {
     }
 
     #[test]
+    fn tampered_running_sums_are_found() {
+        let store = ledger_with_a_conversion();
+        store
+            .conn
+            .execute(
+                "UPDATE account_running SET debit_minor = debit_minor + 1
+                 WHERE currency = 'USD' AND debit_minor > 0",
+                [],
+            )
+            .unwrap();
+        let findings = store.verify("equity:conversion").unwrap().findings;
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].check, "running");
+        assert!(
+            findings[0].message.contains("assets:bank:usd"),
+            "{findings:?}"
+        );
+
+        let store = ledger_with_a_conversion();
+        store
+            .conn
+            .execute("DELETE FROM account_running WHERE currency = 'CHF'", [])
+            .unwrap();
+        assert_eq!(checks_failing(&store), vec!["running"]);
+    }
+
+    #[test]
+    fn tampered_spending_sums_are_found() {
+        let mut store = Store::in_memory().unwrap();
+        let tx = store
+            .begin(Actor {
+                user: "test".into(),
+                at: "2017-03-01T00:00:00Z".into(),
+            })
+            .unwrap();
+        let cost = crate::ledger::NewEntry {
+            date: NaiveDate::from_ymd_opt(2017, 3, 1).unwrap(),
+            description: "Translation".into(),
+            kind: crate::ledger::EntryKind::Cost,
+            budget_year: 2017,
+            fund: FundCode::isu(),
+            party: None,
+            reference: Some("C-1".into()),
+            reverses: None,
+            rate: None,
+            transfers: vec![crate::ledger::Transfer::new(
+                "expenses:translation".parse().unwrap(),
+                "assets:bank:chf".parse().unwrap(),
+                Money::from_minor(12_345, Currency::CHF),
+            )],
+        };
+        let crate::store::Recorded::New(id) = tx.record_entry(&cost).unwrap() else {
+            panic!("not recorded");
+        };
+        tx.insert_cost_line(id, 2017, "communication", "translation")
+            .unwrap();
+        tx.commit().unwrap();
+        assert_eq!(checks_failing(&store), Vec::<&str>::new());
+        let until = NaiveDate::from_ymd_opt(2017, 12, 31).unwrap();
+        assert_eq!(
+            store.spent(2017, until).unwrap()[0].spent_chf,
+            Money::from_minor(12_345, Currency::CHF)
+        );
+        store
+            .conn
+            .execute("UPDATE cost_running SET chf_minor = chf_minor + 1", [])
+            .unwrap();
+        assert_eq!(checks_failing(&store), vec!["cost-running"]);
+        store
+            .conn
+            .execute(
+                "UPDATE expense_recorded_running SET net_minor = net_minor - 1",
+                [],
+            )
+            .unwrap();
+        assert_eq!(
+            checks_failing(&store),
+            vec!["cost-running", "expense-running"]
+        );
+    }
+
+    #[test]
     fn the_schema_in_memory_has_every_table_listed_and_no_other() {
         let store = ledger_with_a_conversion();
         assert_eq!(store.missing_tables().unwrap(), Vec::<&str>::new());
@@ -974,7 +1168,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             checks_failing(&store),
-            vec!["append-only", "chain", "balances", "conversions"]
+            vec!["append-only", "chain", "balances", "running", "conversions"]
         );
     }
 }
