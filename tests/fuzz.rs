@@ -1,5 +1,6 @@
 //! Fuzz-style property tests, one per parser of outside input: amounts, dates, rates (and
-//! the conversions they drive), CSV rows (through the real binary) and letter templates.
+//! the conversions they drive), CSV rows (through the real binary), letter templates, bank
+//! statements (camt.053 XML, bank CSV exports and their profiles) and bank amounts.
 //! Each feeds generated hostile input and asserts only that the answer is a value or a
 //! clean error: no panic, no hang, one line on stderr.
 //!
@@ -11,6 +12,9 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use isu_ledger::domain::bank::camt;
+use isu_ledger::domain::bank::csv_profile::Profile;
+use isu_ledger::domain::bank::parse_bank_amount;
 use isu_ledger::domain::parse_date;
 use isu_ledger::money::{Currency, Money, Rate};
 use isu_ledger::render::letters::{LetterContext, LetterTemplates};
@@ -251,4 +255,157 @@ fn csv_rows_import_or_are_refused_in_one_line() {
         })
         .unwrap();
     common::isu_ok(&db, &["verify"]);
+}
+
+/// The sample statements, each a seed for mutations.
+const CAMT_SAMPLES: [&str; 3] = [
+    include_str!("data/bank/camt053-v02.xml"),
+    include_str!("data/bank/camt053-v04.xml"),
+    include_str!("data/bank/camt053-v08.xml"),
+];
+
+/// A sample statement with a few cuts, insertions and repeats at random places: broken
+/// tags, doubled elements, amounts and dates of any text, nesting left open.
+fn camt_text() -> impl Strategy<Value = String> {
+    let edit = (
+        any::<prop::sample::Index>(),
+        0usize..40,
+        0u8..4,
+        "[<>/a-zA-Z0-9 .=\"-]{0,24}",
+    );
+    (
+        0usize..CAMT_SAMPLES.len(),
+        prop::collection::vec(edit, 0..6),
+    )
+        .prop_map(|(sample, edits)| {
+            let mut text: Vec<char> = CAMT_SAMPLES[sample].chars().collect();
+            for (at, len, kind, insert) in edits {
+                let at = at.index(text.len().max(1)).min(text.len());
+                let end = (at + len).min(text.len());
+                match kind {
+                    0 => {
+                        text.drain(at..end);
+                    }
+                    1 => {
+                        text.splice(at..at, insert.chars());
+                    }
+                    2 => {
+                        let piece: Vec<char> = text[at..end].to_vec();
+                        text.splice(at..at, piece.into_iter().cycle().take(len * 8));
+                    }
+                    _ => {
+                        text.splice(at..end, insert.chars());
+                    }
+                }
+            }
+            text.into_iter().collect()
+        })
+}
+
+#[test]
+fn bank_statements_parse_or_are_refused_without_a_panic() {
+    let mut runner = TestRunner::new(config(600));
+    runner
+        .run(&camt_text(), |xml| {
+            let started = Instant::now();
+            if let Err(error) = camt::parse("statement.xml", &xml) {
+                let message = error.to_string();
+                prop_assert!(!message.contains('\n'), "one line: {}", message);
+                prop_assert!(message.starts_with("statement.xml"), "{}", message);
+            }
+            prop_assert!(started.elapsed() < Duration::from_secs(5));
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn bank_amounts_parse_or_are_refused_without_a_panic() {
+    let mut runner = TestRunner::new(config(2_000));
+    runner
+        .run(
+            &(
+                number_like(),
+                prop_oneof![Just('.'), Just(',')],
+                any::<bool>(),
+            ),
+            |(text, separator, usd)| {
+                let currency = if usd { Currency::USD } else { Currency::CHF };
+                if let Ok(money) = parse_bank_amount(&text, separator, currency) {
+                    prop_assert_eq!(money.currency(), currency);
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+}
+
+/// A profile's lines: known keys with any value, unknown keys, noise.
+fn profile_text() -> impl Strategy<Value = String> {
+    let key = prop_oneof![
+        Just("delimiter"),
+        Just("decimal"),
+        Just("date_format"),
+        Just("currency"),
+        Just("account"),
+        Just("date"),
+        Just("value_date"),
+        Just("amount"),
+        Just("reference"),
+        Just("name"),
+        Just("text"),
+        Just("nonsense"),
+    ];
+    let value = prop_oneof![
+        Just(";".to_string()),
+        Just(",".to_string()),
+        Just("%d.%m.%Y".to_string()),
+        Just("%Y-%m-%d".to_string()),
+        Just("%Q%".to_string()),
+        Just("CHF".to_string()),
+        "[ -~]{0,16}",
+    ];
+    prop::collection::vec((key, value), 0..10).prop_map(|lines| {
+        lines
+            .into_iter()
+            .map(|(key, value)| format!("{key} = {value}\n"))
+            .collect()
+    })
+}
+
+#[test]
+fn bank_csv_exports_and_profiles_read_or_are_refused_without_a_panic() {
+    let mut runner = TestRunner::new(config(400));
+    let files = (
+        profile_text(),
+        prop_oneof![Just("plain"), Just("swiss")],
+        any::<bool>(),
+        csv_file(&["date", "value_date", "amount", "reference", "name", "text"]),
+    );
+    runner
+        .run(&files, |(profile_text, builtin, own, csv)| {
+            let profile = if own {
+                match Profile::parse("fuzz.profile", &profile_text) {
+                    Ok(profile) => profile,
+                    Err(error) => {
+                        prop_assert!(!error.to_string().contains('\n'));
+                        return Ok(());
+                    }
+                }
+            } else {
+                Profile::builtin(builtin).unwrap()
+            };
+            let semicolons = csv.replace(',', ";");
+            for text in [&csv, &semicolons] {
+                if let Err(error) =
+                    profile.read("fuzz.csv", text.as_bytes(), Some("CH9300762011623852957"))
+                {
+                    let message = error.to_string();
+                    prop_assert!(!message.contains('\n'), "one line: {}", message);
+                    prop_assert!(message.starts_with("fuzz.csv"), "{}", message);
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
 }

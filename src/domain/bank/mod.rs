@@ -22,11 +22,22 @@ pub struct BankFileError {
     pub message: String,
 }
 
+/// The most characters of a message kept: a parser's message may quote the file itself.
+const MESSAGE_CHARS_MAX: usize = 200;
+
 impl BankFileError {
+    /// The message on one line (the file's own line breaks and runs of spaces, which a
+    /// parser's message may quote, become one space), cut where it runs long.
     pub fn new(file: &str, message: impl Into<String>) -> BankFileError {
+        let message = message.into();
+        let mut line = message.split_whitespace().collect::<Vec<_>>().join(" ");
+        if let Some((cut, _)) = line.char_indices().nth(MESSAGE_CHARS_MAX) {
+            line.truncate(cut);
+            line.push('…');
+        }
         BankFileError {
             file: file.to_string(),
-            message: message.into(),
+            message: line,
         }
     }
 }
