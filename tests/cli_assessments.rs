@@ -1691,7 +1691,7 @@ fn mail_merge_neutralises_formulas_in_party_names() {
             args.push(&address);
         }
         if payload.trim().contains(char::is_control) {
-            // A name must stay on one line (issue 9): one with a line break inside is refused.
+            // A name must stay on one line: one with a line break inside is refused.
             let output = isu(&db).args(&args).output().expect("run isu-ledger");
             assert_eq!(output.status.code(), Some(2), "{payload:?}");
             continue;

@@ -45,7 +45,7 @@ fn ok_args(db: &Path, args: &[&str]) -> String {
     isu_ok(db, args)
 }
 
-// Reminders (issue 9, repro 6).
+// Reminders.
 
 #[test]
 fn letters_record_twice_the_same_day_changes_nothing() {
@@ -90,7 +90,7 @@ fn letters_on_a_later_day_are_the_next_reminder() {
     );
 }
 
-// Funds never go negative at any date (issue 9, repro 7).
+// Funds never go negative at any date.
 
 /// The balance `fund list` shows for a fund on a date, in minor units.
 fn fund_balance(db: &Path, fund: &str, as_of: &str) -> i64 {
@@ -181,7 +181,7 @@ fn a_transfer_between_funds_before_the_money_arrives_is_refused() {
     assert_eq!(fund_balance(&db, "reserve", "2025-06-01"), 50_000);
 }
 
-// A rate of exchange recorded in error (issue 9, point 6).
+// A rate of exchange recorded in error.
 
 /// A ledger with three USD rates, the one of June mistyped, and entries booked in USD
 /// before, during and after June.
@@ -466,7 +466,7 @@ fn rate_corrections_are_append_only() {
     assert_mentions(&ok(&db, "verify"), &["no problems found"]);
 }
 
-// Budget versions withdrawn, and budgets dated by default (issue 9, points 6 and 10).
+// Budget versions withdrawn, and budgets dated by default.
 
 /// Runs a command that must succeed; returns its standard output and standard error.
 fn ok_with_stderr(db: &Path, line: &str) -> (String, String) {

@@ -1,4 +1,4 @@
-//! What a user types, checked at the door (issue 9): dates within 1990-01-01 and 400 days
+//! What a user types, checked at the door: dates within 1990-01-01 and 400 days
 //! after today unless `--allow-future`; free text on one line; long input cut in messages;
 //! `;`-separated CSV; `--top` and `--method` mistakes in plain words; counts with their noun
 //! in the right number; the hint to the example ledger; and the README tour, replayed command
@@ -38,7 +38,7 @@ fn file(db: &Path, name: &str, text: &str) -> String {
 // 1. Dates.
 
 #[test]
-fn issue_9_repro_9_a_payment_dated_2031_is_refused_and_accepted_with_allow_future() {
+fn a_payment_dated_2031_is_refused_and_accepted_with_allow_future() {
     let (_dir, db) = ledger();
     let message = refused(
         &db,
@@ -63,7 +63,7 @@ fn issue_9_repro_9_a_payment_dated_2031_is_refused_and_accepted_with_allow_futur
 }
 
 #[test]
-fn issue_9_as_of_far_ahead_shows_a_report_but_does_not_date_a_new_entry() {
+fn as_of_far_ahead_shows_a_report_but_does_not_date_a_new_entry() {
     let (_dir, db) = ledger();
     let message = refused(
         &db,
@@ -82,7 +82,7 @@ fn issue_9_as_of_far_ahead_shows_a_report_but_does_not_date_a_new_entry() {
 }
 
 #[test]
-fn issue_9_repro_9_year_0017_is_refused_on_the_command_line_and_in_a_csv_cell() {
+fn year_0017_is_refused_on_the_command_line_and_in_a_csv_cell() {
     let (_dir, db) = ledger();
     let message = refused(&db, &words("contribution add DEU 100 --date 0017-06-27"));
     assert_eq!(
@@ -111,7 +111,7 @@ fn issue_9_repro_9_year_0017_is_refused_on_the_command_line_and_in_a_csv_cell() 
 }
 
 #[test]
-fn issue_9_dates_from_1990_01_01_are_accepted_and_the_day_before_is_not() {
+fn dates_from_1990_01_01_are_accepted_and_the_day_before_is_not() {
     let (_dir, db) = ledger();
     let message = refused(
         &db,
@@ -137,7 +137,7 @@ fn issue_9_dates_from_1990_01_01_are_accepted_and_the_day_before_is_not() {
 // 2. `assess --method NAME YEAR`.
 
 #[test]
-fn issue_9_a_year_after_method_is_named_as_out_of_order() {
+fn a_year_after_method_is_named_as_out_of_order() {
     let (_dir, db) = ledger();
     let message = refused(
         &db,
@@ -161,7 +161,7 @@ fn issue_9_a_year_after_method_is_named_as_out_of_order() {
 // 3. CSV separated by `;`.
 
 #[test]
-fn issue_9_a_semicolon_separated_contribution_file_is_imported() {
+fn a_semicolon_separated_contribution_file_is_imported() {
     let (_dir, db) = ledger();
     let csv = file(
         &db,
@@ -179,7 +179,7 @@ fn issue_9_a_semicolon_separated_contribution_file_is_imported() {
 }
 
 #[test]
-fn issue_9_a_semicolon_separated_party_file_is_imported() {
+fn a_semicolon_separated_party_file_is_imported() {
     let (_dir, db) = setup();
     let csv = file(
         &db,
@@ -195,7 +195,7 @@ fn issue_9_a_semicolon_separated_party_file_is_imported() {
 }
 
 #[test]
-fn issue_9_a_header_mixing_semicolons_and_commas_is_named() {
+fn a_header_mixing_semicolons_and_commas_is_named() {
     let (_dir, db) = ledger();
     let csv = file(
         &db,
@@ -212,7 +212,7 @@ fn issue_9_a_header_mixing_semicolons_and_commas_is_named() {
 // 4. Free text on one line; long input cut.
 
 #[test]
-fn issue_9_text_with_a_line_break_or_tab_is_refused() {
+fn text_with_a_line_break_or_tab_is_refused() {
     let (_dir, db) = ledger();
     isu_ok(
         &db,
@@ -282,7 +282,7 @@ fn issue_9_text_with_a_line_break_or_tab_is_refused() {
 }
 
 #[test]
-fn issue_9_an_overlong_reference_is_cut_in_the_message() {
+fn an_overlong_reference_is_cut_in_the_message() {
     let (_dir, db) = ledger();
     let reference = "X".repeat(20_000);
     let message = refused(
@@ -325,7 +325,7 @@ fn issue_9_an_overlong_reference_is_cut_in_the_message() {
 // 5. `--top`.
 
 #[test]
-fn issue_9_top_below_one_is_refused_in_plain_words() {
+fn top_below_one_is_refused_in_plain_words() {
     let (dir, db) = ledger();
     for args in [
         vec!["outstanding", "2017", "--top", "-1"],
@@ -345,7 +345,7 @@ fn issue_9_top_below_one_is_refused_in_plain_words() {
 // 6. Counts and their nouns.
 
 #[test]
-fn issue_9_a_count_of_one_takes_the_singular() {
+fn a_count_of_one_takes_the_singular() {
     let (_dir, db) = ledger();
     isu_ok(&db, &words("--as-of 2016-12-01 assess 2017 --method equal"));
     let csv = file(
@@ -387,7 +387,7 @@ fn issue_9_a_count_of_one_takes_the_singular() {
 // 7. The hint to the example ledger.
 
 #[test]
-fn issue_9_after_demo_the_missing_default_ledger_points_to_the_example() {
+fn after_demo_the_missing_default_ledger_points_to_the_example() {
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {
         let mut command = Command::cargo_bin("isu-ledger").unwrap();
@@ -511,7 +511,7 @@ fn shell_words_follow_the_quotes() {
 }
 
 #[test]
-fn issue_9_every_command_of_the_readme_tour_runs_as_shown() {
+fn every_command_of_the_readme_tour_runs_as_shown() {
     let readme_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
     let readme = fs::read_to_string(&readme_path).expect("read README.md");
     let lines: Vec<&str> = readme.lines().collect();

@@ -1,5 +1,4 @@
-//! Where each party stands follows from the dated facts alone: the repros of the issue
-//! "Figures that depend only on the facts" (payments before their assessment, typed out of
+//! Where each party stands follows from the dated facts alone: known cases (payments before their assessment, typed out of
 //! order, reversals and re-assessments, closed years, reversed references), each with its
 //! correct figures; the corrections (refund, application of credit, write-off) and their
 //! refusals; and a year of the UN's real 2017 payments replayed in date order and
@@ -82,7 +81,7 @@ fn row<'v>(report: &'v Value, party: &str) -> Option<&'v Value> {
 }
 
 #[test]
-fn issue_9_repro_1_a_payment_before_its_assessment_settles_it() {
+fn a_payment_before_its_assessment_settles_it() {
     let (_dir, db) = ledger();
     let said = ok(
         &db,
@@ -116,7 +115,7 @@ fn issue_9_repro_1_a_payment_before_its_assessment_settles_it() {
 }
 
 #[test]
-fn issue_9_repro_1_a_full_prepayment_puts_the_state_on_the_honour_roll_on_time() {
+fn a_full_prepayment_puts_the_state_on_the_honour_roll_on_time() {
     let (_dir, db) = ledger();
     ok(
         &db,
@@ -133,7 +132,7 @@ fn issue_9_repro_1_a_full_prepayment_puts_the_state_on_the_honour_roll_on_time()
 }
 
 #[test]
-fn issue_9_repro_2_payments_apply_by_value_date_not_by_order_of_typing() {
+fn payments_apply_by_value_date_not_by_order_of_typing() {
     let (_dir, db) = ledger();
     ok(&db, "assess 2025 --method equal --date 2025-01-10");
     ok(
@@ -153,7 +152,7 @@ fn issue_9_repro_2_payments_apply_by_value_date_not_by_order_of_typing() {
 }
 
 #[test]
-fn issue_9_repro_3_outstanding_is_never_negative_after_a_reassessment() {
+fn outstanding_is_never_negative_after_a_reassessment() {
     let (_dir, db) = ledger();
     ok(&db, "assess 2025 --method equal --date 2025-01-10");
     ok(&db, "contribution add FRA 500 --date 2025-02-01 --ref FR-1");
@@ -179,7 +178,7 @@ fn issue_9_repro_3_outstanding_is_never_negative_after_a_reassessment() {
 }
 
 #[test]
-fn issue_9_repro_3_a_mistyped_payment_reversed_and_entered_again() {
+fn a_mistyped_payment_reversed_and_entered_again() {
     let (_dir, db) = ledger();
     ok(&db, "assess 2025 --method equal --date 2025-01-10");
     let said = ok(&db, "contribution add NOR 590 --date 2025-02-01 --ref NO-7");
@@ -193,7 +192,7 @@ fn issue_9_repro_3_a_mistyped_payment_reversed_and_entered_again() {
         said.contains("dated 2025-02-01 (the original's date)"),
         "{said}"
     );
-    // Repro 5: the reference of a reversed entry can be recorded again.
+    // The reference of a reversed entry can be recorded again.
     let said = ok(&db, "contribution add NOR 500 --date 2025-02-01 --ref NO-7");
     assert!(said.starts_with("recorded entry"), "{said}");
     let outstanding = json(&db, "--as-of 2025-06-30 outstanding 2025");
@@ -207,7 +206,7 @@ fn issue_9_repro_3_a_mistyped_payment_reversed_and_entered_again() {
 }
 
 #[test]
-fn issue_9_repro_4_a_closed_year_keeps_its_arrears_collectable() {
+fn a_closed_year_keeps_its_arrears_collectable() {
     let (_dir, db) = ledger();
     ok(&db, "budget set 2026 --total 1000 --approved-on 2025-09-13");
     ok(&db, "assess 2025 --method equal --date 2025-01-10");
@@ -245,7 +244,7 @@ fn issue_9_repro_4_a_closed_year_keeps_its_arrears_collectable() {
 }
 
 #[test]
-fn issue_9_repro_5_a_reversed_reference_can_be_recorded_again() {
+fn a_reversed_reference_can_be_recorded_again() {
     let (_dir, db) = ledger();
     ok(&db, "assess 2025 --method equal --date 2025-01-10");
     ok(&db, "contribution add FRA 200 --date 2025-02-01 --ref FR-9");

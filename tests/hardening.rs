@@ -1,5 +1,4 @@
-//! Regression tests of the faults found by the adversarial campaign of issue 14 ("Hardening"):
-//! damage made through rusqlite behind the program's back, rates and sums at the edge of
+//! Regression tests of known faults: damage made through rusqlite behind the program's back, rates and sums at the edge of
 //! 64 bits, a busy ledger, interrupted builds, files the program must not write, and a
 //! letter template that would run for ever. Each test names its fault.
 

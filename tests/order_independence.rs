@@ -454,7 +454,7 @@ fn the_same_facts_in_any_order_give_the_same_figures() {
 
 #[test]
 fn a_payment_typed_before_an_earlier_one_applies_by_value_date() {
-    // Repro 2 of the issue as a fixed case of the property: France pays 403.98 on 1 June and
+    // A fixed case of the property: France pays 403.98 on 1 June and
     // 100 on 1 February; typed in either order, on 1 March it owes what is left after the
     // February payment, and holds the June overpayment as credit afterwards.
     let facts = vec![
