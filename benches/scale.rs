@@ -765,9 +765,20 @@ fn build_ledger(
         "  {size}: init, party import, budget set x20, assess x20, account add, import, \
          cost import, contribution import"
     );
+    // The generated ledger runs from 2007, before the convention's own entry into force
+    // (2010-08-01 for the CCM): its parties come into force by the deposit rule alone.
     step(
         "init".into(),
-        vec![run(dir, &["--db", &db_arg, "init"])],
+        vec![run(
+            dir,
+            &[
+                "--db",
+                &db_arg,
+                "init",
+                "--set",
+                "convention_in_force=2000-01-01",
+            ],
+        )],
         None,
     );
     let parties_arg = parties_csv.to_str().expect("temp path is UTF-8");
