@@ -4,8 +4,10 @@
 -- unique per account by the bank's own reference, so that importing a statement again adds
 -- nothing. A confirmed line is linked to the entry that records it, and to a second entry
 -- when one goes with it: the charges deducted on the way, when the officer books them, or
--- the bank's conversion of a payment in another currency into the account's. The payer names and accounts
--- learned from confirmations are kept per party, for the matching of the next statements.
+-- the bank's conversion of a payment in another currency into the account's. A reversal by
+-- the bank is linked to the reversal of the entry (and second entry) of the line it undoes.
+-- The payer names and accounts learned from confirmations are kept per party, for the
+-- matching of the next statements.
 -- All four tables are append-only.
 
 CREATE TABLE bank_statement (
@@ -49,7 +51,7 @@ CREATE INDEX bank_line_by_account_date ON bank_line (account_iban, booked_on);
 
 CREATE TABLE bank_match (
     line_id          INTEGER PRIMARY KEY REFERENCES bank_line (id),
-    kind             TEXT NOT NULL CHECK (kind IN ('contribution', 'voluntary', 'meeting', 'cost')),
+    kind             TEXT NOT NULL CHECK (kind IN ('contribution', 'voluntary', 'meeting', 'other-income', 'cost', 'reversal')),
     entry_id         INTEGER NOT NULL UNIQUE REFERENCES entry (id),
     second_entry_id  INTEGER UNIQUE REFERENCES entry (id),
     created_at       TEXT NOT NULL,

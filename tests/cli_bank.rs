@@ -978,3 +978,243 @@ fn a_credit_naming_a_meeting_is_confirmed_as_a_meeting_payment() {
     assert!(journal.contains("7MSP payment: Germany"), "{journal}");
     ok(&db, "verify");
 }
+
+/// A statement of February 2017 before the sample of March: one credit of CHF 500 from the
+/// payer whose money the bank sends back in April (the sample's `RvslInd` line), with the
+/// balances that lead to the March statement's opening.
+fn february(dir: &TempDir, text: &str) -> String {
+    write(
+        dir,
+        "february.xml",
+        &format!(
+            "<?xml version=\"1.0\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.04\">\
+             <BkToCstmrStmt><Stmt><Id>STMT-2017-02</Id>\
+             <Acct><Id><IBAN>{ACCOUNT}</IBAN></Id><Ccy>CHF</Ccy></Acct>\
+             <Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"CHF\">99500.00</Amt>\
+             <CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2017-02-01</Dt></Dt></Bal>\
+             <Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"CHF\">100000.00</Amt>\
+             <CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2017-02-28</Dt></Dt></Bal>\
+             <Ntry><Amt Ccy=\"CHF\">500.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>\
+             <BookgDt><Dt>2017-02-20</Dt></BookgDt><ValDt><Dt>2017-02-20</Dt></ValDt>\
+             <AcctSvcrRef>FEB-0001</AcctSvcrRef><NtryDtls><TxDtls>\
+             <RltdPties><Dbtr><Nm>Unknown payer</Nm></Dbtr></RltdPties>\
+             <RmtInf><Ustrd>{text}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n\
+             </Stmt></BkToCstmrStmt></Document>\n"
+        ),
+    )
+}
+
+#[test]
+fn a_reversal_by_the_bank_reverses_the_entry_of_the_line_it_undoes() {
+    let (dir, db) = ledger();
+    import(&db, "camt053-v02.xml");
+    import(&db, "camt053-v04.xml");
+    let row = review_row(&db, 6);
+    assert_eq!(row["proposal"]["kind"], "reversal", "{row}");
+    // Nothing of CHF 500 from that payer is in the books: said, nothing written.
+    let message = refused(&db, &words("bank confirm 6"));
+    assert!(
+        message.contains("no line of CHF 500.00 from Unknown payer"),
+        "{message}"
+    );
+    // A reversal is confirmed alone: what it is follows from the line it undoes.
+    let message = refused(&db, &words("bank confirm 6 --party FRA"));
+    assert!(message.contains("is a reversal by the bank"), "{message}");
+    isu_ok(
+        &db,
+        &["bank", "import", &february(&dir, "FRA contribution 2017")],
+    );
+    // The line it undoes is there but not confirmed yet.
+    let message = refused(&db, &words("bank confirm 6"));
+    assert!(
+        message.contains("reverses bank line 7, which is not confirmed yet"),
+        "{message}"
+    );
+    let said = ok(&db, "bank confirm 7 --party FRA");
+    assert!(said.contains("contribution CHF 500.00 from FRA"), "{said}");
+    ok(&db, "bank confirm 1 --kind contribution --party FRA");
+    // France paid 500 in February and its whole share in March: 500 ahead.
+    assert_eq!(owes(&db, "FRA"), (0, 50_000));
+    ok(&db, "bank confirm 2");
+    ok(&db, "bank confirm --all-certain");
+    ok(&db, "bank confirm 5 --book-charges");
+    ok(
+        &db,
+        "contribution add CAN 100 --date 2017-04-20 --ref COUNTER-1",
+    );
+    let said = ok(&db, "bank confirm 6");
+    assert!(said.contains("reversal CHF -500.00 from FRA"), "{said}");
+    assert!(said.contains("of bank line 7"), "{said}");
+    // The February money was on the account until the bank sent it back: reversed on the
+    // reversal's date, France owes those 500 again, and what it paid over in March stays
+    // its credit, as the rule gives.
+    assert_eq!(owes(&db, "FRA"), (50_000, 50_000));
+    let row = review_row(&db, 6);
+    assert!(row["entry"].is_number(), "{row}");
+    // Confirming it again writes nothing.
+    let message = refused(&db, &words("bank confirm 6"));
+    assert!(
+        message.contains("is already confirmed as entry"),
+        "{message}"
+    );
+    let report = json(&db, "--as-of 2017-04-30 bank reconcile");
+    assert_eq!(report["unmatched"].as_array().unwrap().len(), 0, "{report}");
+    assert_eq!(report["unlinked"].as_array().unwrap().len(), 1, "{report}");
+    assert_eq!(report["opening_difference"], "99500.00", "{report}");
+    assert_eq!(report["unexplained"], "0.00", "{report}");
+    let table = ok(&db, "--as-of 2017-04-30 bank reconcile");
+    assert!(
+        table.contains("the lines above explain the whole difference"),
+        "{table}"
+    );
+    ok(&db, "verify");
+}
+
+#[test]
+fn a_reversal_naming_the_reference_finds_its_line_and_is_taken_once() {
+    let (dir, db) = ledger();
+    isu_ok(&db, &["bank", "import", &february(&dir, "Payment 2017")]);
+    let v04 = std::fs::read_to_string(data("camt053-v04.xml")).unwrap();
+    // The bank names the booking it undoes; the payer is written otherwise.
+    let named = v04.replace(
+        "<Dbtr><Nm>Unknown payer</Nm></Dbtr></RltdPties>\n            <RmtInf><Ustrd>RETURN OF PAYMENT</Ustrd>",
+        "<Dbtr><Nm>Other bank</Nm></Dbtr></RltdPties>\n            <RmtInf><Ustrd>RETURN OF PAYMENT REF FEB-0001</Ustrd>",
+    );
+    assert_ne!(named, v04);
+    isu_ok(&db, &["bank", "import", &write(&dir, "april.xml", &named)]);
+    // A second reversal of the same booking, in another statement: its other lines are in
+    // the books already, it adds line 6.
+    let again = named
+        .replace("STMT-2017-04", "STMT-2017-04-B")
+        .replace("V04-R1", "V04-R2");
+    isu_ok(&db, &["bank", "import", &write(&dir, "again.xml", &again)]);
+    ok(&db, "bank confirm 1 --kind other-income");
+    let said = ok(&db, "bank confirm 5");
+    assert!(said.contains("reversal CHF -500.00"), "{said}");
+    assert!(said.contains("of bank line 1"), "{said}");
+    let message = refused(&db, &words("bank confirm 6"));
+    assert!(
+        message.contains("(bank line 1) is already reversed by bank line 5"),
+        "{message}"
+    );
+    let balance = json(&db, "--as-of 2017-12-31 balance");
+    let other = balance["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["account"] == "income:other")
+        .cloned();
+    assert!(
+        other.is_none() || other.as_ref().unwrap()["balance"] == "0.00",
+        "{other:?}"
+    );
+    ok(&db, "verify");
+}
+
+#[test]
+fn a_credit_from_no_party_is_other_income() {
+    let (dir, db) = ledger();
+    let file = write(
+        &dir,
+        "march.xml",
+        &camt_v04(
+            "STMT-OTHER",
+            &[
+                Line {
+                    reference: "INT-1",
+                    date: "2017-03-31",
+                    minor: 1_250,
+                    name: "UBS Switzerland AG",
+                    account: None,
+                    text: "Habenzins 1. Quartal",
+                },
+                Line {
+                    reference: "REF-1",
+                    date: "2017-04-03",
+                    minor: 8_000,
+                    name: "Printer SA",
+                    account: None,
+                    text: "Credit note invoice 17",
+                },
+            ],
+        ),
+    );
+    isu_ok(&db, &["bank", "import", &file]);
+    let row = review_row(&db, 1);
+    assert_eq!(row["proposal"]["kind"], "other-income", "{row}");
+    assert!(row["proposal"]["party"].is_null(), "{row}");
+    // Other income is from no party.
+    let message = refused(
+        &db,
+        &words("bank confirm 1 --kind other-income --party DEU"),
+    );
+    assert!(
+        message.contains("other income is from no party"),
+        "{message}"
+    );
+    assert!(!message.contains('\n'), "{message}");
+    let said = ok(&db, "bank confirm 1");
+    assert!(
+        said.contains("other-income CHF 12.50 recorded as entry"),
+        "{said}"
+    );
+    // Another income account must be open, and be an income account.
+    let message = refused(
+        &db,
+        &words("bank confirm 2 --kind other-income --account income:refunds"),
+    );
+    assert!(message.contains("income:refunds"), "{message}");
+    let message = refused(&db, &words("bank confirm 2 --account expenses:office"));
+    assert!(message.contains("an income account"), "{message}");
+    ok(&db, "account add income:refunds");
+    let said = ok(&db, "bank confirm 2 --account income:refunds");
+    assert!(said.contains("other-income CHF 80.00"), "{said}");
+    let balance = json(&db, "--as-of 2017-12-31 balance");
+    let of = |account: &str| {
+        balance["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["account"] == account)
+            .map(|r| r["balance"].clone())
+    };
+    assert_eq!(of("income:other"), Some(Value::from("-12.50")));
+    assert_eq!(of("income:refunds"), Some(Value::from("-80.00")));
+    // No State's position moved.
+    assert_eq!(owes(&db, "DEU"), (2_000_000, 0));
+    ok(&db, "verify");
+}
+
+#[test]
+fn a_reversal_by_the_bank_of_an_entry_reversed_by_hand_is_linked_to_that_reversal() {
+    let (dir, db) = ledger();
+    isu_ok(
+        &db,
+        &["bank", "import", &february(&dir, "FRA contribution 2017")],
+    );
+    let said = ok(&db, "bank confirm 1 --kind contribution --party FRA");
+    let entry = said
+        .rsplit("recorded as entry ")
+        .next()
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .unwrap()
+        .to_string();
+    isu_ok(
+        &db,
+        &[
+            "reverse",
+            &entry,
+            "--reason",
+            "sent back by the bank",
+            "--date",
+            "2017-04-28",
+        ],
+    );
+    import(&db, "camt053-v04.xml");
+    let entries = common::count(&db, "entry");
+    let said = ok(&db, "bank confirm 5");
+    assert!(said.contains("reversed already in the books"), "{said}");
+    assert!(said.contains(&format!("reversing entry {entry} of bank line 1")));
+    assert_eq!(common::count(&db, "entry"), entries);
+    ok(&db, "verify");
+}

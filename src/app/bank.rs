@@ -1,7 +1,8 @@
 //! Bank statements: importing them (camt.053, a zip of them, or a bank's CSV export by a
 //! profile), reviewing the lines with the match proposed for each, confirming a line as the
-//! contribution or cost it is (through the same rules as `contribution add` and `cost add`),
-//! and reconciling a statement's closing balance with the books' bank account.
+//! contribution, meeting payment, other income or cost it is (through the same rules as
+//! `contribution add`, `meeting pay` and `cost add`), or a reversal by the bank as the
+//! reversal of the entry of the line it undoes (as `reverse` does), and reconciling a statement's closing balance with the books' bank account.
 
 use std::io::Read;
 use std::path::Path;
@@ -17,9 +18,11 @@ use crate::domain::bank::csv_profile::Profile;
 use crate::domain::bank::matching::{
     for_meeting, propose, Candidate, Confidence, LineKind, Proposal,
 };
-use crate::domain::bank::{camt, BankFileError, BankLine, Statement, STATEMENT_BYTES_MAX};
+use crate::domain::bank::{
+    camt, fold, fold_iban, BankFileError, BankLine, Statement, STATEMENT_BYTES_MAX,
+};
 use crate::domain::contribution::Contribution;
-use crate::ledger::{EntryId, FundCode, PartyCode};
+use crate::ledger::{AccountName, AccountType, EntryId, FundCode, PartyCode};
 use crate::money::{Currency, Money};
 use crate::reports::bank::{
     BankReview, ChargeRow, Reconciliation, ReviewRow, UnlinkedEntryRow, UnmatchedLine,
@@ -149,6 +152,22 @@ pub struct Confirmation {
     pub book_charges: bool,
     /// For a meeting payment: the meeting.
     pub meeting: Option<String>,
+    /// For other income: the income account [default: `income:other`].
+    pub account: Option<AccountName>,
+}
+
+impl Confirmation {
+    /// Whether the officer chose anything at all.
+    fn is_empty(&self) -> bool {
+        self.party.is_none()
+            && self.year.is_none()
+            && self.kind.is_none()
+            && self.category.is_none()
+            && self.budget_line.is_none()
+            && !self.book_charges
+            && self.meeting.is_none()
+            && self.account.is_none()
+    }
 }
 
 /// What confirming a line did.
@@ -166,6 +185,10 @@ pub struct Confirmed {
     pub amount: Money,
     /// Payer names and accounts learned.
     pub learned: Vec<String>,
+    /// For a reversal by the bank: the line it undoes and that line's entry, reversed.
+    pub reverses: Option<(i64, EntryId)>,
+    /// Entries the rule posted to apply the party's money again by value date.
+    pub reapplied: usize,
 }
 
 /// The candidates for matching, each party with its learned payers and what it owes on
@@ -489,21 +512,36 @@ fn confirm_line(tx: &Tx<'_>, line_id: i64, choice: &Confirmation) -> anyhow::Res
     }
     let line = &stored.line;
     if line.reversal {
-        bail!(
-            "bank line {line_id} is a reversal by the bank: reverse the entry it undoes \
-             (`isu-ledger reverse ENTRY --reason ...`)"
-        );
+        if !choice.is_empty() {
+            bail!(
+                "bank line {line_id} is a reversal by the bank: it is confirmed as the \
+                 reversal of the line it undoes, with no --kind, --party or other choice"
+            );
+        }
+        return confirm_reversal(tx, &stored);
     }
     let proposal = proposal_in(tx, line)?;
     let given_kind = choice
         .kind
-        .or(choice.meeting.as_ref().map(|_| LineKind::Meeting));
-    let kind = given_kind.or(proposal.kind).ok_or_else(|| {
+        .or(choice.meeting.as_ref().map(|_| LineKind::Meeting))
+        .or(choice.account.as_ref().map(|_| LineKind::OtherIncome));
+    // A party given for a line proposed as other income says it is that party's money.
+    let proposed_kind = match (proposal.kind, &choice.party) {
+        (Some(LineKind::OtherIncome), Some(_)) => Some(LineKind::Contribution),
+        (kind, _) => kind,
+    };
+    let kind = given_kind.or(proposed_kind).ok_or_else(|| {
         anyhow!(
             "bank line {line_id}: nothing proposed ({}); give --kind and --party",
             proposal.reason
         )
     })?;
+    if let (Some(account), true) = (&choice.account, kind != LineKind::OtherIncome) {
+        bail!(
+            "bank line {line_id}: --account {account} is for other income only, not a {}",
+            kind.as_str()
+        );
+    }
     match kind {
         LineKind::Contribution | LineKind::Voluntary => {
             if !line.is_credit() {
@@ -546,6 +584,25 @@ fn confirm_line(tx: &Tx<'_>, line_id: i64, choice: &Confirmation) -> anyhow::Res
                 .or(proposal.meeting.clone())
                 .ok_or_else(|| anyhow!("bank line {line_id}: give --meeting CODE"))?;
             confirm_meeting_payment(tx, &stored, party, &code)
+        }
+        LineKind::OtherIncome => {
+            if !line.is_credit() {
+                bail!(
+                    "bank line {line_id} is money out ({}): it cannot be confirmed as other \
+                     income; confirm it as a cost (--kind cost)",
+                    line.amount
+                );
+            }
+            if let Some(party) = &choice.party {
+                bail!(
+                    "bank line {line_id}: other income is from no party, yet --party {party} \
+                     is given: confirm a State's money as --kind contribution or voluntary"
+                );
+            }
+            confirm_other_income(tx, &stored, choice.account.clone(), choice.year)
+        }
+        LineKind::Reversal => {
+            bail!("bank line {line_id} is no reversal by the bank: confirm it as what it is")
         }
         LineKind::Cost => {
             if line.is_credit() {
@@ -593,9 +650,249 @@ fn confirm_line(tx: &Tx<'_>, line_id: i64, choice: &Confirmation) -> anyhow::Res
                 conversion_entry: None,
                 amount,
                 learned: Vec::new(),
+                reverses: None,
+                reapplied: 0,
             })
         }
     }
+}
+
+/// Records a credit from no party as other income: out of nothing owed, into `account`
+/// (`income:other` unless another open income account is given), dated on the value date
+/// with the bank's reference.
+fn confirm_other_income(
+    tx: &Tx<'_>,
+    stored: &StoredLine,
+    account: Option<AccountName>,
+    year: Option<i32>,
+) -> anyhow::Result<Confirmed> {
+    use crate::ledger::{EntryKind, NewEntry, Transfer};
+    let line = &stored.line;
+    let account = match account {
+        Some(account) => {
+            if account.account_type() != AccountType::Income {
+                bail!(
+                    "bank line {}: other income is booked to an income account \
+                     (income:...), not {account}",
+                    stored.id
+                );
+            }
+            tx.check_account_open(&account)?;
+            account
+        }
+        None => accounts::other_income(),
+    };
+    let currency = line.amount.currency();
+    let (rate, _) = super::rates::rate_for(tx, currency, None, line.value_on)?;
+    let text: String = text_of(line).chars().take(DESCRIBED_CHARS_MAX).collect();
+    let entry = NewEntry {
+        date: line.value_on,
+        description: if text.is_empty() {
+            format!("Other income (bank reference {})", line.bank_reference)
+        } else {
+            format!("Other income: {text}")
+        },
+        kind: EntryKind::General,
+        budget_year: year.unwrap_or_else(|| chrono::Datelike::year(&line.value_on)),
+        fund: FundCode::isu(),
+        party: None,
+        reference: Some(line.bank_reference.clone()),
+        reverses: None,
+        rate,
+        transfers: vec![Transfer::new(
+            accounts::bank(currency),
+            account,
+            line.amount,
+        )],
+    };
+    let recorded = tx.record_entry(&entry)?;
+    tx.record_bank_match(
+        stored.id,
+        &LineMatch {
+            kind: LineKind::OtherIncome.as_str().to_string(),
+            entry: recorded.id(),
+            second_entry: None,
+        },
+    )?;
+    Ok(Confirmed {
+        line: stored.id,
+        kind: LineKind::OtherIncome,
+        party: None,
+        entry: recorded.id(),
+        already_recorded: matches!(recorded, Recorded::AlreadyRecorded(_)),
+        charge_entry: None,
+        conversion_entry: None,
+        amount: line.amount,
+        learned: Vec::new(),
+        reverses: None,
+        reapplied: 0,
+    })
+}
+
+/// The most characters of a line's text taken into an entry's description.
+const DESCRIBED_CHARS_MAX: usize = 300;
+
+/// Whether `text` names the bank reference `reference`: the reference, in any case, not
+/// part of a longer word or reference.
+fn names_reference(text: &str, reference: &str) -> bool {
+    let text = text.to_uppercase();
+    let reference = reference.trim().to_uppercase();
+    if reference.len() < 3 {
+        return false;
+    }
+    let joined = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-');
+    text.match_indices(&reference).any(|(at, _)| {
+        !joined(text[..at].chars().next_back())
+            && !joined(text[at + reference.len()..].chars().next())
+    })
+}
+
+/// Whether two lines have the same counterparty: the same account, else the same name.
+fn same_counterparty(a: &BankLine, b: &BankLine) -> bool {
+    if let (Some(x), Some(y)) = (&a.counterparty_account, &b.counterparty_account) {
+        return fold_iban(x) == fold_iban(y);
+    }
+    match (&a.counterparty_name, &b.counterparty_name) {
+        (Some(x), Some(y)) => {
+            let x = fold(x);
+            !x.is_empty() && x == fold(y)
+        }
+        _ => false,
+    }
+}
+
+/// Confirms the bank's reversal of an earlier line: finds that line (the one of the
+/// opposite amount the text names by its bank reference, else the latest of the opposite
+/// amount from the same counterparty), reverses its entry (and second entry) by the rules
+/// of `reverse`, dated on the reversal's value date, and links the reversal line to it.
+fn confirm_reversal(tx: &Tx<'_>, stored: &StoredLine) -> anyhow::Result<Confirmed> {
+    let line = &stored.line;
+    let id = stored.id;
+    let lines = tx.bank_lines_of(&line.account_iban)?;
+    let undone = line
+        .amount
+        .minor()
+        .checked_neg()
+        .ok_or_else(|| anyhow!("bank line {id}: amount out of range"))?;
+    let opposite = |l: &&StoredLine| {
+        l.id != id
+            && !l.line.reversal
+            && l.line.amount.currency() == line.amount.currency()
+            && l.line.amount.minor() == undone
+    };
+    let by_reference: Vec<&StoredLine> = lines
+        .iter()
+        .filter(opposite)
+        .filter(|l| names_reference(&line.remittance, &l.line.bank_reference))
+        .collect();
+    let found = if by_reference.is_empty() {
+        lines
+            .iter()
+            .filter(opposite)
+            .filter(|l| l.line.booked_on <= line.booked_on && same_counterparty(&l.line, line))
+            .collect()
+    } else {
+        by_reference
+    };
+    let undone_money = Money::from_minor(undone, line.amount.currency());
+    if found.is_empty() {
+        bail!(
+            "bank line {id} is the bank's reversal of {}, but no line of {undone_money} \
+             from {} and no line its text names by reference is in the books; nothing written",
+            line.amount,
+            line.counterparty_name
+                .as_deref()
+                .or(line.counterparty_account.as_deref())
+                .unwrap_or("an unnamed counterparty")
+        );
+    }
+    // A line is already undone when a confirmed reversal line is linked to the reversal of
+    // its entry.
+    let mut open = Vec::new();
+    let mut taken = Vec::new();
+    for candidate in found {
+        let by = match &candidate.confirmed {
+            Some(found) => tx.entry(found.entry)?.and_then(|e| e.reversed_by),
+            None => None,
+        };
+        let linked = by.and_then(|by| {
+            lines
+                .iter()
+                .find(|l| l.confirmed.as_ref().is_some_and(|m| m.entry == by))
+        });
+        match linked {
+            Some(other) => taken.push((candidate.id, other.id)),
+            None => open.push(candidate),
+        }
+    }
+    let Some(original) = open.iter().rev().find(|l| l.confirmed.is_some()) else {
+        if let Some(waiting) = open.last() {
+            bail!(
+                "bank line {id} reverses bank line {}, which is not confirmed yet: confirm \
+                 line {} first, then this one; nothing written",
+                waiting.id,
+                waiting.id
+            );
+        }
+        let (undone_line, by) = taken[0];
+        bail!(
+            "bank line {id}: the line it reverses (bank line {undone_line}) is already \
+             reversed by bank line {by}; nothing written"
+        );
+    };
+    let Some(found) = original.confirmed.clone() else {
+        bail!("bank line {}: not confirmed", original.id);
+    };
+    let reason = format!(
+        "reversed by the bank: bank line {id} ({}) undoes bank line {} ({})",
+        line.bank_reference, original.id, original.line.bank_reference
+    );
+    let first = reverse_for_bank(tx, found.entry, &reason, line.value_on)?;
+    let second = match found.second_entry {
+        Some(entry) => Some(reverse_for_bank(tx, entry, &reason, line.value_on)?),
+        None => None,
+    };
+    tx.record_bank_match(
+        id,
+        &LineMatch {
+            kind: LineKind::Reversal.as_str().to_string(),
+            entry: first.0,
+            second_entry: second.as_ref().map(|s| s.0),
+        },
+    )?;
+    let party = tx.entry(found.entry)?.and_then(|e| e.recorded.party);
+    Ok(Confirmed {
+        line: id,
+        kind: LineKind::Reversal,
+        party,
+        entry: first.0,
+        already_recorded: first.1,
+        charge_entry: None,
+        conversion_entry: None,
+        amount: line.amount,
+        learned: Vec::new(),
+        reverses: Some((original.id, found.entry)),
+        reapplied: first.2 + second.map_or(0, |s| s.2),
+    })
+}
+
+/// Reverses `entry` for the bank, or finds it reversed already (by `reverse`): the
+/// reversal's id, whether it was there, and how many entries the rule posted with it.
+fn reverse_for_bank(
+    tx: &Tx<'_>,
+    entry: EntryId,
+    reason: &str,
+    date: NaiveDate,
+) -> anyhow::Result<(EntryId, bool, usize)> {
+    let original = tx
+        .entry(entry)?
+        .ok_or(StoreError::EntryNotFound { id: entry })?;
+    if let Some(by) = original.reversed_by {
+        return Ok((by, true, 0));
+    }
+    // The money has left the account: a fund it takes below zero is shown, not refused.
+    let done = super::reversal::reverse_in(tx, entry, reason, Some(date), date, true)?;
+    Ok((done.recorded.id(), false, done.reapplied.len()))
 }
 
 /// Records a line as a State's payment of its share of a meeting's costs, as `meeting pay`
@@ -652,6 +949,8 @@ fn confirm_meeting_payment(
         conversion_entry: None,
         amount: line.amount,
         learned,
+        reverses: None,
+        reapplied: 0,
     })
 }
 
@@ -758,6 +1057,8 @@ fn confirm_contribution(
         conversion_entry: second_entry.filter(|_| converted.is_some()),
         amount,
         learned,
+        reverses: None,
+        reapplied: 0,
     })
 }
 

@@ -25,12 +25,23 @@ pub enum BankCommand {
         #[arg(long)]
         all: bool,
     },
-    /// Record a bank line as the contribution or cost it is, and link it to the entry
+    /// Record a bank line as the contribution, meeting payment, other income or cost it is,
+    /// and link it to the entry
     ///
     /// A contribution goes through the same rules as `contribution add`: dated on the value
     /// date, settling the year named (--year, else the year in the text) first, with the
     /// bank's reference as its reference. The payer's name and account are learned for the
     /// party, so that its next payments match by themselves.
+    ///
+    /// Other income (bank interest, a supplier's refund, a gift from a non-party) is from
+    /// no party: it goes to income:other, or the open income account --account names;
+    /// --party is refused with it.
+    ///
+    /// A reversal by the bank (RvslInd) is confirmed alone, with no other option: the line
+    /// it undoes (the opposite amount, named by its bank reference in the text, else the
+    /// latest from the same counterparty) must be confirmed; its entry is reversed as
+    /// `reverse` does, dated on the reversal's value date, and the party's position is
+    /// recomputed by the rule.
     #[command(verbatim_doc_comment)]
     Confirm(ConfirmArgs),
     /// A statement's closing balance against the books' bank account on its date (the
@@ -85,9 +96,13 @@ pub struct ConfirmArgs {
     #[arg(long)]
     year: Option<i32>,
     /// contribution, voluntary (income settling nothing owed), meeting (a share of a
-    /// meeting's costs, as `meeting pay`) or cost [default: proposed]
+    /// meeting's costs, as `meeting pay`), other-income (from no party) or cost
+    /// [default: proposed]
     #[arg(long)]
     kind: Option<String>,
+    /// Other income's account, an open income account [default: income:other]
+    #[arg(long, value_name = "ACCOUNT")]
+    account: Option<String>,
     /// The meeting a meeting payment is for [default: the one the text names]
     #[arg(long, value_name = "CODE")]
     meeting: Option<String>,
@@ -214,6 +229,7 @@ fn confirm(context: &Context, args: ConfirmArgs) -> anyhow::Result<()> {
         budget_line: args.budget_line,
         book_charges: args.book_charges,
         meeting: args.meeting,
+        account: args.account.as_deref().map(str::parse).transpose()?,
     };
     if let Some(year) = choice.year {
         crate::ledger::check_budget_year(year)?;
@@ -235,7 +251,18 @@ fn describe(confirmed: &crate::app::bank::Confirmed) -> String {
             .map_or(String::new(), |p| format!(" from {p}")),
         confirmed.entry
     );
-    if confirmed.already_recorded {
+    if let Some((line, entry)) = confirmed.reverses {
+        text.push_str(&format!(", reversing entry {entry} of bank line {line}"));
+        if confirmed.reapplied > 0 {
+            text.push_str(&format!(
+                "; {} applying the party's money again by the rule",
+                crate::text::count(confirmed.reapplied as u64, "entry", "entries")
+            ));
+        }
+    }
+    if confirmed.already_recorded && confirmed.reverses.is_some() {
+        text.push_str(" (reversed already in the books)");
+    } else if confirmed.already_recorded {
         text.push_str(" (already in the books under the bank's reference)");
     }
     if let Some(conversion) = confirmed.conversion_entry {

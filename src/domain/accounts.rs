@@ -23,6 +23,11 @@ pub fn contributions_voluntary() -> AccountName {
         .expect("valid account name")
 }
 
+/// Income from no party: the bank's interest, a supplier's refund, a gift.
+pub fn other_income() -> AccountName {
+    "income:other".parse().expect("valid account name")
+}
+
 /// What a party owes on its assessments and pledges: `assets:receivable:contributions:DEU`.
 pub fn receivable(party: &PartyCode) -> AccountName {
     format!("{RECEIVABLE}:{party}")

@@ -468,6 +468,11 @@ impl Tx<'_> {
             .collect())
     }
 
+    /// The bank lines of one account, confirmed or not, in the order they were booked.
+    pub fn bank_lines_of(&self, account: &str) -> Result<Vec<StoredLine>, StoreError> {
+        lines(&self.tx, Some(account), None)
+    }
+
     /// The payers learned, per party.
     pub fn bank_payers(&self) -> Result<Vec<Payer>, StoreError> {
         payers(&self.tx)

@@ -61,8 +61,12 @@ pub enum LineKind {
     Voluntary,
     /// A State's payment of its share of a meeting's costs (`meeting pay`).
     Meeting,
+    /// Income from no party: the bank's interest, a supplier's refund, a gift.
+    OtherIncome,
     /// Money out: a cost, such as the bank's charges.
     Cost,
+    /// The bank's reversal of an earlier line: the entry of that line is reversed.
+    Reversal,
 }
 
 impl LineKind {
@@ -71,7 +75,9 @@ impl LineKind {
             LineKind::Contribution => "contribution",
             LineKind::Voluntary => "voluntary",
             LineKind::Meeting => "meeting",
+            LineKind::OtherIncome => "other-income",
             LineKind::Cost => "cost",
+            LineKind::Reversal => "reversal",
         }
     }
 }
@@ -83,9 +89,11 @@ impl std::str::FromStr for LineKind {
             "contribution" => Ok(LineKind::Contribution),
             "voluntary" => Ok(LineKind::Voluntary),
             "meeting" => Ok(LineKind::Meeting),
+            "other-income" => Ok(LineKind::OtherIncome),
             "cost" => Ok(LineKind::Cost),
             other => Err(format!(
-                "unknown kind '{}' (kinds: contribution, voluntary, meeting, cost)",
+                "unknown kind '{}' (kinds: contribution, voluntary, meeting, other-income, \
+                 cost)",
                 crate::text::excerpt(other)
             )),
         }
@@ -128,6 +136,20 @@ const CHARGE_WORDS: [&str; 11] = [
     "GEBUHREN",
     "COMMISSION",
     "KOMMISSION",
+];
+
+/// Words of a credit's text that say it is interest: other income, from no party.
+const INTEREST_WORDS: [&str; 10] = [
+    "INTEREST",
+    "INTERESTS",
+    "ZINS",
+    "ZINSEN",
+    "HABENZINS",
+    "HABENZINSEN",
+    "INTERET",
+    "INTERETS",
+    "INTERES",
+    "INTERESES",
 ];
 
 /// The years (1990 to 2100) a text names, each once, in order.
@@ -230,7 +252,17 @@ pub fn propose(line: &BankLine, candidates: &[Candidate]) -> Proposal {
         reason,
     };
     if line.reversal {
-        return nothing("the bank reversed an earlier booking: record it by hand".into());
+        return Proposal {
+            kind: Some(LineKind::Reversal),
+            party: None,
+            year,
+            category: None,
+            meeting: None,
+            confidence: Confidence::Likely,
+            reason: "the bank reversed an earlier booking: confirming it reverses the entry \
+                     of the line it undoes"
+                .into(),
+        };
     }
     if !line.is_credit() {
         let charge = words.split(' ').find(|w| CHARGE_WORDS.contains(w));
@@ -306,6 +338,21 @@ pub fn propose(line: &BankLine, candidates: &[Candidate]) -> Proposal {
                 meeting: None,
                 confidence,
                 reason,
+            }
+        }
+        [] if words.split(' ').any(|w| INTEREST_WORDS.contains(&w)) => {
+            let word = words
+                .split(' ')
+                .find(|w| INTEREST_WORDS.contains(w))
+                .unwrap_or_default();
+            Proposal {
+                kind: Some(LineKind::OtherIncome),
+                party: None,
+                year,
+                category: None,
+                meeting: None,
+                confidence: Confidence::Likely,
+                reason: format!("no State named; the text says '{word}': other income"),
             }
         }
         [] => {
@@ -449,6 +496,32 @@ mod tests {
         assert_eq!(proposal.confidence, Confidence::Likely);
         let other = for_meeting(propose(&paid, &parties), &paid, &["8MSP".into()]);
         assert_eq!(other.kind, Some(LineKind::Contribution));
+    }
+
+    #[test]
+    fn interest_is_other_income_unless_a_state_is_named() {
+        let parties = [party("DEU", "Germany", &[(2017, 1_250)])];
+        for text in [
+            "Credit interest Q1",
+            "Habenzins 2017",
+            "Zinsen",
+            "Intérêts créditeurs",
+            "Intereses",
+        ] {
+            let proposal = propose(&line("UBS", None, text, 1_250), &parties);
+            assert_eq!(proposal.kind, Some(LineKind::OtherIncome), "{text}");
+            assert_eq!(
+                (proposal.party, proposal.confidence),
+                (None, Confidence::Likely)
+            );
+        }
+        let late = propose(&line("X", None, "Germany late interest", 1_250), &parties);
+        assert_eq!(late.kind, Some(LineKind::Contribution));
+        // An interest charged on the account is money out: a cost.
+        let charged = propose(&line("UBS", None, "Debit interest", -1_250), &parties);
+        assert_eq!(charged.kind, Some(LineKind::Cost));
+        assert_eq!("other-income".parse(), Ok(LineKind::OtherIncome));
+        assert!("reversal".parse::<LineKind>().is_err());
     }
 
     #[test]
