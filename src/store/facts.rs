@@ -236,20 +236,14 @@ pub(super) fn load_each(
     while let Some((party, first)) = next_entry.take() {
         let code: PartyCode = party.parse()?;
         let mut entries = vec![first];
-        loop {
-            match entry_rows.next()? {
-                Some(row) => {
-                    let of: String = row.get(0)?;
-                    let entry = entry_row(row)?;
-                    if of == party {
-                        entries.push(entry);
-                    } else {
-                        next_entry = Some((of, entry));
-                        break;
-                    }
-                }
-                None => break,
+        while let Some(row) = entry_rows.next()? {
+            let of: String = row.get(0)?;
+            let entry = entry_row(row)?;
+            if of != party {
+                next_entry = Some((of, entry));
+                break;
             }
+            entries.push(entry);
         }
         let mut legs: HashMap<i64, Vec<Leg>> = HashMap::new();
         while let Some(leg) = next_leg.take() {
