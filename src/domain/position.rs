@@ -585,20 +585,65 @@ fn minor(amount: i64) -> String {
     format!("CHF {}", crate::money::format_minor_swiss(amount))
 }
 
+/// Where the rule stands for a party before a day: what it owes per year, its credit with
+/// the value dates of its money, and its first charge. Enough to go on applying the facts
+/// dated from that day on, as long as none of them reverses a fact dated before it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Opening {
+    years: BTreeMap<i32, YearPosition>,
+    credit: i64,
+    first_charge: Option<NaiveDate>,
+    lots: std::collections::VecDeque<(NaiveDate, i64)>,
+}
+
+fn start(facts: &[Fact], state_party: bool, opening: Opening) -> State<'_> {
+    State {
+        facts,
+        state_party,
+        years: opening.years,
+        credit: opening.credit,
+        settled_by: BTreeMap::new(),
+        voluntary_of: BTreeMap::new(),
+        first_charge: opening.first_charge,
+        lots: opening.lots,
+        out: Replay::default(),
+    }
+}
+
+/// Where the rule stands after applying the facts dated before `before`: the facts dated
+/// from `before` on, replayed from it with [`replay_from`], give the movements [`replay`]
+/// gives them over all the facts (the rule applies facts in date order).
+pub fn opening_before(facts: &[Fact], state_party: bool, before: NaiveDate) -> Opening {
+    let mut state = start(facts, state_party, Opening::default());
+    for index in order(facts) {
+        if facts[index].date >= before {
+            break;
+        }
+        state.apply(index);
+        state.out.movements.clear();
+    }
+    Opening {
+        years: state.years,
+        credit: state.credit,
+        first_charge: state.first_charge,
+        lots: state.lots,
+    }
+}
+
+/// Applies `facts`, all dated on or after the day of `opening` and reversing none dated
+/// before it, from where the rule stood then.
+pub fn replay_from(facts: &[Fact], state_party: bool, opening: &Opening) -> Replay {
+    replay_with(start(facts, state_party, opening.clone()), None)
+}
+
 /// Applies the facts of one party (a State Party when `state_party`) by the rule of this
 /// module. Facts dated after `until` are left out.
 pub fn replay(facts: &[Fact], state_party: bool, until: Option<NaiveDate>) -> Replay {
-    let mut state = State {
-        facts,
-        state_party,
-        years: BTreeMap::new(),
-        credit: 0,
-        settled_by: BTreeMap::new(),
-        voluntary_of: BTreeMap::new(),
-        first_charge: None,
-        lots: std::collections::VecDeque::new(),
-        out: Replay::default(),
-    };
+    replay_with(start(facts, state_party, Opening::default()), until)
+}
+
+fn replay_with(mut state: State<'_>, until: Option<NaiveDate>) -> Replay {
+    let facts = state.facts;
     for index in order(facts) {
         if until.is_some_and(|until| facts[index].date > until) {
             continue;
@@ -696,6 +741,70 @@ mod tests {
             },
             amount_minor: minor,
             key: key.to_string(),
+        }
+    }
+
+    #[test]
+    fn replaying_from_an_opening_gives_what_the_whole_replay_gives_from_that_day() {
+        let mut facts = vec![
+            charge(day(1, 10), 2024, 5_000),
+            payment(day(2, 1), None, 2_000, "a"),
+            charge(day(3, 1), 2025, 7_000),
+            payment(day(3, 1), Some(2025), 9_000, "b"),
+            payment(day(4, 15), None, 6_000, "c"),
+            Fact {
+                date: day(5, 2),
+                kind: FactKind::Refund,
+                amount_minor: 500,
+                key: "refund".into(),
+            },
+            charge(day(6, 1), 2026, 4_000),
+            payment(day(6, 20), Some(2027), 3_000, "d"),
+            payment(day(7, 1), None, 1_000, "e"),
+        ];
+        facts.push(Fact {
+            date: day(7, 5),
+            kind: FactKind::Reversal { of: 8 },
+            amount_minor: 1_000,
+            key: "reversal of e".into(),
+        });
+        let whole = replay(&facts, true, None);
+        for cut in [
+            day(1, 1),
+            day(2, 1),
+            day(3, 1),
+            day(4, 16),
+            day(6, 1),
+            day(6, 21),
+            day(7, 1),
+        ] {
+            let kept: Vec<usize> = (0..facts.len()).filter(|i| facts[*i].date >= cut).collect();
+            let tail: Vec<Fact> = kept
+                .iter()
+                .map(|i| {
+                    let mut fact = facts[*i].clone();
+                    if let FactKind::Reversal { of } = &mut fact.kind {
+                        *of = kept.iter().position(|k| k == of).unwrap();
+                    }
+                    fact
+                })
+                .collect();
+            let opening = opening_before(&facts, true, cut);
+            let from = replay_from(&tail, true, &opening);
+            let moves = |r: &Replay, index: &dyn Fn(usize) -> usize| {
+                r.movements
+                    .iter()
+                    .filter(|m| m.date >= cut)
+                    .map(|m| (index(m.fact), m.date, m.debit, m.credit, m.amount_minor))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(
+                moves(&from, &|i| kept[i]),
+                moves(&whole, &|i| i),
+                "cut {cut}"
+            );
+            assert_eq!(from.years, whole.years, "cut {cut}");
+            assert_eq!(from.credit_minor, whole.credit_minor, "cut {cut}");
         }
     }
 

@@ -12,7 +12,8 @@ use super::{text_to_date, Recorded, Store, StoreError, Tx};
 use crate::domain::accounts::{self, PREPAID, RECEIVABLE};
 use crate::domain::party::PartyKind;
 use crate::domain::position::{
-    due_after, pair, Fact, FactKind, Movement, PartyFacts, Replay, Slot, DUE_DAYS_DEFAULT,
+    due_after, opening_before, pair, replay_from, Fact, FactKind, Movement, Opening, PartyFacts,
+    Replay, Slot, DUE_DAYS_DEFAULT,
 };
 use crate::ledger::{AccountName, EntryId, EntryKind, FundCode, NewEntry, PartyCode, Transfer};
 use crate::money::{Currency, Money};
@@ -91,73 +92,191 @@ pub(super) fn load(
         .is_some_and(|k| k == PartyKind::StateParty);
     let until_text = until.map_or_else(|| "9999-12-31".to_string(), |d| d.to_string());
     let days = due_days(conn)?;
-    // Payments recorded before the books followed the rule stand as they were booked.
-    let rule_from: i64 = conn
-        .prepare_cached("SELECT value FROM meta WHERE key = 'rule_from_entry'")?
-        .query_row([], |row| row.get::<_, String>(0))
-        .optional()?
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let mut statement = conn.prepare_cached(
-        "SELECT e.id, e.entry_date, e.kind, e.budget_year, e.fund, e.reference, e.reverses,
-                e.description, p.designated_year, p.voluntary, d.due_on, e.content
-         FROM entry e
-         LEFT JOIN payment_terms p ON p.entry_id = e.id
-         LEFT JOIN charge_due d ON d.entry_id = e.id
-         WHERE e.party = ?1 AND e.entry_date <= ?2
-         ORDER BY e.id",
-    )?;
+    let rule_from = rule_from(conn)?;
+    let mut statement = conn.prepare_cached(&format!(
+        "{ENTRIES} WHERE e.party = ?1 AND e.entry_date <= ?2 ORDER BY e.id"
+    ))?;
     let mut rows = statement.query(params![party.as_str(), until_text])?;
     let mut entries = Vec::new();
     while let Some(row) = rows.next()? {
-        let date: String = row.get(1)?;
-        let due_on: Option<String> = row.get(10)?;
-        entries.push(EntryRow {
-            id: row.get(0)?,
-            date: text_to_date(&date)?,
-            kind: row.get(2)?,
-            budget_year: row.get(3)?,
-            fund: row.get(4)?,
-            reference: row.get(5)?,
-            reverses: row.get(6)?,
-            description: row.get(7)?,
-            designated_year: row.get(8)?,
-            voluntary: row.get::<_, Option<i64>>(9)?.map(|v| v != 0),
-            due_on: due_on.as_deref().map(text_to_date).transpose()?,
-            content: row.get(11)?,
-        });
+        entries.push(entry_row(row)?);
     }
     // Every CHF leg of the party's entries that lands on one of its positions.
-    let mut statement = conn.prepare_cached(
-        "SELECT t.entry_id, d.name, c.name, t.amount_minor,
-                coalesce(t.budget_year, e.budget_year)
-         FROM entry e
-         JOIN transfer t ON t.entry_id = e.id
-         JOIN account d ON d.id = t.debit_account_id
-         JOIN account c ON c.id = t.credit_account_id
-         WHERE e.party = ?1 AND e.entry_date <= ?2 AND t.currency = 'CHF'
-         ORDER BY t.id",
-    )?;
+    let mut statement = conn.prepare_cached(&format!(
+        "{LEGS} WHERE e.party = ?1 AND e.entry_date <= ?2 AND t.currency = 'CHF' ORDER BY t.id"
+    ))?;
     let mut rows = statement.query(params![party.as_str(), until_text])?;
     // Per entry: (debit slot, credit slot, amount) of each leg touching a position.
     let mut legs: HashMap<i64, Vec<Leg>> = HashMap::new();
     while let Some(row) = rows.next()? {
-        let entry_id: i64 = row.get(0)?;
-        let debit: String = row.get(1)?;
-        let credit: String = row.get(2)?;
-        let amount: i64 = row.get(3)?;
-        let year: i32 = row.get(4)?;
-        let d = slot_of(&debit, year, party, true);
-        let c = slot_of(&credit, year, party, true);
-        if d.is_some() || c.is_some() {
-            legs.entry(entry_id).or_default().push(Leg {
-                debit: d,
-                credit: c,
-                amount,
-                credit_account: credit,
-            });
+        add_leg(&mut legs, leg_row(row)?, party);
+    }
+    Ok(facts_of(state_party, &entries, &legs, days, rule_from))
+}
+
+/// The entries of parties, with what their payments name and their charges' due dates
+/// (column 0 is the party).
+const ENTRIES: &str =
+    "SELECT e.party, e.id, e.entry_date, e.kind, e.budget_year, e.fund, e.reference,
+        e.reverses, e.description, p.designated_year, p.voluntary, d.due_on, e.content
+ FROM entry e
+ LEFT JOIN payment_terms p ON p.entry_id = e.id
+ LEFT JOIN charge_due d ON d.entry_id = e.id";
+
+/// The legs of parties' entries (column 0 is the party).
+const LEGS: &str = "SELECT e.party, t.entry_id, d.name, c.name, t.amount_minor,
+        coalesce(t.budget_year, e.budget_year)
+ FROM entry e
+ JOIN transfer t ON t.entry_id = e.id
+ JOIN account d ON d.id = t.debit_account_id
+ JOIN account c ON c.id = t.credit_account_id";
+
+/// The last entry recorded before the books followed the rule: payments up to it stand as
+/// they were booked.
+fn rule_from(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM meta WHERE key = 'rule_from_entry'")?
+        .query_row([], |row| row.get::<_, String>(0))
+        .optional()?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
+}
+
+fn entry_row(row: &rusqlite::Row<'_>) -> Result<EntryRow, StoreError> {
+    let date: String = row.get(2)?;
+    let due_on: Option<String> = row.get(11)?;
+    Ok(EntryRow {
+        id: row.get(1)?,
+        date: text_to_date(&date)?,
+        kind: row.get(3)?,
+        budget_year: row.get(4)?,
+        fund: row.get(5)?,
+        reference: row.get(6)?,
+        reverses: row.get(7)?,
+        description: row.get(8)?,
+        designated_year: row.get(9)?,
+        voluntary: row.get::<_, Option<i64>>(10)?.map(|v| v != 0),
+        due_on: due_on.as_deref().map(text_to_date).transpose()?,
+        content: row.get(12)?,
+    })
+}
+
+/// A row of `LEGS`.
+struct LegRow {
+    party: String,
+    entry_id: i64,
+    debit: String,
+    credit: String,
+    amount: i64,
+    year: i32,
+}
+
+fn leg_row(row: &rusqlite::Row<'_>) -> Result<LegRow, StoreError> {
+    Ok(LegRow {
+        party: row.get(0)?,
+        entry_id: row.get(1)?,
+        debit: row.get(2)?,
+        credit: row.get(3)?,
+        amount: row.get(4)?,
+        year: row.get(5)?,
+    })
+}
+
+/// Adds `leg` to `legs` when it lands on one of `party`'s positions.
+fn add_leg(legs: &mut HashMap<i64, Vec<Leg>>, leg: LegRow, party: &PartyCode) {
+    let d = slot_of(&leg.debit, leg.year, party, true);
+    let c = slot_of(&leg.credit, leg.year, party, true);
+    if d.is_some() || c.is_some() {
+        legs.entry(leg.entry_id).or_default().push(Leg {
+            debit: d,
+            credit: c,
+            amount: leg.amount,
+            credit_account: leg.credit,
+        });
+    }
+}
+
+/// The facts of every party with entries, one party after the other in the order of their
+/// codes, read in one pass over the entries and one over their legs: `each` is given each
+/// party's facts, which are dropped before the next party's are read.
+pub(super) fn load_each(
+    conn: &Connection,
+    mut each: impl FnMut(&PartyCode, PartyFacts) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut state_parties = std::collections::HashSet::new();
+    {
+        let mut statement = conn.prepare("SELECT code, kind FROM party")?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let code: String = row.get(0)?;
+            let kind: String = row.get(1)?;
+            if kind.parse::<PartyKind>().ok() == Some(PartyKind::StateParty) {
+                state_parties.insert(code);
+            }
         }
     }
+    let days = due_days(conn)?;
+    let rule_from = rule_from(conn)?;
+    let mut entries_statement = conn.prepare(&format!(
+        "{ENTRIES} WHERE e.party IS NOT NULL ORDER BY e.party, e.id"
+    ))?;
+    let mut legs_statement = conn.prepare(&format!(
+        "{LEGS} WHERE e.party IS NOT NULL AND t.currency = 'CHF' ORDER BY e.party, t.id"
+    ))?;
+    let mut entry_rows = entries_statement.query([])?;
+    let mut leg_rows = legs_statement.query([])?;
+    let mut next_entry: Option<(String, EntryRow)> = match entry_rows.next()? {
+        Some(row) => Some((row.get(0)?, entry_row(row)?)),
+        None => None,
+    };
+    let mut next_leg: Option<LegRow> = match leg_rows.next()? {
+        Some(row) => Some(leg_row(row)?),
+        None => None,
+    };
+    while let Some((party, first)) = next_entry.take() {
+        let code: PartyCode = party.parse()?;
+        let mut entries = vec![first];
+        while let Some(row) = entry_rows.next()? {
+            let of: String = row.get(0)?;
+            let entry = entry_row(row)?;
+            if of != party {
+                next_entry = Some((of, entry));
+                break;
+            }
+            entries.push(entry);
+        }
+        let mut legs: HashMap<i64, Vec<Leg>> = HashMap::new();
+        while let Some(leg) = next_leg.take() {
+            if leg.party.as_str() > party.as_str() {
+                next_leg = Some(leg);
+                break;
+            }
+            if leg.party == party {
+                add_leg(&mut legs, leg, &code);
+            }
+            next_leg = match leg_rows.next()? {
+                Some(row) => Some(leg_row(row)?),
+                None => None,
+            };
+        }
+        let state_party = state_parties.contains(&party);
+        each(
+            &code,
+            facts_of(state_party, &entries, &legs, days, rule_from),
+        )?;
+    }
+    Ok(())
+}
+
+/// The facts of a party (a State Party when `state_party`) and what its entries book, from
+/// its entries in the order they were recorded and the legs of each on its positions.
+fn facts_of(
+    state_party: bool,
+    entries: &[EntryRow],
+    legs: &HashMap<i64, Vec<Leg>>,
+    days: u32,
+    rule_from: i64,
+) -> PartyFacts {
     let mut out = PartyFacts {
         state_party,
         ..PartyFacts::default()
@@ -165,7 +284,7 @@ pub(super) fn load(
     let mut fact_of_entry: HashMap<i64, usize> = HashMap::new();
     let assessed = accounts::contributions_assessed();
     let pledged = accounts::contributions_pledged();
-    for entry in &entries {
+    for entry in entries {
         let own = legs.get(&entry.id).map(Vec::as_slice).unwrap_or_default();
         for leg in own {
             let day = out.booked.entry(entry.date).or_default();
@@ -288,7 +407,7 @@ pub(super) fn load(
         day.retain(|_, m| *m != 0);
     }
     out.booked.retain(|_, day| !day.is_empty());
-    Ok(out)
+    out
 }
 
 /// What tells a payment apart from others of its day: its reference and what it says.
@@ -494,6 +613,78 @@ fn transfers_of<'m>(
         .collect()
 }
 
+/// What `record_fact` keeps of a party for the rest of a transaction, so that a bulk
+/// import reads each party's history once and replays only its facts from a day on: where
+/// the rule stood before `from`, and the facts dated from it on (renumbered among
+/// themselves) with what the party's entries book on those days.
+pub(crate) struct PartyTail {
+    from: NaiveDate,
+    opening: Opening,
+    facts: PartyFacts,
+}
+
+impl PartyTail {
+    /// All of the party's facts, from no opening.
+    fn whole(facts: PartyFacts) -> Self {
+        PartyTail {
+            from: NaiveDate::MIN,
+            opening: Opening::default(),
+            facts,
+        }
+    }
+}
+
+/// The facts of `all` dated from `from` on, with where the rule stands before it; all of
+/// them when one of these reverses a fact dated before.
+fn tail_of(mut all: PartyFacts, from: NaiveDate) -> PartyTail {
+    let mut renumbered: Vec<Option<usize>> = vec![None; all.facts.len()];
+    let mut kept = 0usize;
+    for (index, fact) in all.facts.iter().enumerate() {
+        if fact.date >= from {
+            renumbered[index] = Some(kept);
+            kept += 1;
+        }
+    }
+    let reaches_back = all.facts.iter().any(|fact| {
+        fact.date >= from
+            && matches!(fact.kind, FactKind::Reversal { of } if renumbered.get(of).copied().flatten().is_none())
+    });
+    if reaches_back {
+        return PartyTail::whole(all);
+    }
+    let opening = opening_before(&all.facts, all.state_party, from);
+    let mut facts = PartyFacts {
+        state_party: all.state_party,
+        booked: all.booked.split_off(&from),
+        ..PartyFacts::default()
+    };
+    let columns = all
+        .facts
+        .into_iter()
+        .zip(all.entries)
+        .zip(all.descriptions)
+        .zip(all.references);
+    for (((mut fact, entry), description), reference) in columns {
+        if fact.date < from {
+            continue;
+        }
+        if let FactKind::Reversal { of } = &mut fact.kind {
+            if let Some(Some(new)) = renumbered.get(*of) {
+                *of = *new;
+            }
+        }
+        facts.facts.push(fact);
+        facts.entries.push(entry);
+        facts.descriptions.push(description);
+        facts.references.push(reference);
+    }
+    PartyTail {
+        from,
+        opening,
+        facts,
+    }
+}
+
 /// What a write of a fact did.
 #[derive(Debug, Clone)]
 pub struct FactRecorded {
@@ -525,19 +716,22 @@ impl Tx<'_> {
         content: Option<&str>,
         build: impl FnOnce(&[Movement]) -> Result<NewEntry, StoreError>,
     ) -> Result<FactRecorded, StoreError> {
-        // The party's facts, kept for the rest of the transaction: a bulk import reads each
-        // party's history once.
-        let mut facts = match self.facts_cache.borrow_mut().remove(party.as_str()) {
-            Some(facts) => facts,
-            None => self.party_facts(party)?,
-        };
-        let index = facts.facts.len();
         let date = fact.date;
+        let cached = self.facts_cache.borrow_mut().remove(party.as_str());
+        // A reversal names its original by its place among all the party's facts.
+        let reversal = matches!(fact.kind, FactKind::Reversal { .. });
+        let mut tail = match cached {
+            Some(tail) if tail.from <= date && !reversal => tail,
+            _ if reversal => PartyTail::whole(self.party_facts(party)?),
+            _ => tail_of(self.party_facts(party)?, date),
+        };
+        let facts = &mut tail.facts;
+        let index = facts.facts.len();
         facts.facts.push(fact.clone());
         facts.entries.push(None);
         facts.descriptions.push(String::new());
         facts.references.push(None);
-        let replayed = facts.replay(None);
+        let replayed = replay_from(&facts.facts, facts.state_party, &tail.opening);
         if let Some(violation) = replayed
             .violations
             .iter()
@@ -570,9 +764,11 @@ impl Tx<'_> {
         facts.entries[index] = Some(recorded.id());
         facts.descriptions[index] = entry.description.clone();
         facts.references[index] = entry.reference.clone();
-        self.facts_cache
-            .borrow_mut()
-            .insert(party.as_str().to_string(), facts);
+        if !reversal {
+            self.facts_cache
+                .borrow_mut()
+                .insert(party.as_str().to_string(), tail);
+        }
         Ok(FactRecorded {
             recorded,
             entry,
@@ -791,5 +987,44 @@ impl Tx<'_> {
             )?
             .execute(params![entry.0, designated_year, i64::from(voluntary)])?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Actor;
+
+    #[test]
+    fn reading_every_party_in_one_pass_gives_what_reading_each_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.sqlite");
+        let actor = Actor {
+            user: "test".into(),
+            at: "2026-12-01T00:00:00Z".into(),
+        };
+        crate::app::demo::build(&path, actor).unwrap();
+        let store = Store::open(&path).unwrap();
+        let mut seen = 0;
+        load_each(&store.conn, |party, facts| {
+            let alone = load(&store.conn, party, None)?;
+            assert_eq!(facts.state_party, alone.state_party, "{party}");
+            assert_eq!(facts.facts, alone.facts, "{party}");
+            assert_eq!(facts.entries, alone.entries, "{party}");
+            assert_eq!(facts.booked, alone.booked, "{party}");
+            seen += 1;
+            Ok(())
+        })
+        .unwrap();
+        let parties: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(DISTINCT party) FROM entry WHERE party IS NOT NULL",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert!(seen > 0);
+        assert_eq!(seen, parties);
     }
 }

@@ -545,7 +545,7 @@ pub struct Tx<'c> {
     pending: RefCell<running::PendingBalances>,
     /// Each party's facts read in this transaction, kept up to date by `record_fact` and
     /// dropped when another entry of the party is written.
-    facts_cache: RefCell<HashMap<String, crate::domain::position::PartyFacts>>,
+    facts_cache: RefCell<HashMap<String, facts::PartyTail>>,
 }
 
 impl Tx<'_> {

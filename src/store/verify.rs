@@ -761,15 +761,8 @@ impl Store {
     /// its voluntary income), date by date, is what the rule of `domain::position` gives
     /// from its facts.
     fn check_positions(&self) -> Result<Vec<Finding>, StoreError> {
-        let parties: Vec<String> = self
-            .conn
-            .prepare("SELECT DISTINCT party FROM entry WHERE party IS NOT NULL ORDER BY party")?
-            .query_map([], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
         let mut messages = Vec::new();
-        for party in parties {
-            let code: crate::ledger::PartyCode = party.parse()?;
-            let facts = super::facts::load(&self.conn, &code, None)?;
+        super::facts::load_each(&self.conn, |party, facts| {
             let wanted = facts.replay(None).net_by_date();
             let dates: std::collections::BTreeSet<chrono::NaiveDate> =
                 wanted.keys().chain(facts.booked.keys()).copied().collect();
@@ -785,7 +778,8 @@ impl Store {
                     wanted.get(&date).unwrap_or(&empty)
                 ));
             }
-        }
+            Ok(())
+        })?;
         Ok(cap("positions", messages))
     }
 
