@@ -40,8 +40,11 @@ impl Store {
     /// The ids of the accounts that are `prefix` or below it.
     fn account_ids_under(&self, prefixes: &[&str]) -> Result<Vec<i64>, StoreError> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT id FROM account
-             WHERE name = ?1 OR substr(name, 1, length(?1) + 1) = ?1 || ':'",
+            // The names below `prefix` are those from `prefix:` up to `prefix;` (';' follows
+            // ':'), a range of the index on `name`.
+            "SELECT id FROM account WHERE name = ?1
+             UNION ALL
+             SELECT id FROM account WHERE name >= ?1 || ':' AND name < ?1 || ';'",
         )?;
         let mut ids = Vec::new();
         for prefix in prefixes {
