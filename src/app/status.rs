@@ -87,7 +87,10 @@ pub fn with_previous_year(store: &Store, status: FundingStatus) -> anyhow::Resul
     if year <= 1990 {
         return Ok(status);
     }
-    let previous = funding_status_of(store, year - 1, year_earlier)?;
+    // Only the previous year's headline figures are shown: its spending is not read.
+    let read = YearOnDate::read(store, year - 1, year_earlier)?;
+    let budget = store.budget_in_force(read.year, read.as_of)?;
+    let previous = funding_status_spent(store, &read, budget.as_ref(), &[])?;
     Ok(status.with_previous_year(&previous))
 }
 
