@@ -8,16 +8,17 @@ use chrono::NaiveDate;
 
 use crate::domain::meeting::MeetingCode;
 use crate::domain::party::Party;
-use crate::ledger::{check_budget_year, PartyCode};
+use crate::ledger::PartyCode;
 use crate::money::{Currency, Money};
 use crate::reports::honour_roll::{honour_roll, HonourRoll};
 use crate::reports::meeting::MeetingOwed;
 use crate::reports::outstanding::{
     outstanding as outstanding_report, Outstanding, ReminderSent, Selection,
 };
-use crate::reports::standing::standings;
 use crate::reports::statement::{statement, Statement};
 use crate::store::{MeetingRecord, Store, StoreError};
+
+use super::status::YearOnDate;
 
 /// Which parties a list or the letters are for: those owing at least `min` (CHF), the `top`
 /// owing most.
@@ -42,10 +43,19 @@ pub fn outstanding_of(
     as_of: NaiveDate,
     selection: Selection,
 ) -> anyhow::Result<(Outstanding, Vec<Party>)> {
-    check_budget_year(year)?;
-    let standings = standings(&store.contribution_positions(as_of, year)?);
-    let owing: Vec<PartyCode> = standings.keys().cloned().collect();
-    let parties = store.parties()?;
+    let read = YearOnDate::read(store, year, as_of)?;
+    let report = outstanding_read(store, &read, selection)?;
+    Ok((report, read.parties))
+}
+
+/// `outstanding_of` from the parties and standings already read.
+pub fn outstanding_read(
+    store: &Store,
+    read: &YearOnDate,
+    selection: Selection,
+) -> anyhow::Result<Outstanding> {
+    let (year, as_of) = (read.year, read.as_of);
+    let owing: Vec<PartyCode> = read.standings.keys().cloned().collect();
     let reminders: BTreeMap<PartyCode, ReminderSent> = store
         .reminders(year, as_of)?
         .into_iter()
@@ -59,17 +69,16 @@ pub fn outstanding_of(
             )
         })
         .collect();
-    let report = outstanding_report(
+    Ok(outstanding_report(
         year,
         as_of,
-        &standings,
-        &parties,
+        &read.standings,
+        &read.parties,
         &store.last_payments(as_of, &owing)?,
         &reminders,
         &store.due_dates(year, as_of)?,
         selection,
-    );
-    Ok((report, parties))
+    ))
 }
 
 /// One party's statement on `as_of`, without its meeting balances.
@@ -93,13 +102,21 @@ pub fn honour_roll_of(
     as_of: NaiveDate,
     due_days: Option<u32>,
 ) -> anyhow::Result<HonourRoll> {
-    check_budget_year(year)?;
-    let parties = store.parties()?;
+    honour_roll_read(store, &YearOnDate::read(store, year, as_of)?, due_days)
+}
+
+/// `honour_roll_of` from the parties and standings already read.
+pub fn honour_roll_read(
+    store: &Store,
+    read: &YearOnDate,
+    due_days: Option<u32>,
+) -> anyhow::Result<HonourRoll> {
+    let (year, as_of) = (read.year, read.as_of);
     // Only a party charged for the year that owes nothing for it can be on the roll; the
     // running balances say which, so only those parties' facts are replayed for the day
     // they completed payment.
-    let standings = standings(&store.contribution_positions(as_of, year)?);
-    let candidates: std::collections::BTreeSet<&PartyCode> = standings
+    let candidates: std::collections::BTreeSet<&PartyCode> = read
+        .standings
         .iter()
         .filter(|(_, standing)| {
             let position = standing.year(year);
@@ -108,7 +125,7 @@ pub fn honour_roll_of(
         .map(|(code, _)| code)
         .collect();
     let mut positions = Vec::new();
-    for party in parties.iter().filter(|p| candidates.contains(&p.code)) {
+    for party in read.parties.iter().filter(|p| candidates.contains(&p.code)) {
         let replayed = store.party_facts(&party.code, Some(as_of))?.replay(None);
         if let Some(position) = replayed.years.get(&year) {
             positions.push((party.code.clone(), *position));
@@ -120,7 +137,7 @@ pub fn honour_roll_of(
         due_days,
         store.due_days()?,
         &positions,
-        &parties,
+        &read.parties,
     ))
 }
 
@@ -150,13 +167,39 @@ pub fn meetings_owed(
         let name = store
             .party(&row.party)?
             .map_or_else(|| row.party.to_string(), |p| p.name);
-        owed.push(MeetingOwed {
-            meeting: row.meeting,
-            party: row.party,
-            name,
-            currency: row.balance.currency(),
-            balance: row.balance,
-        });
+        owed.push(owed_row(row, name));
     }
     Ok(owed)
+}
+
+/// Every State's balance for every meeting on `as_of`, named from `parties` (already read).
+pub fn meetings_owed_among(
+    store: &Store,
+    as_of: NaiveDate,
+    parties: &[Party],
+) -> anyhow::Result<Vec<MeetingOwed>> {
+    let names: BTreeMap<&PartyCode, &str> =
+        parties.iter().map(|p| (&p.code, p.name.as_str())).collect();
+    let rows = store.meeting_receivables(as_of, None)?;
+    let mut owed = Vec::with_capacity(rows.len());
+    for row in rows {
+        let name = match names.get(&row.party) {
+            Some(name) => (*name).to_string(),
+            None => store
+                .party(&row.party)?
+                .map_or_else(|| row.party.to_string(), |p| p.name),
+        };
+        owed.push(owed_row(row, name));
+    }
+    Ok(owed)
+}
+
+fn owed_row(row: crate::store::MeetingReceivableRow, name: String) -> MeetingOwed {
+    MeetingOwed {
+        meeting: row.meeting,
+        party: row.party,
+        name,
+        currency: row.balance.currency(),
+        balance: row.balance,
+    }
 }

@@ -203,17 +203,16 @@ pub fn spent_against(
 /// The expenditure `status` shows: `None` when nothing was spent against the year's budget,
 /// so that a ledger without costs reads as before.
 pub fn spending_of(
-    store: &crate::store::Store,
     status: &crate::reports::status::FundingStatus,
     budget: Option<&crate::store::BudgetVersion>,
+    spent: &[crate::store::SpentRow],
 ) -> anyhow::Result<Option<crate::reports::budget_report::Spending>> {
-    let spent = spent_against(store, status.year, status.as_of, budget)?;
     if spent.is_empty() {
         return Ok(None);
     }
     Ok(Some(crate::reports::budget_report::spending(
         status.received,
         budget.map(|v| &v.budget),
-        &spent,
+        spent,
     )?))
 }

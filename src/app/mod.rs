@@ -219,7 +219,16 @@ impl Books {
     ) -> anyhow::Result<crate::reports::committee::CommitteeReport> {
         use crate::domain::accounts::CONTRIBUTION_ACCOUNTS;
         use crate::reports::committee::{ByState, CommitteeReport, Curve, STATES_NAMED_MAX};
-        let status = self.status_compared(year, as_of, None)?;
+        // The parties and the contribution positions of the year on `as_of`, read once for
+        // the status, the outstanding list and the honour roll.
+        let read = status::YearOnDate::read(&self.store, year, as_of)?;
+        // The budget in force and what was spent against it, for the status and the budget.
+        let budget = self.store.budget_in_force(year, as_of)?;
+        let spent = costs::spent_against(&self.store, year, as_of, budget.as_ref())?;
+        let status = status::with_previous_year(
+            &self.store,
+            status::funding_status_spent(&self.store, &read, budget.as_ref(), &spent)?,
+        )?;
         let days = self
             .store
             .received_by_day(year, as_of, &CONTRIBUTION_ACCOUNTS)?;
@@ -241,15 +250,17 @@ impl Books {
             top: None,
         };
         let meetings = self.meetings_of_year(year, as_of)?;
+        let mut outstanding = collection::outstanding_read(&self.store, &read, everyone)?;
+        outstanding.meetings = collection::meetings_owed_among(&self.store, as_of, &read.parties)?;
         Ok(CommitteeReport {
             year,
             as_of,
             received,
             previous,
             by_state,
-            outstanding: self.outstanding(year, as_of, everyone)?,
-            honour_roll: self.honour_roll(year, as_of, None)?,
-            budget: self.budget_report(year, as_of)?,
+            outstanding,
+            honour_roll: collection::honour_roll_read(&self.store, &read, None)?,
+            budget: budget_report(year, as_of, budget.as_ref().map(|v| &v.budget), &spent)?,
             meetings,
             status,
         })

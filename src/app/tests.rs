@@ -464,3 +464,43 @@ fn party_changes_apply_by_their_date_whatever_order_they_were_recorded_in() {
     assert_eq!(on("2017-01-01").as_deref(), Some("Road B"));
     assert_eq!(on("2017-03-01").as_deref(), Some("Road A"));
 }
+
+#[test]
+fn the_committee_report_shows_what_each_command_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let (books, _) = super::demo::build(&dir.path().join("demo.sqlite"), actor()).unwrap();
+    let everyone = || crate::reports::outstanding::Selection {
+        min: None,
+        top: None,
+    };
+    for (year, as_of) in [
+        (2017, "2017-06-30"),
+        (2017, "2017-12-31"),
+        (2017, "2018-03-01"),
+        (2018, "2018-06-30"),
+        (2016, "2017-06-30"),
+    ] {
+        let as_of = date(as_of);
+        let report = books.committee_report(year, as_of).unwrap();
+        assert_eq!(
+            report.status,
+            books.status_compared(year, as_of, None).unwrap(),
+            "{year} {as_of}"
+        );
+        assert_eq!(
+            report.outstanding,
+            books.outstanding(year, as_of, everyone()).unwrap(),
+            "{year} {as_of}"
+        );
+        assert_eq!(
+            report.honour_roll,
+            books.honour_roll(year, as_of, None).unwrap(),
+            "{year} {as_of}"
+        );
+        assert_eq!(
+            report.budget,
+            books.budget_report(year, as_of).unwrap(),
+            "{year} {as_of}"
+        );
+    }
+}

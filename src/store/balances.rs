@@ -40,8 +40,11 @@ impl Store {
     /// The ids of the accounts that are `prefix` or below it.
     fn account_ids_under(&self, prefixes: &[&str]) -> Result<Vec<i64>, StoreError> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT id FROM account
-             WHERE name = ?1 OR substr(name, 1, length(?1) + 1) = ?1 || ':'",
+            // The names below `prefix` are those from `prefix:` up to `prefix;` (';' follows
+            // ':'), a range of the index on `name`.
+            "SELECT id FROM account WHERE name = ?1
+             UNION ALL
+             SELECT id FROM account WHERE name >= ?1 || ':' AND name < ?1 || ';'",
         )?;
         let mut ids = Vec::new();
         for prefix in prefixes {
@@ -111,12 +114,17 @@ impl Store {
             return Ok(Vec::new());
         }
         let accounts = placeholders_after_two(ids.len());
+        // Account by account, the year's rows up to `until` are one range of the primary
+        // key (year, account, date): the join in this order keeps SQLite from reading every
+        // row of the year, of every account, by the index on year and date instead.
         let sql = format!(
-            "SELECT posted_on, sum(credit_minor - debit_minor) FROM account_balance
-             WHERE budget_year = ?1 AND account_id IN ({accounts}) AND posted_on <= ?2
-               AND currency = 'CHF' AND party <> ''
-             GROUP BY posted_on
-             ORDER BY posted_on"
+            "SELECT b.posted_on, sum(b.credit_minor - b.debit_minor)
+             FROM account a CROSS JOIN account_balance b
+               ON b.budget_year = ?1 AND b.account_id = a.id
+             WHERE a.id IN ({accounts}) AND b.posted_on <= ?2
+               AND b.currency = 'CHF' AND b.party <> ''
+             GROUP BY b.posted_on
+             ORDER BY b.posted_on"
         );
         let mut statement = self.conn.prepare_cached(&sql)?;
         let until = until.to_string();
