@@ -48,8 +48,8 @@ use crate::store::{JournalFilter, Store};
 /// What the front ends name of the store: who records, how a write came out, how the
 /// ledger is opened, its errors (a busy ledger, a missing file), and the chain head.
 pub use crate::store::{
-    Actor, ChainHead, ChainMark, OpenOptions, Page, Recorded, StoreError, VerifyDepth,
-    SCHEMA_VERSION,
+    Actor, ChainHead, ChainMark, ChainMarkError, OpenOptions, Page, Recorded, StoreError,
+    VerifyDepth, SCHEMA_VERSION,
 };
 
 pub use contributions::{ContributionWriter, ImportSummary};

@@ -1,6 +1,29 @@
 //! Readers of argument values whose mistakes clap would otherwise report in its own, less
 //! helpful words: `--top -1` as an unknown option, a year after `--method` as a missing year.
 
+/// `--min AMOUNT` and `--top N`: which parties owing money a list or a run of letters takes.
+#[derive(Debug, clap::Args)]
+pub(super) struct SelectionArgs {
+    /// Only parties owing at least this amount in all (CHF), e.g. the major donors
+    #[arg(long, value_name = "AMOUNT")]
+    min: Option<String>,
+    /// Only the N parties owing most
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = top
+    )]
+    top: Option<usize>,
+}
+
+impl SelectionArgs {
+    /// The selection, with `--min` read as an amount.
+    pub(super) fn selection(&self) -> anyhow::Result<crate::reports::outstanding::Selection> {
+        crate::app::collection::selection(self.min.as_deref(), self.top)
+    }
+}
+
 /// Reads `--top N`: a whole number of at least 1. The argument lets negative numbers reach
 /// this reader, so that `--top -1` is told what is wanted.
 pub(super) fn top(text: &str) -> Result<usize, String> {

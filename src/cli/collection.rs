@@ -4,24 +4,14 @@
 use clap::Args;
 
 use super::{Context, Outcome};
-use crate::app::collection::selection;
 use crate::ledger::{check_budget_year, PartyCode};
 
 #[derive(Debug, Args)]
 pub struct OutstandingArgs {
     /// The budget year; earlier years owed are shown as arrears
     year: i32,
-    /// Only parties owing at least this amount in all (CHF)
-    #[arg(long, value_name = "AMOUNT")]
-    min: Option<String>,
-    /// Only the N parties owing most
-    #[arg(
-        long,
-        value_name = "N",
-        allow_negative_numbers = true,
-        value_parser = super::args::top
-    )]
-    top: Option<usize>,
+    #[command(flatten)]
+    select: super::args::SelectionArgs,
 }
 
 #[derive(Debug, Args)]
@@ -41,7 +31,7 @@ pub struct HonourRollArgs {
 }
 
 pub fn outstanding(context: &Context, args: OutstandingArgs) -> anyhow::Result<Outcome> {
-    let selection = selection(args.min.as_deref(), args.top)?;
+    let selection = args.select.selection()?;
     let books = context.books()?;
     context.print(&books.outstanding(args.year, context.as_of, selection)?)?;
     Ok(Outcome::Done)

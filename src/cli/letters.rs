@@ -11,7 +11,6 @@ use anyhow::{anyhow, bail};
 use clap::{Args, Subcommand};
 
 use super::{Context, Outcome};
-use crate::app::collection::selection;
 use crate::app::Letter;
 use crate::domain::party::Language;
 use crate::domain::settings::Identity;
@@ -92,17 +91,8 @@ pub enum LettersCommand {
 
 #[derive(Debug, Args)]
 pub struct ReminderOptions {
-    /// Only parties owing at least this amount in all (CHF), e.g. the major donors
-    #[arg(long, value_name = "AMOUNT")]
-    min: Option<String>,
-    /// Only the N parties owing most
-    #[arg(
-        long,
-        value_name = "N",
-        allow_negative_numbers = true,
-        value_parser = super::args::top
-    )]
-    top: Option<usize>,
+    #[command(flatten)]
+    select: super::args::SelectionArgs,
     /// The reminder level of these letters [default: one above the last recorded for each
     /// party on an earlier day; the same level when it was recorded on --as-of]
     #[arg(long, value_name = "N")]
@@ -238,7 +228,7 @@ fn reminders_run(
     if options.level == Some(0) {
         bail!("--level must be 1 or more (1 is the first reminder)");
     }
-    let selection = selection(options.min.as_deref(), options.top)?;
+    let selection = options.select.selection()?;
     run_kind(context, output, "reminder", |books, templates| {
         books.reminder_letters(year, context.as_of, selection, options.level, templates)
     })

@@ -31,7 +31,7 @@ pub struct VerifyArgs {
 
 fn parse_chain_mark(text: &str) -> Result<ChainMark, String> {
     text.parse()
-        .map_err(|error: crate::store::ChainMarkError| error.to_string())
+        .map_err(|error: crate::app::ChainMarkError| error.to_string())
 }
 
 #[derive(Debug, Args)]
