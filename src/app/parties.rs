@@ -68,23 +68,22 @@ pub fn import_parties_with(
         (|| -> anyhow::Result<()> {
             let date = |column: &str| row.optional(column).map(parse_date).transpose();
             let code: crate::ledger::PartyCode = row.required("code")?.trim().parse()?;
+            // The row's columns, for a new party or as a change of one in the books.
+            let fields = PartyUpdate {
+                name: row.optional("name").map(str::to_string),
+                kind: row.optional("kind").map(str::to_string),
+                deposited_on: date("deposited")?,
+                in_force_on: date("in_force")?,
+                address: row.optional("address").map(str::to_string),
+                email: row.optional("email").map(str::to_string),
+                language: row.optional("language").map(str::to_string),
+            };
             let existing = match update {
                 Some(effective_on) => tx.party_on(&code, effective_on)?,
                 None => None,
             };
             if let (Some(effective_on), Some(existing)) = (update, existing) {
-                let change = existing.change(
-                    PartyUpdate {
-                        name: row.optional("name").map(str::to_string),
-                        kind: row.optional("kind").map(str::to_string),
-                        deposited_on: date("deposited")?,
-                        in_force_on: date("in_force")?,
-                        address: row.optional("address").map(str::to_string),
-                        email: row.optional("email").map(str::to_string),
-                        language: row.optional("language").map(str::to_string),
-                    },
-                    &rule,
-                );
+                let change = existing.change(fields, &rule);
                 match change {
                     Ok(change) => {
                         tx.insert_party_change(&code, effective_on, &change)?;
@@ -98,16 +97,7 @@ pub fn import_parties_with(
                 return Ok(());
             }
             let party = Party::with_rule(
-                PartyInput {
-                    code: row.required("code")?.to_string(),
-                    name: row.optional("name").map(str::to_string),
-                    kind: row.optional("kind").map(str::to_string),
-                    deposited_on: date("deposited")?,
-                    in_force_on: date("in_force")?,
-                    address: row.optional("address").map(str::to_string),
-                    email: row.optional("email").map(str::to_string),
-                    language: row.optional("language").map(str::to_string),
-                },
+                fields.for_new_party(row.required("code")?.to_string()),
                 &rule,
             )?;
             tx.insert_party(&party)?;

@@ -204,6 +204,22 @@ pub struct PartyUpdate {
     pub language: Option<String>,
 }
 
+impl PartyUpdate {
+    /// The same fields as what is given to add party `code`.
+    pub fn for_new_party(self, code: String) -> PartyInput {
+        PartyInput {
+            code,
+            name: self.name,
+            kind: self.kind,
+            deposited_on: self.deposited_on,
+            in_force_on: self.in_force_on,
+            address: self.address,
+            email: self.email,
+            language: self.language,
+        }
+    }
+}
+
 /// A change of a party's record, checked: the fields that change, with their new values
 /// (`Some("")` clears an address or an e-mail).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
