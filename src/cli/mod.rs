@@ -115,7 +115,7 @@ enum Command {
     Settings(settings::SettingsCommand),
     /// Build the 2017 example ledger (isu-ledger-demo.sqlite, or --db); print its status and the 7MSP
     Demo,
-    /// Add, list and import parties (States and organisations)
+    /// Add, update, list and import parties (States and organisations), with their history
     #[command(subcommand)]
     Party(parties::PartyCommand),
     /// Record, withdraw and show the budgets approved for each year
