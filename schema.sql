@@ -30,10 +30,12 @@ CREATE TABLE fund (
     currency TEXT NOT NULL CHECK (length(currency) = 3)
 ) STRICT;
 
+-- The ISU's own funds are kept in the book currency chosen when the ledger is created
+-- (`temp.book_seed`, CHF when none is given); meetings are paid in USD.
 INSERT INTO fund (code, name, currency) VALUES
-    ('isu', 'ISU core budget', 'CHF'),
+    ('isu', 'ISU core budget', (SELECT currency FROM temp.book_seed)),
     ('meetings', 'Meetings of States Parties', 'USD'),
-    ('sponsorship', 'Sponsorship programme (earmarked)', 'CHF');
+    ('sponsorship', 'Sponsorship programme (earmarked)', (SELECT currency FROM temp.book_seed));
 
 CREATE TABLE account (
     id         INTEGER PRIMARY KEY,

@@ -283,7 +283,7 @@ fn corrections_refund_apply_and_write_off_within_what_there_is() {
         &db,
         "credit refund NOR 200.01 --date 2025-03-01 --reason asked"
     )
-    .contains("more than the credit held (CHF 200.00)"));
+    .contains("more than the credit held (200.00) (amounts in CHF)"));
     ok(
         &db,
         "credit refund NOR 50 --date 2025-03-01 --reason asked --ref RF-1",
@@ -304,7 +304,7 @@ fn corrections_refund_apply_and_write_off_within_what_there_is() {
         &db,
         "write-off FRA 500.01 --year 2025 --decision MSP/2026/3 --date 2026-03-01"
     )
-    .contains("more than is owed for it (CHF 500.00)"));
+    .contains("more than is owed for it (500.00) (amounts in CHF)"));
     ok(
         &db,
         "write-off FRA 500 --year 2025 --decision MSP/2026/3 --date 2026-03-01",

@@ -17,7 +17,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use common::{isu, isu_ok, setup};
+use common::{isu, isu_ok, json_minor, setup};
 use isu_ledger::render::export::beancount::account_from_beancount;
 
 /// Balances by (account, currency), zero balances left out.
@@ -575,4 +575,144 @@ fn a_missing_tool_is_skipped_locally_and_a_failure_when_tools_are_required() {
     } else {
         assert_eq!(outcome.ok(), Some(false));
     }
+}
+
+#[test]
+fn a_ledger_kept_in_usd_runs_from_init_to_the_exports_the_tools_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("usd.sqlite");
+    let created = isu_ok(&db, &["init", "--currency", "USD"]);
+    assert!(created.contains("kept in USD"), "{created}");
+    for args in [
+        &["party", "add", "NOR", "--deposited", "2008-12-03"][..],
+        &[
+            "party",
+            "add",
+            "CHE",
+            "--deposited",
+            "2012-07-17",
+            "--language",
+            "fr",
+        ],
+        &[
+            "budget",
+            "set",
+            "2017",
+            "--total",
+            "100000",
+            "--approved-on",
+            "2016-09-07",
+            "--line",
+            "staff=90000",
+            "--line",
+            "travel=10000",
+        ],
+        &[
+            "assess",
+            "2017",
+            "--method",
+            "equal",
+            "--date",
+            "2017-01-10",
+        ],
+        &[
+            "contribution",
+            "add",
+            "NOR",
+            "20000",
+            "--date",
+            "2017-02-01",
+        ],
+        // Francs are another currency here: converted at dollars per franc.
+        &[
+            "contribution",
+            "add",
+            "CHE",
+            "10000",
+            "--currency",
+            "CHF",
+            "--rate",
+            "1.02",
+            "--date",
+            "2017-03-01",
+        ],
+        &["cost", "add", "staff", "5000", "--date", "2017-03-15"],
+        &["rate", "set", "EUR", "1.08", "--date", "2017-01-01"],
+        &[
+            "fund",
+            "opening",
+            "isu",
+            "2000",
+            "--currency",
+            "EUR",
+            "--date",
+            "2016-12-31",
+        ],
+        &[
+            "cost",
+            "add",
+            "travel",
+            "1000",
+            "--currency",
+            "EUR",
+            "--date",
+            "2017-04-01",
+        ],
+    ] {
+        isu_ok(&db, args);
+    }
+    // Norway paid its 50'000.00 share in part, Switzerland 10'200.00 of it.
+    let status = isu_ok(
+        &db,
+        &[
+            "--as-of",
+            "2017-06-30",
+            "--format",
+            "json",
+            "status",
+            "2017",
+        ],
+    );
+    let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(status["currency"], "USD");
+    assert_eq!(json_minor(&status["received"]), 3_020_000);
+    assert_eq!(json_minor(&status["spending"]["spent"]), 608_000);
+    let outstanding = isu_ok(&db, &["--as-of", "2017-06-30", "outstanding", "2017"]);
+    assert!(outstanding.contains("in USD"), "{outstanding}");
+    assert!(
+        outstanding.contains("| CHE   | Switzerland | 50'000.00 | 10'200.00 |   39'800.00"),
+        "{outstanding}"
+    );
+    assert!(outstanding.contains("USD 69'800.00"), "{outstanding}");
+    assert!(!outstanding.contains("CHF"), "{outstanding}");
+    let letters = dir.path().join("letters");
+    isu_ok(
+        &db,
+        &[
+            "--as-of",
+            "2017-06-30",
+            "letters",
+            "reminder",
+            "2017",
+            "--out",
+            letters.to_str().unwrap(),
+        ],
+    );
+    let swiss = std::fs::read_to_string(letters.join("2017-CHE.txt")).unwrap();
+    assert!(swiss.contains("USD 39'800.00"), "{swiss}");
+    assert!(!swiss.contains("CHF 39"), "{swiss}");
+    let rates = isu_ok(&db, &["rate", "list"]);
+    assert!(rates.contains("(USD per unit)"), "{rates}");
+    let verified = isu_ok(&db, &["verify"]);
+    assert!(verified.contains("no problems found"), "{verified}");
+    let beancount = dir.path().join("usd.beancount");
+    export(&db, "beancount", None, &beancount);
+    let text = std::fs::read_to_string(&beancount).unwrap();
+    assert!(text.contains("option \"operating_currency\" \"USD\""));
+    assert!(
+        text.contains("price CHF 1.02 USD"),
+        "francs are priced in dollars"
+    );
+    check_with_every_tool(&db, None, "ledger kept in USD");
+    check_with_every_tool(&db, Some(2017), "ledger kept in USD, 2017");
 }

@@ -114,3 +114,104 @@ fn a_migrated_ledger_takes_new_facts_by_the_rule() {
     let verified = common::isu_ok(&db, &["verify"]);
     assert!(verified.contains("no problems found"), "{verified}");
 }
+
+/// A ledger of schema version 9, whose rates of exchange refused CHF, with a rate corrected
+/// (the correction refers to the rate): the book currency migration rebuilds the rates'
+/// table without that refusal, keeps every row, and the chain head an auditor noted before
+/// still verifies.
+#[test]
+fn the_rates_of_a_version_9_ledger_are_kept_when_their_table_is_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.sqlite");
+    common::isu_ok(&db, &["init"]);
+    common::isu_ok(&db, &["rate", "set", "USD", "0.97", "--date", "2017-01-01"]);
+    common::isu_ok(
+        &db,
+        &[
+            "rate",
+            "correct",
+            "USD",
+            "0.96",
+            "--date",
+            "2017-01-01",
+            "--reason",
+            "typo",
+        ],
+    );
+    let rates_before = common::isu_ok(&db, &["--as-of", "2017-06-30", "rate", "list"]);
+    let head_of = |verified: &str| {
+        verified
+            .lines()
+            .find_map(|l| l.strip_prefix("Chain: "))
+            .unwrap()
+            .replace(" rows, head ", ":")
+    };
+    let noted = head_of(&common::isu_ok(&db, &["verify"]));
+    {
+        // The table as version 9 made it; foreign keys off, as SQLite asks for a rebuild.
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             BEGIN;
+             DROP TRIGGER exchange_rate_no_update;
+             DROP TRIGGER exchange_rate_no_delete;
+             CREATE TABLE old_rate (
+                 currency     TEXT NOT NULL CHECK (length(currency) = 3 AND currency <> 'CHF'),
+                 effective_on TEXT NOT NULL
+                              CHECK (effective_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+                 rate         TEXT NOT NULL CHECK (length(rate) > 0),
+                 created_at   TEXT NOT NULL,
+                 created_by   TEXT NOT NULL,
+                 PRIMARY KEY (currency, effective_on)
+             ) STRICT;
+             INSERT INTO old_rate (rowid, currency, effective_on, rate, created_at, created_by)
+                 SELECT rowid, currency, effective_on, rate, created_at, created_by
+                 FROM exchange_rate;
+             DROP TABLE exchange_rate;
+             ALTER TABLE old_rate RENAME TO exchange_rate;
+             CREATE TRIGGER exchange_rate_no_update BEFORE UPDATE ON exchange_rate
+             BEGIN SELECT RAISE(ABORT, 'rates of exchange are append-only'); END;
+             CREATE TRIGGER exchange_rate_no_delete BEFORE DELETE ON exchange_rate
+             BEGIN SELECT RAISE(ABORT, 'rates of exchange are append-only'); END;
+             PRAGMA user_version = 9;
+             COMMIT;",
+        )
+        .unwrap();
+    }
+    let verified = {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let sql: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_schema WHERE name = 'exchange_rate'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert!(sql.contains("<> 'CHF'"), "the old table refuses CHF");
+        drop(conn);
+        common::isu_ok(&db, &["verify"])
+    };
+    // Opening it migrated it; the rows the chain covers are the same.
+    assert!(verified.contains("no problems found"), "{verified}");
+    assert_eq!(head_of(&verified), noted);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (version, sql, corrections): (i64, String, i64) = conn
+        .query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version),
+                    (SELECT sql FROM sqlite_schema WHERE name = 'exchange_rate'),
+                    (SELECT count(*) FROM exchange_rate_correction)",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(version, 10);
+    assert!(!sql.contains("<> 'CHF'"), "{sql}");
+    assert_eq!(corrections, 1);
+    drop(conn);
+    assert_eq!(
+        common::isu_ok(&db, &["--as-of", "2017-06-30", "rate", "list"]),
+        rates_before
+    );
+    let against = common::isu_ok(&db, &["verify", "--against", &noted]);
+    assert!(against.contains("no problems found"), "{against}");
+}

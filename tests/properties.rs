@@ -529,7 +529,7 @@ impl Model {
                 })
                 .collect(),
             // The model records no assessment or pledge: nothing is owed.
-            collection: Collection::nothing(),
+            collection: Collection::nothing(Currency::CHF),
             previous_year: None,
             change: None,
             spending: None,
@@ -1113,8 +1113,8 @@ fn the_model_rounds_half_away_from_zero() {
 /// The entry of a payment from a party with nothing assessed or pledged: a voluntary
 /// contribution for its year.
 fn voluntary_entry(contribution: &Contribution, name: &str) -> Result<NewEntry, DomainError> {
-    let value = contribution.value_in_chf()?.minor();
+    let value = contribution.value_in(Currency::CHF)?.minor();
     let year = contribution.year_default();
     let portions = [Portion::Voluntary { year, minor: value }];
-    contribution.to_entry(name, &portions)
+    contribution.to_entry(name, &portions, Currency::CHF)
 }

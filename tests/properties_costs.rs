@@ -150,7 +150,8 @@ fn ledger(rates: &[(u64, u32)]) -> Store {
     .unwrap();
     tx.insert_budget(&budget).unwrap();
     for (offset, r) in rates {
-        let exchange = ExchangeRate::new(Currency::USD, rate(*r), day(*offset)).unwrap();
+        let exchange =
+            ExchangeRate::new(Currency::USD, rate(*r), day(*offset), Currency::CHF).unwrap();
         if tx
             .rate_on(Currency::USD, exchange.effective_on)
             .unwrap()

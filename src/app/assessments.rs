@@ -14,7 +14,7 @@ use crate::domain::parse_date;
 use crate::domain::reversal::reversal_of;
 use crate::domain::scale::{self, Scale};
 use crate::ledger::{FundCode, NewEntry, PartyCode};
-use crate::money::{Currency, Money};
+use crate::money::Money;
 use crate::reports::assessment::{assessment_report, AssessmentReport};
 use crate::reports::scales::{scale_show, ScaleList, ScaleShow};
 use crate::store::{Actor, Recorded, StoreError, Tx};
@@ -140,7 +140,7 @@ pub fn record_assessment(
             .copied()
             .unwrap_or(a.party.as_str())
             .to_string();
-        let mut applied = Money::from_minor(0, Currency::CHF);
+        let mut applied = Money::zero(a.amount.currency());
         if !order.dry_run && a.amount.is_positive() {
             let recorded = tx.record_charge(
                 &a.party,

@@ -23,7 +23,7 @@ use crate::domain::bank::{
 };
 use crate::domain::contribution::Contribution;
 use crate::ledger::{AccountName, AccountType, EntryId, FundCode, PartyCode};
-use crate::money::{Currency, Money};
+use crate::money::Money;
 use crate::reports::bank::{
     BankReview, ChargeRow, Reconciliation, ReviewRow, UnlinkedEntryRow, UnmatchedLine,
 };
@@ -282,6 +282,7 @@ impl Books {
         let parties = store.parties()?;
         let payers = store.bank_payers()?;
         let meetings = store.bank_meeting_codes()?;
+        let book = store.currency()?;
         let mut facts_of = std::collections::HashMap::new();
         for party in &parties {
             facts_of.insert(party.code.clone(), store.party_facts(&party.code, None)?);
@@ -295,7 +296,11 @@ impl Books {
                 continue;
             }
             let candidates = candidates(&parties, &payers, &mut facts, stored.line.value_on)?;
-            let proposal = for_meeting(propose(&stored.line, &candidates), &stored.line, &meetings);
+            let proposal = for_meeting(
+                propose(&stored.line, &candidates, book),
+                &stored.line,
+                &meetings,
+            );
             rows.push(review_row(&stored, proposal));
         }
         Ok(BankReview { rows })
@@ -496,7 +501,11 @@ fn proposal_in(tx: &Tx<'_>, line: &BankLine) -> anyhow::Result<Proposal> {
     let mut facts = |code: &PartyCode| tx.party_facts(code);
     let candidates = candidates(&parties, &payers, &mut facts, line.value_on)?;
     let meetings = tx.bank_meeting_codes()?;
-    Ok(for_meeting(propose(line, &candidates), line, &meetings))
+    Ok(for_meeting(
+        propose(line, &candidates, tx.currency()?),
+        line,
+        &meetings,
+    ))
 }
 
 /// Confirms one line in `tx`: what the officer chose, else what the rules propose.
@@ -974,14 +983,15 @@ fn confirm_contribution(
     } else {
         None
     };
-    // A payment sent in another currency and converted by the bank into the account's
-    // francs is the payer's amount at the bank's rate, when that gives what arrived to the
-    // centime; the bank's conversion then moves it into the franc account.
+    // A payment sent in another currency and converted by the bank into the account's book
+    // currency is the payer's amount at the bank's rate, when that gives what arrived to
+    // the cent; the bank's conversion then moves it into the account in the book currency.
+    let book = tx.currency()?;
     let converted = match (line.instructed, line.rate, charges) {
         (Some(instructed), Some(rate), None)
             if instructed.currency() != line.amount.currency()
-                && line.amount.currency() == Currency::CHF
-                && instructed.convert(rate, Currency::CHF).ok() == Some(line.amount) =>
+                && line.amount.currency() == book
+                && instructed.convert(rate, book).ok() == Some(line.amount) =>
         {
             Some((instructed, rate))
         }
@@ -1006,7 +1016,7 @@ fn confirm_contribution(
         reference: Some(line.bank_reference.clone()),
         voluntary: kind == LineKind::Voluntary,
     };
-    let mut writer = ContributionWriter::new(tx);
+    let mut writer = ContributionWriter::new(tx)?;
     let (_, recorded) = writer.record(&contribution)?;
     let second_entry = match (charges, converted) {
         (None, Some((instructed, rate))) => {
@@ -1062,8 +1072,8 @@ fn confirm_contribution(
     })
 }
 
-/// The bank's conversion of `instructed` into the francs that arrived on the account, at
-/// its rate: out of the bank account in the instructed currency, into the franc account,
+/// The bank's conversion of `instructed` into the book currency that arrived on the account,
+/// at its rate: out of the bank account in the instructed currency, into the book currency's,
 /// through the conversion account like every change of currency.
 fn record_bank_conversion(
     tx: &Tx<'_>,
@@ -1092,7 +1102,7 @@ fn record_bank_conversion(
                 instructed,
             ),
             Transfer::new(
-                accounts::bank(Currency::CHF),
+                accounts::bank(line.amount.currency()),
                 accounts::conversion(),
                 line.amount,
             ),

@@ -23,6 +23,14 @@ impl Books {
     pub fn set_budget(&mut self, actor: Actor, budget: &Budget) -> anyhow::Result<i64> {
         let year = budget.year;
         let tx = self.store.begin(actor)?;
+        let book = tx.currency()?;
+        if budget.total.currency() != book {
+            return Err(crate::domain::DomainError::BudgetCurrencyNotBook {
+                currency: budget.total.currency(),
+                book,
+            }
+            .into());
+        }
         tx.refuse_closed(year, &format!("a budget for {year}"))?;
         let versions: Vec<_> = tx
             .budget_versions(year)?

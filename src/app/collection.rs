@@ -20,14 +20,18 @@ use crate::store::{MeetingRecord, Store, StoreError};
 
 use super::status::YearOnDate;
 
-/// Which parties a list or the letters are for: those owing at least `min` (CHF), the `top`
-/// owing most.
-pub fn selection(min: Option<&str>, top: Option<usize>) -> anyhow::Result<Selection> {
+/// Which parties a list or the letters are for: those owing at least `min` (in the book
+/// currency `book`), the `top` owing most.
+pub fn selection(
+    min: Option<&str>,
+    top: Option<usize>,
+    book: Currency,
+) -> anyhow::Result<Selection> {
     if top == Some(0) {
         bail!("--top must be 1 or more");
     }
     let min = min
-        .map(|m| Money::parse(m, Currency::CHF))
+        .map(|m| Money::parse(m, book))
         .transpose()
         .map_err(|e| anyhow!("--min: {e}"))?;
     if min.is_some_and(|m| m.minor() < 0) {
@@ -78,6 +82,7 @@ pub fn outstanding_read(
         &reminders,
         &store.due_dates(year, as_of)?,
         selection,
+        read.currency,
     ))
 }
 
@@ -92,7 +97,13 @@ pub fn statement_of(
         .ok_or_else(|| StoreError::PartyNotFound { code: code.clone() })?;
     let facts = store.party_facts(code, Some(as_of))?;
     let replayed = facts.replay(None);
-    Ok(statement(&party, as_of, &facts, &replayed))
+    Ok(statement(
+        &party,
+        as_of,
+        &facts,
+        &replayed,
+        store.currency()?,
+    ))
 }
 
 /// The honour roll of `year` on `as_of`.
@@ -138,6 +149,7 @@ pub fn honour_roll_read(
         store.due_days()?,
         &positions,
         &read.parties,
+        read.currency,
     ))
 }
 

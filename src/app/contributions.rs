@@ -8,7 +8,7 @@ use anyhow::anyhow;
 use chrono::NaiveDate;
 
 use super::csv_in::CsvInput;
-use crate::domain::contribution::{value_in_chf, Contribution, Portion};
+use crate::domain::contribution::{value_in_book, Contribution, Portion};
 use crate::domain::parse_date;
 use crate::domain::position::{Fact, FactKind, Movement, Slot};
 use crate::ledger::{EntryId, FundCode, NewEntry, PartyCode};
@@ -34,9 +34,13 @@ pub struct ContributionFields<'a> {
 }
 
 impl ContributionFields<'_> {
-    /// The contribution these fields describe, every field checked.
-    pub fn parse(&self) -> anyhow::Result<Contribution> {
-        let currency: Currency = self.currency.unwrap_or("CHF").parse()?;
+    /// The contribution these fields describe, every field checked; the amount is in the
+    /// book currency `book` unless the fields name another.
+    pub fn parse(&self, book: Currency) -> anyhow::Result<Contribution> {
+        let currency: Currency = match self.currency {
+            Some(code) => code.parse()?,
+            None => book,
+        };
         Ok(Contribution {
             party: self.party.parse()?,
             amount: Money::parse(self.amount, currency)?,
@@ -53,18 +57,20 @@ impl ContributionFields<'_> {
 /// Records contributions in one transaction, looking each party's name up once.
 pub struct ContributionWriter<'t, 'c> {
     tx: &'t Tx<'c>,
+    book: Currency,
     names: HashMap<PartyCode, String>,
     /// Entries the rule posted to apply a party's money again.
     pub reapplied: Vec<(EntryId, NewEntry)>,
 }
 
 impl<'t, 'c> ContributionWriter<'t, 'c> {
-    pub fn new(tx: &'t Tx<'c>) -> Self {
-        ContributionWriter {
+    pub fn new(tx: &'t Tx<'c>) -> anyhow::Result<Self> {
+        Ok(ContributionWriter {
             tx,
+            book: tx.currency()?,
             names: HashMap::new(),
             reapplied: Vec::new(),
-        }
+        })
     }
 
     /// Records one contribution, applied by the rule; a reference already recorded with
@@ -82,7 +88,7 @@ impl<'t, 'c> ContributionWriter<'t, 'c> {
                 party.name
             }
         };
-        let value = contribution.value_in_chf()?;
+        let value = contribution.value_in(self.book)?;
         // A reference whose entry was reversed is free again, kept as REF#2.
         let mut contribution = contribution.clone();
         if let Some(reference) = &contribution.reference {
@@ -99,6 +105,7 @@ impl<'t, 'c> ContributionWriter<'t, 'c> {
                             &[Portion::Credit {
                                 minor: value.minor(),
                             }],
+                            self.book,
                         )?;
                         return Ok((entry, recorded));
                     }
@@ -115,10 +122,11 @@ impl<'t, 'c> ContributionWriter<'t, 'c> {
             amount_minor: value.minor(),
             key: payment_key(contribution.reference.as_deref(), &content),
         };
+        let book = self.book;
         let written =
             self.tx
                 .record_fact(&contribution.party, fact, Some(&content), |movements| {
-                    Ok(contribution.to_entry(&name, &portions_of(movements))?)
+                    Ok(contribution.to_entry(&name, &portions_of(movements), book)?)
                 })?;
         if let Recorded::New(id) = written.recorded {
             self.tx
@@ -157,16 +165,17 @@ pub fn record_contribution(
     tx: &Tx<'_>,
     contribution: &Contribution,
 ) -> anyhow::Result<(NewEntry, Recorded)> {
-    ContributionWriter::new(tx).record(contribution)
+    ContributionWriter::new(tx)?.record(contribution)
 }
 
 /// What an import did.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ImportSummary {
     pub rows: u64,
     pub recorded: u64,
     pub already_recorded: u64,
-    pub recorded_chf_minor: i64,
+    /// What the contributions recorded are worth in the book currency.
+    pub recorded_value: Money,
     /// Entries the rule posted to apply a party's money again by value date.
     pub reapplied: u64,
 }
@@ -188,8 +197,15 @@ pub fn contribution_csv_from(
 /// already in the ledger with the same content is counted and skipped; a reference that
 /// appears twice in the file is refused.
 pub fn import_contributions(tx: &Tx<'_>, mut csv: CsvInput) -> anyhow::Result<ImportSummary> {
-    let mut writer = ContributionWriter::new(tx);
-    let mut summary = ImportSummary::default();
+    let mut writer = ContributionWriter::new(tx)?;
+    let book = writer.book;
+    let mut summary = ImportSummary {
+        rows: 0,
+        recorded: 0,
+        already_recorded: 0,
+        recorded_value: Money::zero(book),
+        reapplied: 0,
+    };
     // Entries recorded by this import have higher ids: finding one of them again means the
     // file repeats a reference.
     let last_before = tx.last_entry_id()?.unwrap_or(EntryId(0));
@@ -213,7 +229,7 @@ pub fn import_contributions(tx: &Tx<'_>, mut csv: CsvInput) -> anyhow::Result<Im
                 fund: row.optional("fund"),
                 voluntary: row.flag("voluntary")?,
             }
-            .parse()?;
+            .parse(book)?;
             let (rate, _) = super::rates::rate_for(
                 tx,
                 contribution.amount.currency(),
@@ -243,7 +259,9 @@ pub fn import_contributions(tx: &Tx<'_>, mut csv: CsvInput) -> anyhow::Result<Im
         match recorded {
             Recorded::New(_) => {
                 summary.recorded += 1;
-                summary.recorded_chf_minor += value_in_chf(&entry).minor();
+                summary.recorded_value = summary
+                    .recorded_value
+                    .checked_add(value_in_book(&entry, book))?;
             }
             Recorded::AlreadyRecorded(_) => summary.already_recorded += 1,
         }

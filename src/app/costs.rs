@@ -48,7 +48,11 @@ pub fn record_cost(
     allow_deficit: bool,
 ) -> anyhow::Result<CostRecorded> {
     let category = category(fields.category)?;
-    let currency: Currency = fields.currency.unwrap_or("CHF").parse()?;
+    let book = tx.currency()?;
+    let currency: Currency = match fields.currency {
+        Some(code) => code.parse()?,
+        None => book,
+    };
     let amount = Money::parse(fields.amount, currency)?;
     let given_rate = fields.rate.map(str::parse::<Rate>).transpose()?;
     let fund: FundCode = fields.fund.map_or(Ok(FundCode::isu()), str::parse)?;
@@ -82,7 +86,7 @@ pub fn record_cost(
         reference: fields.reference.map(str::to_string),
         memo: fields.memo.map(str::to_string),
     };
-    let entry = cost.to_entry()?;
+    let entry = cost.to_entry(book)?;
     let already = match &entry.reference {
         Some(reference) => tx.reference_exists(reference)?,
         None => false,
@@ -103,8 +107,8 @@ pub fn record_cost(
     if let (Recorded::New(id), Some(line)) = (recorded, &line) {
         tx.insert_cost_line(id, budget_year, line, category.name)?;
     }
-    let value = cost.value_in_chf()?;
-    let shown = if currency == Currency::CHF {
+    let value = cost.value_in(book)?;
+    let shown = if currency == book {
         value.to_string()
     } else {
         format!("{value} ({amount})")
@@ -112,7 +116,7 @@ pub fn record_cost(
     Ok(CostRecorded {
         entry,
         recorded,
-        note: format!("{shown}{}", rate_note(used.as_ref())),
+        note: format!("{shown}{}", rate_note(used.as_ref(), book)),
     })
 }
 

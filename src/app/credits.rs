@@ -14,9 +14,9 @@ use crate::ledger::{EntryId, EntryKind, FundCode, NewEntry, PartyCode, Transfer}
 use crate::money::{Currency, Money};
 use crate::store::{fact_key, Actor, Recorded, StoreError};
 
-/// A positive CHF amount, as written.
-pub fn positive_amount(text: &str) -> anyhow::Result<Money> {
-    let amount = Money::parse(text, Currency::CHF)?;
+/// A positive amount in the book currency `book`, as written.
+pub fn positive_amount(text: &str, book: Currency) -> anyhow::Result<Money> {
+    let amount = Money::parse(text, book)?;
     if !amount.is_positive() {
         bail!("the amount must be positive, got {amount}");
     }
@@ -65,7 +65,7 @@ impl Correction {
         }
         let transfers = vec![Transfer::new(
             accounts::prepaid(&party),
-            accounts::bank(Currency::CHF),
+            accounts::bank(amount.currency()),
             amount,
         )];
         Ok(Correction {

@@ -16,6 +16,7 @@ use super::parties::{import_parties, party_csv_from};
 use super::Books;
 use crate::domain::assessment::{Limits, Method};
 use crate::domain::budget::{parse_line, Budget};
+use crate::domain::settings::SettingKey;
 use crate::money::{Currency, Money};
 use crate::store::{Actor, Store, StoreError};
 
@@ -76,11 +77,14 @@ pub struct DemoBuilt {
 /// Builds the example at `path`, replacing an earlier example there but no other file.
 /// It is built beside `path` and moved into place whole: a killed build leaves the previous
 /// file or the new one, never half of one.
-pub fn build(path: &Path, actor: Actor) -> anyhow::Result<(Books, DemoBuilt)> {
+pub fn build(path: &Path, actor: Actor, book: Currency) -> anyhow::Result<(Books, DemoBuilt)> {
     check_previous_demo(path)?;
-    let built = Store::create_with(path, true, |store| -> anyhow::Result<_> {
+    let built = Store::create_with(path, true, book, |store| -> anyhow::Result<_> {
         let tx = store.begin(actor.clone())?;
         tx.mark_demo()?;
+        if book != Currency::CHF {
+            tx.set_setting(&SettingKey::parse("currency")?, book.as_str())?;
+        }
         let parties = import_parties(
             &tx,
             party_csv_from(
@@ -90,11 +94,11 @@ pub fn build(path: &Path, actor: Actor) -> anyhow::Result<(Books, DemoBuilt)> {
         )?;
         let lines = BUDGET_LINES
             .iter()
-            .map(|line| parse_line(line, Currency::CHF))
+            .map(|line| parse_line(line, book))
             .collect::<Result<Vec<_>, _>>()?;
         let budget = Budget::new(
             BUDGET_YEAR,
-            Money::parse(BUDGET_TOTAL, Currency::CHF)?,
+            Money::parse(BUDGET_TOTAL, book)?,
             Some(BUDGET_APPROVED_BY.to_string()),
             budget_approved_on(),
             lines,
@@ -131,10 +135,10 @@ pub fn build(path: &Path, actor: Actor) -> anyhow::Result<(Books, DemoBuilt)> {
             &tx,
             contribution_csv_from(
                 "contributions-2017.csv",
-                Cursor::new(CONTRIBUTIONS_CSV.as_bytes()),
+                Cursor::new(in_book_currency(CONTRIBUTIONS_CSV, book).into_bytes()),
             )?,
         )?;
-        let costs = super::demo_costs::build(&tx)?;
+        let costs = super::demo_costs::build(&tx, book)?;
         tx.commit()?;
         Ok((parties, budget, assessed, contributions, costs))
     })?;
@@ -153,6 +157,12 @@ pub fn build(path: &Path, actor: Actor) -> anyhow::Result<(Books, DemoBuilt)> {
             documents,
         },
     ))
+}
+
+/// The example's CSV with its amounts in CHF given in the book currency `book` instead: the
+/// same figures, kept in another currency.
+pub(super) fn in_book_currency(csv: &str, book: Currency) -> String {
+    csv.replace(",CHF,", &format!(",{book},"))
 }
 
 /// Refuses to replace any file at `path` but an earlier demo ledger.

@@ -20,7 +20,8 @@ use crate::store::Tx;
 const COSTS_CSV: &str = include_str!("../../data/demo/costs-2017.csv");
 const DOCUMENTS_CSV: &str = include_str!("../../data/demo/meeting-7msp-documents.csv");
 
-/// Illustrative rates of exchange, CHF per USD, in force from the first of the month.
+/// Illustrative rates of exchange, CHF per USD, in force from the first of the month (the
+/// same figures per USD in a book kept in another currency but USD; none in a book in USD).
 const USD_RATES: [(&str, &str); 3] = [
     ("2016-12-01", "1.016"),
     ("2017-03-01", "0.997"),
@@ -56,13 +57,16 @@ fn end_of_2016() -> NaiveDate {
 }
 
 /// Adds the costs side of the example in the demo's transaction.
-pub fn build(tx: &Tx<'_>) -> anyhow::Result<DemoCosts> {
-    for (date, rate) in USD_RATES {
-        tx.insert_rate(&ExchangeRate::new(
-            Currency::USD,
-            rate.parse()?,
-            parse_date(date)?,
-        )?)?;
+pub fn build(tx: &Tx<'_>, book: Currency) -> anyhow::Result<DemoCosts> {
+    if book != Currency::USD {
+        for (date, rate) in USD_RATES {
+            tx.insert_rate(&ExchangeRate::new(
+                Currency::USD,
+                rate.parse()?,
+                parse_date(date)?,
+                book,
+            )?)?;
+        }
     }
     for (fund, amount, currency) in OPENING_BALANCES {
         let fund: FundCode = fund.parse()?;
@@ -77,7 +81,10 @@ pub fn build(tx: &Tx<'_>) -> anyhow::Result<DemoCosts> {
     }
     let (costs, _) = import_costs(
         tx,
-        cost_csv_from("costs-2017.csv", Cursor::new(COSTS_CSV.as_bytes()))?,
+        cost_csv_from(
+            "costs-2017.csv",
+            Cursor::new(super::demo::in_book_currency(COSTS_CSV, book).into_bytes()),
+        )?,
         false,
     )?;
     let meeting = Meeting::new(

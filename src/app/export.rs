@@ -27,6 +27,7 @@ impl Books {
                 .into_iter()
                 .map(|party| (party.code, party.name))
                 .collect(),
+            currency: self.store.currency()?,
         };
         let year = scope.budget_year;
         let mut export = JournalExport::new(format, scope, out);

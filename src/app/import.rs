@@ -86,6 +86,7 @@ pub fn import_rows(
     // Entries recorded by this import have higher ids: meeting one of them again means the
     // file repeats a reference apart from its first rows.
     let last_before = tx.last_entry_id()?.unwrap_or(EntryId(0));
+    let book = tx.currency()?;
     let mut pending: Option<Pending> = None;
     loop {
         if summary.rows % 4096 == 0 {
@@ -96,7 +97,7 @@ pub fn import_rows(
         };
         summary.rows += 1;
         let line = row.line;
-        let (reference, budget_year, fields, transfer) = parse_row(&row)
+        let (reference, budget_year, fields, transfer) = parse_row(&row, book)
             .map(|(reference, year, fields, transfer)| {
                 (reference.to_string(), year, fields, transfer)
             })
@@ -167,7 +168,10 @@ fn first_difference(a: &EntryFields, b: &EntryFields) -> &'static str {
     }
 }
 
-fn parse_row<'r>(row: &'r CsvRow<'_>) -> anyhow::Result<(&'r str, i32, EntryFields, Transfer)> {
+fn parse_row<'r>(
+    row: &'r CsvRow<'_>,
+    book: Currency,
+) -> anyhow::Result<(&'r str, i32, EntryFields, Transfer)> {
     let reference = row.reference()?;
     let date = parse_date(row.required("date")?)?;
     let budget_year = row.year()?.unwrap_or(date.year());
@@ -176,22 +180,25 @@ fn parse_row<'r>(row: &'r CsvRow<'_>) -> anyhow::Result<(&'r str, i32, EntryFiel
         None => FundCode::isu(),
     };
     let party = row.optional("party").map(str::parse).transpose()?;
-    let currency: Currency = row.optional("currency").unwrap_or("CHF").parse()?;
+    let currency: Currency = match row.optional("currency") {
+        Some(code) => code.parse()?,
+        None => book,
+    };
     let amount = Money::parse(row.required("amount")?, currency)?;
     if !amount.is_positive() {
         bail!("amount {amount} is not positive: swap debit and credit instead");
     }
     let debit: AccountName = row.required("debit")?.parse()?;
     let credit: AccountName = row.required("credit")?.parse()?;
-    // Spending is counted in CHF, the currency of the budget (see `all_spending`).
-    if currency != Currency::CHF {
+    // Spending is counted in the book currency, the budget's (see `all_spending`).
+    if currency != book {
         if let Some(expense) = [&debit, &credit]
             .into_iter()
             .find(|a| a.account_type() == AccountType::Expenses)
         {
             bail!(
-                "{expense} is an expense account: expenses are booked in CHF, the currency \
-                 of the budget; pay {currency} through equity:conversion and book its CHF \
+                "{expense} is an expense account: expenses are booked in {book}, the currency \
+                 of the budget; pay {currency} through equity:conversion and book its {book} \
                  value to {expense} (as `cost add --currency {currency}` does)"
             );
         }

@@ -17,7 +17,7 @@ use crate::domain::position::{FactKind, Slot};
 use crate::domain::reminder::level_on;
 use crate::domain::settings::{format_reference, iban_grouped, Identity};
 use crate::ledger::PartyCode;
-use crate::money::{format_minor_swiss, Currency, Money};
+use crate::money::{format_minor_swiss, Money};
 use crate::render::letters::{
     labels, letter_date, place_date, with_preposition, words, years_list, LetterContext,
     LetterKind, LetterLine, LetterTable, LetterTemplates, PaymentInstructions, Recipient, Rendered,
@@ -94,10 +94,6 @@ struct Draft {
 
 fn swiss(money: Money) -> String {
     format!("{} {}", money.currency(), format_minor_swiss(money.minor()))
-}
-
-fn chf(minor: i64) -> Money {
-    Money::from_minor(minor, Currency::CHF)
 }
 
 /// The mission's address, one line each: as recorded, headed by the mission's name when the
@@ -201,11 +197,11 @@ fn base_context(
         years: String::new(),
         lines: Vec::new(),
         table: LetterTable::default(),
-        total: swiss(chf(0)),
+        total: swiss(Money::zero(identity.currency())),
         owing: false,
-        credit: swiss(chf(0)),
+        credit: swiss(Money::zero(identity.currency())),
         credit_deducted: false,
-        currency: Currency::CHF.to_string(),
+        currency: identity.currency().to_string(),
         due_date: letter_date(language, due),
         payment,
         words: words(language),
@@ -304,6 +300,8 @@ impl Books {
         level: Option<u32>,
         templates: &LetterTemplates,
     ) -> anyhow::Result<Vec<Letter>> {
+        let book = self.store.currency()?;
+        let chf = |minor: i64| Money::from_minor(minor, book);
         if level == Some(0) {
             bail!("--level must be 1 or more (1 is the first reminder)");
         }
@@ -444,6 +442,8 @@ impl Books {
         party: Option<&PartyCode>,
         templates: &LetterTemplates,
     ) -> anyhow::Result<Vec<Letter>> {
+        let book = self.store.currency()?;
+        let chf = |minor: i64| Money::from_minor(minor, book);
         if since > as_of {
             bail!("--since {since} is after --as-of {as_of}");
         }
@@ -474,7 +474,7 @@ impl Books {
                 continue;
             }
             let party = self.party_on(&code, as_of)?;
-            let whole = statement(&party, as_of, &facts, &replayed);
+            let whole = statement(&party, as_of, &facts, &replayed, self.store.currency()?);
             let remaining = whole.balance.minor();
             let credit = whole.credit.minor();
             let language = party.language;
@@ -571,6 +571,8 @@ impl Books {
         parties: &[PartyCode],
         templates: &LetterTemplates,
     ) -> anyhow::Result<Vec<Letter>> {
+        let book = self.store.currency()?;
+        let chf = |minor: i64| Money::from_minor(minor, book);
         let identity = self.store.identity()?;
         let chosen = !parties.is_empty();
         let codes: Vec<PartyCode> = if chosen {
@@ -583,7 +585,7 @@ impl Books {
             let party = self.party_on(&code, as_of)?;
             let facts = self.store.party_facts(&code, Some(as_of))?;
             let replayed = facts.replay(None);
-            let whole = statement(&party, as_of, &facts, &replayed);
+            let whole = statement(&party, as_of, &facts, &replayed, self.store.currency()?);
             if !chosen && whole.balance.minor() == 0 && whole.credit.minor() == 0 {
                 continue;
             }
@@ -693,6 +695,8 @@ impl Books {
         meeting: Option<&str>,
         templates: &LetterTemplates,
     ) -> anyhow::Result<Vec<Letter>> {
+        let book = self.store.currency()?;
+        let chf = |minor: i64| Money::from_minor(minor, book);
         let identity = self.store.identity()?;
         let only = meeting
             .map(|code| super::collection::load_meeting(&self.store, code))

@@ -31,6 +31,8 @@ pub mod reversal;
 pub mod settings;
 pub mod status;
 
+use crate::domain::settings::SettingKey;
+use crate::money::Currency;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -130,6 +132,36 @@ impl Books {
     pub fn create(path: &Path) -> Result<(Books, bool), StoreError> {
         let (store, created) = Store::create(path)?;
         Ok((Books { store }, created))
+    }
+
+    /// Creates a ledger at `path` with its identity (`settings`, already checked: the book
+    /// currency among them) in one step: a kill leaves no ledger or a whole one with every
+    /// setting. Returns `None` when `path` is already an isu-ledger database.
+    pub fn init(
+        path: &Path,
+        actor: Actor,
+        settings: &[(SettingKey, String)],
+    ) -> anyhow::Result<Option<Books>> {
+        let book = match settings
+            .iter()
+            .rev()
+            .find(|(key, _)| key.as_str() == "currency")
+        {
+            Some((_, code)) => code.parse()?,
+            None => Currency::CHF,
+        };
+        let built = Store::create_with(path, false, book, |store| -> anyhow::Result<()> {
+            if settings.is_empty() {
+                return Ok(());
+            }
+            let tx = store.begin(actor)?;
+            for (key, value) in settings {
+                tx.set_setting(key, value)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })?;
+        Ok(built.map(|(store, ())| Books { store }))
     }
 
     /// The books over a store already open (an in-memory ledger in tests, a new file).
@@ -232,7 +264,7 @@ impl Books {
         let days = self
             .store
             .received_by_day(year, as_of, &CONTRIBUTION_ACCOUNTS)?;
-        let received = Curve::from_days(year, as_of, &days)?;
+        let received = Curve::from_days(year, as_of, &days, read.currency)?;
         let previous = match &status.previous_year {
             Some(previous) => {
                 let days = self.store.received_by_day(
@@ -240,11 +272,16 @@ impl Books {
                     previous.as_of,
                     &CONTRIBUTION_ACCOUNTS,
                 )?;
-                Some(Curve::from_days(previous.year, previous.as_of, &days)?)
+                Some(Curve::from_days(
+                    previous.year,
+                    previous.as_of,
+                    &days,
+                    read.currency,
+                )?)
             }
             None => None,
         };
-        let by_state = ByState::of(&status.by_party, STATES_NAMED_MAX)?;
+        let by_state = ByState::of(&status.by_party, STATES_NAMED_MAX, read.currency)?;
         let everyone = crate::reports::outstanding::Selection {
             min: None,
             top: None,
@@ -260,7 +297,13 @@ impl Books {
             by_state,
             outstanding,
             honour_roll: collection::honour_roll_read(&self.store, &read, None)?,
-            budget: budget_report(year, as_of, budget.as_ref().map(|v| &v.budget), &spent)?,
+            budget: budget_report(
+                year,
+                as_of,
+                budget.as_ref().map(|v| &v.budget),
+                &spent,
+                read.currency,
+            )?,
             meetings,
             status,
         })
@@ -309,6 +352,7 @@ impl Books {
         };
         Ok(annual_report(AnnualInputs {
             year,
+            currency: self.store.currency()?,
             at,
             year_balance: &year_balance,
             close: &close,
@@ -334,6 +378,7 @@ impl Books {
             as_of,
             budget.as_ref().map(|v| &v.budget),
             &spent,
+            self.store.currency()?,
         )?)
     }
 
@@ -400,7 +445,7 @@ impl Books {
             rate,
             ..contribution
         };
-        let mut writer = ContributionWriter::new(&tx);
+        let mut writer = ContributionWriter::new(&tx)?;
         let (entry, recorded) = writer.record(&contribution)?;
         let reapplied = std::mem::take(&mut writer.reapplied);
         tx.commit()?;

@@ -10,28 +10,35 @@ use crate::reports::rates::{rate_list, RateList};
 use crate::store::{Actor, BookedAtRate, Tx};
 
 /// The rate to convert an amount in `currency` dated `date`: the one given, else the one in
-/// force on the date (returned as well, so that the command can say which it used). CHF
-/// needs none; an amount in another currency with no rate on or before its date is refused.
+/// force on the date (returned as well, so that the command can say which it used). The
+/// book currency needs none; an amount in another currency with no rate on or before its
+/// date is refused.
 pub fn rate_for(
     tx: &Tx<'_>,
     currency: Currency,
     given: Option<Rate>,
     date: NaiveDate,
 ) -> anyhow::Result<(Option<Rate>, Option<ExchangeRate>)> {
-    if currency == Currency::CHF || given.is_some() {
+    let book = tx.currency()?;
+    if currency == book || given.is_some() {
         return Ok((given, None));
     }
     match tx.rate_in_force(currency, date)? {
         Some(found) => Ok((Some(found.rate), Some(found))),
-        None => Err(RateError::NoRateInForce { currency, date }.into()),
+        None => Err(RateError::NoRateInForce {
+            currency,
+            book,
+            date,
+        }
+        .into()),
     }
 }
 
 /// `; at the USD rate of 2017-06-01 (0.969)`, when a recorded rate was used.
-pub fn rate_note(used: Option<&ExchangeRate>) -> String {
+pub fn rate_note(used: Option<&ExchangeRate>, book: Currency) -> String {
     used.map_or(String::new(), |r| {
         format!(
-            "; at the {} rate in force from {} ({} CHF per {})",
+            "; at the {} rate in force from {} ({} {book} per {})",
             r.currency, r.effective_on, r.rate, r.currency
         )
     })
@@ -142,6 +149,6 @@ impl Books {
         as_of: NaiveDate,
     ) -> anyhow::Result<RateList> {
         let records = self.store.rate_history(currency)?;
-        Ok(rate_list(as_of, &records))
+        Ok(rate_list(as_of, &records, self.store.currency()?))
     }
 }

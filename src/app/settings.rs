@@ -2,8 +2,25 @@
 
 use super::Books;
 use crate::domain::settings::{check_value, Identity, SettingKey, KEYS};
+use crate::money::Currency;
 use crate::reports::correspondence::{SettingLine, SettingsList};
-use crate::store::Actor;
+use crate::store::{Actor, Tx};
+
+/// The book currency is chosen before the first entry or budget: every amount already
+/// booked is in it, so it cannot change afterwards.
+fn check_currency_change(tx: &Tx<'_>, key: &SettingKey, value: &str) -> anyhow::Result<()> {
+    if key.as_str() != "currency" {
+        return Ok(());
+    }
+    let current = tx.currency()?;
+    if current.as_str() != value && tx.has_entries()? {
+        anyhow::bail!(
+            "the book currency is {current} and the ledger has entries kept in it: it cannot \
+             change to {value} (start a new ledger with `init --currency {value}`)"
+        );
+    }
+    Ok(())
+}
 
 impl Books {
     /// Sets one key of the books' identity; returns whether it changed. An unknown key or a
@@ -12,6 +29,7 @@ impl Books {
         let key = SettingKey::parse(key)?;
         let value = check_value(&key, value)?;
         let tx = self.store.begin(actor)?;
+        check_currency_change(&tx, &key, &value)?;
         let changed = tx.set_setting(&key, &value)?;
         tx.commit()?;
         Ok(changed)
@@ -29,6 +47,7 @@ impl Books {
             .collect::<anyhow::Result<Vec<_>>>()?;
         let tx = self.store.begin(actor)?;
         for (key, value) in &checked {
+            check_currency_change(&tx, key, value)?;
             tx.set_setting(key, value)?;
         }
         tx.commit()?;
@@ -38,6 +57,12 @@ impl Books {
     /// The books' identity in force.
     pub fn identity(&self) -> anyhow::Result<Identity> {
         Ok(self.store.identity()?)
+    }
+
+    /// The book currency: budgets, assessments, what States owe and spending are kept in
+    /// it; other currencies are converted into it at a rate.
+    pub fn currency(&self) -> anyhow::Result<Currency> {
+        Ok(self.store.currency()?)
     }
 
     /// Every key with its value in force (the built-in default where none was set), or with

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use crate::domain::accounts::CONTRIBUTION_ACCOUNTS;
 use crate::domain::party::Party;
 use crate::ledger::check_budget_year;
+use crate::money::Currency;
 use crate::reports::standing::{standings, Standings};
 use crate::reports::status::{funding_status, FundingStatus};
 use crate::store::{BudgetVersion, SpentRow, Store};
@@ -16,6 +17,8 @@ pub struct YearOnDate {
     pub as_of: NaiveDate,
     pub parties: Vec<Party>,
     pub standings: Standings,
+    /// The book currency.
+    pub currency: Currency,
 }
 
 impl YearOnDate {
@@ -27,6 +30,7 @@ impl YearOnDate {
             as_of,
             parties: store.parties()?,
             standings: standings(&store.contribution_positions(as_of, year)?),
+            currency: store.currency()?,
         })
     }
 }
@@ -63,6 +67,7 @@ pub fn funding_status_spent(
         budget.map(|v| &v.budget),
         &received,
         &read.parties,
+        read.currency,
     )?
     .with_collection(&read.standings);
     status.spending = super::costs::spending_of(&status, budget, spent)?;

@@ -71,7 +71,7 @@ fn contribute(books: &mut Books, party: &str, amount: &str, currency: &str, on: 
         fund: None,
         voluntary: false,
     }
-    .parse()
+    .parse(Currency::CHF)
     .unwrap();
     books.record_contribution(actor(), contribution).unwrap();
 }
@@ -138,8 +138,8 @@ fn a_refund_needs_a_reason_and_a_write_off_a_decision() {
     let on = date("2017-03-10");
     assert!(Correction::refund(party.clone(), chf("1"), on, None, "  ").is_err());
     assert!(Correction::write_off(party, chf("1"), 2016, on, "").is_err());
-    assert!(super::credits::positive_amount("0").is_err());
-    assert!(super::credits::positive_amount("-5").is_err());
+    assert!(super::credits::positive_amount("0", Currency::CHF).is_err());
+    assert!(super::credits::positive_amount("-5", Currency::CHF).is_err());
 }
 
 #[test]
@@ -254,7 +254,13 @@ fn a_document_is_added_once_and_updated_only_when_there() {
 fn a_rate_recorded_again_writes_nothing_and_another_for_its_date_is_refused() {
     let mut books = books();
     let rate = |text: &str| {
-        ExchangeRate::new(Currency::USD, text.parse().unwrap(), date("2017-06-01")).unwrap()
+        ExchangeRate::new(
+            Currency::USD,
+            text.parse().unwrap(),
+            date("2017-06-01"),
+            Currency::CHF,
+        )
+        .unwrap()
     };
     assert_eq!(
         books.set_rate(actor(), &rate("0.97"), false).unwrap(),
@@ -276,7 +282,13 @@ fn a_corrected_rate_lists_the_entries_booked_at_the_wrong_one() {
     let mut books = books();
     add_state(&mut books, "USA");
     let rate = |text: &str| {
-        ExchangeRate::new(Currency::USD, text.parse().unwrap(), date("2017-06-01")).unwrap()
+        ExchangeRate::new(
+            Currency::USD,
+            text.parse().unwrap(),
+            date("2017-06-01"),
+            Currency::CHF,
+        )
+        .unwrap()
     };
     books.set_rate(actor(), &rate("0.97"), false).unwrap();
     contribute(&mut books, "USA", "100", "USD", "2017-06-05");
@@ -291,8 +303,13 @@ fn a_corrected_rate_lists_the_entries_booked_at_the_wrong_one() {
         books.correct_rate(actor(), &rate("0.98"), "again").unwrap(),
         RateCorrection::Unchanged
     ));
-    let elsewhere =
-        ExchangeRate::new(Currency::USD, "1".parse().unwrap(), date("2017-07-01")).unwrap();
+    let elsewhere = ExchangeRate::new(
+        Currency::USD,
+        "1".parse().unwrap(),
+        date("2017-07-01"),
+        Currency::CHF,
+    )
+    .unwrap();
     assert!(books.correct_rate(actor(), &elsewhere, "none").is_err());
 }
 
@@ -468,7 +485,8 @@ fn party_changes_apply_by_their_date_whatever_order_they_were_recorded_in() {
 #[test]
 fn the_committee_report_shows_what_each_command_reports() {
     let dir = tempfile::tempdir().unwrap();
-    let (books, _) = super::demo::build(&dir.path().join("demo.sqlite"), actor()).unwrap();
+    let (books, _) =
+        super::demo::build(&dir.path().join("demo.sqlite"), actor(), Currency::CHF).unwrap();
     let everyone = || crate::reports::outstanding::Selection {
         min: None,
         top: None,

@@ -4,7 +4,8 @@
 /// `--min AMOUNT` and `--top N`: which parties owing money a list or a run of letters takes.
 #[derive(Debug, clap::Args)]
 pub(super) struct SelectionArgs {
-    /// Only parties owing at least this amount in all (CHF), e.g. the major donors
+    /// Only parties owing at least this amount in all (in the book currency), e.g. the
+    /// major donors
     #[arg(long, value_name = "AMOUNT")]
     min: Option<String>,
     /// Only the N parties owing most
@@ -19,8 +20,11 @@ pub(super) struct SelectionArgs {
 
 impl SelectionArgs {
     /// The selection, with `--min` read as an amount.
-    pub(super) fn selection(&self) -> anyhow::Result<crate::reports::outstanding::Selection> {
-        crate::app::collection::selection(self.min.as_deref(), self.top)
+    pub(super) fn selection(
+        &self,
+        book: crate::money::Currency,
+    ) -> anyhow::Result<crate::reports::outstanding::Selection> {
+        crate::app::collection::selection(self.min.as_deref(), self.top, book)
     }
 }
 

@@ -56,7 +56,7 @@ pub struct AssessArgs {
         value_parser = super::args::method_value
     )]
     method: Vec<String>,
-    /// No party is assessed less than this amount (CHF)
+    /// No party is assessed less than this amount (in the book currency)
     #[arg(long, value_name = "AMOUNT")]
     minimum: Option<String>,
     /// No party is assessed more than this share of the budget, in per cent
@@ -90,7 +90,7 @@ pub enum PledgeCommand {
     Add {
         /// The party's code
         party: String,
-        /// The amount pledged (CHF)
+        /// The amount pledged (in the book currency)
         #[arg(allow_negative_numbers = true)]
         amount: String,
         /// The budget year the pledge is for
@@ -136,7 +136,7 @@ pub fn scale(context: &Context, command: ScaleCommand) -> anyhow::Result<Outcome
 }
 
 /// Reads `--method`: a name, and a file for `fixed`.
-fn method_of(context: &Context, args: &AssessArgs) -> anyhow::Result<Method> {
+fn method_of(context: &Context, args: &AssessArgs, book: Currency) -> anyhow::Result<Method> {
     let name = args.method.first().map_or("adjusted-scale", String::as_str);
     let file = args.method.get(1);
     if name != "fixed" && file.is_some() {
@@ -165,7 +165,7 @@ fn method_of(context: &Context, args: &AssessArgs) -> anyhow::Result<Method> {
                     if amounts.contains_key(&code) {
                         bail!("{code} appears twice");
                     }
-                    let amount = Money::parse(row.get("amount"), Currency::CHF)?;
+                    let amount = Money::parse(row.get("amount"), book)?;
                     if amount.minor() < 0 {
                         bail!("amount {amount} is negative");
                     }
@@ -186,12 +186,13 @@ pub fn assess(context: &Context, args: AssessArgs) -> anyhow::Result<Outcome> {
     if args.reverse {
         return reverse_assessment(context, args.year, args.reason.as_deref(), date);
     }
-    let method = method_of(context, &args)?;
+    let book = context.currency()?;
+    let method = method_of(context, &args, book)?;
     let limits = Limits {
         minimum: args
             .minimum
             .as_deref()
-            .map(|m| Money::parse(m, Currency::CHF))
+            .map(|m| Money::parse(m, book))
             .transpose()
             .map_err(|e| anyhow!("--minimum: {e}"))?,
         maximum_share: args
@@ -285,7 +286,7 @@ pub fn pledge(context: &Context, command: PledgeCommand) -> anyhow::Result<Outco
     } = command;
     check_budget_year(year)?;
     let code: PartyCode = party.parse()?;
-    let amount = Money::parse(&amount, Currency::CHF)?;
+    let amount = Money::parse(&amount, context.currency()?)?;
     let date = context.date_or_as_of(date.as_deref())?;
     let mut books = context.books()?;
     let PledgeRecorded { entry, recorded } = books.record_pledge(

@@ -19,9 +19,10 @@ pub enum BudgetCommand {
         /// The approved total, e.g. 459'000.00
         #[arg(long, allow_negative_numbers = true)]
         total: String,
-        /// The budget's currency (the ISU budget is kept in CHF)
-        #[arg(long, default_value = "CHF")]
-        currency: String,
+        /// The budget's currency, which must be the book currency [default: the book
+        /// currency]
+        #[arg(long)]
+        currency: Option<String>,
         /// Who approved it, e.g. "6MSP"
         #[arg(long, value_name = "TEXT")]
         approved_by: Option<String>,
@@ -81,7 +82,12 @@ pub fn run(context: &Context, command: BudgetCommand) -> anyhow::Result<Outcome>
             approved_on,
             lines,
         } => {
-            let currency: Currency = currency.parse()?;
+            let mut books = context.books()?;
+            let book = books.currency()?;
+            let currency: Currency = match currency {
+                Some(code) => code.parse()?,
+                None => book,
+            };
             let total = Money::parse(&total, currency)?;
             let lines = lines
                 .iter()
@@ -90,7 +96,6 @@ pub fn run(context: &Context, command: BudgetCommand) -> anyhow::Result<Outcome>
             let defaulted = approved_on.is_none();
             let approved_on = context.date_or_as_of(approved_on.as_deref())?;
             let budget = Budget::new(year, total, approved_by, approved_on, lines)?;
-            let mut books = context.books()?;
             let version = books.set_budget(context.actor.clone(), &budget)?;
             if defaulted && year_start(year) < approved_on {
                 eprintln!(

@@ -7,6 +7,7 @@ use super::{Context, Outcome};
 use crate::app::close::YearClosed;
 use crate::ledger::{check_budget_year, PartyCode};
 use crate::money::format_minor_swiss;
+use crate::money::Currency;
 
 #[derive(Debug, Args)]
 pub struct CloseArgs {
@@ -45,14 +46,14 @@ pub fn run(context: &Context, args: CloseArgs) -> anyhow::Result<Outcome> {
         if results.is_empty() { "" } else { "; " },
         results.join("; ")
     ))?;
-    for line in carried_forward(&closed) {
+    for line in carried_forward(&closed, books.currency()?) {
         context.say(line)?;
     }
     Ok(Outcome::Done)
 }
 
 /// What the closed year leaves to the years after it, in words.
-fn carried_forward(closed: &YearClosed) -> Vec<String> {
+fn carried_forward(closed: &YearClosed, book: Currency) -> Vec<String> {
     let year = closed.year;
     let list = |rows: &[(PartyCode, i64)]| {
         let total: i64 = rows.iter().map(|(_, m)| m).sum();
@@ -68,7 +69,7 @@ fn carried_forward(closed: &YearClosed) -> Vec<String> {
     } else {
         let (total, each) = list(&closed.arrears);
         lines.push(format!(
-            "carried forward: arrears for {year} and earlier of CHF {} owed by {}, still \
+            "carried forward: arrears for {year} and earlier of {book} {} owed by {}, still \
              collectable: {each}",
             format_minor_swiss(total),
             crate::text::count(closed.arrears.len(), "State", "States"),
@@ -77,7 +78,7 @@ fn carried_forward(closed: &YearClosed) -> Vec<String> {
     if !closed.credits.is_empty() {
         let (total, each) = list(&closed.credits);
         lines.push(format!(
-            "carried forward: credits of CHF {} held for {}: {each}",
+            "carried forward: credits of {book} {} held for {}: {each}",
             format_minor_swiss(total),
             crate::text::count(closed.credits.len(), "party", "parties"),
         ));

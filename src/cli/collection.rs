@@ -31,8 +31,8 @@ pub struct HonourRollArgs {
 }
 
 pub fn outstanding(context: &Context, args: OutstandingArgs) -> anyhow::Result<Outcome> {
-    let selection = args.select.selection()?;
     let books = context.books()?;
+    let selection = args.select.selection(books.currency()?)?;
     context.print(&books.outstanding(args.year, context.as_of, selection)?)?;
     Ok(Outcome::Done)
 }

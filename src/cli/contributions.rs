@@ -14,9 +14,9 @@ use crate::app::csv_in::CsvInput;
 use crate::app::rates::rate_note;
 use crate::app::reversal::ReversalDate;
 use crate::app::Recorded;
-use crate::domain::contribution::{value_in_chf, Contribution};
+use crate::domain::contribution::{value_in_book, Contribution};
 use crate::ledger::{EntryId, NewEntry};
-use crate::money::format_minor_swiss;
+use crate::money::Currency;
 
 #[derive(Debug, Subcommand)]
 pub enum ContributionCommand {
@@ -39,11 +39,11 @@ pub enum ContributionCommand {
         /// The amount received, e.g. 16'584.98
         #[arg(allow_negative_numbers = true)]
         amount: String,
-        /// Currency of the amount
-        #[arg(long, default_value = "CHF")]
-        currency: String,
-        /// CHF per unit of the currency, from 0.000001 to 10000 [default: the rate in force on
-        /// the date, see `rate set`]
+        /// Currency of the amount [default: the book currency]
+        #[arg(long)]
+        currency: Option<String>,
+        /// Units of the book currency per unit of the currency, from 0.000001 to 10000 in a
+        /// book in CHF [default: the rate in force on the date, see `rate set`]
         #[arg(long)]
         rate: Option<String>,
         /// Date received [default: --as-of]
@@ -101,10 +101,12 @@ pub fn run(context: &Context, command: ContributionCommand) -> anyhow::Result<Ou
             fund,
             voluntary,
         } => {
+            let mut books = context.books()?;
+            let book = books.currency()?;
             let contribution = ContributionFields {
                 party: &party,
                 amount: &amount,
-                currency: Some(&currency),
+                currency: currency.as_deref(),
                 rate: rate.as_deref(),
                 date: context.date_or_as_of(date.as_deref())?,
                 year,
@@ -112,13 +114,12 @@ pub fn run(context: &Context, command: ContributionCommand) -> anyhow::Result<Ou
                 fund: Some(&fund),
                 voluntary,
             }
-            .parse()?;
-            let mut books = context.books()?;
+            .parse(book)?;
             let done = books.record_contribution(context.actor.clone(), contribution)?;
             context.say(format!(
                 "{}{}",
-                describe(&done.entry, &done.contribution, done.recorded),
-                rate_note(done.rate_used.as_ref())
+                describe(&done.entry, &done.contribution, done.recorded, book),
+                rate_note(done.rate_used.as_ref(), book)
             ))?;
             for (id, entry) in done.reapplied {
                 context.say(format!(
@@ -137,11 +138,11 @@ pub fn run(context: &Context, command: ContributionCommand) -> anyhow::Result<Ou
             let mut books = context.books()?;
             let summary = books.import_contributions(context.actor.clone(), csv)?;
             context.say(format!(
-                "imported {}: {}, {} recorded (CHF {}), {} already recorded{}; {}",
+                "imported {}: {}, {} recorded ({}), {} already recorded{}; {}",
                 file.display(),
                 crate::text::count(summary.rows, "row", "rows"),
                 crate::text::count(summary.recorded, "contribution", "contributions"),
-                format_minor_swiss(summary.recorded_chf_minor),
+                summary.recorded_value,
                 summary.already_recorded,
                 super::import::reapplied_note(summary.reapplied),
                 super::pace(summary.rows, started.elapsed()),
@@ -151,11 +152,16 @@ pub fn run(context: &Context, command: ContributionCommand) -> anyhow::Result<Ou
     Ok(Outcome::Done)
 }
 
-fn describe(entry: &NewEntry, contribution: &Contribution, recorded: Recorded) -> String {
+fn describe(
+    entry: &NewEntry,
+    contribution: &Contribution,
+    recorded: Recorded,
+    book: Currency,
+) -> String {
     let amount = match contribution.rate {
         Some(rate) => format!(
             "{} ({} at {rate})",
-            value_in_chf(entry),
+            value_in_book(entry, book),
             contribution.amount
         ),
         None => contribution.amount.to_string(),

@@ -22,11 +22,11 @@ pub enum CostCommand {
         /// The budget line it counts against [default: the category's line, for the isu fund]
         #[arg(long)]
         line: Option<String>,
-        /// Currency of the amount
-        #[arg(long, default_value = "CHF")]
-        currency: String,
-        /// CHF per unit of the currency, from 0.000001 to 10000 [default: the rate in force on
-        /// the date, see `rate set`]
+        /// Currency of the amount [default: the book currency]
+        #[arg(long)]
+        currency: Option<String>,
+        /// Units of the book currency per unit of the currency, from 0.000001 to 10000 in a
+        /// book in CHF [default: the rate in force on the date, see `rate set`]
         #[arg(long, allow_negative_numbers = true)]
         rate: Option<String>,
         /// Date paid [default: --as-of]
@@ -78,7 +78,7 @@ pub fn run(context: &Context, command: CostCommand) -> anyhow::Result<Outcome> {
                 category: &category,
                 amount: &amount,
                 line: line.as_deref(),
-                currency: Some(&currency),
+                currency: currency.as_deref(),
                 rate: rate.as_deref(),
                 date: context.date_or_as_of(date.as_deref())?,
                 year,

@@ -14,7 +14,7 @@ pub enum CreditCommand {
     Refund {
         /// The party's code
         party: String,
-        /// The amount paid back (CHF), at most the credit held on the date
+        /// The amount paid back (in the book currency), at most the credit held on the date
         #[arg(allow_negative_numbers = true)]
         amount: String,
         /// Date of the refund [default: --as-of]
@@ -31,7 +31,8 @@ pub enum CreditCommand {
     Apply {
         /// The party's code
         party: String,
-        /// The amount applied (CHF), at most the credit held and what is owed for the year
+        /// The amount applied (in the book currency), at most the credit held and what is
+        /// owed for the year
         #[arg(allow_negative_numbers = true)]
         amount: String,
         /// The budget year it settles
@@ -47,7 +48,8 @@ pub enum CreditCommand {
 pub struct WriteOffArgs {
     /// The party's code
     party: String,
-    /// The amount written off (CHF), at most what is owed for the year on the date
+    /// The amount written off (in the book currency), at most what is owed for the year on
+    /// the date
     #[arg(allow_negative_numbers = true)]
     amount: String,
     /// The budget year whose arrears are written off
@@ -90,7 +92,7 @@ pub fn credit(context: &Context, command: CreditCommand) -> anyhow::Result<Outco
             reason,
         } => {
             let party: PartyCode = party.parse()?;
-            let amount = positive_amount(&amount)?;
+            let amount = positive_amount(&amount, context.currency()?)?;
             let date = context.date_or_as_of(date.as_deref())?;
             let correction = Correction::refund(party, amount, date, reference, &reason)?;
             record(context, correction)
@@ -103,7 +105,7 @@ pub fn credit(context: &Context, command: CreditCommand) -> anyhow::Result<Outco
         } => {
             check_budget_year(year)?;
             let party: PartyCode = party.parse()?;
-            let amount = positive_amount(&amount)?;
+            let amount = positive_amount(&amount, context.currency()?)?;
             let date = context.date_or_as_of(date.as_deref())?;
             record(
                 context,
@@ -116,7 +118,7 @@ pub fn credit(context: &Context, command: CreditCommand) -> anyhow::Result<Outco
 pub fn write_off(context: &Context, args: WriteOffArgs) -> anyhow::Result<Outcome> {
     check_budget_year(args.year)?;
     let party: PartyCode = args.party.parse()?;
-    let amount = positive_amount(&args.amount)?;
+    let amount = positive_amount(&args.amount, context.currency()?)?;
     let date = context.date_or_as_of(args.date.as_deref())?;
     let correction = Correction::write_off(party, amount, args.year, date, &args.decision)?;
     record(context, correction)

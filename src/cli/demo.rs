@@ -8,19 +8,21 @@ use chrono::NaiveDate;
 use super::{Context, Outcome};
 use crate::app::demo::{self, meeting_date, DemoBuilt, BUDGET_YEAR, DEMO_SCALE, MEETING_CODE};
 use crate::app::Books;
+use crate::money::Currency;
 use crate::render::Format;
 use crate::text::count;
 
 /// Where the example is built unless `--db` says otherwise.
 pub(super) const DEMO_DB: &str = demo::DEMO_DB;
 
-pub fn run(context: &Context) -> anyhow::Result<Outcome> {
+pub fn run(context: &Context, args: super::DemoArgs) -> anyhow::Result<Outcome> {
+    let book: Currency = args.currency.parse()?;
     let path = context
         .global
         .db
         .clone()
         .unwrap_or_else(|| PathBuf::from(DEMO_DB));
-    let (books, built) = demo::build(&path, context.actor.clone())?;
+    let (books, built) = demo::build(&path, context.actor.clone(), book)?;
     let DemoBuilt {
         parties,
         budget,

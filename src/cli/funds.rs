@@ -17,9 +17,9 @@ pub enum FundCommand {
         /// What the fund is for
         #[arg(long)]
         name: String,
-        /// The currency the fund is kept in
-        #[arg(long, default_value = "CHF")]
-        currency: String,
+        /// The currency the fund is kept in [default: the book currency]
+        #[arg(long)]
+        currency: Option<String>,
     },
     /// Every fund with what it holds at the bank on --as-of
     List,
@@ -78,8 +78,12 @@ pub fn run(context: &Context, command: FundCommand) -> anyhow::Result<Outcome> {
             name,
             currency,
         } => {
-            let fund = Fund::new(&code, &name, currency.parse()?)?;
             let mut books = context.books()?;
+            let currency = match currency {
+                Some(code) => code.parse()?,
+                None => books.currency()?,
+            };
+            let fund = Fund::new(&code, &name, currency)?;
             books.add_fund(context.actor.clone(), &fund)?;
             context.say(format!(
                 "added fund {} ({}), kept in {}",

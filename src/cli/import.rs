@@ -14,7 +14,8 @@ use crate::app::import::{IMPORT_COLUMNS_OPTIONAL, IMPORT_COLUMNS_REQUIRED};
 #[derive(Debug, Args)]
 #[command(after_help = "The header names the columns (any order): \
 date,description,debit,credit,amount,currency,year,fund,party,ref. \
-Every row needs date, description, debit, credit, amount and ref; currency defaults to CHF, \
+Every row needs date, description, debit, credit, amount and ref; currency defaults to the book \
+currency (CHF unless `init --currency` chose another), \
 year to the year of the date, fund to isu.\n\n\
 Each row moves AMOUNT from the CREDIT account to the DEBIT account. Consecutive rows with the \
 same ref are one entry (the first row gives its date, description, year, fund and party; the \
@@ -23,7 +24,8 @@ Accounts must be open: opened by the program's own commands (a party's receivabl
 assets:bank:chf on the first payment, ...) or declared with `isu-ledger account add NAME` \
 (`isu-ledger accounts` lists them). A row naming any other account is refused, so a typo such \
 as expenses:travle is not opened silently.\n\n\
-Expenses: a row posting to an expenses: account is in CHF and is spending of its budget year, \
+Expenses: a row posting to an expenses: account is in the book currency and is spending of its \
+budget year, \
 whatever its fund: `status` (Expenditure) and `budget report` count it like a cost, so they \
 agree with `balance` and `close`. It counts against the budget line its account names \
 (expenses:travel and expenses:travel:missions against the line travel) when the year's budget \

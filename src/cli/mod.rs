@@ -38,6 +38,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::app::{Actor, Books, OpenOptions, StoreError};
 use crate::domain::dates::{accept_dates, check_date, DateRange};
 use crate::domain::{parse_date, parse_date_within};
+use crate::money::Currency;
 use crate::render::export::ExportFormat;
 use crate::render::{self, Format, Tabular};
 
@@ -52,8 +53,9 @@ const DB_ENV: &str = "ISU_LEDGER_DB";
     version,
     about = "The contribution and budget ledger of an Implementation Support Unit",
     long_about = "The contribution and budget ledger of an Implementation Support Unit (ISU) of a \
-disarmament convention. One SQLite file holds a double-entry, append-only ledger of CHF \
-contributions from States against the annual budgets approved by the Meeting of States Parties.\n\n\
+disarmament convention. One SQLite file holds a double-entry, append-only ledger of \
+contributions from States against the annual budgets approved by the Meeting of States Parties, \
+kept in the book currency chosen at `init` (CHF by default; USD, EUR or any ISO 4217 code).\n\n\
 Start with `isu-ledger demo` to build the 2017 example, or `isu-ledger init` for an empty ledger.",
     after_help = "Exit codes: 0 done; 1 ran and found problems (verify); 2 bad input or usage, \
 nothing written (also a read-only, foreign, newer or damaged ledger); 3 the ledger is busy \
@@ -114,7 +116,7 @@ enum Command {
     #[command(subcommand)]
     Settings(settings::SettingsCommand),
     /// Build the 2017 example ledger (isu-ledger-demo.sqlite, or --db); print its status and the 7MSP
-    Demo,
+    Demo(DemoArgs),
     /// Add, update, list and import parties (States and organisations), with their history
     #[command(subcommand)]
     Party(parties::PartyCommand),
@@ -130,7 +132,8 @@ enum Command {
     /// Record costs against the budget lines, paid from a fund
     #[command(subcommand)]
     Cost(costs::CostCommand),
-    /// Record, correct and list rates of exchange (CHF per unit of another currency)
+    /// Record, correct and list rates of exchange (units of the book currency per unit of
+    /// another currency)
     #[command(subcommand)]
     Rate(rates::RateCommand),
     /// Declare funds, list their balances, move money between them
@@ -249,6 +252,11 @@ impl Context {
     /// is missing but the example built by `demo` is here, the message says how to use it.
     fn books(&self) -> anyhow::Result<Books> {
         self.books_checked(true)
+    }
+
+    /// The book currency of the ledger, which amounts given without one are in.
+    fn currency(&self) -> anyhow::Result<Currency> {
+        self.books()?.currency()
     }
 
     /// Opens the books for `verify`, which reports missing safeguards rather than refusing.
@@ -485,7 +493,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Init(args) => init(&context, args),
         Command::Settings(command) => settings::run(&context, command),
-        Command::Demo => demo::run(&context),
+        Command::Demo(args) => demo::run(&context, args),
         Command::Party(command) => parties::run(&context, command),
         Command::Budget(command) => budgets::run(&context, command),
         Command::Contribution(command) => contributions::run(&context, command),
@@ -525,16 +533,30 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
 }
 
 #[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The book currency of the example: its figures are the same, kept in this currency
+    /// (CHF, USD or EUR; the costs paid in USD are converted at the example's rates unless
+    /// the book is in USD)
+    #[arg(long, value_name = "CODE", default_value = "CHF")]
+    currency: String,
+}
+
+#[derive(Debug, Args)]
 struct InitArgs {
     /// A setting of the books' identity, KEY=VALUE (repeat it), e.g. --set
     /// unit_name="CCM Implementation Support Unit" --set reference_pattern=ISU-CCM/{year}/{n:03}
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+    /// The book currency, an ISO 4217 code: budgets, assessments, what States owe and
+    /// spending are kept in it, other currencies converted into it at a rate. It cannot
+    /// change once the ledger has entries [default: CHF]
+    #[arg(long, value_name = "CODE")]
+    currency: Option<String>,
 }
 
 fn init(context: &Context, args: InitArgs) -> anyhow::Result<Outcome> {
     let path = context.db_path();
-    let pairs = args
+    let mut pairs = args
         .set
         .iter()
         .map(|pair| {
@@ -543,40 +565,44 @@ fn init(context: &Context, args: InitArgs) -> anyhow::Result<Outcome> {
                 .ok_or_else(|| anyhow::anyhow!("--set {pair}: write it as KEY=VALUE"))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    // Every key and value is checked before the ledger is created.
-    for (key, value) in &pairs {
-        let key = crate::domain::settings::SettingKey::parse(key)?;
-        crate::domain::settings::check_value(&key, value)?;
+    if let Some(currency) = &args.currency {
+        pairs.push(("currency".to_string(), currency.clone()));
     }
-    let (mut books, created) = Books::create(&path)?;
-    if created {
-        if !pairs.is_empty() {
-            books.set_settings(context.actor.clone(), &pairs)?;
+    // Every key and value is checked before the ledger is created.
+    let checked = pairs
+        .iter()
+        .map(|(key, value)| {
+            let key = crate::domain::settings::SettingKey::parse(key)?;
+            let value = crate::domain::settings::check_value(&key, value)?;
+            Ok((key, value))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    match Books::init(&path, context.actor.clone(), &checked)? {
+        Some(books) => {
+            context.say(format!(
+                "created ledger {} (schema version {}, kept in {}{})",
+                path.display(),
+                crate::app::SCHEMA_VERSION,
+                books.currency()?,
+                if pairs.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ", {}",
+                        crate::text::count(pairs.len(), "setting", "settings")
+                    )
+                }
+            ))?;
         }
-        context.say(format!(
-            "created ledger {} (schema version {}{})",
-            path.display(),
-            crate::app::SCHEMA_VERSION,
-            if pairs.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    ", {}",
-                    crate::text::count(pairs.len(), "setting", "settings")
-                )
-            }
-        ))?;
-    } else if !pairs.is_empty() {
-        anyhow::bail!(
+        None if !pairs.is_empty() => anyhow::bail!(
             "{} is already an isu-ledger database: change its settings with `isu-ledger \
              settings set KEY VALUE`",
             path.display()
-        );
-    } else {
-        context.say(format!(
+        ),
+        None => context.say(format!(
             "{} is already an isu-ledger database; nothing to do",
             path.display()
-        ))?;
+        ))?,
     }
     Ok(Outcome::Done)
 }

@@ -12,12 +12,14 @@ use crate::money::{Currency, Rate};
 
 #[derive(Debug, Subcommand)]
 pub enum RateCommand {
-    /// Record a rate of exchange (CHF per unit of CURRENCY, e.g. the UN operational rate of
-    /// the month), in force from --date until the next rate of that currency
+    /// Record a rate of exchange (units of the book currency per unit of CURRENCY, e.g. the
+    /// UN operational rate of the month), in force from --date until the next rate of that
+    /// currency
     Set {
         /// The currency, e.g. USD
         currency: String,
-        /// CHF per unit of the currency, e.g. 0.969 (from 0.000001 to 10000)
+        /// Units of the book currency per unit of the currency, e.g. 0.969 (from 0.000001
+        /// to 10000 for a book in CHF)
         #[arg(allow_negative_numbers = true)]
         rate: String,
         /// The first day the rate is in force
@@ -35,7 +37,7 @@ pub enum RateCommand {
     Correct {
         /// The currency, e.g. USD
         currency: String,
-        /// The right rate, CHF per unit of the currency, e.g. 0.9712
+        /// The right rate, units of the book currency per unit of the currency, e.g. 0.9712
         #[arg(allow_negative_numbers = true)]
         rate: String,
         /// The date of the rate recorded in error (the first day it is in force)
@@ -64,15 +66,16 @@ pub fn run(context: &Context, command: RateCommand) -> anyhow::Result<Outcome> {
             let currency: Currency = currency.parse()?;
             let rate: Rate = rate.parse()?;
             let date = parse_date(&date)?;
-            let exchange = ExchangeRate::new(currency, rate, date)?;
             let mut books = context.books()?;
+            let book = books.currency()?;
+            let exchange = ExchangeRate::new(currency, rate, date, book)?;
             context.say(
                 match books.set_rate(context.actor.clone(), &exchange, confirm)? {
                     RateSet::AlreadyRecorded => {
                         format!("the {currency} rate of {date} is already {rate}; nothing written")
                     }
                     RateSet::Recorded => format!(
-                        "recorded rate {currency} {rate} (CHF per {currency}) in force from {date}"
+                        "recorded rate {currency} {rate} ({book} per {currency}) in force from {date}"
                     ),
                 },
             )?;
@@ -104,9 +107,10 @@ fn correct(
     let currency: Currency = currency.parse()?;
     let rate: Rate = rate.parse()?;
     let date = parse_date(date)?;
-    let corrected = ExchangeRate::new(currency, rate, date)?;
-    let reason = correction::reason(reason)?;
     let mut books = context.books()?;
+    let book = books.currency()?;
+    let corrected = ExchangeRate::new(currency, rate, date, book)?;
+    let reason = correction::reason(reason)?;
     let (wrong, until, booked) =
         match books.correct_rate(context.actor.clone(), &corrected, &reason)? {
             RateCorrection::Unchanged => {
@@ -129,7 +133,7 @@ fn correct(
         None => format!("from {date} on"),
     };
     let mut message = format!(
-        "corrected the {currency} rate in force from {date}: {rate} (CHF per {currency}) \
+        "corrected the {currency} rate in force from {date}: {rate} ({book} per {currency}) \
          instead of {}, recorded in error ({reason}); the wrong rate is kept as history",
         wrong
     );

@@ -11,7 +11,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use super::scale::{apportion, Scale};
 use super::{accounts, DomainError};
 use crate::ledger::{EntryKind, FundCode, NewEntry, PartyCode, Transfer};
-use crate::money::{Currency, Money};
+use crate::money::Money;
 
 /// How the budget is shared.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +79,7 @@ pub fn assess(
     method: &Method,
     limits: Limits,
 ) -> Result<Vec<Assessment>, DomainError> {
-    if total.currency() != Currency::CHF || !total.is_positive() {
+    if !total.is_positive() {
         return Err(DomainError::BudgetTotalNotPositive { total });
     }
     let parties: BTreeSet<PartyCode> = parties.iter().cloned().collect();
@@ -135,7 +135,7 @@ pub fn assess(
                 _ => None,
             },
             share: share_percent(minor, total.minor()),
-            amount: Money::from_minor(minor, Currency::CHF),
+            amount: Money::from_minor(minor, total.currency()),
             limited_by,
             party,
         })
@@ -163,7 +163,7 @@ fn apply_limits(
     DomainError,
 > {
     let minimum = match limits.minimum {
-        Some(m) if m.currency() != Currency::CHF || m.minor() < 0 => {
+        Some(m) if m.currency() != total.currency() || m.minor() < 0 => {
             return Err(DomainError::AssessMinimumInvalid { minimum: m });
         }
         Some(m) => Some(i128::from(m.minor())),
@@ -309,7 +309,7 @@ fn fixed(
     let sum: i64 = amounts.values().map(|m| m.minor()).sum();
     if sum != total.minor() {
         return Err(DomainError::AssessFixedTotal {
-            sum: Money::from_minor(sum, Currency::CHF),
+            sum: Money::from_minor(sum, total.currency()),
             total,
         });
     }
@@ -370,7 +370,7 @@ pub fn pledge_entry(
     credit_held: Money,
     reference: Option<String>,
 ) -> Result<NewEntry, DomainError> {
-    if amount.currency() != Currency::CHF || !amount.is_positive() {
+    if amount.currency() != credit_held.currency() || !amount.is_positive() {
         return Err(DomainError::PledgeNotPositive { amount });
     }
     charge_entry(
@@ -409,7 +409,7 @@ fn charge_entry(
         transfers.push(Transfer::new(
             accounts::prepaid(party),
             receivable,
-            Money::from_minor(applied, Currency::CHF),
+            Money::from_minor(applied, amount.currency()),
         ));
     }
     let entry = NewEntry {
@@ -431,6 +431,7 @@ fn charge_entry(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Currency;
 
     fn code(text: &str) -> PartyCode {
         text.parse().unwrap()

@@ -26,7 +26,8 @@ pub struct Budget {
 }
 
 impl Budget {
-    /// Checks a budget: positive, in CHF, lines named once each and adding up to the total.
+    /// Checks a budget: positive, lines named once each and adding up to the total. That it
+    /// is in the book currency is checked where it is recorded.
     pub fn new(
         year: i32,
         total: Money,
@@ -35,11 +36,6 @@ impl Budget {
         lines: Vec<BudgetLine>,
     ) -> Result<Budget, DomainError> {
         check_budget_year(year)?;
-        if total.currency() != Currency::CHF {
-            return Err(DomainError::BudgetCurrencyNotChf {
-                currency: total.currency(),
-            });
-        }
         if !total.is_positive() {
             return Err(DomainError::BudgetTotalNotPositive { total });
         }
@@ -290,16 +286,6 @@ mod tests {
         assert!(matches!(
             Budget::new(2017, chf(0), None, approved(), vec![]),
             Err(DomainError::BudgetTotalNotPositive { .. })
-        ));
-        assert!(matches!(
-            Budget::new(
-                2017,
-                Money::from_minor(5, Currency::USD),
-                None,
-                approved(),
-                vec![]
-            ),
-            Err(DomainError::BudgetCurrencyNotChf { .. })
         ));
         assert!(matches!(
             Budget::new(17, chf(5), None, approved(), vec![]),

@@ -12,7 +12,8 @@ use crate::money::{Currency, Money, Rate};
 pub struct Contribution {
     pub party: PartyCode,
     pub amount: Money,
-    /// CHF per unit of the amount's currency; required exactly when that is not CHF.
+    /// Units of the book currency per unit of the amount's currency; required exactly when
+    /// the amount is in another currency.
     pub rate: Option<Rate>,
     pub date: NaiveDate,
     /// The budget year the payment is for, when the party names one; otherwise it pays the
@@ -46,19 +47,20 @@ impl Portion {
 }
 
 impl Contribution {
-    /// What the payment is worth in CHF: its amount, or its amount at the rate.
-    pub fn value_in_chf(&self) -> Result<Money, DomainError> {
+    /// What the payment is worth in the book currency `book`: its amount, or its amount at
+    /// the rate.
+    pub fn value_in(&self, book: Currency) -> Result<Money, DomainError> {
         if !self.amount.is_positive() {
             return Err(DomainError::ContributionNotPositive {
                 amount: self.amount,
             });
         }
         let currency = self.amount.currency();
-        let value = match (currency == Currency::CHF, self.rate) {
+        let value = match (currency == book, self.rate) {
             (true, None) => self.amount,
-            (true, Some(_)) => return Err(DomainError::RateNotAllowed),
-            (false, None) => return Err(DomainError::RateRequired { currency }),
-            (false, Some(rate)) => self.amount.convert(rate, Currency::CHF)?,
+            (true, Some(_)) => return Err(DomainError::RateNotAllowed { currency }),
+            (false, None) => return Err(DomainError::RateRequired { currency, book }),
+            (false, Some(rate)) => self.amount.convert(rate, book)?,
         };
         if !value.is_positive() {
             return Err(DomainError::ContributionNotPositive { amount: value });
@@ -105,18 +107,19 @@ impl Contribution {
         &self,
         party_name: &str,
         portions: &[Portion],
+        book: Currency,
     ) -> Result<NewEntry, DomainError> {
-        let value = self.value_in_chf()?;
+        let value = self.value_in(book)?;
         let applied: i64 = portions.iter().map(Portion::minor).sum();
         if applied != value.minor() || portions.iter().any(|p| p.minor() <= 0) {
             return Err(DomainError::AllocationMismatch {
                 value,
-                applied: Money::from_minor(applied, Currency::CHF),
+                applied: Money::from_minor(applied, book),
             });
         }
         let currency = self.amount.currency();
-        let receiving: AccountName = if currency == Currency::CHF {
-            accounts::bank(Currency::CHF)
+        let receiving: AccountName = if currency == book {
+            accounts::bank(book)
         } else {
             accounts::conversion()
         };
@@ -129,14 +132,14 @@ impl Contribution {
             .or(first_year)
             .unwrap_or_else(|| self.year_default());
         let mut transfers = Vec::new();
-        if currency != Currency::CHF {
+        if currency != book {
             transfers.push(Transfer::new(
                 accounts::bank(currency),
                 accounts::conversion(),
                 self.amount,
             ));
         }
-        let chf = |minor| Money::from_minor(minor, Currency::CHF);
+        let chf = |minor| Money::from_minor(minor, book);
         let mut years = Vec::new();
         let mut credit = false;
         for portion in portions {
@@ -185,16 +188,16 @@ impl Contribution {
     }
 }
 
-/// What a contribution entry moved in CHF: its amount, or the converted value of a payment
-/// in another currency.
-pub fn value_in_chf(entry: &NewEntry) -> Money {
+/// What a contribution entry moved in the book currency `book`: its amount, or the
+/// converted value of a payment in another currency.
+pub fn value_in_book(entry: &NewEntry, book: Currency) -> Money {
     let minor = entry
         .transfers
         .iter()
-        .filter(|t| t.amount.currency() == Currency::CHF)
+        .filter(|t| t.amount.currency() == book)
         .map(|t| t.amount.minor())
         .sum();
-    Money::from_minor(minor, Currency::CHF)
+    Money::from_minor(minor, book)
 }
 
 #[cfg(test)]
@@ -215,19 +218,25 @@ mod tests {
     }
 
     fn voluntary(c: &Contribution) -> Vec<Portion> {
-        let minor = c.value_in_chf().unwrap().minor();
+        let minor = c.value_in(Currency::CHF).unwrap().minor();
         vec![Portion::Voluntary { year: 2017, minor }]
     }
 
     fn entry(c: &Contribution) -> Result<NewEntry, DomainError> {
-        let minor = c.value_in_chf()?.minor();
-        c.to_entry("x", &[Portion::Voluntary { year: 2017, minor }])
+        let minor = c.value_in(Currency::CHF)?.minor();
+        c.to_entry(
+            "x",
+            &[Portion::Voluntary { year: 2017, minor }],
+            Currency::CHF,
+        )
     }
 
     #[test]
     fn a_chf_contribution_is_one_transfer_from_income_to_the_bank() {
         let c = contribution(Money::from_minor(1_658_498, Currency::CHF), None);
-        let entry = c.to_entry("Germany", &voluntary(&c)).unwrap();
+        let entry = c
+            .to_entry("Germany", &voluntary(&c), Currency::CHF)
+            .unwrap();
         assert_eq!(entry.description, "Contribution from Germany for 2017");
         assert_eq!(entry.transfers.len(), 1);
         assert_eq!(entry.transfers[0].debit.as_str(), "assets:bank:chf");
@@ -240,7 +249,9 @@ mod tests {
     #[test]
     fn a_foreign_contribution_goes_through_the_conversion_account() {
         let c = contribution(Money::from_minor(100_001, Currency::USD), Some("0.9712"));
-        let entry = c.to_entry("Germany", &voluntary(&c)).unwrap();
+        let entry = c
+            .to_entry("Germany", &voluntary(&c), Currency::CHF)
+            .unwrap();
         assert_eq!(entry.transfers.len(), 2);
         let usd = &entry.transfers[0];
         let chf = &entry.transfers[1];
@@ -249,7 +260,7 @@ mod tests {
         assert_eq!(usd.credit, chf.debit);
         // 1000.01 * 0.9712 = 971.209712, rounded half away from zero to 971.21.
         assert_eq!(chf.amount, Money::from_minor(97_121, Currency::CHF));
-        assert_eq!(value_in_chf(&entry), chf.amount);
+        assert_eq!(value_in_book(&entry, Currency::CHF), chf.amount);
     }
 
     #[test]
@@ -267,7 +278,7 @@ mod tests {
             },
             Portion::Credit { minor: 200 },
         ];
-        let entry = c.to_entry("Germany", &portions).unwrap();
+        let entry = c.to_entry("Germany", &portions, Currency::CHF).unwrap();
         assert_eq!(entry.budget_year, 2016);
         assert_eq!(
             entry.description,
@@ -281,7 +292,7 @@ mod tests {
         );
         // Portions that do not add up to the payment are refused.
         assert!(matches!(
-            c.to_entry("Germany", &[Portion::Credit { minor: 999 }]),
+            c.to_entry("Germany", &[Portion::Credit { minor: 999 }], Currency::CHF),
             Err(DomainError::AllocationMismatch { .. })
         ));
     }
@@ -299,7 +310,8 @@ mod tests {
         assert_eq!(
             entry(&contribution(Money::from_minor(100, Currency::USD), None)),
             Err(DomainError::RateRequired {
-                currency: Currency::USD
+                currency: Currency::USD,
+                book: Currency::CHF
             })
         );
         assert_eq!(
@@ -307,7 +319,9 @@ mod tests {
                 Money::from_minor(100, Currency::CHF),
                 Some("1.1")
             )),
-            Err(DomainError::RateNotAllowed)
+            Err(DomainError::RateNotAllowed {
+                currency: Currency::CHF
+            })
         );
         // USD 0.01 at 0.0001 is worth nothing in CHF: refused rather than booked as zero.
         assert!(matches!(

@@ -22,12 +22,16 @@ pub enum CostError {
     CategoryUnknown { category: String, known: String },
     #[error("a cost must be positive, got {amount}")]
     AmountNotPositive { amount: Money },
-    #[error("a cost in CHF takes no rate")]
-    RateNotAllowed,
-    #[error("a cost in {currency} needs a rate (CHF per {currency}): give --rate or record one with `isu-ledger rate set {currency} RATE --date DATE`")]
-    RateRequired { currency: Currency },
-    #[error("{amount} at {rate} is worth nothing in CHF; refused rather than booked as zero")]
-    WorthNothing { amount: Money, rate: Rate },
+    #[error("a cost in {currency}, the book currency, takes no rate")]
+    RateNotAllowed { currency: Currency },
+    #[error("a cost in {currency} needs a rate ({book} per {currency}): give --rate or record one with `isu-ledger rate set {currency} RATE --date DATE`")]
+    RateRequired { currency: Currency, book: Currency },
+    #[error("{amount} at {rate} is worth nothing in {book}; refused rather than booked as zero")]
+    WorthNothing {
+        amount: Money,
+        rate: Rate,
+        book: Currency,
+    },
     #[error("category '{category}' has no default budget line: name one with --line")]
     LineRequired { category: String },
     #[error("memo is longer than {max} characters", max = crate::ledger::TEXT_LEN_MAX)]
@@ -136,7 +140,8 @@ pub fn line_of_expense(account: &AccountName, lines: &[&str]) -> String {
 pub struct Cost {
     pub category: &'static Category,
     pub amount: Money,
-    /// CHF per unit of the amount's currency; required exactly when that is not CHF.
+    /// Units of the book currency per unit of the amount's currency; required exactly when
+    /// the amount is in another currency.
     pub rate: Option<Rate>,
     pub date: NaiveDate,
     pub budget_year: i32,
@@ -168,20 +173,22 @@ impl Cost {
         }
     }
 
-    /// The amount in CHF the cost books to its expense account.
-    pub fn value_in_chf(&self) -> Result<Money, CostError> {
-        match (self.amount.currency() == Currency::CHF, self.rate) {
+    /// The amount in the book currency `book` the cost books to its expense account.
+    pub fn value_in(&self, book: Currency) -> Result<Money, CostError> {
+        match (self.amount.currency() == book, self.rate) {
             (true, None) => Ok(self.amount),
-            (true, Some(_)) => Err(CostError::RateNotAllowed),
+            (true, Some(_)) => Err(CostError::RateNotAllowed { currency: book }),
             (false, None) => Err(CostError::RateRequired {
                 currency: self.amount.currency(),
+                book,
             }),
             (false, Some(rate)) => {
-                let value = self.amount.convert(rate, Currency::CHF)?;
+                let value = self.amount.convert(rate, book)?;
                 if !value.is_positive() {
                     return Err(CostError::WorthNothing {
                         amount: self.amount,
                         rate,
+                        book,
                     });
                 }
                 Ok(value)
@@ -190,17 +197,17 @@ impl Cost {
     }
 
     /// The entry recording this cost: the bank account in the cost's currency pays, the
-    /// expense account of the category receives the CHF value.
-    pub fn to_entry(&self) -> Result<NewEntry, CostError> {
+    /// expense account of the category receives the value in the book currency `book`.
+    pub fn to_entry(&self, book: Currency) -> Result<NewEntry, CostError> {
         if !self.amount.is_positive() {
             return Err(CostError::AmountNotPositive {
                 amount: self.amount,
             });
         }
-        let value = self.value_in_chf()?;
+        let value = self.value_in(book)?;
         let currency = self.amount.currency();
         let expense = self.category.account_name();
-        let transfers = if currency == Currency::CHF {
+        let transfers = if currency == book {
             vec![Transfer::new(
                 expense,
                 accounts::bank(currency),
@@ -304,7 +311,7 @@ mod tests {
     #[test]
     fn a_chf_cost_is_one_transfer_from_the_bank_to_the_expense() {
         let entry = cost(Money::from_minor(120_000, Currency::CHF), None)
-            .to_entry()
+            .to_entry(Currency::CHF)
             .unwrap();
         assert_eq!(entry.transfers.len(), 1);
         assert_eq!(entry.transfers[0].debit.as_str(), "expenses:translation");
@@ -318,7 +325,7 @@ mod tests {
     #[test]
     fn a_foreign_cost_goes_through_the_conversion_account() {
         let entry = cost(Money::from_minor(100_001, Currency::USD), Some("0.9712"))
-            .to_entry()
+            .to_entry(Currency::CHF)
             .unwrap();
         assert_eq!(entry.transfers.len(), 2);
         assert_eq!(entry.transfers[0].credit.as_str(), "assets:bank:usd");
@@ -333,23 +340,23 @@ mod tests {
     #[test]
     fn each_rule_rejects_its_case() {
         assert!(matches!(
-            cost(Money::from_minor(0, Currency::CHF), None).to_entry(),
+            cost(Money::from_minor(0, Currency::CHF), None).to_entry(Currency::CHF),
             Err(CostError::AmountNotPositive { .. })
         ));
         assert!(matches!(
-            cost(Money::from_minor(-5, Currency::CHF), None).to_entry(),
+            cost(Money::from_minor(-5, Currency::CHF), None).to_entry(Currency::CHF),
             Err(CostError::AmountNotPositive { .. })
         ));
         assert!(matches!(
-            cost(Money::from_minor(5, Currency::CHF), Some("1.1")).to_entry(),
-            Err(CostError::RateNotAllowed)
+            cost(Money::from_minor(5, Currency::CHF), Some("1.1")).to_entry(Currency::CHF),
+            Err(CostError::RateNotAllowed { .. })
         ));
         assert!(matches!(
-            cost(Money::from_minor(5, Currency::USD), None).to_entry(),
+            cost(Money::from_minor(5, Currency::USD), None).to_entry(Currency::CHF),
             Err(CostError::RateRequired { .. })
         ));
         assert!(matches!(
-            cost(Money::from_minor(1, Currency::USD), Some("0.0001")).to_entry(),
+            cost(Money::from_minor(1, Currency::USD), Some("0.0001")).to_entry(Currency::CHF),
             Err(CostError::WorthNothing { .. })
         ));
     }

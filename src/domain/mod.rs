@@ -89,8 +89,8 @@ pub enum DomainError {
     },
     #[error("budget total must be positive, got {total}")]
     BudgetTotalNotPositive { total: Money },
-    #[error("the ISU budget is kept in CHF, the currency of the books; got {currency}")]
-    BudgetCurrencyNotChf { currency: Currency },
+    #[error("the ISU budget is kept in {book}, the currency of the books; got {currency}")]
+    BudgetCurrencyNotBook { currency: Currency, book: Currency },
     #[error(
         "budget line '{}' must be written NAME=AMOUNT, e.g. staff=300000",
         crate::text::excerpt(text)
@@ -115,10 +115,12 @@ pub enum DomainError {
     },
     #[error("a contribution must be positive, got {amount}")]
     ContributionNotPositive { amount: Money },
-    #[error("a contribution in {currency} needs --rate (CHF per {currency}), e.g. --rate 0.9705")]
-    RateRequired { currency: Currency },
-    #[error("a contribution in CHF takes no rate")]
-    RateNotAllowed,
+    #[error(
+        "a contribution in {currency} needs --rate ({book} per {currency}), e.g. --rate 0.9705"
+    )]
+    RateRequired { currency: Currency, book: Currency },
+    #[error("a contribution in {currency}, the book currency, takes no rate")]
+    RateNotAllowed { currency: Currency },
     #[error(
         "entry {id} is itself a reversal (of entry {original}); record the original again instead"
     )]
@@ -163,7 +165,7 @@ pub enum DomainError {
     ApportionNoWeight,
     #[error("there is no party to assess")]
     AssessNoParties,
-    #[error("--minimum must be a CHF amount of zero or more, got {minimum}")]
+    #[error("--minimum must be an amount of zero or more in the book currency, got {minimum}")]
     AssessMinimumInvalid { minimum: Money },
     #[error("--maximum-share must be a percentage above 0 and at most 100, got {percent}")]
     AssessMaximumShareInvalid { percent: Decimal },

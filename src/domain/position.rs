@@ -581,8 +581,10 @@ impl State<'_> {
     }
 }
 
+/// An amount in the book currency, in a message: the rule works in minor units of the
+/// one currency it is given and does not name it.
 fn minor(amount: i64) -> String {
-    format!("CHF {}", crate::money::format_minor_swiss(amount))
+    crate::money::format_minor_swiss(amount)
 }
 
 /// Where the rule stands for a party before a day: what it owes per year, its credit with

@@ -1,4 +1,4 @@
-//! Rates of exchange: CHF per unit of another currency, in force from a date until the
+//! Rates of exchange: units of the book currency per unit of another currency, in force from a date until the
 //! next rate of the same currency (the UN operational rates of exchange are set monthly).
 
 use chrono::NaiveDate;
@@ -7,14 +7,18 @@ use crate::money::{Currency, Rate};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RateError {
-    #[error("the books are kept in CHF: a rate for CHF is always 1")]
-    RateForChf,
+    #[error("the books are kept in {book}: a rate for {book} is always 1")]
+    RateForBook { book: Currency },
     #[error(
-        "an amount in {currency} needs --rate (CHF per {currency}) or a recorded rate, and no \
-         rate of {currency} is recorded on or before {date}: record one with \
+        "an amount in {currency} needs --rate ({book} per {currency}) or a recorded rate, and \
+         no rate of {currency} is recorded on or before {date}: record one with \
          `isu-ledger rate set {currency} RATE --date DATE`"
     )]
-    NoRateInForce { currency: Currency, date: NaiveDate },
+    NoRateInForce {
+        currency: Currency,
+        book: Currency,
+        date: NaiveDate,
+    },
     #[error(
         "a rate of {currency} for {date} is already recorded ({existing}); rates are kept as \
          history and not changed: if it was recorded in error, correct it with \
@@ -94,20 +98,22 @@ pub fn next_effective_on(rates: &[ExchangeRate], rate: &ExchangeRate) -> Option<
 pub struct ExchangeRate {
     pub currency: Currency,
     pub effective_on: NaiveDate,
-    /// CHF per unit of `currency`.
+    /// Units of the book currency per unit of `currency`.
     pub rate: Rate,
 }
 
 impl ExchangeRate {
+    /// A rate of `currency` in the book currency `book`.
     pub fn new(
         currency: Currency,
         rate: Rate,
         effective_on: NaiveDate,
+        book: Currency,
     ) -> Result<ExchangeRate, RateError> {
-        if currency == Currency::CHF {
-            return Err(RateError::RateForChf);
+        if currency == book {
+            return Err(RateError::RateForBook { book });
         }
-        rate.check_plausible(currency, Currency::CHF)?;
+        rate.check_plausible(currency, book)?;
         Ok(ExchangeRate {
             currency,
             effective_on,
@@ -162,7 +168,14 @@ mod tests {
 
     #[test]
     fn a_rate_ten_times_away_from_the_last_needs_confirmation() {
-        let rate = |text: &str| ExchangeRate::new(Currency::USD, text.parse().unwrap(), day(6, 1));
+        let rate = |text: &str| {
+            ExchangeRate::new(
+                Currency::USD,
+                text.parse().unwrap(),
+                day(6, 1),
+                Currency::CHF,
+            )
+        };
         let last = rate("0.97").unwrap();
         for (new, far) in [
             ("9.7", false),
@@ -189,8 +202,20 @@ mod tests {
     #[test]
     fn the_latest_rate_on_or_before_the_date_is_in_force() {
         let rates = [
-            ExchangeRate::new(Currency::USD, "0.99".parse().unwrap(), day(5, 1)).unwrap(),
-            ExchangeRate::new(Currency::USD, "0.97".parse().unwrap(), day(6, 1)).unwrap(),
+            ExchangeRate::new(
+                Currency::USD,
+                "0.99".parse().unwrap(),
+                day(5, 1),
+                Currency::CHF,
+            )
+            .unwrap(),
+            ExchangeRate::new(
+                Currency::USD,
+                "0.97".parse().unwrap(),
+                day(6, 1),
+                Currency::CHF,
+            )
+            .unwrap(),
         ];
         assert_eq!(in_force(&rates, day(4, 30)), None);
         assert_eq!(
@@ -209,7 +234,13 @@ mod tests {
 
     fn recorded(m: u32, rate: &str, reason: Option<&str>) -> RecordedRate {
         RecordedRate {
-            rate: ExchangeRate::new(Currency::USD, rate.parse().unwrap(), day(m, 1)).unwrap(),
+            rate: ExchangeRate::new(
+                Currency::USD,
+                rate.parse().unwrap(),
+                day(m, 1),
+                Currency::CHF,
+            )
+            .unwrap(),
             reason: reason.map(str::to_string),
             recorded_at: "2017-07-01T00:00:00Z".into(),
             recorded_by: "test".into(),
@@ -234,9 +265,27 @@ mod tests {
     #[test]
     fn a_rate_is_in_force_until_the_next_rate_of_its_currency() {
         let rates = [
-            ExchangeRate::new(Currency::USD, "0.99".parse().unwrap(), day(5, 1)).unwrap(),
-            ExchangeRate::new(Currency::USD, "0.97".parse().unwrap(), day(6, 1)).unwrap(),
-            ExchangeRate::new("EUR".parse().unwrap(), "1.07".parse().unwrap(), day(5, 15)).unwrap(),
+            ExchangeRate::new(
+                Currency::USD,
+                "0.99".parse().unwrap(),
+                day(5, 1),
+                Currency::CHF,
+            )
+            .unwrap(),
+            ExchangeRate::new(
+                Currency::USD,
+                "0.97".parse().unwrap(),
+                day(6, 1),
+                Currency::CHF,
+            )
+            .unwrap(),
+            ExchangeRate::new(
+                "EUR".parse().unwrap(),
+                "1.07".parse().unwrap(),
+                day(5, 15),
+                Currency::CHF,
+            )
+            .unwrap(),
         ];
         assert_eq!(next_effective_on(&rates, &rates[0]), Some(day(6, 1)));
         assert_eq!(next_effective_on(&rates, &rates[1]), None);
@@ -244,10 +293,36 @@ mod tests {
     }
 
     #[test]
-    fn chf_has_no_rate() {
+    fn the_book_currency_has_no_rate() {
         assert_eq!(
-            ExchangeRate::new(Currency::CHF, "1".parse().unwrap(), day(1, 1)),
-            Err(RateError::RateForChf)
+            ExchangeRate::new(
+                Currency::CHF,
+                "1".parse().unwrap(),
+                day(1, 1),
+                Currency::CHF
+            ),
+            Err(RateError::RateForBook {
+                book: Currency::CHF
+            })
+        );
+        // In a book kept in USD, francs have a rate and dollars none.
+        assert!(ExchangeRate::new(
+            Currency::CHF,
+            "1.03".parse().unwrap(),
+            day(1, 1),
+            Currency::USD
+        )
+        .is_ok());
+        assert_eq!(
+            ExchangeRate::new(
+                Currency::USD,
+                "1".parse().unwrap(),
+                day(1, 1),
+                Currency::USD
+            ),
+            Err(RateError::RateForBook {
+                book: Currency::USD
+            })
         );
     }
 }

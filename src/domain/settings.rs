@@ -104,6 +104,11 @@ pub const KEYS: &[KeySpec] = &[
         per_language: false,
         about: "the days a letter gives to pay: its due date is its date plus this",
     },
+    KeySpec {
+        key: "currency",
+        per_language: false,
+        about: "the book currency (ISO 4217: CHF, USD, EUR), chosen before the first entry",
+    },
 ];
 
 /// A setting's key, checked: a known key, with a language suffix only where one is allowed.
@@ -198,6 +203,10 @@ pub fn check_value(key: &SettingKey, value: &str) -> Result<String, DomainError>
             Ok(days) if days <= 366 => Ok(days.to_string()),
             _ => Err(invalid("must be a whole number of days from 0 to 366")),
         },
+        "currency" => value
+            .parse::<crate::money::Currency>()
+            .map(|currency| currency.to_string())
+            .map_err(|e| invalid(&e.to_string())),
         "email" => {
             if value.contains('@') && !value.chars().any(char::is_whitespace) {
                 Ok(value.to_string())
@@ -326,6 +335,7 @@ fn default_value(base: &str, language: Language) -> Option<&'static str> {
         ("convention_in_force", _) => "2010-08-01",
         ("in_force_months", _) => "6",
         ("payment_days", _) => "30",
+        ("currency", _) => "CHF",
         _ => return None,
     })
 }
@@ -360,6 +370,13 @@ impl Identity {
     /// The days a letter gives to pay.
     pub fn payment_days(&self) -> u32 {
         self.get("payment_days", Language::En).parse().unwrap_or(30)
+    }
+
+    /// The book currency: budgets, assessments, receivables and spending are in it.
+    pub fn currency(&self) -> crate::money::Currency {
+        self.get("currency", Language::En)
+            .parse()
+            .unwrap_or(crate::money::Currency::CHF)
     }
 }
 

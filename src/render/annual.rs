@@ -92,8 +92,8 @@ impl Tabular for ExpenditureTable<'_> {
         let report = &self.0.income_and_expenditure.expenditure;
         Table {
             title: format!(
-                "Expenditure for {} by budget line at {}, in CHF",
-                self.0.year, self.0.at
+                "Expenditure for {} by budget line at {}, in {}",
+                self.0.year, self.0.at, self.0.currency
             ),
             headers: headers(&["Line", "Approved budget", "Spent", "Variance", "Used"]),
             rows: report
@@ -186,8 +186,8 @@ impl Tabular for ByStateTable<'_> {
     fn table(&self) -> Table {
         Table {
             title: format!(
-                "Contributions received for {} by State at {}, in CHF",
-                self.0.year, self.0.at
+                "Contributions received for {} by State at {}, in {}",
+                self.0.year, self.0.at, self.0.currency
             ),
             headers: headers(&["Party", "Name", "Received"]),
             rows: self

@@ -78,8 +78,8 @@ impl Tabular for BudgetReport {
             ]],
             notes: vec![format!(
                 "Spent: costs and other expenses dated up to {} counting against the {} \
-                 budget, in CHF at the rates recorded with them.",
-                self.as_of, self.year
+                 budget, in {} at the rates recorded with them.",
+                self.as_of, self.year, self.currency
             )],
         }
     }
@@ -326,7 +326,10 @@ impl Tabular for crate::reports::rates::RateList {
             ));
         }
         Table {
-            title: format!("Rates of exchange (CHF per unit) as of {}", self.as_of),
+            title: format!(
+                "Rates of exchange ({} per unit) as of {}",
+                self.book_currency, self.as_of
+            ),
             headers: headers(&["Currency", "From", "Rate", "", "Note"]),
             rows,
             notes,

@@ -271,8 +271,8 @@ impl Tabular for ByStateTable<'_> {
         }
         Table {
             title: format!(
-                "Contributions received for {} as of {}, in CHF",
-                self.0.year, self.0.as_of
+                "Contributions received for {} as of {}, in {}",
+                self.0.year, self.0.as_of, self.0.status.currency
             ),
             headers: ["Party", "Name", "Received"]
                 .iter()

@@ -81,9 +81,17 @@ mod tests {
                 received: Money::from_minor(*minor, Currency::CHF),
             })
             .collect();
-        let later = funding_status(2017, date(6, 27), Some(&budget), &rows, &[]).unwrap();
-        let earlier =
-            funding_status(2017, date(5, 16), Some(&budget), &rows[..since_paid], &[]).unwrap();
+        let later =
+            funding_status(2017, date(6, 27), Some(&budget), &rows, &[], Currency::CHF).unwrap();
+        let earlier = funding_status(
+            2017,
+            date(5, 16),
+            Some(&budget),
+            &rows[..since_paid],
+            &[],
+            Currency::CHF,
+        )
+        .unwrap();
         later.with_change_since(&earlier).unwrap()
     }
 

@@ -91,6 +91,8 @@ pub struct FundMovement {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AnnualReport {
     pub year: i32,
+    /// The book currency.
+    pub currency: Currency,
     /// The 31st of December of the year (or the report date, when that is earlier).
     pub at: NaiveDate,
     /// Whether the year is closed (its close is left out of the income and expenditure).
@@ -106,6 +108,8 @@ pub struct AnnualReport {
 /// What the annual report is built from, loaded for its date.
 pub struct AnnualInputs<'a> {
     pub year: i32,
+    /// The book currency.
+    pub currency: Currency,
     pub at: NaiveDate,
     /// The trial balance of the budget year on `at`.
     pub year_balance: &'a TrialBalance,
@@ -141,7 +145,7 @@ fn add_to(totals: &mut BTreeMap<Currency, Money>, amount: Money) -> Result<(), M
 
 /// Builds the report from what was loaded for its date.
 pub fn annual_report(inputs: AnnualInputs<'_>) -> Result<AnnualReport, MoneyError> {
-    let chf = Currency::CHF;
+    let chf = inputs.currency;
     // Income: the net credit of each income account for the year, less the close.
     let mut income_by_account: BTreeMap<(AccountName, Currency), i64> = BTreeMap::new();
     for row in &inputs.year_balance.rows {
@@ -262,6 +266,7 @@ pub fn annual_report(inputs: AnnualInputs<'_>) -> Result<AnnualReport, MoneyErro
     }
     Ok(AnnualReport {
         year: inputs.year,
+        currency: inputs.currency,
         at: inputs.at,
         closed: !inputs.close.is_empty(),
         income_and_expenditure: IncomeAndExpenditure {

@@ -50,7 +50,7 @@ pub fn assessment_report(
         method,
         scale,
         budget,
-        currency: Currency::CHF,
+        currency: budget.currency(),
         dry_run,
         rows: assessments
             .iter()
@@ -64,7 +64,7 @@ pub fn assessment_report(
                 credit_applied: *credit,
             })
             .collect(),
-        total: Money::from_minor(total, Currency::CHF),
+        total: Money::from_minor(total, budget.currency()),
         parties: assessments.len(),
     }
 }

@@ -77,8 +77,9 @@ pub fn budget_report(
     as_of: NaiveDate,
     budget: Option<&Budget>,
     spent: &[SpentRow],
+    currency: Currency,
 ) -> Result<BudgetReport, MoneyError> {
-    let chf = Currency::CHF;
+    let chf = currency;
     let mut names: Vec<String> = budget
         .map(|b| b.lines.iter().map(|l| l.name.clone()).collect())
         .unwrap_or_default();
@@ -141,7 +142,7 @@ pub fn spending(
     budget: Option<&Budget>,
     spent: &[SpentRow],
 ) -> Result<Spending, MoneyError> {
-    let mut total = Money::zero(Currency::CHF);
+    let mut total = Money::zero(received.currency());
     for row in spent {
         total = total.checked_add(row.spent_chf)?;
     }
@@ -200,6 +201,7 @@ mod tests {
             NaiveDate::from_ymd_opt(2_017, 6, 27).unwrap(),
             Some(&budget),
             &spent,
+            Currency::CHF,
         )
         .unwrap();
         assert_eq!(report.lines.len(), 3);
@@ -253,6 +255,7 @@ mod tests {
             NaiveDate::from_ymd_opt(2_017, 6, 27).unwrap(),
             Some(&budget),
             &spent,
+            Currency::CHF,
         )
         .unwrap();
         let names: Vec<&str> = report.lines.iter().map(|l| l.line.as_str()).collect();

@@ -35,9 +35,10 @@ impl Curve {
         year: i32,
         until: NaiveDate,
         days: &[(NaiveDate, Money)],
+        currency: Currency,
     ) -> Result<Curve, MoneyError> {
-        let mut before_year = Money::zero(Currency::CHF);
-        let mut running = Money::zero(Currency::CHF);
+        let mut before_year = Money::zero(currency);
+        let mut running = Money::zero(currency);
         let mut points = Vec::new();
         for (day, amount) in days.iter().filter(|(day, _)| *day <= until) {
             running = running.checked_add(*amount)?;
@@ -70,7 +71,11 @@ pub struct ByState {
 
 impl ByState {
     /// The `named` largest of what each party paid, and the rest together.
-    pub fn of(by_party: &[PartyReceived], named: usize) -> Result<ByState, MoneyError> {
+    pub fn of(
+        by_party: &[PartyReceived],
+        named: usize,
+        currency: Currency,
+    ) -> Result<ByState, MoneyError> {
         let mut paid: Vec<&PartyReceived> = by_party
             .iter()
             .filter(|p| p.received.is_positive())
@@ -81,11 +86,11 @@ impl ByState {
                 .cmp(&a.received.minor())
                 .then_with(|| a.party.cmp(&b.party))
         });
-        let mut others_received = Money::zero(Currency::CHF);
+        let mut others_received = Money::zero(currency);
         for party in paid.iter().skip(named) {
             others_received = others_received.checked_add(party.received)?;
         }
-        let mut total = Money::zero(Currency::CHF);
+        let mut total = Money::zero(currency);
         for party in by_party {
             total = total.checked_add(party.received)?;
         }
@@ -139,7 +144,7 @@ mod tests {
             (day(3, 1), chf(-500)),
             (day(7, 1), chf(9_999)),
         ];
-        let curve = Curve::from_days(2017, day(6, 27), &days).unwrap();
+        let curve = Curve::from_days(2017, day(6, 27), &days, Currency::CHF).unwrap();
         assert_eq!(curve.before_year, chf(1_000));
         assert_eq!(
             curve.points,
@@ -162,13 +167,13 @@ mod tests {
             paid("DEU", 100),
             paid("ESP", 0),
         ];
-        let by_state = ByState::of(&by_party, 2).unwrap();
+        let by_state = ByState::of(&by_party, 2, Currency::CHF).unwrap();
         let named: Vec<&str> = by_state.largest.iter().map(|p| p.party.as_str()).collect();
         assert_eq!(named, ["BEL", "AUT"], "largest first, by code when equal");
         assert_eq!(by_state.others, 2, "ESP paid nothing");
         assert_eq!(by_state.others_received, chf(400));
         assert_eq!(by_state.total, chf(1_200));
-        let all = ByState::of(&by_party, 10).unwrap();
+        let all = ByState::of(&by_party, 10, Currency::CHF).unwrap();
         assert_eq!((all.others, all.others_received), (0, chf(0)));
     }
 }

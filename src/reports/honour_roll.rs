@@ -52,6 +52,7 @@ pub fn honour_roll(
     books_due_days: u32,
     positions: &[(PartyCode, YearPosition)],
     parties: &[Party],
+    currency: Currency,
 ) -> HonourRoll {
     let mut rows: Vec<HonourRow> = positions
         .iter()
@@ -76,7 +77,7 @@ pub fn honour_roll(
                     .iter()
                     .find(|p| &p.code == party)
                     .map_or_else(|| party.to_string(), |p| p.name.clone()),
-                amount: Money::from_minor(position.charged_minor, Currency::CHF),
+                amount: Money::from_minor(position.charged_minor, currency),
                 paid_on,
                 assessed_on,
                 due_on,
@@ -130,7 +131,7 @@ mod tests {
             // DEU: part paid only: not on the roll.
             ("DEU".parse().unwrap(), position(900, 800, None)),
         ];
-        let roll = honour_roll(2017, on(6, 30), None, 30, &positions, &[]);
+        let roll = honour_roll(2017, on(6, 30), None, 30, &positions, &[], Currency::CHF);
         let order: Vec<_> = roll
             .rows
             .iter()
@@ -141,7 +142,15 @@ mod tests {
         assert_eq!(roll.rows[1].amount.minor(), 1000);
         assert_eq!((roll.count, roll.count_on_time), (2, 1));
         // Counted from the charge with --due-days 60, AUT is on time.
-        let roll = honour_roll(2017, on(6, 30), Some(60), 30, &positions, &[]);
+        let roll = honour_roll(
+            2017,
+            on(6, 30),
+            Some(60),
+            30,
+            &positions,
+            &[],
+            Currency::CHF,
+        );
         assert_eq!(roll.count_on_time, 2);
     }
 }

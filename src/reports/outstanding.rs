@@ -97,8 +97,9 @@ pub fn outstanding(
     reminders: &BTreeMap<PartyCode, ReminderSent>,
     due_dates: &BTreeMap<PartyCode, NaiveDate>,
     selection: Selection,
+    currency: Currency,
 ) -> Outstanding {
-    let chf = |minor| Money::from_minor(minor, Currency::CHF);
+    let chf = |minor| Money::from_minor(minor, currency);
     let mut rows: Vec<OutstandingRow> = standings
         .iter()
         .filter_map(|(code, standing)| {
@@ -156,7 +157,7 @@ pub fn outstanding(
     Outstanding {
         year,
         as_of,
-        currency: Currency::CHF,
+        currency,
         min: selection.min,
         top: selection.top,
         rows,

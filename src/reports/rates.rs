@@ -32,14 +32,17 @@ fn rate_text<S: serde::Serializer>(rate: &Rate, serializer: S) -> Result<S::Ok, 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RateList {
     pub as_of: NaiveDate,
+    /// The book currency: each rate is so many of it per unit of another currency.
+    pub book_currency: Currency,
     pub rates: Vec<RateRow>,
 }
 
 /// `records` are sorted by currency, date, then order of recording, with the superseded
 /// ones marked; only the others can be in force.
-pub fn rate_list(as_of: NaiveDate, records: &[RecordedRate]) -> RateList {
+pub fn rate_list(as_of: NaiveDate, records: &[RecordedRate], book: Currency) -> RateList {
     RateList {
         as_of,
+        book_currency: book,
         rates: records
             .iter()
             .map(|record| {
@@ -71,7 +74,8 @@ mod tests {
     fn record(m: u32, rate: &str, reason: Option<&str>) -> RecordedRate {
         let day = NaiveDate::from_ymd_opt(2017, m, 1).unwrap();
         RecordedRate {
-            rate: ExchangeRate::new(Currency::USD, rate.parse().unwrap(), day).unwrap(),
+            rate: ExchangeRate::new(Currency::USD, rate.parse().unwrap(), day, Currency::CHF)
+                .unwrap(),
             reason: reason.map(str::to_string),
             recorded_at: "2017-07-01T00:00:00Z".into(),
             recorded_by: "test".into(),
@@ -83,10 +87,13 @@ mod tests {
     fn the_rate_in_force_is_marked() {
         let day = |m| NaiveDate::from_ymd_opt(2017, m, 1).unwrap();
         let rates = [record(3, "0.997", None), record(6, "0.969", None)];
-        let list = rate_list(day(5), &rates);
+        let list = rate_list(day(5), &rates, Currency::CHF);
         assert!(list.rates[0].in_force);
         assert!(!list.rates[1].in_force);
-        assert!(!rate_list(day(2), &rates).rates.iter().any(|r| r.in_force));
+        assert!(!rate_list(day(2), &rates, Currency::CHF)
+            .rates
+            .iter()
+            .any(|r| r.in_force));
     }
 
     #[test]
@@ -98,7 +105,7 @@ mod tests {
             record(6, "0.9712", Some("typo")),
         ];
         mark_superseded(&mut records);
-        let list = rate_list(day(7), &records);
+        let list = rate_list(day(7), &records, Currency::CHF);
         let marks: Vec<(bool, bool)> = list
             .rates
             .iter()

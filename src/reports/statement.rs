@@ -55,8 +55,9 @@ pub fn statement(
     as_of: NaiveDate,
     facts: &PartyFacts,
     replayed: &Replay,
+    currency: Currency,
 ) -> Statement {
-    let chf = |minor| Money::from_minor(minor, Currency::CHF);
+    let chf = |minor| Money::from_minor(minor, currency);
     let mut lines = Vec::new();
     let mut balance = 0i64;
     let mut credit = 0i64;
@@ -113,7 +114,7 @@ pub fn statement(
         party: party.code.clone(),
         name: party.name.clone(),
         as_of,
-        currency: Currency::CHF,
+        currency,
         lines,
         balance: chf(balance),
         credit: chf(credit),

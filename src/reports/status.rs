@@ -97,9 +97,9 @@ pub struct Collection {
 }
 
 impl Collection {
-    /// Nothing assessed, pledged or owed.
-    pub fn nothing() -> Collection {
-        let zero = Money::zero(Currency::CHF);
+    /// Nothing assessed, pledged or owed, in `currency`.
+    pub fn nothing(currency: Currency) -> Collection {
+        let zero = Money::zero(currency);
         Collection {
             assessed: zero,
             pledged: zero,
@@ -132,8 +132,9 @@ impl FundingStatus {
     /// Adds what was assessed and pledged for the year and what remains to collect, from
     /// the parties' standings on `as_of`.
     pub fn with_collection(mut self, standings: &Standings) -> Self {
-        let chf = |minor| Money::from_minor(minor, Currency::CHF);
-        let mut c = Collection::nothing();
+        let currency = self.currency;
+        let chf = |minor| Money::from_minor(minor, currency);
+        let mut c = Collection::nothing(currency);
         let (mut assessed, mut pledged, mut outstanding, mut arrears, mut credits) =
             (0i64, 0i64, 0i64, 0i64, 0i64);
         for standing in standings.values() {
@@ -214,8 +215,8 @@ pub fn funding_status(
     budget: Option<&Budget>,
     received: &[ReceivedRow],
     parties: &[Party],
+    currency: Currency,
 ) -> Result<FundingStatus, MoneyError> {
-    let currency = Currency::CHF;
     let mut total = Money::zero(currency);
     let mut by_party: BTreeMap<&PartyCode, Money> = BTreeMap::new();
     let mut by_fund: BTreeMap<&FundCode, Money> = BTreeMap::new();
@@ -264,7 +265,7 @@ pub fn funding_status(
                 received: *received,
             })
             .collect(),
-        collection: Collection::nothing(),
+        collection: Collection::nothing(currency),
         previous_year: None,
         change: None,
         spending: None,
@@ -320,8 +321,15 @@ mod tests {
             row("CHE", "isu", -100),
             row("CHE", "isu", 100),
         ];
-        let status =
-            funding_status(2017, date(2017, 6, 27), Some(&budget), &received, &parties).unwrap();
+        let status = funding_status(
+            2017,
+            date(2017, 6, 27),
+            Some(&budget),
+            &received,
+            &parties,
+            Currency::CHF,
+        )
+        .unwrap();
         assert_eq!(
             status.received,
             Money::from_minor(31_192_254, Currency::CHF)
@@ -339,6 +347,7 @@ mod tests {
             Some(&budget),
             &received[..1],
             &parties,
+            Currency::CHF,
         )
         .unwrap();
         let change = status.with_change_since(&earlier).unwrap().change.unwrap();
@@ -349,7 +358,8 @@ mod tests {
         );
         assert_eq!(change.new_contributors.len(), 1);
         assert_eq!(change.new_contributors[0].name, "France");
-        let no_budget = funding_status(2018, date(2018, 1, 1), None, &[], &parties).unwrap();
+        let no_budget =
+            funding_status(2018, date(2018, 1, 1), None, &[], &parties, Currency::CHF).unwrap();
         assert_eq!(no_budget.percent_funded, None);
         assert_eq!(no_budget.parties_expected, 4, "MDG is in force by 2018");
     }

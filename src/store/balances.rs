@@ -72,6 +72,8 @@ impl Store {
             return Ok(Vec::new());
         }
         let accounts = placeholders_after_two(ids.len());
+        // The book currency is an ISO code of three capitals, safe in the text.
+        let currency = self.currency()?;
         // Each key's running sums on `until` (none for a key with nothing posted by then,
         // which still counts as having received nothing).
         let sql = format!(
@@ -80,7 +82,7 @@ impl Store {
              FROM account_total k
              LEFT JOIN account_running r ON {RUNNING_ON_DATE}
              WHERE k.budget_year = ?2 AND k.account_id IN ({accounts})
-               AND k.currency = 'CHF' AND k.party <> ''
+               AND k.currency = '{currency}' AND k.party <> ''
              GROUP BY k.party, k.fund
              ORDER BY k.party, k.fund"
         );
@@ -94,13 +96,13 @@ impl Store {
             received.push(ReceivedRow {
                 party: party.parse()?,
                 fund: fund.parse()?,
-                received: Money::from_minor(row.get(2)?, Currency::CHF),
+                received: Money::from_minor(row.get(2)?, currency),
             });
         }
         Ok(received)
     }
 
-    /// The net credit in CHF to the accounts under `prefixes` for `budget_year`, per entry
+    /// The net credit in the book currency to the accounts under `prefixes` for `budget_year`, per entry
     /// date up to `until`, by date: the day-by-day movements whose running sum is what
     /// `received` gives for each day.
     pub fn received_by_day(
@@ -114,6 +116,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let accounts = placeholders_after_two(ids.len());
+        let currency = self.currency()?;
         // Account by account, the year's rows up to `until` are one range of the primary
         // key (year, account, date): the join in this order keeps SQLite from reading every
         // row of the year, of every account, by the index on year and date instead.
@@ -122,7 +125,7 @@ impl Store {
              FROM account a CROSS JOIN account_balance b
                ON b.budget_year = ?1 AND b.account_id = a.id
              WHERE a.id IN ({accounts}) AND b.posted_on <= ?2
-               AND b.currency = 'CHF' AND b.party <> ''
+               AND b.currency = '{currency}' AND b.party <> ''
              GROUP BY b.posted_on
              ORDER BY b.posted_on"
         );
@@ -136,7 +139,7 @@ impl Store {
             if net != 0 {
                 days.push((
                     day.parse().map_err(corrupt)?,
-                    Money::from_minor(net, Currency::CHF),
+                    Money::from_minor(net, currency),
                 ));
             }
         }

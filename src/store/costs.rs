@@ -57,14 +57,14 @@ fn load_spent(
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
+    let book = super::settings::book_currency(conn)?;
     rows.into_iter()
         .map(|(line, currency, chf, original)| {
             let currency: Currency = currency.parse().map_err(corrupt)?;
             Ok(SpentRow {
                 line,
-                spent_chf: Money::from_minor(chf, Currency::CHF),
-                paid_original: (currency != Currency::CHF)
-                    .then(|| Money::from_minor(original, currency)),
+                spent_chf: Money::from_minor(chf, book),
+                paid_original: (currency != book).then(|| Money::from_minor(original, currency)),
             })
         })
         .collect()
@@ -73,7 +73,7 @@ fn load_spent(
 /// The CHF each cost, close, or reversal of either moved on each account for its own budget
 /// year, as credits less debits, per transfer leg (`recorded`: entry id, budget year, date,
 /// account, net). `only` is an SQL condition on the entry `e` (`true` for all).
-pub(super) fn expense_recorded_sql(only: &str) -> String {
+pub(super) fn expense_recorded_sql(only: &str, book: Currency) -> String {
     let legs = |account: &str, net: &str| {
         format!(
             "SELECT e.id, e.budget_year, e.entry_date AS posted_on, t.{account} AS account_id,
@@ -83,7 +83,7 @@ pub(super) fn expense_recorded_sql(only: &str) -> String {
                     OR (e.kind = 'reversal'
                         AND EXISTS (SELECT 1 FROM entry o
                                     WHERE o.id = e.reverses AND o.kind IN ('cost', 'close'))))
-               AND t.currency = 'CHF' AND coalesce(t.budget_year, e.budget_year) = e.budget_year
+               AND t.currency = '{book}' AND coalesce(t.budget_year, e.budget_year) = e.budget_year
                AND {only}"
         )
     };
@@ -102,7 +102,7 @@ pub(super) fn expense_recorded_sql(only: &str) -> String {
 /// A cost counts against the line of its `cost_line` row when it counts against that
 /// row's year and is not a close; a reversal of a cost counts against the reversed cost's
 /// line, for the reversal's own year.
-pub(super) fn spent_by_entry_sql(only: &str) -> String {
+pub(super) fn spent_by_entry_sql(only: &str, book: Currency) -> String {
     format!(
         "costs AS (
              SELECT e.id, cl.budget_year, cl.line, e.entry_date AS posted_on
@@ -124,14 +124,14 @@ pub(super) fn spent_by_entry_sql(only: &str) -> String {
              SELECT budget_year, line, posted_on,
                     coalesce(max(CASE WHEN substr(debit, 1, 12) = 'assets:bank:'
                                         OR substr(credit, 1, 12) = 'assets:bank:'
-                                      THEN currency END), 'CHF') AS currency,
-                    sum(CASE WHEN currency = 'CHF' AND substr(debit, 1, 9) = 'expenses:'
+                                      THEN currency END), '{book}') AS currency,
+                    sum(CASE WHEN currency = '{book}' AND substr(debit, 1, 9) = 'expenses:'
                              THEN amount_minor
-                             WHEN currency = 'CHF' AND substr(credit, 1, 9) = 'expenses:'
+                             WHEN currency = '{book}' AND substr(credit, 1, 9) = 'expenses:'
                              THEN -amount_minor ELSE 0 END) AS chf_minor,
-                    sum(CASE WHEN currency <> 'CHF' AND substr(credit, 1, 12) = 'assets:bank:'
+                    sum(CASE WHEN currency <> '{book}' AND substr(credit, 1, 12) = 'assets:bank:'
                              THEN amount_minor
-                             WHEN currency <> 'CHF' AND substr(debit, 1, 12) = 'assets:bank:'
+                             WHEN currency <> '{book}' AND substr(debit, 1, 12) = 'assets:bank:'
                              THEN -amount_minor ELSE 0 END) AS original_minor,
                     max(debit IS NULL OR credit IS NULL) AS unnamed
              FROM legs
@@ -160,12 +160,13 @@ fn load_expenses_posted(
     budget_year: i32,
     until: NaiveDate,
 ) -> Result<Vec<ExpensePostedRow>, StoreError> {
+    let book = super::settings::book_currency(conn)?;
     let mut statement = conn.prepare_cached(&format!(
         "WITH expense AS (SELECT id, name FROM account WHERE type = 'expenses'),
          booked AS (
              SELECT k.account_id, r.debit_minor - r.credit_minor AS net
              FROM account_total k JOIN account_running r ON {RUNNING_ON_DATE}
-             WHERE k.budget_year = ?2 AND k.currency = 'CHF'
+             WHERE k.budget_year = ?2 AND k.currency = '{book}'
                AND k.account_id NOT IN (SELECT id FROM account WHERE type <> 'expenses')),
          recorded AS (
              SELECT r.account_id, r.net_minor AS net, max(r.posted_on)
@@ -200,7 +201,7 @@ fn load_expenses_posted(
     rows.map(|(account, minor)| {
         Ok(ExpensePostedRow {
             account: account.parse()?,
-            spent_chf: Money::from_minor(minor, Currency::CHF),
+            spent_chf: Money::from_minor(minor, book),
         })
     })
     .collect()
@@ -267,7 +268,7 @@ impl Tx<'_> {
         let sql = format!(
             "WITH {} SELECT budget_year, account_id, posted_on, sum(net_minor) FROM recorded
                      GROUP BY budget_year, account_id, posted_on",
-            expense_recorded_sql("e.id = ?1")
+            expense_recorded_sql("e.id = ?1", self.currency()?)
         );
         let moved = self
             .tx
@@ -311,7 +312,7 @@ impl Tx<'_> {
             "WITH {} SELECT budget_year, line, currency, posted_on, chf_minor, original_minor,
                             unnamed
                      FROM spent",
-            spent_by_entry_sql("c.id = ?1")
+            spent_by_entry_sql("c.id = ?1", self.currency()?)
         );
         let spent = self
             .tx

@@ -101,11 +101,13 @@ pub(super) fn load(
     while let Some(row) = rows.next()? {
         entries.push(entry_row(row)?);
     }
-    // Every CHF leg of the party's entries that lands on one of its positions.
+    // Every leg in the book currency of the party's entries that lands on one of its
+    // positions.
+    let currency = super::settings::book_currency(conn)?;
     let mut statement = conn.prepare_cached(&format!(
-        "{LEGS} WHERE e.party = ?1 AND e.entry_date <= ?2 AND t.currency = 'CHF' ORDER BY t.id"
+        "{LEGS} WHERE e.party = ?1 AND e.entry_date <= ?2 AND t.currency = ?3 ORDER BY t.id"
     ))?;
-    let mut rows = statement.query(params![party.as_str(), until_text])?;
+    let mut rows = statement.query(params![party.as_str(), until_text, currency.as_str()])?;
     // Per entry: (debit slot, credit slot, amount) of each leg touching a position.
     let mut legs: HashMap<i64, Vec<Leg>> = HashMap::new();
     while let Some(row) = rows.next()? {
@@ -221,10 +223,10 @@ pub(super) fn load_each(
         "{ENTRIES} WHERE e.party IS NOT NULL ORDER BY e.party, e.id"
     ))?;
     let mut legs_statement = conn.prepare(&format!(
-        "{LEGS} WHERE e.party IS NOT NULL AND t.currency = 'CHF' ORDER BY e.party, t.id"
+        "{LEGS} WHERE e.party IS NOT NULL AND t.currency = ?1 ORDER BY e.party, t.id"
     ))?;
     let mut entry_rows = entries_statement.query([])?;
-    let mut leg_rows = legs_statement.query([])?;
+    let mut leg_rows = legs_statement.query([super::settings::book_currency(conn)?.as_str()])?;
     let mut next_entry: Option<(String, EntryRow)> = match entry_rows.next()? {
         Some(row) => Some((row.get(0)?, entry_row(row)?)),
         None => None,
@@ -443,10 +445,11 @@ fn book(
     booked: &mut BTreeMap<NaiveDate, BTreeMap<Slot, i64>>,
     entry: &NewEntry,
     party: &PartyCode,
+    currency: Currency,
 ) {
     let day = booked.entry(entry.date).or_default();
     for transfer in &entry.transfers {
-        if transfer.amount.currency() != Currency::CHF {
+        if transfer.amount.currency() != currency {
             continue;
         }
         let year = transfer.year_within(entry.budget_year);
@@ -587,24 +590,22 @@ fn account_of(slot: Slot, party: &PartyCode, outside: &AccountName) -> (AccountN
     }
 }
 
-/// The transfers of `movements` in CHF, `Outside` being `outside`, counted for
+/// The transfers of `movements` in the book currency, `Outside` being `outside`, counted for
 /// `budget_year` unless a slot names another year.
 fn transfers_of<'m>(
     movements: impl IntoIterator<Item = &'m Movement>,
     party: &PartyCode,
     outside: &AccountName,
     budget_year: i32,
+    currency: Currency,
 ) -> Vec<Transfer> {
     movements
         .into_iter()
         .map(|m| {
             let (debit, debit_year) = account_of(m.debit, party, outside);
             let (credit, credit_year) = account_of(m.credit, party, outside);
-            let transfer = Transfer::new(
-                debit,
-                credit,
-                Money::from_minor(m.amount_minor, Currency::CHF),
-            );
+            let transfer =
+                Transfer::new(debit, credit, Money::from_minor(m.amount_minor, currency));
             match debit_year.or(credit_year) {
                 Some(year) if year != budget_year => transfer.for_year(year),
                 _ => transfer,
@@ -741,6 +742,7 @@ impl Tx<'_> {
                 party: party.clone(),
                 date: violation.date,
                 message: violation.message.clone(),
+                currency: self.currency()?,
             });
         }
         let own: Vec<Movement> = replayed.movements_of(index).copied().collect();
@@ -758,7 +760,7 @@ impl Tx<'_> {
         }
         // What the party's entries book, kept with its facts, now with this entry; where it
         // differs from the rule, from the fact's date on, the money is applied again.
-        book(&mut facts.booked, &entry, party);
+        book(&mut facts.booked, &entry, party, self.currency()?);
         let cause = format!("entry {} of {date}", recorded.id());
         let reapplied = self.realign(party, &mut facts.booked, &replayed, date, &cause)?;
         facts.entries[index] = Some(recorded.id());
@@ -791,6 +793,7 @@ impl Tx<'_> {
                 party: party.clone(),
                 date: violation.date,
                 message: violation.message.clone(),
+                currency: self.currency()?,
             });
         }
         self.realign(
@@ -812,6 +815,7 @@ impl Tx<'_> {
         from: NaiveDate,
         cause: &str,
     ) -> Result<Vec<(EntryId, NewEntry)>, StoreError> {
+        let currency = self.currency()?;
         let wanted = target.net_by_date();
         let mut dates: Vec<NaiveDate> = booked
             .keys()
@@ -868,10 +872,10 @@ impl Tx<'_> {
                 reference: None,
                 reverses: None,
                 rate: None,
-                transfers: transfers_of(&moves, party, &outside, budget_year),
+                transfers: transfers_of(&moves, party, &outside, budget_year, currency),
             };
             let id = self.record_entry(&entry)?.id();
-            book(booked, &entry, party);
+            book(booked, &entry, party, currency);
             posted.push((id, entry));
         }
         Ok(posted)
@@ -951,13 +955,14 @@ impl Tx<'_> {
             amount_minor,
             key: fact_key(kind.as_str(), reference, year, amount_minor),
         };
+        let currency = self.currency()?;
         let written = self.record_fact(party, fact, None, |movements| {
             let applied: i64 = movements
                 .iter()
                 .filter(|m| m.debit == Slot::Credit)
                 .map(|m| m.amount_minor)
                 .sum();
-            build(Money::from_minor(applied, Currency::CHF))
+            build(Money::from_minor(applied, currency))
         })?;
         if let Recorded::New(id) = written.recorded {
             self.record_due(id, due_on)?;
@@ -1003,7 +1008,7 @@ mod tests {
             user: "test".into(),
             at: "2026-12-01T00:00:00Z".into(),
         };
-        crate::app::demo::build(&path, actor).unwrap();
+        crate::app::demo::build(&path, actor, Currency::CHF).unwrap();
         let store = Store::open(&path).unwrap();
         let mut seen = 0;
         load_each(&store.conn, |party, facts| {

@@ -4,6 +4,7 @@
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::{StoreError, APPLICATION_ID};
+use crate::money::Currency;
 
 /// Each migration, in order; migration N is `MIGRATIONS[N - 1]`. Never edit one that has
 /// shipped: add the next.
@@ -17,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007-chain.sql"),
     include_str!("../../migrations/0008-letters.sql"),
     include_str!("../../migrations/0009-running-sums.sql"),
+    include_str!("../../migrations/0010-book-currency.sql"),
 ];
 
 /// The migration that adds the hash chain: a ledger older than it has its chain built
@@ -26,8 +28,15 @@ const CHAIN_MIGRATION: i64 = 7;
 /// The schema version this program writes and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// Brings the database up to `SCHEMA_VERSION`, refusing one that is newer.
+/// Brings the database up to `SCHEMA_VERSION`, refusing one that is newer. A new ledger's
+/// own funds are kept in CHF.
 pub fn apply(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
+    apply_with(conn, path, Currency::CHF)
+}
+
+/// Brings the database up to `SCHEMA_VERSION`; a new ledger's own funds are kept in the
+/// book currency `book`.
+pub fn apply_with(conn: &mut Connection, path: &str, book: Currency) -> Result<(), StoreError> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if found > SCHEMA_VERSION {
         return Err(StoreError::NewerSchema {
@@ -39,6 +48,32 @@ pub fn apply(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
     if found == SCHEMA_VERSION {
         return Ok(());
     }
+    conn.execute_batch(
+        "DROP TABLE IF EXISTS temp.book_seed;
+         CREATE TEMP TABLE book_seed (currency TEXT NOT NULL);",
+    )?;
+    conn.execute(
+        "INSERT INTO temp.book_seed (currency) VALUES (?1)",
+        [book.as_str()],
+    )?;
+    // A migration may rebuild a table that others refer to (how SQLite changes a
+    // constraint): foreign keys are off while migrations run, which SQLite allows only
+    // outside a transaction, and what refers to a rebuilt table is checked before commit.
+    let enforced: bool = conn.query_row("PRAGMA foreign_keys", [], |row| row.get(0))?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let applied = migrate(conn, path, found);
+    if enforced {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+    }
+    applied?;
+    conn.execute_batch("DROP TABLE temp.book_seed")?;
+    Ok(())
+}
+
+/// The tables whose references a migration's rebuild of another table could break.
+const REFERRING_TO_REBUILT: [&str; 1] = ["exchange_rate_correction"];
+
+fn migrate(conn: &mut Connection, path: &str, found: i64) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     // A migration that fails on this file (its version number changed behind the
     // program's back, say) rolls back whole and says which upgrade it was.
@@ -58,6 +93,23 @@ pub fn apply(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(found.max(0) as usize) {
         tx.execute_batch(sql).map_err(failed)?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
+    }
+    for table in REFERRING_TO_REBUILT {
+        let broken: bool = tx
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM pragma_foreign_key_check(?1))",
+                [table],
+                |row| row.get(0),
+            )
+            .map_err(failed)?;
+        if broken {
+            return Err(StoreError::MigrationFailed {
+                path: path.to_string(),
+                found,
+                supported: SCHEMA_VERSION,
+                message: format!("{table} refers to rows that are missing"),
+            });
+        }
     }
     if chained_before {
         // The tables a migration added are watched from now on.

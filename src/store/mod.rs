@@ -28,6 +28,7 @@ mod scales;
 mod settings;
 mod verify;
 
+use crate::money::Currency;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -181,11 +182,15 @@ pub enum StoreError {
     Ledger(#[from] LedgerError),
     #[error(transparent)]
     Domain(#[from] crate::domain::DomainError),
-    #[error("refused: on {date} {party}'s position would not hold: {message}; nothing written")]
+    #[error(
+        "refused: on {date} {party}'s position would not hold: {message} (amounts in \
+         {currency}); nothing written"
+    )]
     PositionRefused {
         party: PartyCode,
         date: chrono::NaiveDate,
         message: String,
+        currency: Currency,
     },
     #[error(
         "the ledger is busy: another command kept it for longer than the wait allowed \
@@ -364,7 +369,7 @@ impl Store {
     /// was created. The new ledger is built beside `path` and moved into place whole, so an
     /// interrupted `init` leaves either nothing or a whole ledger.
     pub fn create(path: &Path) -> Result<(Store, bool), StoreError> {
-        match Store::create_with(path, false, |_| Ok::<(), StoreError>(()))? {
+        match Store::create_with(path, false, Currency::CHF, |_| Ok::<(), StoreError>(()))? {
             Some((store, ())) => Ok((store, true)),
             None => Ok((Store::open(path)?, false)),
         }
@@ -373,10 +378,12 @@ impl Store {
     /// Builds a new ledger beside `path` (the schema, then whatever `fill` writes), and moves
     /// it into place: an interrupted build leaves either no ledger or a whole one. Returns
     /// `None` when `path` is already an isu-ledger database and `replace` is false; with
-    /// `replace`, an existing file is replaced (the caller has checked it may be).
+    /// `replace`, an existing file is replaced (the caller has checked it may be). The
+    /// ledger's own funds are kept in the book currency `book`; `fill` records the setting.
     pub fn create_with<T, E: From<StoreError>>(
         path: &Path,
         replace: bool,
+        book: Currency,
         fill: impl FnOnce(&mut Store) -> Result<T, E>,
     ) -> Result<Option<(Store, T)>, E> {
         if path.as_os_str().is_empty() {
@@ -405,7 +412,7 @@ impl Store {
                 options: OpenOptions::default(),
             };
             store.configure()?;
-            migrations::apply(&mut store.conn, &shown)?;
+            migrations::apply_with(&mut store.conn, &shown, book)?;
             let filled = fill(&mut store)?;
             // Closing checkpoints the write-ahead log into the file, so the file alone is
             // the whole ledger when it moves.

@@ -41,7 +41,7 @@ fn positions(
          SELECT k.budget_year, k.account_id, k.fund, k.party, acc.name,
                 k.debit_minor, k.credit_minor
          FROM account_total k JOIN acc ON acc.id = k.account_id
-         WHERE k.currency = 'CHF' AND (acc.credit OR k.budget_year <= ?1)"
+         WHERE k.currency = ?2 AND (acc.credit OR k.budget_year <= ?1)"
     ))?;
     // On or after the last day anything was posted, the totals are the balances; before
     // it, each key's running sums on `until`: one index seek per key, whatever was
@@ -54,11 +54,12 @@ fn positions(
     let mut on_date = conn.prepare_cached(
         "SELECT debit_minor, credit_minor FROM account_running
          WHERE budget_year = ?1 AND account_id = ?2 AND fund = ?3 AND party = ?4
-           AND currency = 'CHF' AND posted_on <= ?5
+           AND currency = ?6 AND posted_on <= ?5
          ORDER BY posted_on DESC LIMIT 1",
     )?;
     let mut sums: BTreeMap<(i32, String, String), (i64, i64)> = BTreeMap::new();
-    let mut rows = keys.query([max_year])?;
+    let currency = super::settings::book_currency(conn)?;
+    let mut rows = keys.query(params![max_year, currency.as_str()])?;
     while let Some(row) = rows.next()? {
         let (year, account_id, fund, party, name): (i32, i64, String, String, String) = (
             row.get(0)?,
@@ -71,9 +72,10 @@ fn positions(
             (row.get(5)?, row.get(6)?)
         } else {
             on_date
-                .query_row(params![year, account_id, fund, party, until_text], |row| {
-                    Ok((row.get(0)?, row.get(1)?))
-                })
+                .query_row(
+                    params![year, account_id, fund, party, until_text, currency.as_str()],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
                 .optional()?
                 .unwrap_or((0, 0))
         };

@@ -297,10 +297,13 @@ mod tests {
             })
             .unwrap();
         for (m, r) in [(5, "0.99"), (6, "0.9172"), (7, "0.98")] {
-            tx.insert_rate(&ExchangeRate::new(Currency::USD, rate(r), day(m, 1)).unwrap())
-                .unwrap();
+            tx.insert_rate(
+                &ExchangeRate::new(Currency::USD, rate(r), day(m, 1), Currency::CHF).unwrap(),
+            )
+            .unwrap();
         }
-        let june = ExchangeRate::new(Currency::USD, rate("0.9712"), day(6, 1)).unwrap();
+        let june =
+            ExchangeRate::new(Currency::USD, rate("0.9712"), day(6, 1), Currency::CHF).unwrap();
         tx.insert_rate_correction(&june, rate("0.9172"), "typo")
             .unwrap();
         assert_eq!(

@@ -7,6 +7,7 @@ use rusqlite::params;
 
 use super::{Store, StoreError, Tx};
 use crate::domain::settings::{Identity, SettingKey};
+use crate::money::Currency;
 
 /// One value set, with who set it and when.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -53,6 +54,39 @@ impl Store {
     pub fn identity(&self) -> Result<Identity, StoreError> {
         identity_of(&self.conn)
     }
+
+    /// The book currency (see `book_currency`).
+    pub fn currency(&self) -> Result<Currency, StoreError> {
+        book_currency(&self.conn)
+    }
+
+    /// Whether anything has been booked: the book currency is fixed from then on.
+    pub fn has_entries(&self) -> Result<bool, StoreError> {
+        has_entries(&self.conn)
+    }
+}
+
+fn has_entries(conn: &rusqlite::Connection) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM entry) OR EXISTS (SELECT 1 FROM budget)")?
+        .query_row([], |row| row.get(0))?)
+}
+
+/// The book currency: the `currency` setting in force, CHF when none was set.
+pub(crate) fn book_currency(conn: &rusqlite::Connection) -> Result<Currency, StoreError> {
+    let value: Option<String> = conn
+        .prepare_cached(
+            "SELECT value FROM setting WHERE key = 'currency' ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([], |row| row.get(0))
+        .map(Some)
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })?;
+    Ok(value
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(Currency::CHF))
 }
 
 fn identity_of(conn: &rusqlite::Connection) -> Result<Identity, StoreError> {
@@ -68,6 +102,16 @@ impl Tx<'_> {
     /// The books' identity as this transaction sees it.
     pub fn identity(&self) -> Result<Identity, StoreError> {
         identity_of(&self.tx)
+    }
+
+    /// The book currency as this transaction sees it.
+    pub fn currency(&self) -> Result<Currency, StoreError> {
+        book_currency(&self.tx)
+    }
+
+    /// Whether anything has been booked (see `Store::has_entries`).
+    pub fn has_entries(&self) -> Result<bool, StoreError> {
+        has_entries(&self.tx)
     }
 
     /// Sets `key` to `value` (already checked); returns whether it changed (setting the

@@ -1,7 +1,6 @@
 //! Integrity checks over the stored ledger. Each check is a small function returning its
 //! findings, and `verify` runs them all, so one run reports every problem, not the first.
 
-use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::chain::{self, ChainHead, ChainMark, Depth};
@@ -658,7 +657,7 @@ impl Store {
                         || ' differs from the costs recorded'
                  FROM d
                  ORDER BY 1",
-                super::costs::spent_by_entry_sql("true")
+                super::costs::spent_by_entry_sql("true", self.currency()?)
             ),
         )
     }
@@ -690,7 +689,7 @@ impl Store {
                         || d.budget_year || ' differ from their transfers'
                  FROM d LEFT JOIN account a ON a.id = d.account_id
                  ORDER BY 1",
-                super::costs::expense_recorded_sql("true")
+                super::costs::expense_recorded_sql("true", self.currency()?)
             ),
         )
     }
@@ -719,17 +718,18 @@ impl Store {
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
+        let book = self.currency()?;
         let mut messages = Vec::new();
         let mut index = 0;
         while index < rows.len() {
             let id = rows[index].0;
             let legs: Vec<_> = rows[index..].iter().take_while(|r| r.0 == id).collect();
             index += legs.len();
-            let chf = legs.iter().find(|l| l.2 == Currency::CHF.as_str());
-            let other = legs.iter().find(|l| l.2 != Currency::CHF.as_str());
+            let chf = legs.iter().find(|l| l.2 == book.as_str());
+            let other = legs.iter().find(|l| l.2 != book.as_str());
             let (Some(chf), Some(other), 2) = (chf, other, legs.len()) else {
                 messages.push(format!(
-                    "entry {id} records a rate but does not convert one currency into CHF"
+                    "entry {id} records a rate but does not convert one currency into {book}"
                 ));
                 continue;
             };
@@ -739,14 +739,14 @@ impl Store {
                 messages.push(format!("entry {id} has an unreadable rate or currency"));
                 continue;
             };
-            let expected = Money::from_minor(other.3.abs(), currency).convert(rate, Currency::CHF);
+            let expected = Money::from_minor(other.3.abs(), currency).convert(rate, book);
             let chf_minor = chf.3.abs();
             if expected.as_ref().map(|m| m.minor()) != Ok(chf_minor) || (chf.3 > 0) == (other.3 > 0)
             {
                 messages.push(format!(
-                    "entry {id} converts {} at {rate} into CHF {} instead of {}",
+                    "entry {id} converts {} at {rate} into {} instead of {}",
                     Money::from_minor(other.3.abs(), currency),
-                    Decimal::new(chf_minor, 2),
+                    Money::from_minor(chf_minor, book),
                     expected.map_or("an amount out of range".into(), |m| m.to_string()),
                 ));
             }
@@ -894,9 +894,11 @@ mod tests {
             reference: None,
             voluntary: true,
         };
-        let minor = entry.value_in_chf().unwrap().minor();
+        let minor = entry.value_in(Currency::CHF).unwrap().minor();
         let portions = [Portion::Voluntary { year: 2017, minor }];
-        let entry = entry.to_entry(&party.name, &portions).unwrap();
+        let entry = entry
+            .to_entry(&party.name, &portions, Currency::CHF)
+            .unwrap();
         let id = tx.record_entry(&entry).unwrap().id();
         tx.record_payment_terms(id, Some(2017), true).unwrap();
         tx.commit().unwrap();

@@ -230,7 +230,7 @@ pub fn for_meeting(mut proposal: Proposal, line: &BankLine, meetings: &[String])
 }
 
 /// The proposal for one line, given every party the books know.
-pub fn propose(line: &BankLine, candidates: &[Candidate]) -> Proposal {
+pub fn propose(line: &BankLine, candidates: &[Candidate], book: Currency) -> Proposal {
     let text = format!(
         "{} {}",
         line.counterparty_name.as_deref().unwrap_or(""),
@@ -299,7 +299,7 @@ pub fn propose(line: &BankLine, candidates: &[Candidate]) -> Proposal {
     {
         named.retain(|(_, why)| !why.starts_with("payer '"));
     }
-    let chf = (line.amount.currency() == Currency::CHF).then_some(line.amount.minor());
+    let chf = (line.amount.currency() == book).then_some(line.amount.minor());
     let owes_exactly = |candidate: &Candidate| -> Option<String> {
         let amount = chf?;
         let total: i64 = candidate.owed.iter().map(|(_, m)| m).sum();
@@ -438,10 +438,10 @@ mod tests {
             "CONTRIB 2017 ISU CCM",
             500_000,
         );
-        let before = propose(&paris, std::slice::from_ref(&france));
+        let before = propose(&paris, std::slice::from_ref(&france), Currency::CHF);
         assert_eq!(before.party, None);
         france.payer_names = vec!["Ministère des Affaires étrangères et européennes Paris".into()];
-        let after = propose(&paris, &[france]);
+        let after = propose(&paris, &[france], Currency::CHF);
         assert_eq!(after.party.as_ref().map(PartyCode::as_str), Some("FRA"));
         assert_eq!(
             (after.confidence, after.year),
@@ -455,7 +455,11 @@ mod tests {
             party("DEU", "Germany", &[(2017, 100)]),
             party("AUT", "Austria", &[(2017, 100)]),
         ];
-        let proposal = propose(&line("X", None, "CONTRIBUTION 2017 DEU AUT", 100), &parties);
+        let proposal = propose(
+            &line("X", None, "CONTRIBUTION 2017 DEU AUT", 100),
+            &parties,
+            Currency::CHF,
+        );
         assert_eq!(
             (proposal.party, proposal.confidence),
             (None, Confidence::None)
@@ -473,10 +477,15 @@ mod tests {
         let proposal = propose(
             &line("Federal Foreign Office", None, "Germany 2017", 100_000),
             &parties,
+            Currency::CHF,
         );
         assert_eq!(proposal.party.as_ref().map(PartyCode::as_str), Some("DEU"));
         assert_eq!(proposal.confidence, Confidence::Likely);
-        let by_amount = propose(&line("Unknown", None, "ISU", 100_000), &parties);
+        let by_amount = propose(
+            &line("Unknown", None, "ISU", 100_000),
+            &parties,
+            Currency::CHF,
+        );
         assert_eq!(by_amount.party.as_ref().map(PartyCode::as_str), Some("NLD"));
         assert_eq!(by_amount.confidence, Confidence::Likely);
     }
@@ -490,11 +499,19 @@ mod tests {
             "Germany 7MSP share",
             100_000,
         );
-        let proposal = for_meeting(propose(&paid, &parties), &paid, &["7MSP".into()]);
+        let proposal = for_meeting(
+            propose(&paid, &parties, Currency::CHF),
+            &paid,
+            &["7MSP".into()],
+        );
         assert_eq!(proposal.kind, Some(LineKind::Meeting));
         assert_eq!(proposal.meeting.as_deref(), Some("7MSP"));
         assert_eq!(proposal.confidence, Confidence::Likely);
-        let other = for_meeting(propose(&paid, &parties), &paid, &["8MSP".into()]);
+        let other = for_meeting(
+            propose(&paid, &parties, Currency::CHF),
+            &paid,
+            &["8MSP".into()],
+        );
         assert_eq!(other.kind, Some(LineKind::Contribution));
     }
 
@@ -508,17 +525,25 @@ mod tests {
             "Intérêts créditeurs",
             "Intereses",
         ] {
-            let proposal = propose(&line("UBS", None, text, 1_250), &parties);
+            let proposal = propose(&line("UBS", None, text, 1_250), &parties, Currency::CHF);
             assert_eq!(proposal.kind, Some(LineKind::OtherIncome), "{text}");
             assert_eq!(
                 (proposal.party, proposal.confidence),
                 (None, Confidence::Likely)
             );
         }
-        let late = propose(&line("X", None, "Germany late interest", 1_250), &parties);
+        let late = propose(
+            &line("X", None, "Germany late interest", 1_250),
+            &parties,
+            Currency::CHF,
+        );
         assert_eq!(late.kind, Some(LineKind::Contribution));
         // An interest charged on the account is money out: a cost.
-        let charged = propose(&line("UBS", None, "Debit interest", -1_250), &parties);
+        let charged = propose(
+            &line("UBS", None, "Debit interest", -1_250),
+            &parties,
+            Currency::CHF,
+        );
         assert_eq!(charged.kind, Some(LineKind::Cost));
         assert_eq!("other-income".parse(), Ok(LineKind::OtherIncome));
         assert!("reversal".parse::<LineKind>().is_err());
@@ -526,10 +551,18 @@ mod tests {
 
     #[test]
     fn a_debit_with_a_fee_is_a_bank_charge() {
-        let proposal = propose(&line("UBS", None, "Frais de tenue de compte", -1_500), &[]);
+        let proposal = propose(
+            &line("UBS", None, "Frais de tenue de compte", -1_500),
+            &[],
+            Currency::CHF,
+        );
         assert_eq!(proposal.kind, Some(LineKind::Cost));
         assert_eq!(proposal.category, Some(CHARGES_CATEGORY));
-        let plain = propose(&line("Printer SA", None, "Invoice 17", -10_000), &[]);
+        let plain = propose(
+            &line("Printer SA", None, "Invoice 17", -10_000),
+            &[],
+            Currency::CHF,
+        );
         assert_eq!(plain.confidence, Confidence::None);
     }
 }

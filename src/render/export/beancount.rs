@@ -24,7 +24,6 @@ use std::io::{self, Write};
 
 use super::{converted_currencies, one_line, ExportScope};
 use crate::ledger::{AccountName, Entry, BUDGET_YEAR_MIN};
-use crate::money::Currency;
 use crate::store::ExportFacts;
 
 /// Marks a segment written as hexadecimal (rule 4).
@@ -130,7 +129,7 @@ pub fn header(out: &mut dyn Write, facts: &ExportFacts, scope: &ExportScope) -> 
     writeln!(
         out,
         "\noption \"title\" \"isu-ledger\"\noption \"operating_currency\" \"{}\"\n",
-        Currency::CHF
+        scope.currency
     )?;
     // Everything is opened on the earliest entry's date, so every posting comes after it.
     let opened = facts.first_date.unwrap_or_else(|| {
@@ -153,8 +152,8 @@ pub fn entry(out: &mut dyn Write, entry: &Entry, scope: &ExportScope) -> io::Res
     let recorded = &entry.recorded;
     let date = recorded.date;
     if let Some(rate) = recorded.rate {
-        for currency in converted_currencies(entry) {
-            writeln!(out, "\n{date} price {currency} {rate} {}", Currency::CHF)?;
+        for currency in converted_currencies(entry, scope.currency) {
+            writeln!(out, "\n{date} price {currency} {rate} {}", scope.currency)?;
         }
     }
     let party_name = recorded

@@ -9,7 +9,6 @@ use std::io::{self, Write};
 
 use super::{converted_currencies, one_line, ExportScope};
 use crate::ledger::Entry;
-use crate::money::Currency;
 use crate::store::ExportFacts;
 
 /// The metadata keys an entry may carry.
@@ -73,8 +72,8 @@ pub fn entry(out: &mut dyn Write, entry: &Entry, scope: &ExportScope) -> io::Res
     let recorded = &entry.recorded;
     let date = recorded.date;
     if let Some(rate) = recorded.rate {
-        for currency in converted_currencies(entry) {
-            writeln!(out, "\nP {date} {currency} {rate} {}", Currency::CHF)?;
+        for currency in converted_currencies(entry, scope.currency) {
+            writeln!(out, "\nP {date} {currency} {rate} {}", scope.currency)?;
         }
     }
     let code = match &recorded.reference {

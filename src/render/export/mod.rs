@@ -32,12 +32,14 @@ pub enum ExportFormat {
 }
 
 /// What the header of an export says, besides the ledger's facts.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ExportScope {
     /// Only entries of this budget year are exported.
     pub budget_year: Option<i32>,
     /// Party names by code, for the metadata.
     pub party_names: HashMap<PartyCode, String>,
+    /// The book currency, which rates of exchange are prices in.
+    pub currency: Currency,
 }
 
 /// Writes one export: `begin`, then `entry` for each entry, then `end`.
@@ -97,9 +99,9 @@ impl<W: Write> JournalExport<W> {
     }
 }
 
-/// The currencies an entry converts from at its rate: every currency but CHF, when the
-/// entry records a rate.
-fn converted_currencies(entry: &Entry) -> Vec<Currency> {
+/// The currencies an entry converts from at its rate: every currency but the book's
+/// (`book`), when the entry records a rate.
+fn converted_currencies(entry: &Entry, book: Currency) -> Vec<Currency> {
     if entry.recorded.rate.is_none() {
         return Vec::new();
     }
@@ -108,7 +110,7 @@ fn converted_currencies(entry: &Entry) -> Vec<Currency> {
         .transfers
         .iter()
         .map(|t| t.amount.currency())
-        .filter(|c| *c != Currency::CHF)
+        .filter(|c| *c != book)
         .collect();
     currencies.sort();
     currencies.dedup();
