@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::chart::{bar_chart, escape, step_chart, LineStyle, StepChart, StepSeries};
 use super::{Cell, Table, Tabular};
-use crate::money::{Currency, Money};
+use crate::money::Money;
 use crate::reports::committee::{CommitteeReport, Curve};
 use crate::reports::status::FundingStatus;
 
@@ -224,7 +224,7 @@ pub fn received_chart(report: &CommitteeReport) -> String {
     }
     step_chart(&StepChart {
         title: format!("Money received for {year} as of {}", report.as_of),
-        currency: Currency::CHF,
+        currency: report.status.currency,
         x_labels: MONTHS
             .iter()
             .enumerate()
@@ -423,6 +423,7 @@ pub fn committee_page(report: &CommitteeReport, extras: &PageExtras<'_>) -> anyh
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Currency;
 
     #[test]
     fn a_table_escapes_its_text_and_links_parties_when_asked() {
