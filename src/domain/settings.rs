@@ -104,6 +104,18 @@ pub const KEYS: &[KeySpec] = &[
         per_language: false,
         about: "the days a letter gives to pay: its due date is its date plus this",
     },
+    KeySpec {
+        key: "initial_report_days",
+        per_language: false,
+        about:
+            "Article 7: a State's initial report is due this many days after its entry into force",
+    },
+    KeySpec {
+        key: "annual_report_due",
+        per_language: false,
+        about:
+            "Article 7: the day (MM-DD) of the year after a calendar year its annual update is due",
+    },
 ];
 
 /// A setting's key, checked: a known key, with a language suffix only where one is allowed.
@@ -198,6 +210,13 @@ pub fn check_value(key: &SettingKey, value: &str) -> Result<String, DomainError>
             Ok(days) if days <= 366 => Ok(days.to_string()),
             _ => Err(invalid("must be a whole number of days from 0 to 366")),
         },
+        "initial_report_days" => match value.parse::<u32>() {
+            Ok(days) if (1..=3_660).contains(&days) => Ok(days.to_string()),
+            _ => Err(invalid("must be a whole number of days from 1 to 3660")),
+        },
+        "annual_report_due" => super::transparency::parse_month_day(value)
+            .map(|(month, day)| format!("{month:02}-{day:02}"))
+            .map_err(|why| invalid(&why)),
         "email" => {
             if value.contains('@') && !value.chars().any(char::is_whitespace) {
                 Ok(value.to_string())
@@ -326,6 +345,8 @@ fn default_value(base: &str, language: Language) -> Option<&'static str> {
         ("convention_in_force", _) => "2010-08-01",
         ("in_force_months", _) => "6",
         ("payment_days", _) => "30",
+        ("initial_report_days", _) => "180",
+        ("annual_report_due", _) => "04-30",
         _ => return None,
     })
 }
@@ -354,6 +375,23 @@ impl Identity {
                 .get("in_force_months", Language::En)
                 .parse()
                 .unwrap_or(6),
+        }
+    }
+
+    /// The rule of Article 7 reports: the days to the initial report and the day of the
+    /// annual update.
+    pub fn reporting_rule(&self) -> super::transparency::ReportingRule {
+        let default = super::transparency::ReportingRule::default();
+        super::transparency::ReportingRule {
+            initial_days: self
+                .get("initial_report_days", Language::En)
+                .parse()
+                .unwrap_or(default.initial_days),
+            annual_due: super::transparency::parse_month_day(
+                &self.get("annual_report_due", Language::En),
+            )
+            .unwrap_or(default.annual_due),
+            convention_on: self.entry_into_force_rule().convention_on,
         }
     }
 

@@ -96,7 +96,7 @@ type Check<'a> = dyn Fn() -> Result<Vec<Finding>, StoreError> + 'a;
 
 /// The tables of the schema (all migrations applied): a report reads from them, and
 /// verify says which is missing.
-const TABLES: [&str; 36] = [
+const TABLES: [&str; 38] = [
     "account",
     "account_balance",
     "account_running",
@@ -132,6 +132,8 @@ const TABLES: [&str; 36] = [
     "scale_rate",
     "setting",
     "transfer",
+    "transparency_report",
+    "transparency_reversal",
     "year_close",
 ];
 
@@ -825,7 +827,8 @@ impl Store {
 }
 
 /// Every trigger that keeps history append-only.
-/// The append-only triggers of migration 0008 (settings, party changes, letters sent).
+/// The append-only triggers of migrations 0008 and 0010 (settings, party changes, letters
+/// sent, transparency reports and their reversals).
 const LETTERS_APPEND_ONLY_TRIGGERS: &[&str] = &[
     "setting_no_update",
     "setting_no_delete",
@@ -833,6 +836,10 @@ const LETTERS_APPEND_ONLY_TRIGGERS: &[&str] = &[
     "party_change_no_delete",
     "letter_sent_no_update",
     "letter_sent_no_delete",
+    "transparency_report_no_update",
+    "transparency_report_no_delete",
+    "transparency_reversal_no_update",
+    "transparency_reversal_no_delete",
 ];
 
 fn all_triggers() -> impl Iterator<Item = &'static str> {
