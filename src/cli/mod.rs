@@ -26,6 +26,7 @@ mod report;
 mod reports;
 mod serve;
 mod settings;
+mod transparency;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -171,6 +172,10 @@ enum Command {
     Letters(letters::LettersArgs),
     /// The letters recorded as sent (letters --record), with their level, date and reference
     Reminders(letters::RemindersArgs),
+    /// Article 7 transparency reports: record those submitted, the status of a year's round
+    /// (due, submitted on time and late, rate, missing), initial reports overdue
+    #[command(subcommand)]
+    Transparency(transparency::TransparencyCommand),
     /// How funded is a year's budget: budget, received, percent, contributors
     Status(reports::StatusArgs),
     /// The Coordination Committee report of a year as one HTML file (charts included), or
@@ -507,6 +512,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::HonourRoll(args) => collection::honour_roll(&context, args),
         Command::Letters(args) => letters::letters(&context, args),
         Command::Reminders(args) => letters::reminders(&context, args),
+        Command::Transparency(command) => transparency::run(&context, command),
         Command::Status(args) => reports::status(&context, args),
         Command::Report(args) => report::run(&context, args),
         Command::Serve(args) => serve::run(&context, args),
