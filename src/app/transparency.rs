@@ -356,3 +356,125 @@ impl Books {
 pub fn parse_period(text: &str) -> Result<Period, DomainError> {
     text.parse()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::party::PartyInput;
+    use crate::store::Store;
+
+    fn actor() -> Actor {
+        Actor {
+            user: "test".into(),
+            at: "2017-06-30T12:00:00Z".into(),
+        }
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn add(books: &mut Books, code: &str, kind: &str, in_force: NaiveDate) {
+        books
+            .add_party_from(
+                actor(),
+                PartyInput {
+                    code: code.into(),
+                    kind: Some(kind.into()),
+                    in_force_on: Some(in_force),
+                    ..PartyInput::default()
+                },
+            )
+            .unwrap();
+    }
+
+    fn report(books: &mut Books, code: &str, period: Period, on: NaiveDate) {
+        let input = ReportInput {
+            party: code.parse().unwrap(),
+            period,
+            submitted_on: on,
+            symbol: None,
+        };
+        books
+            .record_transparency_report(actor(), input, date(2018, 12, 31))
+            .unwrap();
+    }
+
+    /// AUT (in force 2016-02-01) owes its initial report (due 2016-07-30, submitted) and the
+    /// updates for 2016 (submitted) and 2017; BEL (in force 2016-12-01) owes its initial
+    /// report (due 2017-05-30, submitted after the day asked about) and the update for 2017;
+    /// a signatory owes nothing.
+    #[test]
+    fn reports_due_lists_what_is_late_and_what_is_coming_in_date_order() {
+        let mut books = Books::from_store(Store::in_memory().unwrap());
+        add(&mut books, "AUT", "state-party", date(2016, 2, 1));
+        add(&mut books, "BEL", "state-party", date(2016, 12, 1));
+        add(&mut books, "FIN", "signatory", date(2016, 2, 1));
+        report(&mut books, "AUT", Period::Initial, date(2016, 7, 1));
+        report(&mut books, "AUT", Period::Annual(2016), date(2017, 4, 2));
+        report(&mut books, "BEL", Period::Initial, date(2017, 7, 15));
+        let due = |p: &str, n: &str, period: &str, on, submitted| ReportDue {
+            party: p.into(),
+            name: n.into(),
+            period: period.into(),
+            due_on: on,
+            submitted_on: submitted,
+        };
+        assert_eq!(
+            books
+                .reports_due(date(2017, 6, 30), date(2018, 4, 30))
+                .unwrap(),
+            vec![
+                due(
+                    "BEL",
+                    "Belgium",
+                    "initial",
+                    date(2017, 5, 30),
+                    Some(date(2017, 7, 15))
+                ),
+                due("AUT", "Austria", "2017", date(2018, 4, 30), None),
+                due("BEL", "Belgium", "2017", date(2018, 4, 30), None),
+            ]
+        );
+        // Before AUT's 2016 update was in, and up to a day before the 2017 round is due.
+        assert_eq!(
+            books
+                .reports_due(date(2017, 3, 1), date(2018, 4, 29))
+                .unwrap(),
+            vec![
+                due(
+                    "AUT",
+                    "Austria",
+                    "2016",
+                    date(2017, 4, 30),
+                    Some(date(2017, 4, 2))
+                ),
+                due(
+                    "BEL",
+                    "Belgium",
+                    "initial",
+                    date(2017, 5, 30),
+                    Some(date(2017, 7, 15))
+                ),
+            ]
+        );
+        // A reversed report is owed again.
+        books
+            .reverse_transparency_report(
+                actor(),
+                &"AUT".parse().unwrap(),
+                Period::Initial,
+                "wrong party",
+            )
+            .unwrap();
+        let due = books
+            .reports_due(date(2017, 6, 30), date(2017, 6, 30))
+            .unwrap();
+        assert_eq!(
+            due.iter()
+                .map(|d| (d.party.as_str(), d.period.as_str()))
+                .collect::<Vec<_>>(),
+            vec![("AUT", "initial"), ("BEL", "initial")]
+        );
+    }
+}
