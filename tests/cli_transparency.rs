@@ -652,3 +652,114 @@ mod order {
         }
     }
 }
+
+/// The 2017 example: on 27 June 2017, 44 annual updates for 2016 are in (the minutes'
+/// figure), and Bulgaria, Guinea-Bissau and South Africa are among those missing; the
+/// funding status is what it was.
+#[test]
+fn the_demo_counts_the_reports_of_the_minutes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    isu_ok(&db, &["demo"]);
+    let status = json(
+        &db,
+        &["--as-of", "2017-06-27", "transparency", "status", "2016"],
+    );
+    assert_eq!(status["submitted"], 44);
+    assert_eq!(status["due"], 98);
+    let missing: Vec<&str> = status["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["party"].as_str().unwrap())
+        .collect();
+    for code in ["BGR", "GNB", "ZAF"] {
+        assert!(missing.contains(&code), "{code} in {missing:?}");
+    }
+    assert_eq!(missing.len(), 98 - 44);
+    let funding = json(&db, &["--as-of", "2017-06-27", "status", "2017"]);
+    assert_eq!(funding["contributors"], 34);
+    assert_eq!(funding["received"], "311922.54");
+    let verify = isu(&db).arg("verify").output().unwrap();
+    assert!(verify.status.success());
+}
+
+/// A ledger of the previous schema (version 9) with a letter recorded as sent: migration 10
+/// rebuilds `letter_sent` with its rows as they were, so the chain still holds with the same
+/// head, and the tables of transparency reports are added.
+#[test]
+fn a_ledger_of_the_previous_schema_migrates_with_its_chain_intact() {
+    let (dir, db) = ledger();
+    let out = dir.path().join("letters");
+    isu_ok(
+        &db,
+        &[
+            "--as-of",
+            "2017-06-27",
+            "letters",
+            "statement",
+            "--party",
+            "AUT",
+            "--out",
+            out.to_str().unwrap(),
+            "--record",
+        ],
+    );
+    let head = |db: &Path| -> String {
+        isu_ok(db, &["verify"])
+            .lines()
+            .find(|l| l.starts_with("Chain:"))
+            .unwrap()
+            .to_string()
+    };
+    let before = head(&db);
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(version, 10, "the transparency migration is the last");
+        // letter_sent as migration 8 made it: kinds without 'report'.
+        conn.execute_batch(
+            "DROP TABLE transparency_reversal;
+             DROP TABLE transparency_report;
+             CREATE TABLE letter_sent_old (
+                 id          INTEGER PRIMARY KEY,
+                 kind        TEXT NOT NULL
+                             CHECK (kind IN ('reminder', 'receipt', 'statement', 'meeting')),
+                 party       TEXT NOT NULL REFERENCES party (code),
+                 budget_year INTEGER NOT NULL,
+                 level       INTEGER NOT NULL CHECK (level >= 0),
+                 topic       TEXT NOT NULL DEFAULT '',
+                 reference   TEXT NOT NULL UNIQUE CHECK (length(reference) > 0),
+                 sent_on     TEXT NOT NULL,
+                 created_at  TEXT NOT NULL,
+                 created_by  TEXT NOT NULL,
+                 UNIQUE (kind, party, budget_year, level, topic)
+             ) STRICT;
+             INSERT INTO letter_sent_old SELECT * FROM letter_sent;
+             DROP TABLE letter_sent;
+             ALTER TABLE letter_sent_old RENAME TO letter_sent;
+             CREATE TRIGGER letter_sent_no_update BEFORE UPDATE ON letter_sent
+             BEGIN SELECT RAISE(ABORT, 'letters sent are never changed'); END;
+             CREATE TRIGGER letter_sent_no_delete BEFORE DELETE ON letter_sent
+             BEGIN SELECT RAISE(ABORT, 'letters sent are never deleted'); END;",
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", 9).unwrap();
+    }
+    assert_eq!(head(&db), before);
+    assert_eq!(count(&db, "letter_sent"), 1);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let sql: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'letter_sent'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert!(sql.contains("'report'"), "{sql}");
+    // The migrated ledger takes reports, and its chain goes on.
+    record(&db, "AUT", "2016", "2017-04-30");
+    assert_ne!(head(&db), before);
+}

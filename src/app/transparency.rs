@@ -160,6 +160,45 @@ fn record_in(
     }
 }
 
+/// Records every report of a file in `tx` (see `Books::import_transparency_reports`).
+pub fn import_reports(
+    tx: &Tx<'_>,
+    mut csv: CsvInput,
+    as_of: NaiveDate,
+) -> anyhow::Result<ReportsImported> {
+    let rule = tx.identity()?.reporting_rule();
+    let mut summary = ReportsImported::default();
+    while let Some(row) = csv.next_row()? {
+        let input = (|| -> anyhow::Result<ReportInput> {
+            Ok(ReportInput {
+                party: row.required("party")?.parse()?,
+                period: row.required("period")?.parse()?,
+                submitted_on: parse_date(row.required("submitted")?)?,
+                symbol: row.optional("symbol").map(str::to_string),
+            })
+        })()
+        .map_err(|e| row.error(format!("{e:#}")))?;
+        match record_in(tx, &rule, input, as_of).map_err(|e| row.error(format!("{e:#}")))? {
+            ReportRecorded::Recorded => summary.recorded += 1,
+            ReportRecorded::AlreadyRecorded => summary.already += 1,
+        }
+    }
+    Ok(summary)
+}
+
+/// Reads reports from CSV text (for the built-in example).
+pub fn report_csv_from(
+    name: &str,
+    source: impl std::io::BufRead + 'static,
+) -> anyhow::Result<CsvInput> {
+    CsvInput::from_reader(
+        name.to_string(),
+        source,
+        &REPORT_COLUMNS_REQUIRED,
+        &REPORT_COLUMNS_OPTIONAL,
+    )
+}
+
 impl Books {
     /// The rule of Article 7 reports in the books' settings.
     pub fn reporting_rule(&self) -> anyhow::Result<ReportingRule> {
@@ -185,27 +224,11 @@ impl Books {
     pub fn import_transparency_reports(
         &mut self,
         actor: Actor,
-        mut csv: CsvInput,
+        csv: CsvInput,
         as_of: NaiveDate,
     ) -> anyhow::Result<ReportsImported> {
         let tx = self.store.begin(actor)?;
-        let rule = tx.identity()?.reporting_rule();
-        let mut summary = ReportsImported::default();
-        while let Some(row) = csv.next_row()? {
-            let input = (|| -> anyhow::Result<ReportInput> {
-                Ok(ReportInput {
-                    party: row.required("party")?.parse()?,
-                    period: row.required("period")?.parse()?,
-                    submitted_on: parse_date(row.required("submitted")?)?,
-                    symbol: row.optional("symbol").map(str::to_string),
-                })
-            })()
-            .map_err(|e| row.error(format!("{e:#}")))?;
-            match record_in(&tx, &rule, input, as_of).map_err(|e| row.error(format!("{e:#}")))? {
-                ReportRecorded::Recorded => summary.recorded += 1,
-                ReportRecorded::AlreadyRecorded => summary.already += 1,
-            }
-        }
+        let summary = import_reports(&tx, csv, as_of)?;
         tx.commit()?;
         Ok(summary)
     }
