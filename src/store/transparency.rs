@@ -1,6 +1,8 @@
 //! The `transparency_report` and `transparency_reversal` tables: the Article 7 reports
 //! States Parties submitted, and the reversals of those recorded by mistake.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 
@@ -55,6 +57,28 @@ impl Store {
         party: Option<&PartyCode>,
     ) -> Result<Vec<ReportRow>, StoreError> {
         rows(&self.conn, party)
+    }
+
+    /// Per party, the highest level of the letters reminding it of its reports for `year`
+    /// recorded as sent on or before `until`, and the day that one was sent.
+    pub fn report_letters_sent(
+        &self,
+        year: i32,
+        until: NaiveDate,
+    ) -> Result<BTreeMap<PartyCode, (u32, NaiveDate)>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT party, level, sent_on FROM letter_sent
+             WHERE kind = 'report' AND budget_year = ?1 AND sent_on <= ?2
+             ORDER BY party, level, sent_on",
+        )?;
+        let mut rows = statement.query(params![year, until.to_string()])?;
+        let mut sent = BTreeMap::new();
+        while let Some(row) = rows.next()? {
+            let party: String = row.get(0)?;
+            let sent_on: String = row.get(2)?;
+            sent.insert(party.parse()?, (row.get(1)?, text_to_date(&sent_on)?));
+        }
+        Ok(sent)
     }
 
     /// Every party as it stood on `date`.
