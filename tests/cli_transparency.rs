@@ -763,3 +763,217 @@ fn a_ledger_of_the_previous_schema_migrates_with_its_chain_intact() {
     record(&db, "AUT", "2016", "2017-04-30");
     assert_ne!(head(&db), before);
 }
+
+/// Fixed settings for the golden letters.
+fn set_identity(db: &Path) {
+    for (key, value) in [
+        ("unit_name", "CCM Implementation Support Unit"),
+        ("unit_name.fr", "Unité d'appui à l'application de la CASM"),
+        (
+            "address",
+            "Chemin Eugène-Rigot 2C | 1202 Geneva | Switzerland",
+        ),
+        ("email", "isu@example.org"),
+        ("signatory_name", "A. N. Director"),
+        (
+            "signatory_title",
+            "Director, CCM Implementation Support Unit",
+        ),
+        (
+            "signatory_title.fr",
+            "Directrice de l'Unité d'appui à l'application",
+        ),
+        (
+            "signatory_title.es",
+            "Directora de la Dependencia de Apoyo a la Aplicación",
+        ),
+        ("iban", "CH93 0076 2011 6238 5295 7"),
+        ("reference_pattern", "ISU-CCM/{year}/{n:03}"),
+    ] {
+        isu_ok(db, &["settings", "set", key, value]);
+    }
+}
+
+/// Germany (English) owes its update for 2016 only; France (French) its initial report and
+/// its update for 2016; Spain (Spanish) its updates for 2015 and 2016.
+fn letters_ledger() -> (TempDir, PathBuf) {
+    let (dir, db) = setup();
+    set_identity(&db);
+    for (code, in_force, language) in [
+        ("DEU", "2014-02-01", "en"),
+        ("FRA", "2015-08-01", "fr"),
+        ("ESP", "2013-03-01", "es"),
+    ] {
+        isu_ok(
+            &db,
+            &[
+                "party",
+                "add",
+                code,
+                "--in-force",
+                in_force,
+                "--language",
+                language,
+            ],
+        );
+    }
+    isu_ok(
+        &db,
+        &[
+            "party",
+            "update",
+            "DEU",
+            "--email",
+            "mission@example.de",
+            "--date",
+            "2014-02-01",
+        ],
+    );
+    for (party, period, submitted) in [
+        ("DEU", "initial", "2014-07-01"),
+        ("DEU", "2014", "2015-04-01"),
+        ("DEU", "2015", "2016-03-01"),
+        ("ESP", "initial", "2013-08-01"),
+        ("ESP", "2013", "2014-04-30"),
+        ("ESP", "2014", "2015-05-15"),
+    ] {
+        record(&db, party, period, submitted);
+    }
+    (dir, db)
+}
+
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Compares every file in `actual` with the golden folder `name`, byte for byte, or
+/// rewrites that folder when `UPDATE_GOLDEN=1`.
+fn assert_golden(name: &str, actual: &Path) {
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/letters")
+        .join(name);
+    let names = file_names(actual);
+    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
+        let _ = fs::remove_dir_all(&golden);
+        fs::create_dir_all(&golden).unwrap();
+        for file in &names {
+            fs::copy(actual.join(file), golden.join(file)).unwrap();
+        }
+        return;
+    }
+    assert_eq!(names, file_names(&golden), "against {}", golden.display());
+    for file in &names {
+        let expected = fs::read_to_string(golden.join(file)).unwrap();
+        let got = fs::read_to_string(actual.join(file)).unwrap();
+        assert!(
+            expected == got,
+            "{file} differs from {}; if deliberate, run with UPDATE_GOLDEN=1 and review the \
+             diff\n--- expected\n{expected}--- got\n{got}",
+            golden.join(file).display()
+        );
+    }
+}
+
+fn letters(db: &Path, as_of: &str, out: &str, extra: &[&str]) -> String {
+    let mut args = vec!["--as-of", as_of, "letters", "report", "2016", "--out", out];
+    args.extend_from_slice(extra);
+    isu_ok(db, &args)
+}
+
+#[test]
+fn report_reminders_in_three_languages_match_the_golden_files() {
+    let (dir, db) = letters_ledger();
+    let said = letters(&db, "2017-06-27", "reports", &["--eml", "--record"]);
+    assert_eq!(
+        said,
+        "wrote 3 report reminder letters for 2016 to reports (en 1, fr 1, es 1; HTML and text) \
+         and reports/mail-merge.csv; recorded 3 letters as sent on 2017-06-27 (0 already \
+         recorded)\n"
+    );
+    let out = dir.path().join("reports");
+    assert_golden("reports-2016-2017-06-27", &out);
+    let merge = fs::read_to_string(out.join("mail-merge.csv")).unwrap();
+    assert!(merge.contains(",2016,1,0.00,0.00,0.00,CHF,report-2016-DEU.txt,"));
+    assert!(merge.contains(",report,ISU-CCM/2017/001,"));
+    // No payment is asked for.
+    let german = fs::read_to_string(out.join("report-2016-DEU.txt")).unwrap();
+    assert!(!german.contains("IBAN"), "{german}");
+    // Written again the same day: the same letters, nothing recorded again.
+    let again = letters(&db, "2017-06-27", "reports", &["--eml", "--record"]);
+    assert!(again.contains("recorded 0 letters as sent on 2017-06-27 (3 already recorded)"));
+    assert_golden("reports-2016-2017-06-27", &out);
+    // Germany submits its update; on a later day it gets no letter, and the others get
+    // the second reminder.
+    isu_ok(
+        &db,
+        &[
+            "--as-of",
+            "2017-06-28",
+            "transparency",
+            "record",
+            "DEU",
+            "--period",
+            "2016",
+            "--submitted",
+            "2017-06-28",
+        ],
+    );
+    let said = letters(&db, "2017-09-30", "later", &[]);
+    assert!(
+        said.contains("wrote 2 report reminder letters for 2016"),
+        "{said}"
+    );
+    let later = dir.path().join("later");
+    assert_golden("reports-2016-2017-09-30-level-2", &later);
+    assert!(!later.join("report-2016-DEU.txt").exists());
+    assert_eq!(count(&db, "letter_sent"), 3);
+    let sent = json(&db, &["reminders", "2016"]);
+    assert_eq!(sent["letters"].as_array().unwrap().len(), 3);
+    assert_eq!(sent["letters"][0]["kind"], "report");
+}
+
+#[test]
+fn report_letters_refuse_bad_input_and_write_nothing() {
+    let (dir, db) = letters_ledger();
+    for args in [
+        &[
+            "--as-of",
+            "2017-06-27",
+            "letters",
+            "report",
+            "2016",
+            "--out",
+            "x",
+            "--level",
+            "0",
+        ][..],
+        &[
+            "--as-of",
+            "2017-06-27",
+            "letters",
+            "report",
+            "2016",
+            "--out",
+            "x",
+            "--party",
+            "CHE",
+        ],
+        &[
+            "--as-of",
+            "2017-06-27",
+            "letters",
+            "report",
+            "20166",
+            "--out",
+            "x",
+        ],
+    ] {
+        refused(&db, args);
+        assert!(!dir.path().join("x").exists());
+    }
+}
