@@ -93,6 +93,13 @@ fn closing_transfers(
         .collect())
 }
 
+/// The annual round of Article 7 reports shown on `as_of` when none is named: the one
+/// covering the year before (the latest whose year has ended).
+pub fn transparency_round(as_of: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    (as_of.year() - 1).max(crate::ledger::BUDGET_YEAR_MIN)
+}
+
 /// The books of one ledger file, opened once.
 pub struct Books {
     store: Store,
@@ -264,6 +271,7 @@ impl Books {
             budget: budget_report(year, as_of, budget.as_ref().map(|v| &v.budget), &spent)?,
             meetings,
             status,
+            transparency: self.transparency_status(transparency_round(as_of), as_of)?,
         })
     }
 

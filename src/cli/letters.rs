@@ -8,7 +8,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail};
-use chrono::Datelike;
 use clap::{Args, Subcommand};
 
 use super::{Context, Outcome};
@@ -242,7 +241,7 @@ pub fn letters(context: &Context, args: LettersArgs) -> anyhow::Result<Outcome> 
                 .iter()
                 .map(|code| code.parse::<PartyCode>())
                 .collect::<Result<Vec<_>, _>>()?;
-            let year = year.unwrap_or(context.as_of.year() - 1);
+            let year = year.unwrap_or_else(|| crate::app::transparency_round(context.as_of));
             check_budget_year(year)?;
             if level == Some(0) {
                 bail!("--level must be 1 or more (1 is the first reminder)");

@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use chrono::Datelike;
 use clap::Subcommand;
 
 use super::{Context, Outcome};
@@ -140,7 +139,7 @@ pub fn run(context: &Context, command: TransparencyCommand) -> anyhow::Result<Ou
             ))?;
         }
         TransparencyCommand::Status { year } => {
-            let year = year.unwrap_or(context.as_of.year() - 1);
+            let year = year.unwrap_or_else(|| crate::app::transparency_round(context.as_of));
             let books = context.books()?;
             context.print(&books.transparency_status(year, context.as_of)?)?;
         }
