@@ -168,7 +168,8 @@ enum Command {
     HonourRoll(collection::HonourRollArgs),
     /// Write letters to send, as HTML (A4) and text, with a mail-merge CSV: reminders
     /// (`letters reminder YEAR`, or `letters YEAR`), acknowledgements of payments, statements
-    /// of account, meeting reminders; `letters templates` writes the templates to edit
+    /// of account, meeting reminders, reminders of Article 7 reports (`letters report`);
+    /// `letters templates` writes the templates to edit
     Letters(letters::LettersArgs),
     /// The letters recorded as sent (letters --record), with their level, date and reference
     Reminders(letters::RemindersArgs),
