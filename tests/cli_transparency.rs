@@ -977,3 +977,27 @@ fn report_letters_refuse_bad_input_and_write_nothing() {
         assert!(!dir.path().join("x").exists());
     }
 }
+
+/// Two reports of one State and period in force can only be written behind the program's
+/// back: `verify` names them (and the rows the chain does not cover).
+#[test]
+fn verify_names_a_report_in_force_twice() {
+    let (_dir, db) = hand_made();
+    assert!(isu(&db).arg("verify").output().unwrap().status.success());
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "INSERT INTO transparency_report (party, period, submitted_on, symbol, created_at,
+                                              created_by)
+             VALUES ('AUT', '2016', '2017-05-01', '', '2017-06-27T00:00:00Z', 'intruder')",
+            [],
+        )
+        .unwrap();
+    let output = isu(&db).arg("verify").output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let found = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        found.contains("report 2016 of AUT is in force 2 times (rows 1, 7)"),
+        "{found}"
+    );
+}

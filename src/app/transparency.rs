@@ -11,9 +11,9 @@ use chrono::NaiveDate;
 
 use super::csv_in::CsvInput;
 use super::Books;
+use crate::domain::parse_date;
 use crate::domain::party::{Party, PartyKind};
 use crate::domain::transparency::{Period, ReportSubmitted, ReportingRule};
-use crate::domain::{parse_date, DomainError};
 use crate::ledger::{check_text, PartyCode};
 use crate::reports::transparency::{
     submitted_by, transparency_status, ReportLine, ReportList, TransparencyStatus,
@@ -373,11 +373,6 @@ impl Books {
         });
         Ok(due)
     }
-}
-
-/// The error of a bad period, for front ends that read one.
-pub fn parse_period(text: &str) -> Result<Period, DomainError> {
-    text.parse()
 }
 
 #[cfg(test)]

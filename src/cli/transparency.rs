@@ -6,10 +6,9 @@ use std::path::PathBuf;
 use clap::Subcommand;
 
 use super::{Context, Outcome};
-use crate::app::transparency::{
-    describe, open_report_csv, parse_period, ReportInput, ReportRecorded,
-};
+use crate::app::transparency::{describe, open_report_csv, ReportInput, ReportRecorded};
 use crate::domain::parse_date;
+use crate::domain::transparency::Period;
 use crate::ledger::PartyCode;
 use crate::text::count;
 
@@ -90,7 +89,7 @@ pub fn run(context: &Context, command: TransparencyCommand) -> anyhow::Result<Ou
         } => {
             let input = ReportInput {
                 party: party.parse::<PartyCode>()?,
-                period: parse_period(&period)?,
+                period: period.parse::<Period>()?,
                 submitted_on: parse_date(&submitted)?,
                 symbol,
             };
@@ -124,7 +123,7 @@ pub fn run(context: &Context, command: TransparencyCommand) -> anyhow::Result<Ou
             reason,
         } => {
             let party: PartyCode = party.parse()?;
-            let period = parse_period(&period)?;
+            let period = period.parse::<Period>()?;
             let mut books = context.books()?;
             let report = books.reverse_transparency_report(
                 context.actor.clone(),

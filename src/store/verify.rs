@@ -194,6 +194,7 @@ impl Store {
                 ("reversals", Box::new(|| self.check_reversals())),
                 ("positions", Box::new(|| self.check_positions())),
                 ("bank-lines", Box::new(|| self.check_bank_lines())),
+                ("transparency", Box::new(|| self.check_transparency())),
             ],
             VerifyDepth::Quick => vec![
                 ("schema", Box::new(|| self.check_tables())),
@@ -473,6 +474,20 @@ impl Store {
                     || d.debit_minor
                     || ' credit ' || d.credit_minor || ' (minor units)'
              FROM d LEFT JOIN account a ON a.id = d.account_id",
+        )
+    }
+
+    /// At most one Article 7 report of a party and period is in force (not reversed): the
+    /// program refuses a second, so two mean a row written behind its back.
+    fn check_transparency(&self) -> Result<Vec<Finding>, StoreError> {
+        self.findings_from(
+            "transparency",
+            "SELECT 'report ' || r.period || ' of ' || r.party || ' is in force ' || count(*)
+                    || ' times (rows ' || group_concat(r.id, ', ') || ')'
+             FROM transparency_report r
+             WHERE NOT EXISTS (SELECT 1 FROM transparency_reversal v WHERE v.report_id = r.id)
+             GROUP BY r.party, r.period HAVING count(*) > 1
+             ORDER BY r.party, r.period",
         )
     }
 
