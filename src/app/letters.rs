@@ -168,6 +168,7 @@ fn base_context(
             .replace("{year}", &year.to_string()),
     });
     let due = date + chrono::Duration::days(i64::from(identity.payment_days()));
+    let reporting = identity.reporting_rule();
     LetterContext {
         kind,
         language: language.as_str().to_string(),
@@ -214,8 +215,8 @@ fn base_context(
         received_reference: String::new(),
         meeting: String::new(),
         meeting_name: String::new(),
-        initial_report_days: identity.reporting_rule().initial_days,
-        annual_report_due: day_of_year(language, identity.reporting_rule().annual_due),
+        initial_report_days: reporting.initial_days,
+        annual_report_due: day_of_year(language, reporting.annual_due),
     }
 }
 
