@@ -247,13 +247,18 @@ fn due_dates_follow_the_rule_of_the_settings() {
     refused(&db, &["settings", "set", "annual_report_due", "02-29"]);
     refused(&db, &["settings", "set", "annual_report_due", "April 30"]);
     refused(&db, &["settings", "set", "initial_report_days", "0"]);
-    let (_dir2, db2) = {
+    let (dir2, db2) = {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("other.sqlite");
         isu_ok(&db, &["init", "--set", "initial_report_days=90"]);
         (dir, db)
     };
     isu_ok(&db2, &["party", "add", "AUT", "--deposited", "2010-05-28"]);
+    let refused_db = dir2.path().join("refused.sqlite");
+    let message =
+        common::refusal(isu(&refused_db).args(["init", "--set", "annual_report_due=13-01"]));
+    assert!(message.contains("annual_report_due"), "{message}");
+    assert!(!refused_db.exists());
     assert_eq!(
         initial(&db2),
         vec![("AUT".to_string(), "2011-01-30".to_string())]
