@@ -14,7 +14,7 @@ use rusqlite::Connection;
 use serde_json::Value;
 
 /// The tables of history, each with at least one row in `full_ledger`.
-const HISTORY: [&str; 30] = [
+const HISTORY: [&str; 32] = [
     "meta",
     "fund",
     "party",
@@ -45,11 +45,14 @@ const HISTORY: [&str; 30] = [
     "setting",
     "party_change",
     "letter_sent",
+    "transparency_report",
+    "transparency_reversal",
 ];
 
 /// The 2017 example, with a row in every table of history: a meeting shared among the
 /// parties, a document's news, a corrected rate, a withdrawn budget, reminders sent, a
-/// setting and a party's change, a bank statement with a confirmed line and a closed year.
+/// setting and a party's change, a bank statement with a confirmed line, a transparency
+/// report reversed and a closed year.
 fn full_ledger() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("ledger.sqlite");
@@ -116,6 +119,15 @@ fn full_ledger() -> (tempfile::TempDir, PathBuf) {
             "2017-06-27",
         ],
         &["settings", "set", "signatory_name", "Jane Doe"],
+        &[
+            "transparency",
+            "reverse",
+            "ITA",
+            "--period",
+            "2016",
+            "--reason",
+            "recorded against the wrong State",
+        ],
         &[
             "party",
             "update",

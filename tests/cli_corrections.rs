@@ -749,15 +749,15 @@ fn a_ledger_of_the_previous_schema_opens_and_reports_the_same_figures() {
     let current = without_chain_rows(&dump(&db));
     // Take the ledger back to the schema before the corrections migration: its tables (with
     // their triggers and index) did not exist then, nor those of the bank migration that
-    // follows it, the chain of the migration after that, the tables of the letters or the
-    // running sums; the rates of exchange, which the book currency migration rebuilds, are
-    // rebuilt again.
+    // follows it, the chain of the migration after that, the tables of the letters, the
+    // running sums or the transparency reports; the rates of exchange, which the book
+    // currency migration rebuilds, are rebuilt again.
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |row| row.get(0))
             .unwrap();
-        assert_eq!(version, 10, "the book currency migration is the last");
+        assert_eq!(version, 11, "the transparency migration is the last");
         conn.execute_batch(
             "DROP TABLE exchange_rate_correction;
              DROP TABLE budget_withdrawal;
@@ -771,10 +771,12 @@ fn a_ledger_of_the_previous_schema_opens_and_reports_the_same_figures() {
              DROP TABLE letter_sent;
              DROP TABLE account_running;
              DROP TABLE cost_running;
-             DROP TABLE expense_recorded_running;",
+             DROP TABLE expense_recorded_running;
+             DROP TABLE transparency_reversal;
+             DROP TABLE transparency_report;",
         )
         .unwrap();
-        conn.pragma_update(None, "user_version", version - 6)
+        conn.pragma_update(None, "user_version", version - 7)
             .unwrap();
     }
     assert_ne!(without_chain_rows(&dump(&db)), current);

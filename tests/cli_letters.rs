@@ -479,9 +479,10 @@ fn a_rerun_into_the_same_folder_removes_the_letter_of_a_state_that_paid() {
 fn templates_are_written_for_editing_and_override_one_by_one() {
     let (dir, db) = ledger();
     let said = ok(&db, "letters templates --out tpl");
-    assert_mentions(&said, &["14 templates"]);
+    assert_mentions(&said, &["17 templates"]);
     let tpl = dir.path().join("tpl");
     assert!(tpl.join("reminder.fr.html").is_file());
+    assert!(tpl.join("report.es.html").is_file());
     // Only the Spanish reminder changes; the others stay built in.
     let mine = dir.path().join("mine");
     fs::create_dir_all(&mine).unwrap();

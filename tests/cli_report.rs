@@ -150,6 +150,37 @@ fn the_report_shows_the_figures_of_status_on_16_may_and_27_june_2017() {
     }
 }
 
+/// The Article 7 section is `transparency status` of the year before the report's day.
+#[test]
+fn the_transparency_section_is_that_of_its_command() {
+    let (_dir, db) = demo();
+    let html = report(&db, "2017-06-27", "report.html");
+    let status = json(
+        &db,
+        &["--as-of", "2017-06-27", "transparency", "status", "2016"],
+    );
+    assert_eq!(figure(&html, "reports_submitted"), "44");
+    for (figure_name, field) in [
+        ("reports_due", "due"),
+        ("reports_submitted", "submitted"),
+        ("reports_on_time", "submitted_on_time"),
+    ] {
+        assert_eq!(figure(&html, figure_name), status[field].to_string());
+    }
+    assert_eq!(figure(&html, "reports_rate"), "44.9%");
+    let missing = status["missing"].as_array().unwrap();
+    let initial = status["initial_overdue"].as_array().unwrap();
+    assert_eq!(figure(&html, "reports_missing"), missing.len().to_string());
+    assert_eq!(figure(&html, "initial_overdue"), initial.len().to_string());
+    let rows = table_rows(&html, "transparency-table");
+    assert_eq!(rows.len(), missing.len() + initial.len());
+    for (row, expected) in rows.iter().zip(missing.iter().chain(initial)) {
+        assert_eq!(row[1], expected["party"].as_str().unwrap());
+        assert_eq!(row[3], expected["due_on"].as_str().unwrap());
+        assert_eq!(row[4], expected["days_overdue"].to_string());
+    }
+}
+
 #[test]
 fn the_outstanding_honour_roll_and_budget_tables_are_those_of_their_commands() {
     let (_dir, db) = demo();

@@ -164,6 +164,7 @@ fn cell() -> impl Strategy<Value = String> {
         Just("CHF".to_string()),
         Just("USD".to_string()),
         Just("2017".to_string()),
+        Just("initial".to_string()),
         Just("1'000.00".to_string()),
         Just("1000000000000000000000000000".to_string()),
         Just("assets:bank:chf".to_string()),
@@ -242,12 +243,15 @@ fn csv_rows_import_or_are_refused_in_one_line() {
     let files = prop_oneof![
         csv_file(&["date", "party", "amount", "currency", "year", "ref", "rate"]),
         csv_file(&["date", "description", "debit", "credit", "amount", "ref"]),
+        csv_file(&["party", "period", "submitted", "symbol"]),
     ];
     runner
         .run(&files, |text| {
             std::fs::write(&file, &text).unwrap();
             let command = if text.contains("debit") {
                 &["import", "fuzz.csv"][..]
+            } else if text.contains("period") {
+                &["transparency", "import", "fuzz.csv"]
             } else {
                 &["contribution", "import", "fuzz.csv"]
             };

@@ -207,6 +207,16 @@ fn every_page_is_served_with_the_figures_of_the_cli() {
     assert!(dashboard
         .body
         .contains(r#"<a href="/statement/JPN?as_of=2017-06-27">Japan</a>"#));
+    // The Article 7 section: the minutes' 44 reports, and the rows of `transparency status`.
+    assert!(dashboard
+        .body
+        .contains(r#"<dd data-figure="reports_submitted">44</dd>"#));
+    let reports = json(&db, &["transparency", "status", "2016"]);
+    assert_eq!(
+        rows_of(&dashboard.body, "transparency-table"),
+        reports["missing"].as_array().unwrap().len()
+            + reports["initial_overdue"].as_array().unwrap().len()
+    );
     // The report file and the dashboard show the same report.
     let may = get(&server, "/?as_of=2017-05-16&year=2017");
     assert_eq!(figure_minor(&may.body, "received"), 29_533_756);

@@ -19,9 +19,9 @@ use crate::domain::settings::{format_reference, iban_grouped, Identity};
 use crate::ledger::PartyCode;
 use crate::money::{format_minor_swiss, Money};
 use crate::render::letters::{
-    labels, letter_date, place_date, with_preposition, words, years_list, LetterContext,
-    LetterKind, LetterLine, LetterTable, LetterTemplates, PaymentInstructions, Recipient, Rendered,
-    Sender,
+    day_of_year, labels, letter_date, place_date, with_preposition, words, years_list,
+    LetterContext, LetterKind, LetterLine, LetterTable, LetterTemplates, PaymentInstructions,
+    Recipient, Rendered, Sender,
 };
 use crate::reports::correspondence::{LetterSentLine, LettersSent};
 use crate::reports::outstanding::Selection;
@@ -164,6 +164,7 @@ fn base_context(
             .replace("{year}", &year.to_string()),
     });
     let due = date + chrono::Duration::days(i64::from(identity.payment_days()));
+    let reporting = identity.reporting_rule();
     LetterContext {
         kind,
         language: language.as_str().to_string(),
@@ -210,6 +211,8 @@ fn base_context(
         received_reference: String::new(),
         meeting: String::new(),
         meeting_name: String::new(),
+        initial_report_days: reporting.initial_days,
+        annual_report_due: day_of_year(language, reporting.annual_due),
     }
 }
 
@@ -742,6 +745,100 @@ impl Books {
                 outstanding: row.balance,
                 arrears: chf(0),
                 total: row.balance,
+                context,
+            });
+        }
+        self.finish(drafts, as_of, templates)
+    }
+
+    /// Reminders of the Article 7 reports each State Party owes on `as_of`: its initial
+    /// report and its annual updates up to the one covering `year`, each due before
+    /// `as_of` and not submitted by then; at the level given or the next one after the last
+    /// recorded for `year`. Only to the parties given, when any are (a party that owes
+    /// nothing gets no letter).
+    pub fn report_letters(
+        &self,
+        year: i32,
+        as_of: NaiveDate,
+        parties: &[PartyCode],
+        level: Option<u32>,
+        templates: &LetterTemplates,
+    ) -> anyhow::Result<Vec<Letter>> {
+        let book = self.store.currency()?;
+        crate::ledger::check_budget_year(year)?;
+        if level == Some(0) {
+            bail!("--level must be 1 or more (1 is the first reminder)");
+        }
+        for code in parties {
+            self.party_on(code, as_of)?;
+        }
+        let identity = self.store.identity()?;
+        let sent = self.store.report_letters_sent(year, as_of)?;
+        let mut owed: BTreeMap<String, Vec<super::transparency::ReportDue>> = BTreeMap::new();
+        for due in self.reports_due(as_of, as_of)? {
+            let in_round = due.period == "initial"
+                || due
+                    .period
+                    .parse::<i32>()
+                    .is_ok_and(|covered| covered <= year);
+            let chosen = parties.is_empty() || parties.iter().any(|p| p.as_str() == due.party);
+            if due.due_on < as_of && in_round && chosen {
+                owed.entry(due.party.clone()).or_default().push(due);
+            }
+        }
+        let mut drafts = Vec::new();
+        for (code, reports) in owed {
+            let party = self.party_on(&code.parse()?, as_of)?;
+            let language = party.language;
+            let words = labels(language);
+            let level = level.unwrap_or_else(|| level_on(sent.get(&party.code).copied(), as_of));
+            let rows = reports
+                .iter()
+                .map(|due| {
+                    let what = match due.period.as_str() {
+                        "initial" => words.initial_report.to_string(),
+                        covered => format!("{} {covered}", words.annual_update_for),
+                    };
+                    vec![
+                        what,
+                        letter_date(language, due.due_on),
+                        (as_of - due.due_on).num_days().to_string(),
+                    ]
+                })
+                .collect();
+            let table = LetterTable::new(
+                vec![
+                    words.report.to_string(),
+                    words.due.to_string(),
+                    words.days_overdue.to_string(),
+                ],
+                rows,
+                Vec::new(),
+                1,
+            );
+            let mut subject = words.reports_outstanding.to_string();
+            if level > 1 {
+                subject = format!("{} {level}: {subject}", words.reminder_no);
+                if language == Language::Fr {
+                    subject = subject.replacen(": ", " : ", 1);
+                }
+            }
+            let mut context =
+                base_context(&identity, LetterKind::Report, &party, as_of, subject, year);
+            context.level = level;
+            context.table = table;
+            context.payment = None;
+            context.due_date = String::new();
+            drafts.push(Draft {
+                kind: LetterKind::Report,
+                file_stem: format!("report-{year}-{}", party.code),
+                party,
+                year,
+                level,
+                topic: as_of.to_string(),
+                outstanding: Money::zero(book),
+                arrears: Money::zero(book),
+                total: Money::zero(book),
                 context,
             });
         }

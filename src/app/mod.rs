@@ -30,6 +30,7 @@ pub mod rates;
 pub mod reversal;
 pub mod settings;
 pub mod status;
+pub mod transparency;
 
 use crate::domain::settings::SettingKey;
 use crate::money::Currency;
@@ -92,6 +93,13 @@ fn closing_transfers(
             (account, crate::money::Money::from_minor(minor, currency))
         })
         .collect())
+}
+
+/// The annual round of Article 7 reports shown on `as_of` when none is named: the one
+/// covering the year before (the latest whose year has ended).
+pub fn transparency_round(as_of: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    (as_of.year() - 1).max(crate::ledger::BUDGET_YEAR_MIN)
 }
 
 /// The books of one ledger file, opened once.
@@ -306,6 +314,7 @@ impl Books {
             )?,
             meetings,
             status,
+            transparency: self.transparency_status(transparency_round(as_of), as_of)?,
         })
     }
 

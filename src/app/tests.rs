@@ -520,5 +520,18 @@ fn the_committee_report_shows_what_each_command_reports() {
             books.budget_report(year, as_of).unwrap(),
             "{year} {as_of}"
         );
+        assert_eq!(
+            report.transparency,
+            books
+                .transparency_status(super::transparency_round(as_of), as_of)
+                .unwrap(),
+            "{year} {as_of}"
+        );
     }
+    // On 27 June 2017 the section shows the minutes' 44 reports.
+    let report = books.committee_report(2017, date("2017-06-27")).unwrap();
+    assert_eq!(
+        (report.transparency.year, report.transparency.submitted),
+        (2016, 44)
+    );
 }

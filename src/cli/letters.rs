@@ -79,6 +79,23 @@ pub enum LettersCommand {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Reminders of the Article 7 transparency reports each State Party owes on --as-of:
+    /// its initial report and its annual updates up to the one covering YEAR, each past its
+    /// due date and not submitted (see `transparency --help` for the rule)
+    Report {
+        /// The latest annual round asked about [default: the year before --as-of's]
+        year: Option<i32>,
+        /// A State Party to write to (repeat it) [default: every State Party owing a report]
+        #[arg(long, value_name = "CODE")]
+        party: Vec<String>,
+        /// The reminder level of these letters [default: one above the last recorded for
+        /// YEAR for each party on an earlier day; the same level when it was recorded on
+        /// --as-of]
+        #[arg(long, value_name = "N")]
+        level: Option<u32>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// Write the built-in templates (layout.html, layout.txt, KIND.LANG.html) to a folder,
     /// to edit and give back with --template-dir
     Templates {
@@ -182,8 +199,8 @@ pub fn letters(context: &Context, args: LettersArgs) -> anyhow::Result<Outcome> 
         None => match args.year {
             Some(year) => reminders_run(context, year, args.reminder, args.output),
             None => bail!(
-                "letters needs a kind: reminder YEAR, receipt, statement, meeting or templates \
-                 (e.g. `isu-ledger letters reminder 2017 --out letters`)"
+                "letters needs a kind: reminder YEAR, receipt, statement, meeting, report or \
+                 templates (e.g. `isu-ledger letters reminder 2017 --out letters`)"
             ),
         },
         Some(LettersCommand::Receipt {
@@ -212,6 +229,25 @@ pub fn letters(context: &Context, args: LettersArgs) -> anyhow::Result<Outcome> 
         Some(LettersCommand::Meeting { meeting, output }) => {
             run_kind(context, output, "meeting reminder", |books, templates| {
                 books.meeting_letters(context.as_of, meeting.as_deref(), templates)
+            })
+        }
+        Some(LettersCommand::Report {
+            year,
+            party,
+            level,
+            output,
+        }) => {
+            let parties = party
+                .iter()
+                .map(|code| code.parse::<PartyCode>())
+                .collect::<Result<Vec<_>, _>>()?;
+            let year = year.unwrap_or_else(|| crate::app::transparency_round(context.as_of));
+            check_budget_year(year)?;
+            if level == Some(0) {
+                bail!("--level must be 1 or more (1 is the first reminder)");
+            }
+            run_kind(context, output, "report reminder", |books, templates| {
+                books.report_letters(year, context.as_of, &parties, level, templates)
             })
         }
         Some(LettersCommand::Templates { out }) => write_templates(context, &out),
@@ -292,7 +328,13 @@ fn run_kind(
     };
     let year = letters
         .first()
-        .filter(|l| l.kind == crate::render::letters::LetterKind::Reminder)
+        .filter(|l| {
+            matches!(
+                l.kind,
+                crate::render::letters::LetterKind::Reminder
+                    | crate::render::letters::LetterKind::Report
+            )
+        })
         .map(|l| format!(" for {}", l.year))
         .unwrap_or_default();
     let mut message = format!(

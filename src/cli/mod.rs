@@ -26,6 +26,7 @@ mod report;
 mod reports;
 mod serve;
 mod settings;
+mod transparency;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -170,10 +171,15 @@ enum Command {
     HonourRoll(collection::HonourRollArgs),
     /// Write letters to send, as HTML (A4) and text, with a mail-merge CSV: reminders
     /// (`letters reminder YEAR`, or `letters YEAR`), acknowledgements of payments, statements
-    /// of account, meeting reminders; `letters templates` writes the templates to edit
+    /// of account, meeting reminders, reminders of Article 7 reports (`letters report`);
+    /// `letters templates` writes the templates to edit
     Letters(letters::LettersArgs),
     /// The letters recorded as sent (letters --record), with their level, date and reference
     Reminders(letters::RemindersArgs),
+    /// Article 7 transparency reports: record those submitted, the status of a year's round
+    /// (due, submitted on time and late, rate, missing), initial reports overdue
+    #[command(subcommand)]
+    Transparency(transparency::TransparencyCommand),
     /// How funded is a year's budget: budget, received, percent, contributors
     Status(reports::StatusArgs),
     /// The Coordination Committee report of a year as one HTML file (charts included), or
@@ -515,6 +521,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::HonourRoll(args) => collection::honour_roll(&context, args),
         Command::Letters(args) => letters::letters(&context, args),
         Command::Reminders(args) => letters::reminders(&context, args),
+        Command::Transparency(command) => transparency::run(&context, command),
         Command::Status(args) => reports::status(&context, args),
         Command::Report(args) => report::run(&context, args),
         Command::Serve(args) => serve::run(&context, args),

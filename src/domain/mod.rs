@@ -20,6 +20,7 @@ pub mod reminder;
 pub mod reversal;
 pub mod scale;
 pub mod settings;
+pub mod transparency;
 
 use chrono::NaiveDate;
 
@@ -188,6 +189,37 @@ pub enum DomainError {
     AllocationMismatch { value: Money, applied: Money },
     #[error("a pledge must be positive, got {amount}")]
     PledgeNotPositive { amount: Money },
+    #[error(
+        "'{}' is not a report period: write `initial` or the calendar year an annual update \
+         covers (e.g. 2016)",
+        crate::text::excerpt(period)
+    )]
+    ReportPeriodInvalid { period: String },
+    #[error(
+        "{party}'s initial report cannot be submitted on {submitted_on}, before the \
+         Convention entered into force for it on {in_force_on}"
+    )]
+    ReportBeforeEntryIntoForce {
+        party: PartyCode,
+        submitted_on: NaiveDate,
+        in_force_on: NaiveDate,
+    },
+    #[error(
+        "{party}'s annual update for {year} cannot be submitted on {submitted_on}: the year it \
+         covers ends on {year}-12-31, so it is submitted from {}-01-01 on",
+        year + 1
+    )]
+    ReportBeforePeriodEnd {
+        party: PartyCode,
+        year: i32,
+        submitted_on: NaiveDate,
+    },
+    #[error("an annual update for {year} is refused as of {as_of}: that year has not even begun")]
+    ReportPeriodInFuture { year: i32, as_of: NaiveDate },
+    #[error(
+        "{party} is a {kind}, not a State Party: only States Parties submit Article 7 reports"
+    )]
+    ReportNotStateParty { party: PartyCode, kind: String },
 }
 
 fn describe_limits(minimum: &Option<Money>, maximum_share: &Option<Decimal>) -> String {

@@ -109,6 +109,18 @@ pub const KEYS: &[KeySpec] = &[
         per_language: false,
         about: "the book currency (ISO 4217: CHF, USD, EUR), chosen before the first entry",
     },
+    KeySpec {
+        key: "initial_report_days",
+        per_language: false,
+        about:
+            "Article 7: a State's initial report is due this many days after its entry into force",
+    },
+    KeySpec {
+        key: "annual_report_due",
+        per_language: false,
+        about:
+            "Article 7: the day (MM-DD) of the year after a calendar year its annual update is due",
+    },
 ];
 
 /// A setting's key, checked: a known key, with a language suffix only where one is allowed.
@@ -207,6 +219,13 @@ pub fn check_value(key: &SettingKey, value: &str) -> Result<String, DomainError>
             .parse::<crate::money::Currency>()
             .map(|currency| currency.to_string())
             .map_err(|e| invalid(&e.to_string())),
+        "initial_report_days" => match value.parse::<u32>() {
+            Ok(days) if (1..=3_660).contains(&days) => Ok(days.to_string()),
+            _ => Err(invalid("must be a whole number of days from 1 to 3660")),
+        },
+        "annual_report_due" => super::transparency::parse_month_day(value)
+            .map(|(month, day)| format!("{month:02}-{day:02}"))
+            .map_err(|why| invalid(&why)),
         "email" => {
             if value.contains('@') && !value.chars().any(char::is_whitespace) {
                 Ok(value.to_string())
@@ -336,6 +355,8 @@ fn default_value(base: &str, language: Language) -> Option<&'static str> {
         ("in_force_months", _) => "6",
         ("payment_days", _) => "30",
         ("currency", _) => "CHF",
+        ("initial_report_days", _) => "180",
+        ("annual_report_due", _) => "04-30",
         _ => return None,
     })
 }
@@ -364,6 +385,23 @@ impl Identity {
                 .get("in_force_months", Language::En)
                 .parse()
                 .unwrap_or(6),
+        }
+    }
+
+    /// The rule of Article 7 reports: the days to the initial report and the day of the
+    /// annual update.
+    pub fn reporting_rule(&self) -> super::transparency::ReportingRule {
+        let default = super::transparency::ReportingRule::default();
+        super::transparency::ReportingRule {
+            initial_days: self
+                .get("initial_report_days", Language::En)
+                .parse()
+                .unwrap_or(default.initial_days),
+            annual_due: super::transparency::parse_month_day(
+                &self.get("annual_report_due", Language::En),
+            )
+            .unwrap_or(default.annual_due),
+            convention_on: self.entry_into_force_rule().convention_on,
         }
     }
 

@@ -150,6 +150,39 @@ struct Tables {
     honour_roll: Value,
     budget: Value,
     meetings: Vec<Value>,
+    transparency: Value,
+}
+
+/// The Article 7 round and initial reports, as the page shows them.
+#[derive(Serialize)]
+struct TransparencyFigures {
+    year: i32,
+    due_on: String,
+    due: usize,
+    submitted: usize,
+    on_time: usize,
+    late: usize,
+    rate: String,
+    missing: usize,
+    initial_overdue: usize,
+}
+
+impl TransparencyFigures {
+    fn of(status: &crate::reports::transparency::TransparencyStatus) -> TransparencyFigures {
+        TransparencyFigures {
+            year: status.year,
+            due_on: status.round_due_on.to_string(),
+            due: status.due,
+            submitted: status.submitted,
+            on_time: status.submitted_on_time,
+            late: status.submitted_late(),
+            rate: status
+                .rate_percent
+                .map_or_else(|| "-".to_string(), |p| p.to_string()),
+            missing: status.missing.len(),
+            initial_overdue: status.initial_overdue.len(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -160,6 +193,7 @@ struct CommitteeContext {
     previous_year: i32,
     previous_as_of: Option<String>,
     figures: Figures,
+    transparency: TransparencyFigures,
     charts: Charts,
     tables: Tables,
     nav: Value,
@@ -372,6 +406,7 @@ pub fn committee_page(report: &CommitteeReport, extras: &PageExtras<'_>) -> anyh
         previous_year: report.year - 1,
         previous_as_of: report.previous.as_ref().map(|p| p.until.to_string()),
         figures: Figures::of(&report.status),
+        transparency: TransparencyFigures::of(&report.transparency),
         charts: Charts {
             received: safe(received_chart(report)),
             by_state: safe(bar_chart(
@@ -398,13 +433,18 @@ pub fn committee_page(report: &CommitteeReport, extras: &PageExtras<'_>) -> anyh
                 .iter()
                 .map(|m| safe(table(&m.table(), &format!("meeting-{}", m.code), None)))
                 .collect(),
+            transparency: safe(table(
+                &report.transparency.table(),
+                "transparency-table",
+                link,
+            )),
         },
         nav: safe(extras.nav.clone()),
         controls: safe(extras.controls.clone()),
         footer: format!(
             "isu-ledger report {} as of {}: the figures are those of `isu-ledger --as-of {} \
-             status {}`, `outstanding {}`, `honour-roll {}`, `budget report {}` and \
-             `meeting show` on the same ledger.{}",
+             status {}`, `outstanding {}`, `honour-roll {}`, `budget report {}`, \
+             `meeting show` and `transparency status {}` on the same ledger.{}",
             report.year,
             report.as_of,
             report.as_of,
@@ -412,6 +452,7 @@ pub fn committee_page(report: &CommitteeReport, extras: &PageExtras<'_>) -> anyh
             report.year,
             report.year,
             report.year,
+            report.transparency.year,
             chain_foot(extras.chain)
         ),
     };

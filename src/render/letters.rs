@@ -73,6 +73,18 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "meeting.es.html",
         include_str!("../../reports/letters/meeting.es.html"),
     ),
+    (
+        "report.en.html",
+        include_str!("../../reports/letters/report.en.html"),
+    ),
+    (
+        "report.fr.html",
+        include_str!("../../reports/letters/report.fr.html"),
+    ),
+    (
+        "report.es.html",
+        include_str!("../../reports/letters/report.es.html"),
+    ),
 ];
 
 /// The kinds of letter.
@@ -83,6 +95,8 @@ pub enum LetterKind {
     Receipt,
     Statement,
     Meeting,
+    /// A reminder of the Article 7 transparency reports a State Party owes.
+    Report,
 }
 
 impl LetterKind {
@@ -92,6 +106,7 @@ impl LetterKind {
             LetterKind::Receipt => "receipt",
             LetterKind::Statement => "statement",
             LetterKind::Meeting => "meeting",
+            LetterKind::Report => "report",
         }
     }
 }
@@ -153,6 +168,11 @@ pub struct Labels {
     pub acknowledgement: &'static str,
     pub statement: &'static str,
     pub meeting_share: &'static str,
+    pub report: &'static str,
+    pub initial_report: &'static str,
+    pub annual_update_for: &'static str,
+    pub days_overdue: &'static str,
+    pub reports_outstanding: &'static str,
 }
 
 pub fn labels(language: Language) -> Labels {
@@ -187,6 +207,11 @@ pub fn labels(language: Language) -> Labels {
             acknowledgement: "Acknowledgement of the payment received on",
             statement: "Statement of account as at",
             meeting_share: "Share of the costs of",
+            report: "Report",
+            initial_report: "Initial report",
+            annual_update_for: "Annual update for",
+            days_overdue: "Days overdue",
+            reports_outstanding: "Article 7 transparency reports outstanding",
         },
         Language::Fr => Labels {
             year: "Année",
@@ -218,6 +243,11 @@ pub fn labels(language: Language) -> Labels {
             acknowledgement: "Accusé de réception du paiement reçu le",
             statement: "Relevé de compte au",
             meeting_share: "Part des coûts de la réunion",
+            report: "Rapport",
+            initial_report: "Rapport initial",
+            annual_update_for: "Rapport annuel pour",
+            days_overdue: "Jours de retard",
+            reports_outstanding: "Rapports de transparence au titre de l'article 7 en attente",
         },
         Language::Es => Labels {
             year: "Año",
@@ -249,6 +279,11 @@ pub fn labels(language: Language) -> Labels {
             acknowledgement: "Acuse de recibo del pago recibido el",
             statement: "Estado de cuenta al",
             meeting_share: "Parte de los costos de la reunión",
+            report: "Informe",
+            initial_report: "Informe inicial",
+            annual_update_for: "Informe anual correspondiente a",
+            days_overdue: "Días de retraso",
+            reports_outstanding: "Informes de transparencia pendientes en virtud del artículo 7",
         },
     }
 }
@@ -444,6 +479,11 @@ pub struct LetterContext {
     /// A meeting reminder: the meeting's code and name.
     pub meeting: String,
     pub meeting_name: String,
+    /// The rule of Article 7 reports (settings): the days after entry into force the
+    /// initial report is due, and the day of the year annual updates are due, written out
+    /// ("30 April", "30 avril", "30 de abril").
+    pub initial_report_days: u32,
+    pub annual_report_due: String,
 }
 
 impl LetterContext {
@@ -501,6 +541,8 @@ impl LetterContext {
             received_reference: String::new(),
             meeting: String::new(),
             meeting_name: String::new(),
+            initial_report_days: 180,
+            annual_report_due: "30 April".into(),
         }
     }
 }
@@ -563,7 +605,7 @@ fn is_template_name(name: &str) -> bool {
     }
     let parts: Vec<&str> = name.split('.').collect();
     parts.len() == 3
-        && ["reminder", "receipt", "statement", "meeting"].contains(&parts[0])
+        && ["reminder", "receipt", "statement", "meeting", "report"].contains(&parts[0])
         && ["en", "fr", "es"].contains(&parts[1])
         && ["html", "txt"].contains(&parts[2])
 }
@@ -603,7 +645,7 @@ impl LetterTemplates {
                     line: None,
                     message: "is not a letter template: the names are layout.html, \
                               layout.txt and KIND.LANG.html or KIND.LANG.txt (KIND reminder, \
-                              receipt, statement or meeting; LANG en, fr or es)"
+                              receipt, statement, meeting or report; LANG en, fr or es)"
                         .to_string(),
                 });
             }
@@ -937,6 +979,20 @@ pub fn letter_date(language: Language, date: chrono::NaiveDate) -> String {
         Language::Fr => format!("{} {} {}", date.day(), FR[month], date.year()),
         Language::Es => format!("{} de {} de {}", date.day(), ES[month], date.year()),
     }
+}
+
+/// A day of the year written out in `language`, without a year: "30 April", "30 avril",
+/// "30 de abril".
+pub fn day_of_year(language: Language, (month, day): (u32, u32)) -> String {
+    let Some(date) = chrono::NaiveDate::from_ymd_opt(2017, month, day) else {
+        return String::new();
+    };
+    let written = letter_date(language, date);
+    written
+        .strip_suffix(" de 2017")
+        .or_else(|| written.strip_suffix(" 2017"))
+        .unwrap_or(&written)
+        .to_string()
 }
 
 /// Collects a letter, refusing to grow beyond `LETTER_BYTES_MAX`.

@@ -9,6 +9,7 @@ use super::honour_roll::HonourRoll;
 use super::meeting::MeetingShow;
 use super::outstanding::Outstanding;
 use super::status::{FundingStatus, PartyReceived};
+use super::transparency::TransparencyStatus;
 use crate::money::{Currency, Money, MoneyError};
 
 /// How many States are named in the contributions by State; the others are summed.
@@ -122,6 +123,9 @@ pub struct CommitteeReport {
     pub budget: BudgetReport,
     /// As `meeting show` prints them, for the meetings held in the year.
     pub meetings: Vec<MeetingShow>,
+    /// As `transparency status` prints it on the same day: the round of the year before
+    /// the report's day (the latest whose year has ended) and the initial reports overdue.
+    pub transparency: TransparencyStatus,
 }
 
 #[cfg(test)]

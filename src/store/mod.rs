@@ -26,6 +26,7 @@ mod reminders;
 mod running;
 mod scales;
 mod settings;
+mod transparency;
 mod verify;
 
 use crate::money::Currency;
@@ -55,6 +56,7 @@ pub use rates::BookedAtRate;
 pub use reminders::{LetterRecord, LetterSentRow, ReminderRow};
 pub use scales::ScaleSummary;
 pub use settings::SettingRow;
+pub use transparency::ReportRow;
 pub use verify::{Finding, VerifyDepth, VerifySummary};
 
 use crate::ledger::{AccountName, EntryId, FundCode, LedgerError, PartyCode};

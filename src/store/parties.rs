@@ -163,6 +163,18 @@ fn all(conn: &Connection) -> Result<Vec<Party>, StoreError> {
     with_changes(conn, parties, None, None)
 }
 
+/// Every party, by code, as it stood on `date`.
+pub(super) fn all_on(conn: &Connection, date: NaiveDate) -> Result<Vec<Party>, StoreError> {
+    let sql = format!("SELECT {PARTY_COLUMNS} FROM party ORDER BY code");
+    let mut statement = conn.prepare(&sql)?;
+    let mut rows = statement.query([])?;
+    let mut parties = Vec::new();
+    while let Some(row) = rows.next()? {
+        parties.push(party_from_row(row)?);
+    }
+    with_changes(conn, parties, None, Some(date))
+}
+
 impl Store {
     /// Every party, by code.
     pub fn parties(&self) -> Result<Vec<Party>, StoreError> {

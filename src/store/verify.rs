@@ -95,7 +95,7 @@ type Check<'a> = dyn Fn() -> Result<Vec<Finding>, StoreError> + 'a;
 
 /// The tables of the schema (all migrations applied): a report reads from them, and
 /// verify says which is missing.
-const TABLES: [&str; 36] = [
+const TABLES: [&str; 38] = [
     "account",
     "account_balance",
     "account_running",
@@ -131,6 +131,8 @@ const TABLES: [&str; 36] = [
     "scale_rate",
     "setting",
     "transfer",
+    "transparency_report",
+    "transparency_reversal",
     "year_close",
 ];
 
@@ -191,6 +193,7 @@ impl Store {
                 ("reversals", Box::new(|| self.check_reversals())),
                 ("positions", Box::new(|| self.check_positions())),
                 ("bank-lines", Box::new(|| self.check_bank_lines())),
+                ("transparency", Box::new(|| self.check_transparency())),
             ],
             VerifyDepth::Quick => vec![
                 ("schema", Box::new(|| self.check_tables())),
@@ -470,6 +473,20 @@ impl Store {
                     || d.debit_minor
                     || ' credit ' || d.credit_minor || ' (minor units)'
              FROM d LEFT JOIN account a ON a.id = d.account_id",
+        )
+    }
+
+    /// At most one Article 7 report of a party and period is in force (not reversed): the
+    /// program refuses a second, so two mean a row written behind its back.
+    fn check_transparency(&self) -> Result<Vec<Finding>, StoreError> {
+        self.findings_from(
+            "transparency",
+            "SELECT 'report ' || r.period || ' of ' || r.party || ' is in force ' || count(*)
+                    || ' times (rows ' || group_concat(r.id, ', ') || ')'
+             FROM transparency_report r
+             WHERE NOT EXISTS (SELECT 1 FROM transparency_reversal v WHERE v.report_id = r.id)
+             GROUP BY r.party, r.period HAVING count(*) > 1
+             ORDER BY r.party, r.period",
         )
     }
 
@@ -825,7 +842,8 @@ impl Store {
 }
 
 /// Every trigger that keeps history append-only.
-/// The append-only triggers of migration 0008 (settings, party changes, letters sent).
+/// The append-only triggers of migrations 0008 and 0010 (settings, party changes, letters
+/// sent, transparency reports and their reversals).
 const LETTERS_APPEND_ONLY_TRIGGERS: &[&str] = &[
     "setting_no_update",
     "setting_no_delete",
@@ -833,6 +851,10 @@ const LETTERS_APPEND_ONLY_TRIGGERS: &[&str] = &[
     "party_change_no_delete",
     "letter_sent_no_update",
     "letter_sent_no_delete",
+    "transparency_report_no_update",
+    "transparency_report_no_delete",
+    "transparency_reversal_no_update",
+    "transparency_reversal_no_delete",
 ];
 
 fn all_triggers() -> impl Iterator<Item = &'static str> {
