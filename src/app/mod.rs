@@ -30,6 +30,7 @@ pub mod rates;
 pub mod reversal;
 pub mod settings;
 pub mod status;
+pub mod timeline;
 
 use std::path::Path;
 

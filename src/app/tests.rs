@@ -234,8 +234,10 @@ fn a_document_is_added_once_and_updated_only_when_there() {
     books.add_meeting(actor(), &meeting).unwrap();
     let code = meeting.code;
     let document = Document::new("CCM/MSP/2017/1", "Agenda", 4, None, None, None).unwrap();
-    books.add_document(actor(), &code, &document).unwrap();
-    assert!(books.add_document(actor(), &code, &document).is_err());
+    books
+        .add_document(actor(), &code, &document, Some(date("2017-06-28")))
+        .unwrap();
+    assert!(books.add_document(actor(), &code, &document, None).is_err());
     let change = DocumentChange {
         pages_actual: Some(6),
         ..DocumentChange::default()
@@ -244,10 +246,24 @@ fn a_document_is_added_once_and_updated_only_when_there() {
         .update_document(actor(), &code, "CCM/MSP/2017/2", &change)
         .unwrap_err();
     assert!(missing.to_string().contains("has no document"), "{missing}");
-    let updated = books
+    let (updated, due_on) = books
         .update_document(actor(), &code, "CCM/MSP/2017/1", &change)
         .unwrap();
     assert_eq!(updated.pages_expected(), 6);
+    assert_eq!(due_on, Some(date("2017-06-28")), "the due date stays");
+    let later = DocumentChange {
+        due_on: Some(date("2017-07-03")),
+        ..DocumentChange::default()
+    };
+    let (updated, due_on) = books
+        .update_document(actor(), &code, "CCM/MSP/2017/1", &later)
+        .unwrap();
+    assert_eq!(
+        updated.pages_expected(),
+        6,
+        "a due date alone changes no page"
+    );
+    assert_eq!(due_on, Some(date("2017-07-03")));
 }
 
 #[test]

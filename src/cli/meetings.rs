@@ -1,5 +1,6 @@
-//! `meeting add`, `meeting rate`, `meeting show`, `meeting balances`, `meeting assess`,
-//! `meeting true-up`, and `document add`.
+//! `meeting add`, `meeting list`, `meeting rate`, `meeting show`, `meeting balances`,
+//! `meeting assess`, `meeting true-up`, and `document add`, `document update`,
+//! `document list`.
 
 use anyhow::bail;
 use clap::Subcommand;
@@ -35,6 +36,8 @@ pub enum MeetingCommand {
         #[arg(long, value_name = "TEXT")]
         approved_by: Option<String>,
     },
+    /// The meetings by first day: estimate, documents (submitted by --as-of) and open tasks
+    List,
     /// Set the translation price of one page into the meeting's set of languages
     Rate {
         /// The meeting's code
@@ -126,6 +129,9 @@ pub enum DocumentCommand {
         /// Date translated
         #[arg(long, value_name = "DATE")]
         translated: Option<String>,
+        /// Date due to the conference services (shown by `timeline` until submitted)
+        #[arg(long, value_name = "DATE")]
+        due: Option<String>,
     },
     /// Record news of a document: its actual length, its submission, its translation (kept
     /// as a revision; the document as first added stays in the history)
@@ -146,6 +152,15 @@ pub enum DocumentCommand {
         /// Date translated
         #[arg(long, value_name = "DATE")]
         translated: Option<String>,
+        /// A new date due to the conference services (the latest set is in force)
+        #[arg(long, value_name = "DATE")]
+        due: Option<String>,
+    },
+    /// The documents of a meeting (or of every meeting): pages, due, submitted and
+    /// translated dates, and where each stands on --as-of
+    List {
+        /// The meeting's code, e.g. 7MSP [default: every meeting]
+        meeting: Option<String>,
     },
 }
 
@@ -187,6 +202,10 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
                 rate.per_page,
                 count(rate.languages, "language", "languages")
             ))?;
+        }
+        MeetingCommand::List => {
+            let books = context.books()?;
+            context.print(&books.meeting_list(context.as_of)?)?;
         }
         MeetingCommand::Show { code } => {
             let books = context.books()?;
@@ -288,8 +307,10 @@ pub fn document(context: &Context, command: DocumentCommand) -> anyhow::Result<O
             pages_actual,
             submitted,
             translated,
+            due,
         } => {
             let code: MeetingCode = meeting.parse()?;
+            let due_on = due.as_deref().map(parse_date).transpose()?;
             let document = Document::new(
                 &symbol,
                 &title,
@@ -299,12 +320,13 @@ pub fn document(context: &Context, command: DocumentCommand) -> anyhow::Result<O
                 translated.as_deref().map(parse_date).transpose()?,
             )?;
             let mut books = context.books()?;
-            books.add_document(context.actor.clone(), &code, &document)?;
+            books.add_document(context.actor.clone(), &code, &document, due_on)?;
             context.say(format!(
-                "meeting {code}: added document {} ({}, {} forecast)",
+                "meeting {code}: added document {} ({}, {} forecast{})",
                 document.symbol,
                 document.title,
-                count(document.pages_forecast, "page", "pages")
+                count(document.pages_forecast, "page", "pages"),
+                due_on.map_or(String::new(), |d| format!(", due {d}"))
             ))?;
         }
         DocumentCommand::Update {
@@ -314,6 +336,7 @@ pub fn document(context: &Context, command: DocumentCommand) -> anyhow::Result<O
             pages_actual,
             submitted,
             translated,
+            due,
         } => {
             let code: MeetingCode = meeting.parse()?;
             let change = DocumentChange {
@@ -321,19 +344,22 @@ pub fn document(context: &Context, command: DocumentCommand) -> anyhow::Result<O
                 pages_actual,
                 submitted_on: submitted.as_deref().map(parse_date).transpose()?,
                 translated_on: translated.as_deref().map(parse_date).transpose()?,
+                due_on: due.as_deref().map(parse_date).transpose()?,
             };
             if change == DocumentChange::default() {
                 bail!(
-                    "nothing to update: give --pages-forecast, --pages-actual, --submitted or \
-                     --translated"
+                    "nothing to update: give --pages-forecast, --pages-actual, --submitted, \
+                     --translated or --due"
                 );
             }
             let mut books = context.books()?;
-            let updated = books.update_document(context.actor.clone(), &code, &symbol, &change)?;
+            let (updated, due_on) =
+                books.update_document(context.actor.clone(), &code, &symbol, &change)?;
             context.say(format!(
-                "meeting {code}: document {} now {}{}{}",
+                "meeting {code}: document {} now {}{}{}{}",
                 updated.symbol,
                 count(updated.pages_expected(), "page", "pages"),
+                due_on.map_or(String::new(), |d| format!(", due {d}")),
                 updated
                     .submitted_on
                     .map_or(String::new(), |d| format!(", submitted {d}")),
@@ -341,6 +367,10 @@ pub fn document(context: &Context, command: DocumentCommand) -> anyhow::Result<O
                     .translated_on
                     .map_or(String::new(), |d| format!(", translated {d}")),
             ))?;
+        }
+        DocumentCommand::List { meeting } => {
+            let books = context.books()?;
+            context.print(&books.document_list(context.as_of, meeting.as_deref())?)?;
         }
     }
     Ok(Outcome::Done)

@@ -21,4 +21,5 @@ pub mod scales;
 pub mod standing;
 pub mod statement;
 pub mod status;
+pub mod timeline;
 pub mod verify;

@@ -49,7 +49,7 @@ const fn table(name: &'static str, key: &'static [&'static str]) -> History {
 
 /// Every table of history, in the order an existing ledger's rows are first chained
 /// (a table before the tables that refer to it).
-pub(super) const HISTORY: [History; 30] = [
+pub(super) const HISTORY: [History; 33] = [
     table("meta", &["key"]),
     table("fund", &["code"]),
     table("party", &["code"]),
@@ -88,6 +88,9 @@ pub(super) const HISTORY: [History; 30] = [
     table("setting", &["id"]),
     table("party_change", &["id"]),
     table("letter_sent", &["id"]),
+    table("task", &["id"]),
+    table("task_change", &["id"]),
+    table("document_due", &["id"]),
 ];
 
 /// The tables derived from history, which `verify` recomputes: never chained. (Named for

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007-chain.sql"),
     include_str!("../../migrations/0008-letters.sql"),
     include_str!("../../migrations/0009-running-sums.sql"),
+    include_str!("../../migrations/0010-timeline.sql"),
 ];
 
 /// The migration that adds the hash chain: a ledger older than it has its chain built

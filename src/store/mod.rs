@@ -26,6 +26,7 @@ mod reminders;
 mod running;
 mod scales;
 mod settings;
+mod tasks;
 mod verify;
 
 use std::cell::RefCell;
@@ -54,6 +55,7 @@ pub use rates::BookedAtRate;
 pub use reminders::{LetterRecord, LetterSentRow, ReminderRow};
 pub use scales::ScaleSummary;
 pub use settings::SettingRow;
+pub use tasks::TaskRecord;
 pub use verify::{Finding, VerifyDepth, VerifySummary};
 
 use crate::ledger::{AccountName, EntryId, FundCode, LedgerError, PartyCode};

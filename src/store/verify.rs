@@ -96,7 +96,7 @@ type Check<'a> = dyn Fn() -> Result<Vec<Finding>, StoreError> + 'a;
 
 /// The tables of the schema (all migrations applied): a report reads from them, and
 /// verify says which is missing.
-const TABLES: [&str; 36] = [
+const TABLES: [&str; 39] = [
     "account",
     "account_balance",
     "account_running",
@@ -113,6 +113,7 @@ const TABLES: [&str; 36] = [
     "cost_line",
     "cost_running",
     "document",
+    "document_due",
     "document_revision",
     "entry",
     "exchange_rate",
@@ -131,6 +132,8 @@ const TABLES: [&str; 36] = [
     "scale",
     "scale_rate",
     "setting",
+    "task",
+    "task_change",
     "transfer",
     "year_close",
 ];
@@ -835,6 +838,16 @@ const LETTERS_APPEND_ONLY_TRIGGERS: &[&str] = &[
     "letter_sent_no_delete",
 ];
 
+/// The append-only triggers of migration 0010 (tasks, their changes, documents' due dates).
+const TIMELINE_APPEND_ONLY_TRIGGERS: &[&str] = &[
+    "task_no_update",
+    "task_no_delete",
+    "task_change_no_update",
+    "task_change_no_delete",
+    "document_due_no_update",
+    "document_due_no_delete",
+];
+
 fn all_triggers() -> impl Iterator<Item = &'static str> {
     APPEND_ONLY_TRIGGERS
         .iter()
@@ -842,6 +855,7 @@ fn all_triggers() -> impl Iterator<Item = &'static str> {
         .chain(CORRECTIONS_APPEND_ONLY_TRIGGERS.iter())
         .chain(CHAIN_APPEND_ONLY_TRIGGERS.iter())
         .chain(LETTERS_APPEND_ONLY_TRIGGERS.iter())
+        .chain(TIMELINE_APPEND_ONLY_TRIGGERS.iter())
         .copied()
 }
 
