@@ -263,6 +263,7 @@ impl Books {
             honour_roll: collection::honour_roll_read(&self.store, &read, None)?,
             budget: budget_report(year, as_of, budget.as_ref().map(|v| &v.budget), &spent)?,
             meetings,
+            timeline: self.timeline(as_of, crate::domain::timeline::DAYS_DEFAULT)?,
             status,
         })
     }

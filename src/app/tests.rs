@@ -518,5 +518,36 @@ fn the_committee_report_shows_what_each_command_reports() {
             books.budget_report(year, as_of).unwrap(),
             "{year} {as_of}"
         );
+        assert_eq!(
+            report.timeline,
+            books
+                .timeline(as_of, crate::domain::timeline::DAYS_DEFAULT)
+                .unwrap(),
+            "{year} {as_of}"
+        );
+        assert_eq!(report.timeline.as_of, as_of);
+        assert_eq!((report.timeline.until - as_of).num_days(), 30);
     }
+    // On the day of the minutes the time-line holds the 2017 contributions still owed, the
+    // two documents not yet submitted and the tasks of the 7MSP planned from the pattern.
+    let report = books.committee_report(2017, date("2017-06-27")).unwrap();
+    let items: Vec<(String, &str, i64)> = report
+        .timeline
+        .items
+        .iter()
+        .map(|i| (i.due_on.to_string(), i.kind.label(), i.days))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            ("2016-12-31".to_string(), "contribution", 178),
+            ("2017-06-28".to_string(), "document", 1),
+            ("2017-06-29".to_string(), "task", 2),
+            ("2017-06-30".to_string(), "task", 3),
+            ("2017-07-03".to_string(), "document", 6),
+        ]
+    );
+    let html = crate::render::html::committee_page(&report, &Default::default()).unwrap();
+    assert!(html.contains("<section id=\"timeline\">"), "{html}");
+    assert!(html.contains("Annotated programme of work"));
 }

@@ -67,6 +67,57 @@ fn find_meeting(tx: &Tx<'_>, code: &MeetingCode) -> anyhow::Result<MeetingRecord
     super::meetings::find_meeting(tx, code)
 }
 
+/// Plans a meeting's tasks from a pattern in `tx` (see `Books::plan_timeline`).
+pub fn plan_in(
+    tx: &Tx<'_>,
+    code: &MeetingCode,
+    pattern: &PatternSource<'_>,
+    recorded_on: NaiveDate,
+    dry_run: bool,
+) -> anyhow::Result<Planned> {
+    let lines = parse_pattern(pattern.text)
+        .map_err(|e| anyhow::anyhow!("{}:{}: {}", pattern.name, e.line, e.message))?;
+    let record = find_meeting(tx, code)?;
+    let held_on = record.meeting.held_on;
+    let mut planned = Planned {
+        meeting: code.clone(),
+        held_on,
+        added: Vec::new(),
+        already: Vec::new(),
+    };
+    for line in &lines {
+        let at = |message: String| anyhow::anyhow!("{}:{}: {message}", pattern.name, line.line);
+        let due_on = line.due_on(held_on).ok_or_else(|| {
+            at(format!(
+                "{} days from {held_on} is no date",
+                line.offset_days
+            ))
+        })?;
+        // A pattern may plan what fell due before the day of recording: the meeting's date
+        // decides.
+        let task = Task::new(
+            &line.title,
+            due_on,
+            line.owner.as_deref(),
+            Some(code.clone()),
+            recorded_on,
+            true,
+        )
+        .map_err(|e| at(e.to_string()))?;
+        if already_recorded(tx, &task).map_err(|e| at(e.to_string()))?
+            || planned.added.iter().any(|t| t.id == task.id)
+        {
+            planned.already.push(task);
+            continue;
+        }
+        if !dry_run {
+            tx.insert_task(&task)?;
+        }
+        planned.added.push(task);
+    }
+    Ok(planned)
+}
+
 /// Every meeting, by first day and code.
 fn all_meetings(store: &Store) -> anyhow::Result<Vec<MeetingRecord>> {
     let mut meetings = Vec::new();
@@ -145,46 +196,8 @@ impl Books {
         recorded_on: NaiveDate,
         dry_run: bool,
     ) -> anyhow::Result<Planned> {
-        let lines = parse_pattern(pattern.text)
-            .map_err(|e| anyhow::anyhow!("{}:{}: {}", pattern.name, e.line, e.message))?;
         let tx = self.store.begin(actor)?;
-        let record = find_meeting(&tx, code)?;
-        let held_on = record.meeting.held_on;
-        let mut planned = Planned {
-            meeting: code.clone(),
-            held_on,
-            added: Vec::new(),
-            already: Vec::new(),
-        };
-        for line in &lines {
-            let at = |message: String| anyhow::anyhow!("{}:{}: {message}", pattern.name, line.line);
-            let due_on = line.due_on(held_on).ok_or_else(|| {
-                at(format!(
-                    "{} days from {held_on} is no date",
-                    line.offset_days
-                ))
-            })?;
-            // A pattern may plan what fell due before today: the meeting's date decides.
-            let task = Task::new(
-                &line.title,
-                due_on,
-                line.owner.as_deref(),
-                Some(code.clone()),
-                recorded_on,
-                true,
-            )
-            .map_err(|e| at(e.to_string()))?;
-            if already_recorded(&tx, &task).map_err(|e| at(e.to_string()))?
-                || planned.added.iter().any(|t| t.id == task.id)
-            {
-                planned.already.push(task);
-                continue;
-            }
-            if !dry_run {
-                tx.insert_task(&task)?;
-            }
-            planned.added.push(task);
-        }
+        let planned = plan_in(&tx, code, pattern, recorded_on, dry_run)?;
         if !dry_run {
             tx.commit()?;
         }

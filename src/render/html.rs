@@ -150,6 +150,7 @@ struct Tables {
     honour_roll: Value,
     budget: Value,
     meetings: Vec<Value>,
+    timeline: Value,
 }
 
 #[derive(Serialize)]
@@ -398,13 +399,14 @@ pub fn committee_page(report: &CommitteeReport, extras: &PageExtras<'_>) -> anyh
                 .iter()
                 .map(|m| safe(table(&m.table(), &format!("meeting-{}", m.code), None)))
                 .collect(),
+            timeline: safe(table(&report.timeline.table(), "timeline-table", None)),
         },
         nav: safe(extras.nav.clone()),
         controls: safe(extras.controls.clone()),
         footer: format!(
             "isu-ledger report {} as of {}: the figures are those of `isu-ledger --as-of {} \
-             status {}`, `outstanding {}`, `honour-roll {}`, `budget report {}` and \
-             `meeting show` on the same ledger.{}",
+             status {}`, `outstanding {}`, `honour-roll {}`, `budget report {}`, \
+             `meeting show` and `timeline` on the same ledger.{}",
             report.year,
             report.as_of,
             report.as_of,

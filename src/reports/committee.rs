@@ -1,5 +1,6 @@
 //! `report YEAR`: what the Coordination Committee sees at a meeting, gathered from the
-//! reports the other commands print, plus the curves of money received day by day.
+//! reports the other commands print (among them the time-line of what falls due next), plus
+//! the curves of money received day by day.
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -9,6 +10,7 @@ use super::honour_roll::HonourRoll;
 use super::meeting::MeetingShow;
 use super::outstanding::Outstanding;
 use super::status::{FundingStatus, PartyReceived};
+use super::timeline::Timeline;
 use crate::money::{Currency, Money, MoneyError};
 
 /// How many States are named in the contributions by State; the others are summed.
@@ -117,6 +119,8 @@ pub struct CommitteeReport {
     pub budget: BudgetReport,
     /// As `meeting show` prints them, for the meetings held in the year.
     pub meetings: Vec<MeetingShow>,
+    /// As `timeline` prints it: what is overdue and what falls due in the next 30 days.
+    pub timeline: Timeline,
 }
 
 #[cfg(test)]
