@@ -14,7 +14,7 @@ use rusqlite::Connection;
 use serde_json::Value;
 
 /// The tables of history, each with at least one row in `full_ledger`.
-const HISTORY: [&str; 30] = [
+const HISTORY: [&str; 33] = [
     "meta",
     "fund",
     "party",
@@ -45,11 +45,15 @@ const HISTORY: [&str; 30] = [
     "setting",
     "party_change",
     "letter_sent",
+    "task",
+    "task_change",
+    "document_due",
 ];
 
 /// The 2017 example, with a row in every table of history: a meeting shared among the
 /// parties, a document's news, a corrected rate, a withdrawn budget, reminders sent, a
-/// setting and a party's change, a bank statement with a confirmed line and a closed year.
+/// setting and a party's change, a bank statement with a confirmed line, a closed year, and
+/// the time-line's tasks (the demo's, one done, and one more) and documents' due dates.
 fn full_ledger() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("ledger.sqlite");
@@ -116,6 +120,25 @@ fn full_ledger() -> (tempfile::TempDir, PathBuf) {
             "2017-06-27",
         ],
         &["settings", "set", "signatory_name", "Jane Doe"],
+        &[
+            "--as-of",
+            "2017-06-27",
+            "task",
+            "add",
+            "Book the rooms",
+            "--due",
+            "2017-07-10",
+            "--owner",
+            "ISU",
+        ],
+        &[
+            "document",
+            "update",
+            "7MSP",
+            "CCM/MSP/2017/9",
+            "--due",
+            "2017-07-05",
+        ],
         &[
             "party",
             "update",

@@ -734,6 +734,7 @@ fn a_ledger_of_the_previous_schema_opens_and_reports_the_same_figures() {
             "--as-of 2017-06-30 budget show 2017",
             "--as-of 2017-06-30 fund list",
             "--as-of 2017-06-30 balance",
+            "--as-of 2017-06-30 timeline --days 400",
         ]
         .map(|line| {
             // The chain head is of the ledger (rebuilt below in another order), not of
@@ -750,13 +751,13 @@ fn a_ledger_of_the_previous_schema_opens_and_reports_the_same_figures() {
     // Take the ledger back to the schema before the corrections migration: its tables (with
     // their triggers and index) did not exist then, nor those of the bank migration that
     // follows it, the chain of the migration after that, the tables of the letters or the
-    // running sums.
+    // running sums, nor those of the time-line.
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |row| row.get(0))
             .unwrap();
-        assert_eq!(version, 9, "the running sums migration is the last");
+        assert_eq!(version, 10, "the time-line migration is the last");
         conn.execute_batch(
             "DROP TABLE exchange_rate_correction;
              DROP TABLE budget_withdrawal;
@@ -770,10 +771,13 @@ fn a_ledger_of_the_previous_schema_opens_and_reports_the_same_figures() {
              DROP TABLE letter_sent;
              DROP TABLE account_running;
              DROP TABLE cost_running;
-             DROP TABLE expense_recorded_running;",
+             DROP TABLE expense_recorded_running;
+             DROP TABLE task_change;
+             DROP TABLE task;
+             DROP TABLE document_due;",
         )
         .unwrap();
-        conn.pragma_update(None, "user_version", version - 5)
+        conn.pragma_update(None, "user_version", version - 6)
             .unwrap();
     }
     assert_ne!(without_chain_rows(&dump(&db)), current);
