@@ -445,6 +445,34 @@ fn bad_input_is_refused_in_one_line_and_writes_nothing() {
         &refused(&db, &format!("--as-of 2017-06-29 task done {id}")),
         &["is already done, on 2017-06-28"],
     );
+    let later = add_task(
+        &db,
+        &["--as-of", "2017-06-27", "Sign off", "--due", "2017-07-03"],
+    );
+    assert_mentions(
+        &refused(&db, &format!("task done {later} --on 2017-06-26")),
+        &["was recorded on 2017-06-27: it cannot be done on 2017-06-26"],
+    );
+    // The same task again writes nothing; with another owner it is refused.
+    let before = common::dump(&db);
+    assert_mentions(
+        &ok(&db, "--as-of 2017-06-28 task add Sign --due 2017-07-03"),
+        &["added task"],
+    );
+    let with_owner = common::dump(&db);
+    assert_ne!(with_owner, before);
+    assert_mentions(
+        &ok(&db, "--as-of 2017-06-29 task add Sign --due 2017-07-03"),
+        &["is already recorded; nothing written"],
+    );
+    assert_eq!(common::dump(&db), with_owner);
+    assert_mentions(
+        &refused(
+            &db,
+            "--as-of 2017-06-29 task add Sign --due 2017-07-03 --owner ISU",
+        ),
+        &["is already recorded with no owner, not ISU"],
+    );
     assert_mentions(
         &refused(&db, "task done 0badc0de"),
         &["unknown task 0badc0de"],

@@ -54,7 +54,15 @@ pub enum TaskCommand {
 }
 
 #[derive(Debug, Args)]
-#[command(args_conflicts_with_subcommands = true)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    after_help = "The items: tasks still open on --as-of, documents not yet submitted whose due \
+date is known (`document add --due`, `document update --due`), and what is still owed for each \
+budget year by due date. They come by due date, then kind (task, document, contribution, report), \
+then a key that follows from the item (a task's id, a document's meeting and symbol, a budget \
+year), never in the order of recording. Days: how many days an overdue item is late, or how many \
+are left until an item falls due (0: today)."
+)]
 pub struct TimelineArgs {
     #[command(subcommand)]
     command: Option<TimelineCommand>,
