@@ -1,9 +1,10 @@
 -- isu-ledger schema, migration 0010: the preparations time-line. Tasks with a due date, an
--- owner and a state, for a meeting or for the unit; and the dates a meeting's documents are
--- due to the conference services.
+-- owner and a state, for a meeting or for the unit; the dates a meeting's documents are due to
+-- the conference services; and where a meeting is held and its last day.
 --
--- All three tables are append-only: a task is done by recording its change of state, and a
--- document's due date is set again by recording another row, the latest of which is in force.
+-- All four tables are append-only: a task is done by recording its change of state, and a
+-- document's due date or a meeting's place is set again by recording another row, the latest
+-- of which is in force.
 
 -- A task, by an identifier derived from what it is (its meeting, title and due date), so that
 -- recording the same task again, or planning the same pattern twice, adds nothing.
@@ -79,4 +80,28 @@ END;
 CREATE TRIGGER document_due_no_delete BEFORE DELETE ON document_due
 BEGIN
     SELECT RAISE(ABORT, 'due dates of documents are append-only: set the date again instead');
+END;
+
+-- Where a meeting is held and its last day (`meeting add --place --last-day`, `meeting
+-- update`): each row sets the fields it names (NULL: unchanged), applied in order.
+CREATE TABLE meeting_detail (
+    id         INTEGER PRIMARY KEY,
+    meeting    TEXT NOT NULL REFERENCES meeting (code),
+    last_day   TEXT
+               CHECK (last_day IS NULL
+                      OR last_day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    place      TEXT CHECK (place IS NULL OR length(place) BETWEEN 1 AND 100),
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    CHECK (last_day IS NOT NULL OR place IS NOT NULL)
+) STRICT;
+
+CREATE TRIGGER meeting_detail_no_update BEFORE UPDATE ON meeting_detail
+BEGIN
+    SELECT RAISE(ABORT, 'places and last days of meetings are append-only: set them again instead');
+END;
+
+CREATE TRIGGER meeting_detail_no_delete BEFORE DELETE ON meeting_detail
+BEGIN
+    SELECT RAISE(ABORT, 'places and last days of meetings are append-only: set them again instead');
 END;

@@ -14,7 +14,7 @@ use rusqlite::Connection;
 use serde_json::Value;
 
 /// The tables of history, each with at least one row in `full_ledger`.
-const HISTORY: [&str; 33] = [
+const HISTORY: [&str; 34] = [
     "meta",
     "fund",
     "party",
@@ -48,6 +48,7 @@ const HISTORY: [&str; 33] = [
     "task",
     "task_change",
     "document_due",
+    "meeting_detail",
 ];
 
 /// The 2017 example, with a row in every table of history: a meeting shared among the

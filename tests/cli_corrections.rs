@@ -774,7 +774,8 @@ fn a_ledger_of_the_previous_schema_opens_and_reports_the_same_figures() {
              DROP TABLE expense_recorded_running;
              DROP TABLE task_change;
              DROP TABLE task;
-             DROP TABLE document_due;",
+             DROP TABLE document_due;
+             DROP TABLE meeting_detail;",
         )
         .unwrap();
         conn.pragma_update(None, "user_version", version - 6)

@@ -351,6 +351,8 @@ fn the_meeting_and_document_lists_in_table_and_json() {
     let msp = &meetings["meetings"][0];
     assert_eq!(msp["code"], "7MSP");
     assert_eq!(msp["held_on"], "2017-09-04");
+    assert_eq!(msp["last_day"], "2017-09-06");
+    assert_eq!(msp["place"], "Geneva");
     assert_eq!(msp["estimate"], "174000.00");
     assert_eq!(msp["documents"], 9);
     assert_eq!(msp["documents_submitted"], 7);
@@ -361,8 +363,40 @@ fn the_meeting_and_document_lists_in_table_and_json() {
         &table,
         &[
             "Meetings as of 2017-06-27",
-            "| 7MSP | Seventh Meeting of States Parties | 2017-09-04 | USD 174'000.00 | 6MSP        |         9 |         7 |          3 |",
+            "| 7MSP | Seventh Meeting of States Parties | 2017-09-04 to 2017-09-06 | Geneva | USD 174'000.00 | 6MSP        |         9 |         7 |          3 |",
         ],
+    );
+
+    // A meeting added with no estimate, its place set later, then its last day.
+    ok(
+        &db,
+        "meeting add 8MSP --name Eighth --date 2018-09-03 --estimate 0",
+    );
+    assert_mentions(
+        &ok(&db, "meeting update 8MSP --place Geneva"),
+        &["meeting 8MSP: last day not set, place Geneva"],
+    );
+    assert_mentions(
+        &ok(&db, "meeting update 8MSP --last-day 2018-09-05"),
+        &["meeting 8MSP: last day 2018-09-05, place Geneva"],
+    );
+    let two = json(&db, "--as-of 2017-06-27 meeting list");
+    let eighth = &two["meetings"][1];
+    assert_eq!(eighth["code"], "8MSP");
+    assert_eq!(eighth["estimate"], Value::Null, "no estimate");
+    assert_eq!(eighth["last_day"], "2018-09-05");
+    assert_eq!(eighth["place"], "Geneva");
+    assert_mentions(
+        &refused(&db, "meeting update 8MSP --last-day 2018-09-01"),
+        &["the last day 2018-09-01 is before the meeting's first day, 2018-09-03"],
+    );
+    assert_mentions(
+        &refused(&db, "meeting update 8MSP"),
+        &["nothing to update: give --last-day or --place"],
+    );
+    assert_mentions(
+        &refused(&db, "meeting update 9MSP --place Geneva"),
+        &["unknown meeting '9MSP'"],
     );
 
     let documents = json(&db, "--as-of 2017-06-27 document list 7MSP");

@@ -15,7 +15,7 @@ use crate::domain::fund::opening_entry;
 use crate::domain::meeting::{Document, Meeting, MeetingCode, PageRate};
 use crate::domain::parse_date;
 use crate::domain::rate::ExchangeRate;
-use crate::domain::timeline::{Task, SHIPPED_PATTERNS};
+use crate::domain::timeline::{MeetingPlace, Task, SHIPPED_PATTERNS};
 use crate::ledger::FundCode;
 use crate::money::{Currency, Money};
 use crate::store::Tx;
@@ -43,6 +43,8 @@ const OPENING_BALANCES: [(&str, &str, Currency); 2] = [
 pub const MEETING_CODE: &str = "7MSP";
 const MEETING_NAME: &str = "Seventh Meeting of States Parties";
 const MEETING_HELD_ON: &str = "2017-09-04";
+const MEETING_LAST_DAY: &str = "2017-09-06";
+const MEETING_PLACE: &str = "Geneva";
 const MEETING_ESTIMATE: &str = "174'000.00";
 const MEETING_APPROVED_BY: &str = "6MSP";
 const PER_PAGE: &str = "1'160.00";
@@ -93,6 +95,14 @@ pub fn build(tx: &Tx<'_>) -> anyhow::Result<DemoCosts> {
         Some(MEETING_APPROVED_BY.to_string()),
     )?;
     tx.insert_meeting(&meeting)?;
+    tx.insert_meeting_place(
+        &meeting.code,
+        &MeetingPlace::new(
+            meeting.held_on,
+            Some(parse_date(MEETING_LAST_DAY)?),
+            Some(MEETING_PLACE),
+        )?,
+    )?;
     tx.insert_page_rate(
         &meeting.code,
         &PageRate::new(Money::parse(PER_PAGE, Currency::USD)?, LANGUAGES)?,

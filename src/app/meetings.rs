@@ -10,6 +10,7 @@ use super::Books;
 use crate::domain::meeting::{
     apportion, bill_entry, payment_entry, Document, Meeting, MeetingCode, MeetingError, PageRate,
 };
+use crate::domain::timeline::MeetingPlace;
 use crate::ledger::{NewEntry, PartyCode};
 use crate::money::Money;
 use crate::reports::meeting::{meeting_balances, MeetingBalances};
@@ -44,9 +45,14 @@ pub fn find_meeting(tx: &Tx<'_>, code: &MeetingCode) -> anyhow::Result<MeetingRe
 }
 
 impl Books {
-    /// Adds a meeting in its own transaction: refused when held in a closed year, or when
-    /// its code is taken.
-    pub fn add_meeting(&mut self, actor: Actor, meeting: &Meeting) -> anyhow::Result<()> {
+    /// Adds a meeting in its own transaction, with its place and last day when known:
+    /// refused when held in a closed year, or when its code is taken.
+    pub fn add_meeting(
+        &mut self,
+        actor: Actor,
+        meeting: &Meeting,
+        place: &MeetingPlace,
+    ) -> anyhow::Result<()> {
         let tx = self.store.begin(actor)?;
         tx.refuse_closed(
             meeting.held_on.year(),
@@ -61,6 +67,9 @@ impl Books {
             );
         }
         tx.insert_meeting(meeting)?;
+        if !place.is_empty() {
+            tx.insert_meeting_place(&meeting.code, place)?;
+        }
         tx.commit()?;
         Ok(())
     }

@@ -195,8 +195,12 @@ fn a_meeting_is_assessed_once_among_the_participants_with_a_rate() {
         None,
     )
     .unwrap();
-    books.add_meeting(actor(), &meeting).unwrap();
-    let again = books.add_meeting(actor(), &meeting).unwrap_err();
+    books
+        .add_meeting(actor(), &meeting, &Default::default())
+        .unwrap();
+    let again = books
+        .add_meeting(actor(), &meeting, &Default::default())
+        .unwrap_err();
     assert!(again.to_string().contains("already exists"), "{again}");
     let code: MeetingCode = "7MSP".parse().unwrap();
     let on = date("2017-06-01");
@@ -231,7 +235,9 @@ fn a_document_is_added_once_and_updated_only_when_there() {
         None,
     )
     .unwrap();
-    books.add_meeting(actor(), &meeting).unwrap();
+    books
+        .add_meeting(actor(), &meeting, &Default::default())
+        .unwrap();
     let code = meeting.code;
     let document = Document::new("CCM/MSP/2017/1", "Agenda", 4, None, None, None).unwrap();
     books

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::Books;
 use crate::domain::meeting::MeetingCode;
-use crate::domain::timeline::{parse_pattern, Task, TaskId, Window};
+use crate::domain::timeline::{parse_pattern, MeetingPlace, Task, TaskId, Window};
 use crate::reports::standing::standings;
 use crate::reports::timeline::{
     contribution_items, document_items, document_list, meeting_list, task_items, task_list,
@@ -243,10 +243,35 @@ impl Books {
         Ok(contribution_items(&standings, &due_dates, window)?)
     }
 
+    /// Sets where a meeting is held or its last day (what is given; the rest stays), checked
+    /// against its first day; returns both as they now stand.
+    pub fn update_meeting_place(
+        &mut self,
+        actor: Actor,
+        code: &MeetingCode,
+        last_day: Option<NaiveDate>,
+        place: Option<&str>,
+    ) -> anyhow::Result<MeetingPlace> {
+        let tx = self.store.begin(actor)?;
+        let record = find_meeting(&tx, code)?;
+        let change = MeetingPlace::new(record.meeting.held_on, last_day, place)?;
+        if change.is_empty() {
+            bail!("nothing to update: give --last-day or --place");
+        }
+        tx.insert_meeting_place(code, &change)?;
+        let now = tx
+            .meeting_places()?
+            .remove(code.as_str())
+            .unwrap_or_default();
+        tx.commit()?;
+        Ok(now)
+    }
+
     /// Every meeting with its estimate and how many documents and open tasks it has.
     pub fn meeting_list(&self, as_of: NaiveDate) -> anyhow::Result<MeetingList> {
         Ok(meeting_list(
             &all_meetings(&self.store)?,
+            &self.store.meeting_places()?,
             &self.store.tasks()?,
             as_of,
         ))

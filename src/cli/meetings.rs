@@ -1,4 +1,4 @@
-//! `meeting add`, `meeting list`, `meeting rate`, `meeting show`, `meeting balances`,
+//! `meeting add`, `meeting update`, `meeting list`, `meeting rate`, `meeting show`, `meeting balances`,
 //! `meeting assess`, `meeting true-up`, and `document add`, `document update`,
 //! `document list`.
 
@@ -10,6 +10,7 @@ use crate::app::meetings::{DocumentChange, MeetingPaid};
 use crate::app::Recorded;
 use crate::domain::meeting::{Document, Meeting, MeetingCode};
 use crate::domain::parse_date;
+use crate::domain::timeline::MeetingPlace;
 use crate::ledger::PartyCode;
 use crate::money::{Currency, Money};
 use crate::text::count;
@@ -35,8 +36,26 @@ pub enum MeetingCommand {
         /// Who approved the estimate, e.g. 6MSP
         #[arg(long, value_name = "TEXT")]
         approved_by: Option<String>,
+        /// Last day of the meeting
+        #[arg(long, value_name = "DATE")]
+        last_day: Option<String>,
+        /// Where it is held, e.g. Geneva
+        #[arg(long, value_name = "TEXT")]
+        place: Option<String>,
     },
-    /// The meetings by first day: estimate, documents (submitted by --as-of) and open tasks
+    /// Set where a meeting is held or its last day (kept as history; the latest is in force)
+    Update {
+        /// The meeting's code
+        code: String,
+        /// Last day of the meeting
+        #[arg(long, value_name = "DATE")]
+        last_day: Option<String>,
+        /// Where it is held
+        #[arg(long, value_name = "TEXT")]
+        place: Option<String>,
+    },
+    /// The meetings by first day: dates, place, estimate, documents (submitted by --as-of)
+    /// and open tasks
     List,
     /// Set the translation price of one page into the meeting's set of languages
     Rate {
@@ -173,6 +192,8 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
             currency,
             estimate,
             approved_by,
+            last_day,
+            place,
         } => {
             let currency: Currency = currency.parse()?;
             let meeting = Meeting::new(
@@ -182,11 +203,45 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
                 Money::parse(&estimate, currency)?,
                 approved_by,
             )?;
+            let place = MeetingPlace::new(
+                meeting.held_on,
+                last_day.as_deref().map(parse_date).transpose()?,
+                place.as_deref(),
+            )?;
             let mut books = context.books()?;
-            books.add_meeting(context.actor.clone(), &meeting)?;
+            books.add_meeting(context.actor.clone(), &meeting, &place)?;
             context.say(format!(
-                "added meeting {} ({}, {}): estimate {}",
-                meeting.code, meeting.name, meeting.held_on, meeting.estimate
+                "added meeting {} ({}, {}{}{}): estimate {}",
+                meeting.code,
+                meeting.name,
+                meeting.held_on,
+                place.last_day.map_or(String::new(), |d| format!(" to {d}")),
+                place
+                    .place
+                    .as_ref()
+                    .map_or(String::new(), |p| format!(", {p}")),
+                meeting.estimate
+            ))?;
+        }
+        MeetingCommand::Update {
+            code,
+            last_day,
+            place,
+        } => {
+            let code: MeetingCode = code.parse()?;
+            let last_day = last_day.as_deref().map(parse_date).transpose()?;
+            let mut books = context.books()?;
+            let now = books.update_meeting_place(
+                context.actor.clone(),
+                &code,
+                last_day,
+                place.as_deref(),
+            )?;
+            context.say(format!(
+                "meeting {code}: last day {}, place {}",
+                now.last_day
+                    .map_or("not set".to_string(), |d| d.to_string()),
+                now.place.as_deref().unwrap_or("not set")
             ))?;
         }
         MeetingCommand::Rate {

@@ -62,6 +62,15 @@ pub enum TimelineError {
     TaskIdFormat { given: String },
     #[error("--days {days} is out of range: give 0 to {DAYS_MAX}")]
     DaysOutOfRange { days: u32 },
+    #[error("the last day {last_day} is before the meeting's first day, {held_on}")]
+    LastDayBeforeFirst {
+        last_day: NaiveDate,
+        held_on: NaiveDate,
+    },
+    #[error("the place of a meeting is empty: give a place, or leave --place out")]
+    PlaceEmpty,
+    #[error("the place of a meeting has {chars} characters; at most {PLACE_CHARS_MAX} are kept")]
+    PlaceTooLong { chars: usize },
 }
 
 /// A task's identifier: 8 hexadecimal digits derived from its meeting, title and due date, so
@@ -175,6 +184,53 @@ impl Task {
             && self.due_on == other.due_on
             && self.meeting == other.meeting
             && self.owner == other.owner
+    }
+}
+
+/// The longest place of a meeting, in characters.
+pub const PLACE_CHARS_MAX: usize = 100;
+
+/// Where a meeting is held and its last day, as set so far (each may be unknown).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MeetingPlace {
+    pub last_day: Option<NaiveDate>,
+    pub place: Option<String>,
+}
+
+impl MeetingPlace {
+    /// A place and last day as given for a meeting whose first day is `held_on`: a last day
+    /// before the first is refused, a place is one line.
+    pub fn new(
+        held_on: NaiveDate,
+        last_day: Option<NaiveDate>,
+        place: Option<&str>,
+    ) -> Result<MeetingPlace, TimelineError> {
+        if let Some(last_day) = last_day.filter(|day| *day < held_on) {
+            return Err(TimelineError::LastDayBeforeFirst { last_day, held_on });
+        }
+        let place = place.map(one_line);
+        match &place {
+            Some(place) if place.is_empty() => return Err(TimelineError::PlaceEmpty),
+            Some(place) if place.chars().count() > PLACE_CHARS_MAX => {
+                return Err(TimelineError::PlaceTooLong {
+                    chars: place.chars().count(),
+                })
+            }
+            _ => {}
+        }
+        Ok(MeetingPlace { last_day, place })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.last_day.is_none() && self.place.is_none()
+    }
+
+    /// This place and last day with what `later` sets over them.
+    pub fn updated(&self, later: &MeetingPlace) -> MeetingPlace {
+        MeetingPlace {
+            last_day: later.last_day.or(self.last_day),
+            place: later.place.clone().or_else(|| self.place.clone()),
+        }
     }
 }
 
@@ -651,6 +707,38 @@ mod tests {
         );
         // The sources in another order, and an empty one, give the same list.
         assert_eq!(merge(vec![contributions, vec![], documents, tasks]), merged);
+    }
+
+    #[test]
+    fn a_meetings_place_and_last_day_are_checked_and_set_over_each_other() {
+        let held_on = day("2017-09-04");
+        let first = MeetingPlace::new(held_on, Some(day("2017-09-06")), Some(" Geneva ")).unwrap();
+        assert_eq!(first.place.as_deref(), Some("Geneva"));
+        let later = MeetingPlace::new(held_on, None, Some("Geneva, Palais des Nations")).unwrap();
+        assert_eq!(
+            first.updated(&later),
+            MeetingPlace {
+                last_day: Some(day("2017-09-06")),
+                place: Some("Geneva, Palais des Nations".to_string())
+            }
+        );
+        assert!(MeetingPlace::new(held_on, None, None).unwrap().is_empty());
+        assert!(MeetingPlace::new(held_on, Some(held_on), None).is_ok());
+        assert_eq!(
+            MeetingPlace::new(held_on, Some(day("2017-09-03")), None),
+            Err(TimelineError::LastDayBeforeFirst {
+                last_day: day("2017-09-03"),
+                held_on
+            })
+        );
+        assert_eq!(
+            MeetingPlace::new(held_on, None, Some("  ")),
+            Err(TimelineError::PlaceEmpty)
+        );
+        assert!(matches!(
+            MeetingPlace::new(held_on, None, Some(&"x".repeat(PLACE_CHARS_MAX + 1))),
+            Err(TimelineError::PlaceTooLong { .. })
+        ));
     }
 
     #[test]

@@ -102,11 +102,18 @@ impl Tabular for MeetingList {
             .meetings
             .iter()
             .map(|meeting| {
+                let dates = match meeting.last_day {
+                    Some(last) if last != meeting.held_on => {
+                        format!("{} to {last}", meeting.held_on)
+                    }
+                    _ => meeting.held_on.to_string(),
+                };
                 vec![
                     Cell::text(meeting.code.clone()),
                     Cell::text(meeting.name.clone()),
-                    Cell::Date(meeting.held_on),
-                    Cell::Money(meeting.estimate),
+                    Cell::text(dates),
+                    text_or_empty(meeting.place.as_ref()),
+                    Cell::optional(meeting.estimate, Cell::Money),
                     text_or_empty(meeting.approved_by.as_ref()),
                     Cell::Count(meeting.documents as i64),
                     Cell::Count(meeting.documents_submitted as i64),
@@ -119,7 +126,8 @@ impl Tabular for MeetingList {
             headers: headers(&[
                 "Code",
                 "Name",
-                "First day",
+                "Dates",
+                "Place",
                 "Estimate",
                 "Approved by",
                 "Documents",

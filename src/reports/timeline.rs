@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::standing::Standings;
 use crate::domain::timeline::{
-    merge, ItemKind, ItemState, TaskId, TaskState, TimelineItem, Window,
+    merge, ItemKind, ItemState, MeetingPlace, TaskId, TaskState, TimelineItem, Window,
 };
 use crate::ledger::PartyCode;
 use crate::money::{Currency, Money, MoneyError};
@@ -219,9 +219,12 @@ pub fn task_list(
 pub struct MeetingRow {
     pub code: String,
     pub name: String,
-    /// The meeting's first day.
+    /// The meeting's first day, and its last when known.
     pub held_on: NaiveDate,
-    pub estimate: Money,
+    pub last_day: Option<NaiveDate>,
+    pub place: Option<String>,
+    /// The approved estimate, if any (none when zero).
+    pub estimate: Option<Money>,
     pub approved_by: Option<String>,
     pub documents: usize,
     /// Of which submitted by `as_of`.
@@ -239,6 +242,7 @@ pub struct MeetingList {
 /// The meetings by first day and code.
 pub fn meeting_list(
     meetings: &[MeetingRecord],
+    places: &BTreeMap<String, MeetingPlace>,
     tasks: &[TaskRecord],
     as_of: NaiveDate,
 ) -> MeetingList {
@@ -246,11 +250,14 @@ pub fn meeting_list(
         .iter()
         .map(|record| {
             let meeting = &record.meeting;
+            let place = places.get(meeting.code.as_str());
             MeetingRow {
                 code: meeting.code.to_string(),
                 name: meeting.name.clone(),
                 held_on: meeting.held_on,
-                estimate: meeting.estimate,
+                last_day: place.and_then(|p| p.last_day),
+                place: place.and_then(|p| p.place.clone()),
+                estimate: Some(meeting.estimate).filter(|e| e.minor() != 0),
                 approved_by: meeting.approved_by.clone(),
                 documents: record.documents.len(),
                 documents_submitted: record

@@ -49,7 +49,7 @@ const fn table(name: &'static str, key: &'static [&'static str]) -> History {
 
 /// Every table of history, in the order an existing ledger's rows are first chained
 /// (a table before the tables that refer to it).
-pub(super) const HISTORY: [History; 33] = [
+pub(super) const HISTORY: [History; 34] = [
     table("meta", &["key"]),
     table("fund", &["code"]),
     table("party", &["code"]),
@@ -91,6 +91,7 @@ pub(super) const HISTORY: [History; 33] = [
     table("task", &["id"]),
     table("task_change", &["id"]),
     table("document_due", &["id"]),
+    table("meeting_detail", &["id"]),
 ];
 
 /// The tables derived from history, which `verify` recomputes: never chained. (Named for

@@ -1,6 +1,6 @@
-//! The `task`, `task_change` and `document_due` tables: the tasks of the preparations
-//! time-line with the day each was done, and the days documents are due to the conference
-//! services.
+//! The `task`, `task_change`, `document_due` and `meeting_detail` tables: the tasks of the
+//! preparations time-line with the day each was done, the days documents are due to the
+//! conference services, and where meetings are held until which day.
 
 use std::collections::BTreeMap;
 
@@ -9,7 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{corrupt, text_to_date, Store, StoreError, Tx};
 use crate::domain::meeting::MeetingCode;
-use crate::domain::timeline::{Task, TaskId};
+use crate::domain::timeline::{MeetingPlace, Task, TaskId};
 
 /// A task as stored, with the day it was done, if it was.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +106,36 @@ fn load_document_dues(
         .collect()
 }
 
+/// Every meeting's place and last day as set, by code: the rows applied in order.
+fn load_meeting_places(conn: &Connection) -> Result<BTreeMap<String, MeetingPlace>, StoreError> {
+    let mut statement =
+        conn.prepare_cached("SELECT meeting, last_day, place FROM meeting_detail ORDER BY id")?;
+    let rows = statement
+        .query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, Option<String>>(1)?,
+                row.get::<_, Option<String>>(2)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut places: BTreeMap<String, MeetingPlace> = BTreeMap::new();
+    for (meeting, last_day, place) in rows {
+        let later = MeetingPlace {
+            last_day: last_day.as_deref().map(text_to_date).transpose()?,
+            place,
+        };
+        let slot = places.entry(meeting).or_default();
+        *slot = slot.updated(&later);
+    }
+    Ok(places)
+}
+
 impl Store {
+    pub fn meeting_places(&self) -> Result<BTreeMap<String, MeetingPlace>, StoreError> {
+        load_meeting_places(&self.conn)
+    }
+
     pub fn tasks(&self) -> Result<Vec<TaskRecord>, StoreError> {
         load_tasks(&self.conn)
     }
@@ -187,6 +216,30 @@ impl Tx<'_> {
 
     pub fn document_dues(&self) -> Result<BTreeMap<(String, String), NaiveDate>, StoreError> {
         load_document_dues(&self.tx)
+    }
+
+    pub fn meeting_places(&self) -> Result<BTreeMap<String, MeetingPlace>, StoreError> {
+        load_meeting_places(&self.tx)
+    }
+
+    /// Sets a meeting's place or last day (what `place` names; the rest stays).
+    pub fn insert_meeting_place(
+        &self,
+        code: &MeetingCode,
+        place: &MeetingPlace,
+    ) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO meeting_detail (meeting, last_day, place, created_at, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                code.as_str(),
+                place.last_day.map(|d| d.to_string()),
+                place.place,
+                self.actor.at,
+                self.actor.user
+            ],
+        )?;
+        Ok(())
     }
 }
 

@@ -96,7 +96,7 @@ type Check<'a> = dyn Fn() -> Result<Vec<Finding>, StoreError> + 'a;
 
 /// The tables of the schema (all migrations applied): a report reads from them, and
 /// verify says which is missing.
-const TABLES: [&str; 39] = [
+const TABLES: [&str; 40] = [
     "account",
     "account_balance",
     "account_running",
@@ -122,6 +122,7 @@ const TABLES: [&str; 39] = [
     "fund",
     "letter_sent",
     "meeting",
+    "meeting_detail",
     "meeting_rate",
     "meeting_share",
     "meta",
@@ -838,7 +839,8 @@ const LETTERS_APPEND_ONLY_TRIGGERS: &[&str] = &[
     "letter_sent_no_delete",
 ];
 
-/// The append-only triggers of migration 0010 (tasks, their changes, documents' due dates).
+/// The append-only triggers of migration 0010 (tasks, their changes, documents' due dates,
+/// meetings' places and last days).
 const TIMELINE_APPEND_ONLY_TRIGGERS: &[&str] = &[
     "task_no_update",
     "task_no_delete",
@@ -846,6 +848,8 @@ const TIMELINE_APPEND_ONLY_TRIGGERS: &[&str] = &[
     "task_change_no_delete",
     "document_due_no_update",
     "document_due_no_delete",
+    "meeting_detail_no_update",
+    "meeting_detail_no_delete",
 ];
 
 fn all_triggers() -> impl Iterator<Item = &'static str> {
