@@ -206,7 +206,8 @@ impl Books {
 
     /// What is overdue on `as_of` and what falls due in the `days` after it: open tasks,
     /// documents not yet submitted, contributions still owed. Each source is one list; the
-    /// time-line merges them by date, kind and key.
+    /// time-line merges them by date, kind and key. Reports due are one more source, each
+    /// report made an item by `reports::timeline::report_item`.
     pub fn timeline(&self, as_of: NaiveDate, days: u32) -> anyhow::Result<Timeline> {
         let window = Window::new(as_of, days)?;
         let store = &self.store;

@@ -41,6 +41,8 @@ pub fn shipped_pattern(name: &str) -> Option<&'static str> {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TimelineError {
+    #[error(transparent)]
+    Text(#[from] crate::ledger::LedgerError),
     #[error("the title of a task is empty")]
     TitleEmpty,
     #[error("the title of a task has {chars} characters; at most {TITLE_CHARS_MAX} are kept")]
@@ -149,7 +151,11 @@ impl Task {
         if chars > TITLE_CHARS_MAX {
             return Err(TimelineError::TitleTooLong { chars });
         }
+        crate::ledger::check_text("title", &title)?;
         let owner = owner.map(one_line);
+        if let Some(owner) = &owner {
+            crate::ledger::check_text("--owner", owner)?;
+        }
         match &owner {
             Some(owner) if owner.is_empty() => return Err(TimelineError::OwnerEmpty),
             Some(owner) if owner.chars().count() > OWNER_CHARS_MAX => {
@@ -217,6 +223,9 @@ impl MeetingPlace {
                 })
             }
             _ => {}
+        }
+        if let Some(place) = &place {
+            crate::ledger::check_text("--place", place)?;
         }
         Ok(MeetingPlace { last_day, place })
     }
@@ -326,7 +335,22 @@ pub fn parse_pattern(text: &str) -> Result<Vec<PatternLine>, PatternError> {
                 .to_string(),
             ));
         }
+        if let Err(error) = crate::ledger::check_text("title", &title) {
+            return Err(PatternError {
+                line,
+                message: error.to_string(),
+            });
+        }
         let owner = owner.map(one_line);
+        if let Some(Err(error)) = owner
+            .as_deref()
+            .map(|o| crate::ledger::check_text("owner", o))
+        {
+            return Err(PatternError {
+                line,
+                message: error.to_string(),
+            });
+        }
         if owner.as_deref().is_some_and(str::is_empty) {
             return Err(error("the owner after the last comma is empty".to_string()));
         }
@@ -618,6 +642,7 @@ mod tests {
             ("1,  , ISU", 1, "no title"),
             ("1, A, ", 1, "owner after the last comma is empty"),
             ("# nothing\n\n", 2, "no task"),
+            ("1, A\u{7}, ISU", 1, "control character"),
         ] {
             let error = parse_pattern(text).unwrap_err();
             assert_eq!(error.line, line, "{text}");
@@ -639,6 +664,15 @@ mod tests {
         assert_eq!(
             Task::new("A", recorded, Some(" "), None, recorded, false),
             Err(TimelineError::OwnerEmpty)
+        );
+        assert!(matches!(
+            Task::new("A\u{7}", recorded, None, None, recorded, false),
+            Err(TimelineError::Text(_))
+        ));
+        let folded = Task::new("A\n\tB", recorded, Some("I\tSU"), None, recorded, false).unwrap();
+        assert_eq!(
+            (folded.title.as_str(), folded.owner.as_deref()),
+            ("A B", Some("I SU"))
         );
         let long = "x".repeat(TITLE_CHARS_MAX + 1);
         assert!(matches!(

@@ -154,6 +154,30 @@ pub fn contribution_items(
         .collect())
 }
 
+/// A report due from a party (a transparency report for a period), as an item of the
+/// time-line while it is not submitted by `as_of` and falls due by the window's end: the
+/// fourth source, fed from what the books know of reports due.
+pub fn report_item(
+    party: &str,
+    name: &str,
+    period: &str,
+    due_on: NaiveDate,
+    submitted_on: Option<NaiveDate>,
+    window: &Window,
+) -> Option<TimelineItem> {
+    let submitted = submitted_on.is_some_and(|d| d <= window.as_of);
+    if submitted || !window.shows(due_on) {
+        return None;
+    }
+    Some(TimelineItem::new(
+        due_on,
+        ItemKind::Report,
+        format!("{party} {period}"),
+        format!("{name}: report for {period} due from {party}"),
+        window.as_of,
+    ))
+}
+
 /// One task as `task list` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TaskRow {
@@ -387,6 +411,39 @@ fn symbol_order(a: &str, b: &str) -> std::cmp::Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_report_is_on_the_timeline_until_submitted_and_after_the_documents() {
+        let day = |text: &str| text.parse::<NaiveDate>().unwrap();
+        let window = Window::new(day("2017-04-20"), 30).unwrap();
+        let due = report_item("FRA", "France", "2016", day("2017-04-30"), None, &window).unwrap();
+        assert_eq!(
+            (due.kind, due.days, due.key.as_str()),
+            (ItemKind::Report, 10, "FRA 2016")
+        );
+        let late = report_item("BEL", "Belgium", "2016", day("2017-04-10"), None, &window);
+        assert_eq!(
+            late.map(|i| (i.state, i.days)),
+            Some((ItemState::Overdue, 10))
+        );
+        let sent = Some(day("2017-04-19"));
+        assert!(report_item("DEU", "Germany", "2016", day("2017-04-30"), sent, &window).is_none());
+        assert!(report_item("DEU", "Germany", "2016", day("2017-06-30"), None, &window).is_none());
+        let after = Some(day("2017-04-21"));
+        assert!(
+            report_item("AUT", "Austria", "2016", day("2017-04-30"), after, &window).is_some(),
+            "submitted after the day of the time-line"
+        );
+        let task = TimelineItem::new(
+            day("2017-04-30"),
+            ItemKind::Document,
+            "x".into(),
+            "x".into(),
+            window.as_of,
+        );
+        let merged = timeline(window, vec![vec![due.clone()], vec![task.clone()]]);
+        assert_eq!(merged.items, [task, due], "same day: the document first");
+    }
 
     #[test]
     fn symbols_sort_by_their_numbers() {
