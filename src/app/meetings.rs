@@ -218,12 +218,13 @@ impl Books {
         if let Some(due_on) = change.due_on {
             tx.insert_document_due(code, &updated.symbol, due_on)?;
         }
-        let due_on = change.due_on.or_else(|| {
-            tx.document_dues().ok().and_then(|dues| {
-                dues.get(&(code.to_string(), updated.symbol.clone()))
-                    .copied()
-            })
-        });
+        let due_on = match change.due_on {
+            Some(due_on) => Some(due_on),
+            None => tx
+                .document_dues()?
+                .get(&(code.to_string(), updated.symbol.clone()))
+                .copied(),
+        };
         tx.commit()?;
         Ok((updated, due_on))
     }
