@@ -14,7 +14,7 @@ use rusqlite::Connection;
 use serde_json::Value;
 
 /// The tables of history, each with at least one row in `full_ledger`.
-const HISTORY: [&str; 32] = [
+const HISTORY: [&str; 36] = [
     "meta",
     "fund",
     "party",
@@ -47,12 +47,17 @@ const HISTORY: [&str; 32] = [
     "letter_sent",
     "transparency_report",
     "transparency_reversal",
+    "task",
+    "task_change",
+    "document_due",
+    "meeting_detail",
 ];
 
 /// The 2017 example, with a row in every table of history: a meeting shared among the
 /// parties, a document's news, a corrected rate, a withdrawn budget, reminders sent, a
 /// setting and a party's change, a bank statement with a confirmed line, a transparency
-/// report reversed and a closed year.
+/// report reversed, a closed year, and the time-line's tasks (the demo's, one done, and one
+/// more) and documents' due dates.
 fn full_ledger() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("ledger.sqlite");
@@ -127,6 +132,25 @@ fn full_ledger() -> (tempfile::TempDir, PathBuf) {
             "2016",
             "--reason",
             "recorded against the wrong State",
+        ],
+        &[
+            "--as-of",
+            "2017-06-27",
+            "task",
+            "add",
+            "Book the rooms",
+            "--due",
+            "2017-07-10",
+            "--owner",
+            "ISU",
+        ],
+        &[
+            "document",
+            "update",
+            "7MSP",
+            "CCM/MSP/2017/9",
+            "--due",
+            "2017-07-05",
         ],
         &[
             "party",

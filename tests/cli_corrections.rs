@@ -734,6 +734,7 @@ fn a_ledger_of_the_previous_schema_opens_and_reports_the_same_figures() {
             "--as-of 2017-06-30 budget show 2017",
             "--as-of 2017-06-30 fund list",
             "--as-of 2017-06-30 balance",
+            "--as-of 2017-06-30 timeline --days 400",
         ]
         .map(|line| {
             // The chain head is of the ledger (rebuilt below in another order), not of
@@ -750,14 +751,14 @@ fn a_ledger_of_the_previous_schema_opens_and_reports_the_same_figures() {
     // Take the ledger back to the schema before the corrections migration: its tables (with
     // their triggers and index) did not exist then, nor those of the bank migration that
     // follows it, the chain of the migration after that, the tables of the letters, the
-    // running sums or the transparency reports; the rates of exchange, which the book
-    // currency migration rebuilds, are rebuilt again.
+    // running sums, the transparency reports or the time-line; the rates of exchange, which
+    // the book currency migration rebuilds, are rebuilt again.
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |row| row.get(0))
             .unwrap();
-        assert_eq!(version, 11, "the transparency migration is the last");
+        assert_eq!(version, 12, "the time-line migration is the last");
         conn.execute_batch(
             "DROP TABLE exchange_rate_correction;
              DROP TABLE budget_withdrawal;
@@ -773,10 +774,14 @@ fn a_ledger_of_the_previous_schema_opens_and_reports_the_same_figures() {
              DROP TABLE cost_running;
              DROP TABLE expense_recorded_running;
              DROP TABLE transparency_reversal;
-             DROP TABLE transparency_report;",
+             DROP TABLE transparency_report;
+             DROP TABLE task_change;
+             DROP TABLE task;
+             DROP TABLE document_due;
+             DROP TABLE meeting_detail;",
         )
         .unwrap();
-        conn.pragma_update(None, "user_version", version - 7)
+        conn.pragma_update(None, "user_version", version - 8)
             .unwrap();
     }
     assert_ne!(without_chain_rows(&dump(&db)), current);

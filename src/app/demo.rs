@@ -73,6 +73,8 @@ pub struct DemoBuilt {
     pub costs: u64,
     /// The documents of the 7MSP.
     pub documents: usize,
+    /// The tasks of the time-line.
+    pub tasks: usize,
 }
 
 /// Builds the example at `path`, replacing an earlier example there but no other file.
@@ -156,7 +158,11 @@ pub fn build(path: &Path, actor: Actor, book: Currency) -> anyhow::Result<(Books
     let Some((store, (parties, budget, assessed, contributions, costs))) = built else {
         bail!("'{}' could not be replaced", path.display());
     };
-    let DemoCosts { costs, documents } = costs;
+    let DemoCosts {
+        costs,
+        documents,
+        tasks,
+    } = costs;
     Ok((
         Books::from_store(store),
         DemoBuilt {
@@ -166,6 +172,7 @@ pub fn build(path: &Path, actor: Actor, book: Currency) -> anyhow::Result<(Books
             contributions: contributions.recorded,
             costs,
             documents,
+            tasks,
         },
     ))
 }

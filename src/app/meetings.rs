@@ -10,6 +10,7 @@ use super::Books;
 use crate::domain::meeting::{
     apportion, bill_entry, payment_entry, Document, Meeting, MeetingCode, MeetingError, PageRate,
 };
+use crate::domain::timeline::MeetingPlace;
 use crate::ledger::{NewEntry, PartyCode};
 use crate::money::Money;
 use crate::reports::meeting::{meeting_balances, MeetingBalances};
@@ -44,9 +45,14 @@ pub fn find_meeting(tx: &Tx<'_>, code: &MeetingCode) -> anyhow::Result<MeetingRe
 }
 
 impl Books {
-    /// Adds a meeting in its own transaction: refused when held in a closed year, or when
-    /// its code is taken.
-    pub fn add_meeting(&mut self, actor: Actor, meeting: &Meeting) -> anyhow::Result<()> {
+    /// Adds a meeting in its own transaction, with its place and last day when known:
+    /// refused when held in a closed year, or when its code is taken.
+    pub fn add_meeting(
+        &mut self,
+        actor: Actor,
+        meeting: &Meeting,
+        place: &MeetingPlace,
+    ) -> anyhow::Result<()> {
         let tx = self.store.begin(actor)?;
         tx.refuse_closed(
             meeting.held_on.year(),
@@ -61,6 +67,9 @@ impl Books {
             );
         }
         tx.insert_meeting(meeting)?;
+        if !place.is_empty() {
+            tx.insert_meeting_place(&meeting.code, place)?;
+        }
         tx.commit()?;
         Ok(())
     }
@@ -132,13 +141,15 @@ impl Books {
         })
     }
 
-    /// Adds a document to a meeting's forecast: refused when the meeting was held in a
-    /// closed year, or when the meeting has a document of that symbol.
+    /// Adds a document to a meeting's forecast, with the day it is due to the conference
+    /// services if known: refused when the meeting was held in a closed year, or when the
+    /// meeting has a document of that symbol.
     pub fn add_document(
         &mut self,
         actor: Actor,
         code: &MeetingCode,
         document: &Document,
+        due_on: Option<NaiveDate>,
     ) -> anyhow::Result<()> {
         let tx = self.store.begin(actor)?;
         let record = find_meeting(&tx, code)?;
@@ -159,19 +170,23 @@ impl Books {
             );
         }
         tx.insert_document(code, document)?;
+        if let Some(due_on) = due_on {
+            tx.insert_document_due(code, &document.symbol, due_on)?;
+        }
         tx.commit()?;
         Ok(())
     }
 
     /// Records news of a document as a revision, the document as it will read checked as
-    /// a whole; returns it. Refused when the meeting was held in a closed year.
+    /// a whole, and a new due date apart; returns the document and its due date. Refused
+    /// when the meeting was held in a closed year.
     pub fn update_document(
         &mut self,
         actor: Actor,
         code: &MeetingCode,
         symbol: &str,
         change: &DocumentChange,
-    ) -> anyhow::Result<Document> {
+    ) -> anyhow::Result<(Document, Option<NaiveDate>)> {
         let tx = self.store.begin(actor)?;
         let record = find_meeting(&tx, code)?;
         tx.refuse_closed(
@@ -197,9 +212,21 @@ impl Books {
             change.submitted_on.or(existing.submitted_on),
             change.translated_on.or(existing.translated_on),
         )?;
-        tx.insert_document_revision(code, &updated.symbol, change)?;
+        if change.revises() {
+            tx.insert_document_revision(code, &updated.symbol, change)?;
+        }
+        if let Some(due_on) = change.due_on {
+            tx.insert_document_due(code, &updated.symbol, due_on)?;
+        }
+        let due_on = match change.due_on {
+            Some(due_on) => Some(due_on),
+            None => tx
+                .document_dues()?
+                .get(&(code.to_string(), updated.symbol.clone()))
+                .copied(),
+        };
         tx.commit()?;
-        Ok(updated)
+        Ok((updated, due_on))
     }
 
     /// Shares a meeting's estimate among its participants (`all-parties`: the States

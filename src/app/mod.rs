@@ -30,6 +30,7 @@ pub mod rates;
 pub mod reversal;
 pub mod settings;
 pub mod status;
+pub mod timeline;
 pub mod transparency;
 
 use crate::domain::settings::SettingKey;
@@ -313,6 +314,7 @@ impl Books {
                 read.currency,
             )?,
             meetings,
+            timeline: self.timeline(as_of, crate::domain::timeline::DAYS_DEFAULT)?,
             status,
             transparency: self.transparency_status(transparency_round(as_of), as_of)?,
         })

@@ -195,8 +195,12 @@ fn a_meeting_is_assessed_once_among_the_participants_with_a_rate() {
         None,
     )
     .unwrap();
-    books.add_meeting(actor(), &meeting).unwrap();
-    let again = books.add_meeting(actor(), &meeting).unwrap_err();
+    books
+        .add_meeting(actor(), &meeting, &Default::default())
+        .unwrap();
+    let again = books
+        .add_meeting(actor(), &meeting, &Default::default())
+        .unwrap_err();
     assert!(again.to_string().contains("already exists"), "{again}");
     let code: MeetingCode = "7MSP".parse().unwrap();
     let on = date("2017-06-01");
@@ -231,11 +235,15 @@ fn a_document_is_added_once_and_updated_only_when_there() {
         None,
     )
     .unwrap();
-    books.add_meeting(actor(), &meeting).unwrap();
+    books
+        .add_meeting(actor(), &meeting, &Default::default())
+        .unwrap();
     let code = meeting.code;
     let document = Document::new("CCM/MSP/2017/1", "Agenda", 4, None, None, None).unwrap();
-    books.add_document(actor(), &code, &document).unwrap();
-    assert!(books.add_document(actor(), &code, &document).is_err());
+    books
+        .add_document(actor(), &code, &document, Some(date("2017-06-28")))
+        .unwrap();
+    assert!(books.add_document(actor(), &code, &document, None).is_err());
     let change = DocumentChange {
         pages_actual: Some(6),
         ..DocumentChange::default()
@@ -244,10 +252,24 @@ fn a_document_is_added_once_and_updated_only_when_there() {
         .update_document(actor(), &code, "CCM/MSP/2017/2", &change)
         .unwrap_err();
     assert!(missing.to_string().contains("has no document"), "{missing}");
-    let updated = books
+    let (updated, due_on) = books
         .update_document(actor(), &code, "CCM/MSP/2017/1", &change)
         .unwrap();
     assert_eq!(updated.pages_expected(), 6);
+    assert_eq!(due_on, Some(date("2017-06-28")), "the due date stays");
+    let later = DocumentChange {
+        due_on: Some(date("2017-07-03")),
+        ..DocumentChange::default()
+    };
+    let (updated, due_on) = books
+        .update_document(actor(), &code, "CCM/MSP/2017/1", &later)
+        .unwrap();
+    assert_eq!(
+        updated.pages_expected(),
+        6,
+        "a due date alone changes no page"
+    );
+    assert_eq!(due_on, Some(date("2017-07-03")));
 }
 
 #[test]
@@ -527,6 +549,15 @@ fn the_committee_report_shows_what_each_command_reports() {
                 .unwrap(),
             "{year} {as_of}"
         );
+        assert_eq!(
+            report.timeline,
+            books
+                .timeline(as_of, crate::domain::timeline::DAYS_DEFAULT)
+                .unwrap(),
+            "{year} {as_of}"
+        );
+        assert_eq!(report.timeline.as_of, as_of);
+        assert_eq!((report.timeline.until - as_of).num_days(), 30);
     }
     // On 27 June 2017 the section shows the minutes' 44 reports.
     let report = books.committee_report(2017, date("2017-06-27")).unwrap();
@@ -534,4 +565,45 @@ fn the_committee_report_shows_what_each_command_reports() {
         (report.transparency.year, report.transparency.submitted),
         (2016, 44)
     );
+    // On the day of the minutes the time-line holds the 2017 contributions still owed, the
+    // two documents not yet submitted and the tasks of the 7MSP planned from the pattern.
+    let report = books.committee_report(2017, date("2017-06-27")).unwrap();
+    let items: Vec<(String, &str, i64)> = report
+        .timeline
+        .items
+        .iter()
+        .filter(|i| i.kind.label() != "report")
+        .map(|i| (i.due_on.to_string(), i.kind.label(), i.days))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            ("2016-12-31".to_string(), "contribution", 178),
+            ("2017-06-28".to_string(), "document", 1),
+            ("2017-06-29".to_string(), "task", 2),
+            ("2017-06-30".to_string(), "task", 3),
+            ("2017-07-03".to_string(), "document", 6),
+        ]
+    );
+    // The Article 7 round of 2016 on the time-line is the transparency section's missing.
+    let round = report
+        .timeline
+        .items
+        .iter()
+        .find(|i| i.kind.label() == "report" && i.key == "2016")
+        .unwrap();
+    assert_eq!(
+        (round.due_on.to_string(), round.days),
+        ("2017-04-30".into(), 58)
+    );
+    assert_eq!(
+        round.what,
+        format!(
+            "{} States Parties: Article 7 annual update for 2016 not yet submitted",
+            report.transparency.missing.len()
+        )
+    );
+    let html = crate::render::html::committee_page(&report, &Default::default()).unwrap();
+    assert!(html.contains("<section id=\"timeline\">"), "{html}");
+    assert!(html.contains("Annotated programme of work"));
 }

@@ -1,5 +1,6 @@
-//! `meeting add`, `meeting rate`, `meeting show`, `meeting balances`, `meeting assess`,
-//! `meeting true-up`, and `document add`.
+//! `meeting add`, `meeting update`, `meeting list`, `meeting rate`, `meeting show`, `meeting balances`,
+//! `meeting assess`, `meeting true-up`, and `document add`, `document update`,
+//! `document list`.
 
 use anyhow::bail;
 use clap::Subcommand;
@@ -9,6 +10,7 @@ use crate::app::meetings::{DocumentChange, MeetingPaid};
 use crate::app::Recorded;
 use crate::domain::meeting::{Document, Meeting, MeetingCode};
 use crate::domain::parse_date;
+use crate::domain::timeline::MeetingPlace;
 use crate::ledger::PartyCode;
 use crate::money::{Currency, Money};
 use crate::text::count;
@@ -34,7 +36,27 @@ pub enum MeetingCommand {
         /// Who approved the estimate, e.g. 6MSP
         #[arg(long, value_name = "TEXT")]
         approved_by: Option<String>,
+        /// Last day of the meeting
+        #[arg(long, value_name = "DATE")]
+        last_day: Option<String>,
+        /// Where it is held, e.g. Geneva
+        #[arg(long, value_name = "TEXT")]
+        place: Option<String>,
     },
+    /// Set where a meeting is held or its last day (kept as history; the latest is in force)
+    Update {
+        /// The meeting's code
+        code: String,
+        /// Last day of the meeting
+        #[arg(long, value_name = "DATE")]
+        last_day: Option<String>,
+        /// Where it is held
+        #[arg(long, value_name = "TEXT")]
+        place: Option<String>,
+    },
+    /// The meetings by first day: dates, place, estimate, documents (submitted by --as-of)
+    /// and open tasks
+    List,
     /// Set the translation price of one page into the meeting's set of languages
     Rate {
         /// The meeting's code
@@ -126,6 +148,9 @@ pub enum DocumentCommand {
         /// Date translated
         #[arg(long, value_name = "DATE")]
         translated: Option<String>,
+        /// Date due to the conference services (shown by `timeline` until submitted)
+        #[arg(long, value_name = "DATE")]
+        due: Option<String>,
     },
     /// Record news of a document: its actual length, its submission, its translation (kept
     /// as a revision; the document as first added stays in the history)
@@ -146,6 +171,15 @@ pub enum DocumentCommand {
         /// Date translated
         #[arg(long, value_name = "DATE")]
         translated: Option<String>,
+        /// A new date due to the conference services (the latest set is in force)
+        #[arg(long, value_name = "DATE")]
+        due: Option<String>,
+    },
+    /// The documents of a meeting (or of every meeting): pages, due, submitted and
+    /// translated dates, and where each stands on --as-of
+    List {
+        /// The meeting's code, e.g. 7MSP [default: every meeting]
+        meeting: Option<String>,
     },
 }
 
@@ -158,6 +192,8 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
             currency,
             estimate,
             approved_by,
+            last_day,
+            place,
         } => {
             let currency: Currency = currency.parse()?;
             let meeting = Meeting::new(
@@ -167,11 +203,45 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
                 Money::parse(&estimate, currency)?,
                 approved_by,
             )?;
+            let place = MeetingPlace::new(
+                meeting.held_on,
+                last_day.as_deref().map(parse_date).transpose()?,
+                place.as_deref(),
+            )?;
             let mut books = context.books()?;
-            books.add_meeting(context.actor.clone(), &meeting)?;
+            books.add_meeting(context.actor.clone(), &meeting, &place)?;
             context.say(format!(
-                "added meeting {} ({}, {}): estimate {}",
-                meeting.code, meeting.name, meeting.held_on, meeting.estimate
+                "added meeting {} ({}, {}{}{}): estimate {}",
+                meeting.code,
+                meeting.name,
+                meeting.held_on,
+                place.last_day.map_or(String::new(), |d| format!(" to {d}")),
+                place
+                    .place
+                    .as_ref()
+                    .map_or(String::new(), |p| format!(", {p}")),
+                meeting.estimate
+            ))?;
+        }
+        MeetingCommand::Update {
+            code,
+            last_day,
+            place,
+        } => {
+            let code: MeetingCode = code.parse()?;
+            let last_day = last_day.as_deref().map(parse_date).transpose()?;
+            let mut books = context.books()?;
+            let now = books.update_meeting_place(
+                context.actor.clone(),
+                &code,
+                last_day,
+                place.as_deref(),
+            )?;
+            context.say(format!(
+                "meeting {code}: last day {}, place {}",
+                now.last_day
+                    .map_or("not set".to_string(), |d| d.to_string()),
+                now.place.as_deref().unwrap_or("not set")
             ))?;
         }
         MeetingCommand::Rate {
@@ -187,6 +257,10 @@ pub fn run(context: &Context, command: MeetingCommand) -> anyhow::Result<Outcome
                 rate.per_page,
                 count(rate.languages, "language", "languages")
             ))?;
+        }
+        MeetingCommand::List => {
+            let books = context.books()?;
+            context.print(&books.meeting_list(context.as_of)?)?;
         }
         MeetingCommand::Show { code } => {
             let books = context.books()?;
@@ -288,8 +362,10 @@ pub fn document(context: &Context, command: DocumentCommand) -> anyhow::Result<O
             pages_actual,
             submitted,
             translated,
+            due,
         } => {
             let code: MeetingCode = meeting.parse()?;
+            let due_on = due.as_deref().map(parse_date).transpose()?;
             let document = Document::new(
                 &symbol,
                 &title,
@@ -299,12 +375,13 @@ pub fn document(context: &Context, command: DocumentCommand) -> anyhow::Result<O
                 translated.as_deref().map(parse_date).transpose()?,
             )?;
             let mut books = context.books()?;
-            books.add_document(context.actor.clone(), &code, &document)?;
+            books.add_document(context.actor.clone(), &code, &document, due_on)?;
             context.say(format!(
-                "meeting {code}: added document {} ({}, {} forecast)",
+                "meeting {code}: added document {} ({}, {} forecast{})",
                 document.symbol,
                 document.title,
-                count(document.pages_forecast, "page", "pages")
+                count(document.pages_forecast, "page", "pages"),
+                due_on.map_or(String::new(), |d| format!(", due {d}"))
             ))?;
         }
         DocumentCommand::Update {
@@ -314,6 +391,7 @@ pub fn document(context: &Context, command: DocumentCommand) -> anyhow::Result<O
             pages_actual,
             submitted,
             translated,
+            due,
         } => {
             let code: MeetingCode = meeting.parse()?;
             let change = DocumentChange {
@@ -321,19 +399,22 @@ pub fn document(context: &Context, command: DocumentCommand) -> anyhow::Result<O
                 pages_actual,
                 submitted_on: submitted.as_deref().map(parse_date).transpose()?,
                 translated_on: translated.as_deref().map(parse_date).transpose()?,
+                due_on: due.as_deref().map(parse_date).transpose()?,
             };
             if change == DocumentChange::default() {
                 bail!(
-                    "nothing to update: give --pages-forecast, --pages-actual, --submitted or \
-                     --translated"
+                    "nothing to update: give --pages-forecast, --pages-actual, --submitted, \
+                     --translated or --due"
                 );
             }
             let mut books = context.books()?;
-            let updated = books.update_document(context.actor.clone(), &code, &symbol, &change)?;
+            let (updated, due_on) =
+                books.update_document(context.actor.clone(), &code, &symbol, &change)?;
             context.say(format!(
-                "meeting {code}: document {} now {}{}{}",
+                "meeting {code}: document {} now {}{}{}{}",
                 updated.symbol,
                 count(updated.pages_expected(), "page", "pages"),
+                due_on.map_or(String::new(), |d| format!(", due {d}")),
                 updated
                     .submitted_on
                     .map_or(String::new(), |d| format!(", submitted {d}")),
@@ -341,6 +422,10 @@ pub fn document(context: &Context, command: DocumentCommand) -> anyhow::Result<O
                     .translated_on
                     .map_or(String::new(), |d| format!(", translated {d}")),
             ))?;
+        }
+        DocumentCommand::List { meeting } => {
+            let books = context.books()?;
+            context.print(&books.document_list(context.as_of, meeting.as_deref())?)?;
         }
     }
     Ok(Outcome::Done)

@@ -26,6 +26,7 @@ mod report;
 mod reports;
 mod serve;
 mod settings;
+mod timeline;
 mod transparency;
 
 use std::io::{self, Write};
@@ -143,9 +144,15 @@ enum Command {
     /// Meetings of States Parties: estimate, page rate, documentation forecast, Article 14
     #[command(subcommand)]
     Meeting(meetings::MeetingCommand),
-    /// Add the documents of a meeting
+    /// Add, update and list the documents of a meeting, with the days they are due
     #[command(subcommand)]
     Document(meetings::DocumentCommand),
+    /// Record the tasks of the preparations time-line, mark them done, list them
+    #[command(subcommand)]
+    Task(timeline::TaskCommand),
+    /// What is overdue and what falls due in the next --days (tasks, documents,
+    /// contributions), by date; `timeline plan` adds a meeting's tasks from a pattern
+    Timeline(timeline::TimelineArgs),
     /// Close a budget year: carry its result into the fund balances and lock it
     Close(close::CloseArgs),
     /// Correct a mistake: post the mirror of an entry, linked to it, with a reason
@@ -509,6 +516,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Fund(command) => funds::run(&context, command),
         Command::Meeting(command) => meetings::run(&context, command),
         Command::Document(command) => meetings::document(&context, command),
+        Command::Task(command) => timeline::task(&context, command),
+        Command::Timeline(args) => timeline::timeline(&context, args),
         Command::Close(args) => close::run(&context, args),
         Command::Reverse(args) => contributions::reverse(&context, args),
         Command::Credit(command) => credits::credit(&context, command),

@@ -20,6 +20,7 @@ pub mod reminder;
 pub mod reversal;
 pub mod scale;
 pub mod settings;
+pub mod timeline;
 pub mod transparency;
 
 use chrono::NaiveDate;

@@ -151,6 +151,7 @@ struct Tables {
     budget: Value,
     meetings: Vec<Value>,
     transparency: Value,
+    timeline: Value,
 }
 
 /// The Article 7 round and initial reports, as the page shows them.
@@ -438,13 +439,14 @@ pub fn committee_page(report: &CommitteeReport, extras: &PageExtras<'_>) -> anyh
                 "transparency-table",
                 link,
             )),
+            timeline: safe(table(&report.timeline.table(), "timeline-table", None)),
         },
         nav: safe(extras.nav.clone()),
         controls: safe(extras.controls.clone()),
         footer: format!(
             "isu-ledger report {} as of {}: the figures are those of `isu-ledger --as-of {} \
              status {}`, `outstanding {}`, `honour-roll {}`, `budget report {}`, \
-             `meeting show` and `transparency status {}` on the same ledger.{}",
+             `meeting show`, `transparency status {}` and `timeline` on the same ledger.{}",
             report.year,
             report.as_of,
             report.as_of,

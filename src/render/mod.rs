@@ -18,6 +18,7 @@ mod reports;
 mod scales;
 mod template;
 mod text;
+mod timeline;
 mod transparency;
 
 use std::io::Write;

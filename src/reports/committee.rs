@@ -1,5 +1,6 @@
 //! `report YEAR`: what the Coordination Committee sees at a meeting, gathered from the
-//! reports the other commands print, plus the curves of money received day by day.
+//! reports the other commands print (among them the time-line of what falls due next), plus
+//! the curves of money received day by day.
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -9,6 +10,7 @@ use super::honour_roll::HonourRoll;
 use super::meeting::MeetingShow;
 use super::outstanding::Outstanding;
 use super::status::{FundingStatus, PartyReceived};
+use super::timeline::Timeline;
 use super::transparency::TransparencyStatus;
 use crate::money::{Currency, Money, MoneyError};
 
@@ -126,6 +128,8 @@ pub struct CommitteeReport {
     /// As `transparency status` prints it on the same day: the round of the year before
     /// the report's day (the latest whose year has ended) and the initial reports overdue.
     pub transparency: TransparencyStatus,
+    /// As `timeline` prints it: what is overdue and what falls due in the next 30 days.
+    pub timeline: Timeline,
 }
 
 #[cfg(test)]

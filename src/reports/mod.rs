@@ -21,5 +21,6 @@ pub mod scales;
 pub mod standing;
 pub mod statement;
 pub mod status;
+pub mod timeline;
 pub mod transparency;
 pub mod verify;

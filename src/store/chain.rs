@@ -49,7 +49,7 @@ const fn table(name: &'static str, key: &'static [&'static str]) -> History {
 
 /// Every table of history, in the order an existing ledger's rows are first chained
 /// (a table before the tables that refer to it).
-pub(super) const HISTORY: [History; 32] = [
+pub(super) const HISTORY: [History; 36] = [
     table("meta", &["key"]),
     table("fund", &["code"]),
     table("party", &["code"]),
@@ -90,6 +90,10 @@ pub(super) const HISTORY: [History; 32] = [
     table("letter_sent", &["id"]),
     table("transparency_report", &["id"]),
     table("transparency_reversal", &["report_id"]),
+    table("task", &["id"]),
+    table("task_change", &["id"]),
+    table("document_due", &["id"]),
+    table("meeting_detail", &["id"]),
 ];
 
 /// The tables derived from history, which `verify` recomputes: never chained. (Named for

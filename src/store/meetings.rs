@@ -387,6 +387,19 @@ pub struct DocumentChange {
     pub pages_actual: Option<i64>,
     pub submitted_on: Option<chrono::NaiveDate>,
     pub translated_on: Option<chrono::NaiveDate>,
+    /// The day it is due to the conference services (kept in `document_due`).
+    pub due_on: Option<chrono::NaiveDate>,
+}
+
+impl DocumentChange {
+    /// Whether the change names anything a revision of the document's pages or dates keeps
+    /// (the due date is kept apart).
+    pub fn revises(&self) -> bool {
+        self.pages_forecast.is_some()
+            || self.pages_actual.is_some()
+            || self.submitted_on.is_some()
+            || self.translated_on.is_some()
+    }
 }
 
 impl Tx<'_> {

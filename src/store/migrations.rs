@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0009-running-sums.sql"),
     include_str!("../../migrations/0010-book-currency.sql"),
     include_str!("../../migrations/0011-transparency.sql"),
+    include_str!("../../migrations/0012-timeline.sql"),
 ];
 
 /// The migration that adds the hash chain: a ledger older than it has its chain built

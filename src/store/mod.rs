@@ -26,6 +26,7 @@ mod reminders;
 mod running;
 mod scales;
 mod settings;
+mod tasks;
 mod transparency;
 mod verify;
 
@@ -56,6 +57,7 @@ pub use rates::BookedAtRate;
 pub use reminders::{LetterRecord, LetterSentRow, ReminderRow};
 pub use scales::ScaleSummary;
 pub use settings::SettingRow;
+pub use tasks::TaskRecord;
 pub use transparency::ReportRow;
 pub use verify::{Finding, VerifyDepth, VerifySummary};
 

@@ -95,7 +95,7 @@ type Check<'a> = dyn Fn() -> Result<Vec<Finding>, StoreError> + 'a;
 
 /// The tables of the schema (all migrations applied): a report reads from them, and
 /// verify says which is missing.
-const TABLES: [&str; 38] = [
+const TABLES: [&str; 42] = [
     "account",
     "account_balance",
     "account_running",
@@ -112,6 +112,7 @@ const TABLES: [&str; 38] = [
     "cost_line",
     "cost_running",
     "document",
+    "document_due",
     "document_revision",
     "entry",
     "exchange_rate",
@@ -120,6 +121,7 @@ const TABLES: [&str; 38] = [
     "fund",
     "letter_sent",
     "meeting",
+    "meeting_detail",
     "meeting_rate",
     "meeting_share",
     "meta",
@@ -130,6 +132,8 @@ const TABLES: [&str; 38] = [
     "scale",
     "scale_rate",
     "setting",
+    "task",
+    "task_change",
     "transfer",
     "transparency_report",
     "transparency_reversal",
@@ -857,6 +861,19 @@ const LETTERS_APPEND_ONLY_TRIGGERS: &[&str] = &[
     "transparency_reversal_no_delete",
 ];
 
+/// The append-only triggers of migration 0010 (tasks, their changes, documents' due dates,
+/// meetings' places and last days).
+const TIMELINE_APPEND_ONLY_TRIGGERS: &[&str] = &[
+    "task_no_update",
+    "task_no_delete",
+    "task_change_no_update",
+    "task_change_no_delete",
+    "document_due_no_update",
+    "document_due_no_delete",
+    "meeting_detail_no_update",
+    "meeting_detail_no_delete",
+];
+
 fn all_triggers() -> impl Iterator<Item = &'static str> {
     APPEND_ONLY_TRIGGERS
         .iter()
@@ -864,6 +881,7 @@ fn all_triggers() -> impl Iterator<Item = &'static str> {
         .chain(CORRECTIONS_APPEND_ONLY_TRIGGERS.iter())
         .chain(CHAIN_APPEND_ONLY_TRIGGERS.iter())
         .chain(LETTERS_APPEND_ONLY_TRIGGERS.iter())
+        .chain(TIMELINE_APPEND_ONLY_TRIGGERS.iter())
         .copied()
 }
 
