@@ -295,8 +295,9 @@ impl Books {
         Ok(transparency_status(year, as_of, &rule, &parties, &reports))
     }
 
-    /// Every report recorded (of one party when given), in the order recorded, with the
-    /// day it was due under the rule.
+    /// Every report recorded (of one party when given), by party, period and day of
+    /// submission (a report and its corrected successor in that order), with the day it
+    /// was due under the rule: the same list whatever order they were typed in.
     pub fn transparency_reports(&self, party: Option<&PartyCode>) -> anyhow::Result<ReportList> {
         if let Some(code) = party {
             if self.store.party(code)?.is_none() {
@@ -325,7 +326,23 @@ impl Books {
                     reversed: row.reversed,
                 }
             })
-            .collect();
+            .collect::<Vec<ReportLine>>();
+        let mut reports = reports;
+        // Of two reports of one party, period and day, the one reversed first; the symbol
+        // (and, for two reversed alike, the number) tells the rest apart.
+        reports.sort_by(|a, b| {
+            let key = |r: &ReportLine| {
+                (
+                    r.party.clone(),
+                    r.period,
+                    r.submitted_on,
+                    r.reversed.is_none(),
+                    r.symbol.clone(),
+                    r.id,
+                )
+            };
+            key(a).cmp(&key(b))
+        });
         Ok(ReportList { reports })
     }
 

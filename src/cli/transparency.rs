@@ -71,7 +71,8 @@ pub enum TransparencyCommand {
         /// The calendar year the round covers [default: the year before --as-of's]
         year: Option<i32>,
     },
-    /// The reports recorded, in the order recorded, with their due dates and reversals
+    /// The reports recorded, by party, period and day of submission, with their due dates
+    /// and reversals
     List {
         /// Only this party's
         #[arg(long, value_name = "CODE")]
