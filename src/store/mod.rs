@@ -293,6 +293,12 @@ pub(crate) const RUNNING_ON_DATE: &str =
                           AND m.fund = k.fund AND m.party = k.party
                           AND m.currency = k.currency AND m.posted_on <= ?1)";
 
+/// How many prepared statements a connection keeps (rusqlite keeps 16 by default). Recording
+/// one cost or payment runs some thirty distinct statements, among them the long ones that
+/// add to the running sums: with fewer kept, a bulk import prepares them again for every
+/// row, and parsing SQL becomes most of its work.
+const STATEMENTS_CACHED: usize = 128;
+
 /// An open ledger.
 pub struct Store {
     conn: Connection,
@@ -341,6 +347,9 @@ impl Store {
             options,
         };
         store.conn.busy_timeout(options.wait_max)?;
+        store
+            .conn
+            .set_prepared_statement_cache_capacity(STATEMENTS_CACHED);
         store.check_is_ledger()?;
         let found = store.schema_version()?;
         if found > SCHEMA_VERSION {
@@ -533,6 +542,8 @@ impl Store {
     }
 
     fn configure(&self) -> Result<(), StoreError> {
+        self.conn
+            .set_prepared_statement_cache_capacity(STATEMENTS_CACHED);
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         let _mode: String = self
             .conn
