@@ -10,7 +10,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{count, dump, isu, isu_ok, refused, setup};
+use common::{assert_golden_letters, count, dump, file_names, isu, isu_ok, refused, setup};
 use tempfile::TempDir;
 
 fn words(line: &str) -> Vec<&str> {
@@ -110,43 +110,6 @@ fn ledger() -> (TempDir, PathBuf) {
         "--as-of 2017-06-01 meeting assess 7MSP --scale un-2016-2018 --participants all-parties",
     );
     (dir, db)
-}
-
-fn file_names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
-/// Compares every file in `actual` with the golden folder `name`, byte for byte, or
-/// rewrites that folder when `UPDATE_GOLDEN=1`.
-fn assert_golden(name: &str, actual: &Path) {
-    let golden = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden/letters")
-        .join(name);
-    let names = file_names(actual);
-    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
-        let _ = fs::remove_dir_all(&golden);
-        fs::create_dir_all(&golden).unwrap();
-        for file in &names {
-            fs::copy(actual.join(file), golden.join(file)).unwrap();
-        }
-        return;
-    }
-    assert_eq!(names, file_names(&golden), "against {}", golden.display());
-    for file in &names {
-        let expected = fs::read_to_string(golden.join(file)).unwrap();
-        let got = fs::read_to_string(actual.join(file)).unwrap();
-        assert!(
-            expected == got,
-            "{file} differs from {}; if deliberate, run with UPDATE_GOLDEN=1 and review the \
-             diff\n--- expected\n{expected}--- got\n{got}",
-            golden.join(file).display()
-        );
-    }
 }
 
 fn read(dir: &Path, name: &str) -> String {
@@ -249,7 +212,7 @@ fn each_kind_of_letter_in_three_languages_matches_the_golden_files() {
     let meeting = read(&out("meeting"), "meeting-7MSP-DEU.txt");
     assert_mentions(&meeting, &["Article 14", "USD "]);
     for kind in ["reminder", "receipt", "statement", "meeting"] {
-        assert_golden(&format!("kinds-2017-06-30/{kind}"), &out(kind));
+        assert_golden_letters(&format!("kinds-2017-06-30/{kind}"), &out(kind));
     }
 }
 

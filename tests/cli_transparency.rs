@@ -11,7 +11,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{count, dump, isu, isu_ok, refused, setup};
+use common::{assert_golden_letters, count, dump, isu, isu_ok, refused, setup};
 use proptest::prelude::*;
 use serde_json::Value;
 use tempfile::TempDir;
@@ -857,43 +857,6 @@ fn letters_ledger() -> (TempDir, PathBuf) {
     (dir, db)
 }
 
-fn file_names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
-/// Compares every file in `actual` with the golden folder `name`, byte for byte, or
-/// rewrites that folder when `UPDATE_GOLDEN=1`.
-fn assert_golden(name: &str, actual: &Path) {
-    let golden = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden/letters")
-        .join(name);
-    let names = file_names(actual);
-    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
-        let _ = fs::remove_dir_all(&golden);
-        fs::create_dir_all(&golden).unwrap();
-        for file in &names {
-            fs::copy(actual.join(file), golden.join(file)).unwrap();
-        }
-        return;
-    }
-    assert_eq!(names, file_names(&golden), "against {}", golden.display());
-    for file in &names {
-        let expected = fs::read_to_string(golden.join(file)).unwrap();
-        let got = fs::read_to_string(actual.join(file)).unwrap();
-        assert!(
-            expected == got,
-            "{file} differs from {}; if deliberate, run with UPDATE_GOLDEN=1 and review the \
-             diff\n--- expected\n{expected}--- got\n{got}",
-            golden.join(file).display()
-        );
-    }
-}
-
 fn letters(db: &Path, as_of: &str, out: &str, extra: &[&str]) -> String {
     let mut args = vec!["--as-of", as_of, "letters", "report", "2016", "--out", out];
     args.extend_from_slice(extra);
@@ -911,7 +874,7 @@ fn report_reminders_in_three_languages_match_the_golden_files() {
          recorded)\n"
     );
     let out = dir.path().join("reports");
-    assert_golden("reports-2016-2017-06-27", &out);
+    assert_golden_letters("reports-2016-2017-06-27", &out);
     let merge = fs::read_to_string(out.join("mail-merge.csv")).unwrap();
     assert!(merge.contains(",2016,1,0.00,0.00,0.00,CHF,report-2016-DEU.txt,"));
     assert!(merge.contains(",report,ISU-CCM/2017/001,"));
@@ -921,7 +884,7 @@ fn report_reminders_in_three_languages_match_the_golden_files() {
     // Written again the same day: the same letters, nothing recorded again.
     let again = letters(&db, "2017-06-27", "reports", &["--eml", "--record"]);
     assert!(again.contains("recorded 0 letters as sent on 2017-06-27 (3 already recorded)"));
-    assert_golden("reports-2016-2017-06-27", &out);
+    assert_golden_letters("reports-2016-2017-06-27", &out);
     // Germany submits its update; on a later day it gets no letter, and the others get
     // the second reminder.
     isu_ok(
@@ -944,7 +907,7 @@ fn report_reminders_in_three_languages_match_the_golden_files() {
         "{said}"
     );
     let later = dir.path().join("later");
-    assert_golden("reports-2016-2017-09-30-level-2", &later);
+    assert_golden_letters("reports-2016-2017-09-30-level-2", &later);
     assert!(!later.join("report-2016-DEU.txt").exists());
     assert_eq!(count(&db, "letter_sent"), 3);
     let sent = json(&db, &["reminders", "2016"]);

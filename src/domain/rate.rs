@@ -162,6 +162,11 @@ pub fn in_force(rates: &[ExchangeRate], date: NaiveDate) -> Option<ExchangeRate>
 mod tests {
     use super::*;
 
+    /// A rate of `currency` in a book kept in CHF.
+    fn rate_of(currency: Currency, rate: &str, on: NaiveDate) -> ExchangeRate {
+        ExchangeRate::new(currency, rate.parse().unwrap(), on, Currency::CHF).unwrap()
+    }
+
     fn day(m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2017, m, d).unwrap()
     }
@@ -202,20 +207,8 @@ mod tests {
     #[test]
     fn the_latest_rate_on_or_before_the_date_is_in_force() {
         let rates = [
-            ExchangeRate::new(
-                Currency::USD,
-                "0.99".parse().unwrap(),
-                day(5, 1),
-                Currency::CHF,
-            )
-            .unwrap(),
-            ExchangeRate::new(
-                Currency::USD,
-                "0.97".parse().unwrap(),
-                day(6, 1),
-                Currency::CHF,
-            )
-            .unwrap(),
+            rate_of(Currency::USD, "0.99", day(5, 1)),
+            rate_of(Currency::USD, "0.97", day(6, 1)),
         ];
         assert_eq!(in_force(&rates, day(4, 30)), None);
         assert_eq!(
@@ -265,27 +258,9 @@ mod tests {
     #[test]
     fn a_rate_is_in_force_until_the_next_rate_of_its_currency() {
         let rates = [
-            ExchangeRate::new(
-                Currency::USD,
-                "0.99".parse().unwrap(),
-                day(5, 1),
-                Currency::CHF,
-            )
-            .unwrap(),
-            ExchangeRate::new(
-                Currency::USD,
-                "0.97".parse().unwrap(),
-                day(6, 1),
-                Currency::CHF,
-            )
-            .unwrap(),
-            ExchangeRate::new(
-                "EUR".parse().unwrap(),
-                "1.07".parse().unwrap(),
-                day(5, 15),
-                Currency::CHF,
-            )
-            .unwrap(),
+            rate_of(Currency::USD, "0.99", day(5, 1)),
+            rate_of(Currency::USD, "0.97", day(6, 1)),
+            rate_of("EUR".parse().unwrap(), "1.07", day(5, 15)),
         ];
         assert_eq!(next_effective_on(&rates, &rates[0]), Some(day(6, 1)));
         assert_eq!(next_effective_on(&rates, &rates[1]), None);

@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 use std::fmt::Write as _;
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -196,4 +197,65 @@ pub fn mask_chain_head(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The folder of a set of golden letters.
+pub fn golden_letters(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("golden")
+        .join("letters")
+        .join(name)
+}
+
+/// The names of the files in `dir`, sorted.
+pub fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Compares every file in `actual` with the golden folder `name`, byte for byte, or
+/// rewrites that folder when `UPDATE_GOLDEN=1`.
+pub fn assert_golden_letters(name: &str, actual: &Path) {
+    let golden = golden_letters(name);
+    let names = file_names(actual);
+    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
+        let _ = fs::remove_dir_all(&golden);
+        fs::create_dir_all(&golden).expect("create the golden folder");
+        for file in &names {
+            fs::copy(actual.join(file), golden.join(file)).expect("write a golden file");
+        }
+        return;
+    }
+    assert!(
+        golden.is_dir(),
+        "no golden folder {}; create it with UPDATE_GOLDEN=1",
+        golden.display()
+    );
+    assert_eq!(
+        names,
+        file_names(&golden),
+        "the files written, against {}",
+        golden.display()
+    );
+    for file in &names {
+        let expected = fs::read_to_string(golden.join(file)).unwrap();
+        let got = fs::read_to_string(actual.join(file)).unwrap();
+        if expected != got {
+            let line = expected
+                .lines()
+                .zip(got.lines())
+                .position(|(e, g)| e != g)
+                .map_or_else(|| "in length".to_string(), |i| format!("at line {}", i + 1));
+            panic!(
+                "{file} differs from {} ({line}); if the change is deliberate, run with \
+                 UPDATE_GOLDEN=1 and review the diff\n--- expected\n{expected}--- got\n{got}",
+                golden.join(file).display()
+            );
+        }
+    }
 }
