@@ -190,3 +190,20 @@ fn the_book_currency_is_refused_when_unknown_or_once_anything_is_booked() {
     // Francs have a rate in a ledger kept in dollars.
     isu_ok(&db, &["rate", "set", "CHF", "1.02", "--date", "2017-01-01"]);
 }
+
+/// A book currency changed behind the program's back to something that is not a currency is
+/// refused, never read as CHF.
+#[test]
+fn a_book_currency_that_is_not_a_currency_is_refused() {
+    let (_dir, db) = init("USD");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "INSERT INTO setting (key, value, created_at, created_by)
+             VALUES ('currency', 'francs', '2017-01-01T00:00:00Z', 'shell')",
+            [],
+        )
+        .unwrap();
+    let message = common::refusal(common::isu(&db).args(["status", "2017"]));
+    assert!(message.contains("the book currency 'francs'"), "{message}");
+}

@@ -33,7 +33,6 @@ pub mod status;
 pub mod timeline;
 pub mod transparency;
 
-use crate::domain::settings::SettingKey;
 use crate::money::Currency;
 use std::path::Path;
 
@@ -143,14 +142,16 @@ impl Books {
         Ok((Books { store }, created))
     }
 
-    /// Creates a ledger at `path` with its identity (`settings`, already checked: the book
-    /// currency among them) in one step: a kill leaves no ledger or a whole one with every
-    /// setting. Returns `None` when `path` is already an isu-ledger database.
+    /// Creates a ledger at `path` with its identity (`settings`, `KEY=VALUE` pairs, the
+    /// book currency among them) in one step: every pair is checked before the file is made,
+    /// and a kill leaves no ledger or a whole one with every setting. Returns `None` when
+    /// `path` is already an isu-ledger database.
     pub fn init(
         path: &Path,
         actor: Actor,
-        settings: &[(SettingKey, String)],
+        settings: &[(String, String)],
     ) -> anyhow::Result<Option<Books>> {
+        let settings = settings::checked_settings(settings)?;
         let book = match settings
             .iter()
             .rev()
@@ -164,7 +165,7 @@ impl Books {
                 return Ok(());
             }
             let tx = store.begin(actor)?;
-            for (key, value) in settings {
+            for (key, value) in &settings {
                 tx.set_setting(key, value)?;
             }
             tx.commit()?;

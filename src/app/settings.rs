@@ -22,6 +22,21 @@ fn check_currency_change(tx: &Tx<'_>, key: &SettingKey, value: &str) -> anyhow::
     Ok(())
 }
 
+/// Each `KEY=VALUE` of `pairs` checked (a known key, a value that passes its check), in
+/// their order; the first that does not is refused.
+pub(super) fn checked_settings(
+    pairs: &[(String, String)],
+) -> anyhow::Result<Vec<(SettingKey, String)>> {
+    pairs
+        .iter()
+        .map(|(key, value)| {
+            let key = SettingKey::parse(key)?;
+            let value = check_value(&key, value)?;
+            Ok((key, value))
+        })
+        .collect()
+}
+
 impl Books {
     /// Sets one key of the books' identity; returns whether it changed. An unknown key or a
     /// value that does not pass its check is refused before anything is written.
@@ -33,25 +48,6 @@ impl Books {
         let changed = tx.set_setting(&key, &value)?;
         tx.commit()?;
         Ok(changed)
-    }
-
-    /// Sets several keys in one transaction (`init --set KEY=VALUE`), all or none.
-    pub fn set_settings(&mut self, actor: Actor, pairs: &[(String, String)]) -> anyhow::Result<()> {
-        let checked = pairs
-            .iter()
-            .map(|(key, value)| {
-                let key = SettingKey::parse(key)?;
-                let value = check_value(&key, value)?;
-                Ok((key, value))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let tx = self.store.begin(actor)?;
-        for (key, value) in &checked {
-            check_currency_change(&tx, key, value)?;
-            tx.set_setting(key, value)?;
-        }
-        tx.commit()?;
-        Ok(())
     }
 
     /// The books' identity in force.

@@ -186,7 +186,8 @@ pub fn assess(context: &Context, args: AssessArgs) -> anyhow::Result<Outcome> {
     if args.reverse {
         return reverse_assessment(context, args.year, args.reason.as_deref(), date);
     }
-    let book = context.currency()?;
+    let mut books = context.books()?;
+    let book = books.currency()?;
     let method = method_of(context, &args, book)?;
     let limits = Limits {
         minimum: args
@@ -224,7 +225,6 @@ pub fn assess(context: &Context, args: AssessArgs) -> anyhow::Result<Outcome> {
     } else {
         None
     };
-    let mut books = context.books()?;
     let due_on = args.due.as_deref().map(parse_date).transpose()?;
     let order = AssessOrder {
         year: args.year,
@@ -286,9 +286,9 @@ pub fn pledge(context: &Context, command: PledgeCommand) -> anyhow::Result<Outco
     } = command;
     check_budget_year(year)?;
     let code: PartyCode = party.parse()?;
-    let amount = Money::parse(&amount, context.currency()?)?;
-    let date = context.date_or_as_of(date.as_deref())?;
     let mut books = context.books()?;
+    let amount = Money::parse(&amount, books.currency()?)?;
+    let date = context.date_or_as_of(date.as_deref())?;
     let PledgeRecorded { entry, recorded } = books.record_pledge(
         context.actor.clone(),
         PledgeOrder {

@@ -6,6 +6,7 @@ use clap::{Args, Subcommand};
 
 use super::{Context, Outcome};
 use crate::app::credits::{positive_amount, Corrected, Correction};
+use crate::app::Books;
 use crate::ledger::{check_budget_year, PartyCode};
 
 #[derive(Debug, Subcommand)]
@@ -64,8 +65,7 @@ pub struct WriteOffArgs {
 }
 
 /// Records a correction and says what was recorded.
-fn record(context: &Context, correction: Correction) -> anyhow::Result<Outcome> {
-    let mut books = context.books()?;
+fn record(context: &Context, books: &mut Books, correction: Correction) -> anyhow::Result<Outcome> {
     context.say(
         match books.record_correction(context.actor.clone(), correction)? {
             Corrected::AlreadyRecorded(id) => {
@@ -92,10 +92,11 @@ pub fn credit(context: &Context, command: CreditCommand) -> anyhow::Result<Outco
             reason,
         } => {
             let party: PartyCode = party.parse()?;
-            let amount = positive_amount(&amount, context.currency()?)?;
+            let mut books = context.books()?;
+            let amount = positive_amount(&amount, books.currency()?)?;
             let date = context.date_or_as_of(date.as_deref())?;
             let correction = Correction::refund(party, amount, date, reference, &reason)?;
-            record(context, correction)
+            record(context, &mut books, correction)
         }
         CreditCommand::Apply {
             party,
@@ -105,10 +106,12 @@ pub fn credit(context: &Context, command: CreditCommand) -> anyhow::Result<Outco
         } => {
             check_budget_year(year)?;
             let party: PartyCode = party.parse()?;
-            let amount = positive_amount(&amount, context.currency()?)?;
+            let mut books = context.books()?;
+            let amount = positive_amount(&amount, books.currency()?)?;
             let date = context.date_or_as_of(date.as_deref())?;
             record(
                 context,
+                &mut books,
                 Correction::credit_application(party, amount, year, date),
             )
         }
@@ -118,8 +121,9 @@ pub fn credit(context: &Context, command: CreditCommand) -> anyhow::Result<Outco
 pub fn write_off(context: &Context, args: WriteOffArgs) -> anyhow::Result<Outcome> {
     check_budget_year(args.year)?;
     let party: PartyCode = args.party.parse()?;
-    let amount = positive_amount(&args.amount, context.currency()?)?;
+    let mut books = context.books()?;
+    let amount = positive_amount(&args.amount, books.currency()?)?;
     let date = context.date_or_as_of(args.date.as_deref())?;
     let correction = Correction::write_off(party, amount, args.year, date, &args.decision)?;
-    record(context, correction)
+    record(context, &mut books, correction)
 }

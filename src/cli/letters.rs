@@ -264,8 +264,8 @@ fn reminders_run(
     if options.level == Some(0) {
         bail!("--level must be 1 or more (1 is the first reminder)");
     }
-    let selection = options.select.selection(context.currency()?)?;
     run_kind(context, output, "reminder", |books, templates| {
+        let selection = options.select.selection(books.currency()?)?;
         books.reminder_letters(year, context.as_of, selection, options.level, templates)
     })
 }

@@ -40,7 +40,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::app::{Actor, Books, OpenOptions, StoreError};
 use crate::domain::dates::{accept_dates, check_date, DateRange};
 use crate::domain::{parse_date, parse_date_within};
-use crate::money::Currency;
 use crate::render::export::ExportFormat;
 use crate::render::{self, Format, Tabular};
 
@@ -265,11 +264,6 @@ impl Context {
     /// is missing but the example built by `demo` is here, the message says how to use it.
     fn books(&self) -> anyhow::Result<Books> {
         self.books_checked(true)
-    }
-
-    /// The book currency of the ledger, which amounts given without one are in.
-    fn currency(&self) -> anyhow::Result<Currency> {
-        self.books()?.currency()
     }
 
     /// Opens the books for `verify`, which reports missing safeguards rather than refusing.
@@ -584,16 +578,7 @@ fn init(context: &Context, args: InitArgs) -> anyhow::Result<Outcome> {
     if let Some(currency) = &args.currency {
         pairs.push(("currency".to_string(), currency.clone()));
     }
-    // Every key and value is checked before the ledger is created.
-    let checked = pairs
-        .iter()
-        .map(|(key, value)| {
-            let key = crate::domain::settings::SettingKey::parse(key)?;
-            let value = crate::domain::settings::check_value(&key, value)?;
-            Ok((key, value))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    match Books::init(&path, context.actor.clone(), &checked)? {
+    match Books::init(&path, context.actor.clone(), &pairs)? {
         Some(books) => {
             context.say(format!(
                 "created ledger {} (schema version {}, kept in {}{})",

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::{Store, StoreError, Tx};
 use crate::domain::settings::{Identity, SettingKey};
@@ -59,11 +59,6 @@ impl Store {
     pub fn currency(&self) -> Result<Currency, StoreError> {
         book_currency(&self.conn)
     }
-
-    /// Whether anything has been booked: the book currency is fixed from then on.
-    pub fn has_entries(&self) -> Result<bool, StoreError> {
-        has_entries(&self.conn)
-    }
 }
 
 fn has_entries(conn: &rusqlite::Connection) -> Result<bool, StoreError> {
@@ -72,21 +67,24 @@ fn has_entries(conn: &rusqlite::Connection) -> Result<bool, StoreError> {
         .query_row([], |row| row.get(0))?)
 }
 
-/// The book currency: the `currency` setting in force, CHF when none was set.
+/// The value in force of `key`: the latest set, if any.
+fn value_in_force(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM setting WHERE key = ?1 ORDER BY id DESC LIMIT 1")?
+        .query_row([key], |row| row.get(0))
+        .optional()?)
+}
+
+/// The book currency: the `currency` setting in force, CHF when none was set. A value
+/// that is not a currency (changed behind the program's back) is refused, never read as
+/// CHF.
 pub(crate) fn book_currency(conn: &rusqlite::Connection) -> Result<Currency, StoreError> {
-    let value: Option<String> = conn
-        .prepare_cached(
-            "SELECT value FROM setting WHERE key = 'currency' ORDER BY id DESC LIMIT 1",
-        )?
-        .query_row([], |row| row.get(0))
-        .map(Some)
-        .or_else(|e| match e {
-            rusqlite::Error::QueryReturnedNoRows => Ok(None),
-            e => Err(e),
-        })?;
-    Ok(value
-        .and_then(|code| code.parse().ok())
-        .unwrap_or(Currency::CHF))
+    match value_in_force(conn, "currency")? {
+        None => Ok(Currency::CHF),
+        Some(code) => code
+            .parse()
+            .map_err(|_| super::corrupt(format!("the book currency '{code}'"))),
+    }
 }
 
 fn identity_of(conn: &rusqlite::Connection) -> Result<Identity, StoreError> {
@@ -109,7 +107,8 @@ impl Tx<'_> {
         book_currency(&self.tx)
     }
 
-    /// Whether anything has been booked (see `Store::has_entries`).
+    /// Whether anything has been booked (an entry or a budget): the book currency is fixed
+    /// from then on.
     pub fn has_entries(&self) -> Result<bool, StoreError> {
         has_entries(&self.tx)
     }
@@ -117,16 +116,7 @@ impl Tx<'_> {
     /// Sets `key` to `value` (already checked); returns whether it changed (setting the
     /// value in force again writes nothing).
     pub fn set_setting(&self, key: &SettingKey, value: &str) -> Result<bool, StoreError> {
-        let current: Option<String> = self
-            .tx
-            .prepare_cached("SELECT value FROM setting WHERE key = ?1 ORDER BY id DESC LIMIT 1")?
-            .query_row([key.as_str()], |row| row.get(0))
-            .map(Some)
-            .or_else(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                e => Err(e),
-            })?;
-        if current.as_deref() == Some(value) {
+        if value_in_force(&self.tx, key.as_str())?.as_deref() == Some(value) {
             return Ok(false);
         }
         self.tx
