@@ -327,7 +327,7 @@ proptest! {
             .spent(2017, far_future())
             .unwrap()
             .iter()
-            .map(|row| row.spent_chf.minor())
+            .map(|row| row.spent_book.minor())
             .sum();
         prop_assert_eq!(spent, isu_expenses);
     }

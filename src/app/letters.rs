@@ -304,7 +304,7 @@ impl Books {
         templates: &LetterTemplates,
     ) -> anyhow::Result<Vec<Letter>> {
         let book = self.store.currency()?;
-        let chf = |minor: i64| Money::from_minor(minor, book);
+        let in_book = |minor: i64| Money::from_minor(minor, book);
         if level == Some(0) {
             bail!("--level must be 1 or more (1 is the first reminder)");
         }
@@ -349,7 +349,7 @@ impl Books {
             }
             let years: Vec<i32> = lines.iter().map(|l| l.year).collect();
             let credit = row.credit.minor().max(0);
-            let total = chf(row.total.minor() - credit);
+            let total = in_book(row.total.minor() - credit);
             let mut foot = Vec::new();
             if credit > 0 {
                 foot.push((
@@ -446,7 +446,7 @@ impl Books {
         templates: &LetterTemplates,
     ) -> anyhow::Result<Vec<Letter>> {
         let book = self.store.currency()?;
-        let chf = |minor: i64| Money::from_minor(minor, book);
+        let in_book = |minor: i64| Money::from_minor(minor, book);
         if since > as_of {
             bail!("--since {since} is after --as-of {as_of}");
         }
@@ -509,14 +509,14 @@ impl Books {
                             1 => format!("{} {year}", words.voluntary_for),
                             _ => words.held_as_credit.to_string(),
                         };
-                        vec![what, swiss(chf(amount))]
+                        vec![what, swiss(in_book(amount))]
                     })
                     .collect();
                 let remaining_due = (remaining - credit.max(0)).max(0);
                 let table = LetterTable::new(
                     vec![words.applied_to.to_string(), words.amount.to_string()],
                     rows,
-                    vec![(words.remaining.to_string(), swiss(chf(remaining_due)))],
+                    vec![(words.remaining.to_string(), swiss(in_book(remaining_due)))],
                     1,
                 );
                 let subject = format!(
@@ -528,11 +528,11 @@ impl Books {
                 let mut context =
                     base_context(&identity, LetterKind::Receipt, &party, as_of, subject, year);
                 context.table = table;
-                context.total = swiss(chf(remaining_due));
+                context.total = swiss(in_book(remaining_due));
                 context.owing = remaining_due > 0;
-                context.credit = swiss(chf(credit));
+                context.credit = swiss(in_book(credit));
                 context.credit_deducted = credit > 0;
-                context.received = swiss(chf(received));
+                context.received = swiss(in_book(received));
                 context.received_on = letter_date(language, fact.date);
                 context.received_reference = facts.references[index].clone().unwrap_or_default();
                 let topic = format!(
@@ -556,9 +556,9 @@ impl Books {
                     year,
                     level: 0,
                     topic,
-                    outstanding: chf(0),
-                    arrears: chf(0),
-                    total: chf(remaining_due),
+                    outstanding: in_book(0),
+                    arrears: in_book(0),
+                    total: in_book(remaining_due),
                     context,
                 });
             }
@@ -575,7 +575,7 @@ impl Books {
         templates: &LetterTemplates,
     ) -> anyhow::Result<Vec<Letter>> {
         let book = self.store.currency()?;
-        let chf = |minor: i64| Money::from_minor(minor, book);
+        let in_book = |minor: i64| Money::from_minor(minor, book);
         let identity = self.store.identity()?;
         let chosen = !parties.is_empty();
         let codes: Vec<PartyCode> = if chosen {
@@ -623,7 +623,9 @@ impl Books {
                         if line.paid.minor() + line.credit_change.minor().max(0) == 0 {
                             String::new()
                         } else {
-                            swiss(chf(line.paid.minor() + line.credit_change.minor().max(0)))
+                            swiss(in_book(
+                                line.paid.minor() + line.credit_change.minor().max(0),
+                            ))
                         },
                         swiss(line.balance),
                     ]
@@ -635,10 +637,10 @@ impl Books {
             if credit > 0 {
                 foot.push((
                     words.less_credit.to_string(),
-                    format!("-{}", swiss(chf(credit))),
+                    format!("-{}", swiss(in_book(credit))),
                 ));
             }
-            foot.push((words.total_due.to_string(), swiss(chf(total))));
+            foot.push((words.total_due.to_string(), swiss(in_book(total))));
             let table = LetterTable::new(
                 [
                     words.date,
@@ -664,9 +666,9 @@ impl Books {
                 as_of.year(),
             );
             context.table = table;
-            context.total = swiss(chf(total));
+            context.total = swiss(in_book(total));
             context.owing = total > 0;
-            context.credit = swiss(chf(credit));
+            context.credit = swiss(in_book(credit));
             context.credit_deducted = credit > 0;
             let arrears: i64 = whole
                 .owed_by_year
@@ -681,9 +683,9 @@ impl Books {
                 year: as_of.year(),
                 level: 0,
                 topic: as_of.to_string(),
-                outstanding: chf(whole.balance.minor() - arrears),
-                arrears: chf(arrears),
-                total: chf(total),
+                outstanding: in_book(whole.balance.minor() - arrears),
+                arrears: in_book(arrears),
+                total: in_book(total),
                 context,
             });
         }
@@ -699,7 +701,7 @@ impl Books {
         templates: &LetterTemplates,
     ) -> anyhow::Result<Vec<Letter>> {
         let book = self.store.currency()?;
-        let chf = |minor: i64| Money::from_minor(minor, book);
+        let in_book = |minor: i64| Money::from_minor(minor, book);
         let identity = self.store.identity()?;
         let only = meeting
             .map(|code| super::collection::load_meeting(&self.store, code))
@@ -743,7 +745,7 @@ impl Books {
                 level: 1,
                 topic: code,
                 outstanding: row.balance,
-                arrears: chf(0),
+                arrears: in_book(0),
                 total: row.balance,
                 context,
             });

@@ -98,11 +98,11 @@ impl Contribution {
     /// The entry recording this payment from a party named `party_name`, applied as
     /// `portions` says (the rule of `domain::position` gives them).
     ///
-    /// In CHF each portion is a transfer to the bank account from the party's receivable,
-    /// its credit, or voluntary income. In another currency the bank account in that
-    /// currency receives the amount from the conversion account, and the portions move its
-    /// CHF value (rounded half away from zero at the recorded rate) into the conversion
-    /// account, so that each currency balances.
+    /// In the book currency `book` each portion is a transfer to the bank account from the
+    /// party's receivable, its credit, or voluntary income. In another currency the bank
+    /// account in that currency receives the amount from the conversion account, and the
+    /// portions move its value in the book currency (rounded half away from zero at the
+    /// recorded rate) into the conversion account, so that each currency balances.
     pub fn to_entry(
         &self,
         party_name: &str,
@@ -139,7 +139,7 @@ impl Contribution {
                 self.amount,
             ));
         }
-        let chf = |minor| Money::from_minor(minor, book);
+        let in_book = |minor| Money::from_minor(minor, book);
         let mut years = Vec::new();
         let mut credit = false;
         for portion in portions {
@@ -154,7 +154,7 @@ impl Contribution {
             if !matches!(portion, Portion::Credit { .. }) {
                 years.push(year.to_string());
             }
-            let mut transfer = Transfer::new(receiving.clone(), source, chf(portion.minor()));
+            let mut transfer = Transfer::new(receiving.clone(), source, in_book(portion.minor()));
             if year != budget_year {
                 transfer = transfer.for_year(year);
             }

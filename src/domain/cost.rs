@@ -1,9 +1,10 @@
 //! Costs: money the ISU spends, by category (each with its expense account), counted
 //! against a line of the year's budget, and the entry that records it.
 //!
-//! The books are kept in CHF. A cost in another currency leaves the bank account in its own
-//! currency, goes through the conversion account at the recorded rate, and reaches the
-//! expense account as CHF, so that each currency balances and nothing is rounded silently.
+//! The books are kept in one currency, the book currency. A cost in another currency
+//! leaves the bank account in its own currency, goes through the conversion account at the
+//! recorded rate, and reaches the expense account in the book currency, so that each
+//! currency balances and nothing is rounded silently.
 
 use chrono::NaiveDate;
 

@@ -69,7 +69,7 @@ pub enum FactKind {
     Booked { legs: Vec<(Slot, Slot, i64)> },
 }
 
-/// One dated fact of a party, in CHF centimes.
+/// One dated fact of a party, in minor units of the book currency.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fact {
     pub date: NaiveDate,

@@ -145,7 +145,7 @@ fn add_to(totals: &mut BTreeMap<Currency, Money>, amount: Money) -> Result<(), M
 
 /// Builds the report from what was loaded for its date.
 pub fn annual_report(inputs: AnnualInputs<'_>) -> Result<AnnualReport, MoneyError> {
-    let chf = inputs.currency;
+    let book = inputs.currency;
     // Income: the net credit of each income account for the year, less the close.
     let mut income_by_account: BTreeMap<(AccountName, Currency), i64> = BTreeMap::new();
     for row in &inputs.year_balance.rows {
@@ -164,13 +164,13 @@ pub fn annual_report(inputs: AnnualInputs<'_>) -> Result<AnnualReport, MoneyErro
     }
     let mut income = Vec::new();
     let mut income_other_currencies = Vec::new();
-    let mut income_total = Money::zero(chf);
+    let mut income_total = Money::zero(book);
     for ((account, currency), minor) in income_by_account {
         if minor == 0 {
             continue;
         }
         let amount = Money::from_minor(minor, currency);
-        if currency == chf {
+        if currency == book {
             income_total = income_total.checked_add(amount)?;
             income.push(IncomeRow { account, amount });
         } else {
@@ -186,8 +186,8 @@ pub fn annual_report(inputs: AnnualInputs<'_>) -> Result<AnnualReport, MoneyErro
     // The position at the end of the year, from the trial balance of all years.
     let mut bank = BTreeMap::new();
     let mut meetings = BTreeMap::new();
-    let mut receivable_total = Money::zero(chf);
-    let mut prepayments = Money::zero(chf);
+    let mut receivable_total = Money::zero(book);
+    let mut prepayments = Money::zero(book);
     for row in &inputs.all_balance.rows {
         if under(&row.account, "assets:bank") {
             add_to(&mut bank, row.balance)?;
@@ -214,10 +214,10 @@ pub fn annual_report(inputs: AnnualInputs<'_>) -> Result<AnnualReport, MoneyErro
         .filter(|(_, minor)| *minor != 0)
         .map(|(year, minor)| YearReceivable {
             year,
-            amount: Money::from_minor(minor, chf),
+            amount: Money::from_minor(minor, book),
         })
         .collect();
-    let receivable_later_years = receivable_total.checked_sub(Money::from_minor(listed, chf))?;
+    let receivable_later_years = receivable_total.checked_sub(Money::from_minor(listed, book))?;
 
     // Each fund's movements: opening + in - out = closing.
     let mut funds: BTreeMap<(FundCode, Currency), FundMovement> = BTreeMap::new();
@@ -260,7 +260,7 @@ pub fn annual_report(inputs: AnnualInputs<'_>) -> Result<AnnualReport, MoneyErro
         })
         .collect();
 
-    let mut received_total = Money::zero(chf);
+    let mut received_total = Money::zero(book);
     for party in inputs.by_party {
         received_total = received_total.checked_add(party.received)?;
     }

@@ -13,11 +13,11 @@ use crate::store::{ExpensePostedRow, SpentRow};
 pub struct BudgetLineRow {
     pub line: String,
     pub budget: Money,
-    /// Booked to the expense accounts, in CHF.
+    /// Booked to the expense accounts, in the book currency.
     pub spent: Money,
     pub remaining: Money,
     pub percent_used: Option<Percent>,
-    /// What was paid in currencies other than CHF, in those currencies.
+    /// What was paid in currencies other than the book's, in those currencies.
     pub paid_in_other_currencies: Vec<CurrencyAmount>,
 }
 
@@ -64,7 +64,7 @@ pub fn all_spending(
     let mut spent = costs;
     spent.extend(posted.iter().map(|row| SpentRow {
         line: line_of_expense(&row.account, &lines),
-        spent_chf: row.spent_chf,
+        spent_book: row.spent_book,
         paid_original: None,
     }));
     spent
@@ -79,7 +79,7 @@ pub fn budget_report(
     spent: &[SpentRow],
     currency: Currency,
 ) -> Result<BudgetReport, MoneyError> {
-    let chf = currency;
+    let book = currency;
     let mut names: Vec<String> = budget
         .map(|b| b.lines.iter().map(|l| l.name.clone()).collect())
         .unwrap_or_default();
@@ -89,15 +89,15 @@ pub fn budget_report(
         }
     }
     let mut lines = Vec::with_capacity(names.len());
-    let mut spent_total = Money::zero(chf);
+    let mut spent_total = Money::zero(book);
     for name in names {
         let line_budget = budget
             .and_then(|b| b.lines.iter().find(|l| l.name == name))
-            .map_or(Money::zero(chf), |l| l.amount);
-        let mut line_spent = Money::zero(chf);
+            .map_or(Money::zero(book), |l| l.amount);
+        let mut line_spent = Money::zero(book);
         let mut other: Vec<Money> = Vec::new();
         for row in spent.iter().filter(|r| r.line == name) {
-            line_spent = line_spent.checked_add(row.spent_chf)?;
+            line_spent = line_spent.checked_add(row.spent_book)?;
             if let Some(paid) = row.paid_original.filter(|p| p.minor() != 0) {
                 match other.iter_mut().find(|m| m.currency() == paid.currency()) {
                     Some(sum) => *sum = sum.checked_add(paid)?,
@@ -115,11 +115,11 @@ pub fn budget_report(
             paid_in_other_currencies: other.into_iter().map(CurrencyAmount::from).collect(),
         });
     }
-    let budget_total = budget.map_or(Money::zero(chf), |b| b.total);
+    let budget_total = budget.map_or(Money::zero(book), |b| b.total);
     Ok(BudgetReport {
         year,
         as_of,
-        currency: chf,
+        currency: book,
         lines,
         budget_total,
         spent_total,
@@ -144,7 +144,7 @@ pub fn spending(
 ) -> Result<Spending, MoneyError> {
     let mut total = Money::zero(received.currency());
     for row in spent {
-        total = total.checked_add(row.spent_chf)?;
+        total = total.checked_add(row.spent_book)?;
     }
     Ok(Spending {
         spent: total,
@@ -165,7 +165,7 @@ mod tests {
     fn row(line: &str, minor: i64, paid: Option<Money>) -> SpentRow {
         SpentRow {
             line: line.into(),
-            spent_chf: chf(minor),
+            spent_book: chf(minor),
             paid_original: paid,
         }
     }
@@ -239,7 +239,7 @@ mod tests {
         .unwrap();
         let posted = |account: &str, minor: i64| ExpensePostedRow {
             account: account.parse().unwrap(),
-            spent_chf: chf(minor),
+            spent_book: chf(minor),
         };
         let spent = all_spending(
             vec![row("travel", 1_000, None)],

@@ -99,7 +99,7 @@ pub fn outstanding(
     selection: Selection,
     currency: Currency,
 ) -> Outstanding {
-    let chf = |minor| Money::from_minor(minor, currency);
+    let in_book = |minor| Money::from_minor(minor, currency);
     let mut rows: Vec<OutstandingRow> = standings
         .iter()
         .filter_map(|(code, standing)| {
@@ -116,23 +116,23 @@ pub fn outstanding(
                     .iter()
                     .find(|p| &p.code == code)
                     .map_or_else(|| code.to_string(), |p| p.name.clone()),
-                assessed: chf(this.expected_minor()),
-                received: chf(this.received_minor),
-                outstanding: chf(this.outstanding_minor),
-                arrears: chf(arrears_minor),
+                assessed: in_book(this.expected_minor()),
+                received: in_book(this.received_minor),
+                outstanding: in_book(this.outstanding_minor),
+                arrears: in_book(arrears_minor),
                 arrears_by_year: arrears
                     .into_iter()
                     .map(|(year, minor)| YearOwed {
                         year,
-                        amount: chf(minor),
+                        amount: in_book(minor),
                     })
                     .collect(),
-                total: chf(this.outstanding_minor + arrears_minor),
+                total: in_book(this.outstanding_minor + arrears_minor),
                 due_on: due_dates.get(code).copied(),
                 overdue: arrears_minor != 0
                     || (this.outstanding_minor != 0
                         && due_dates.get(code).is_some_and(|due| as_of > *due)),
-                credit: chf(standing.credit_minor),
+                credit: in_book(standing.credit_minor),
                 last_payment: last_payments.get(code).copied(),
                 reminder_level: reminder.map(|r| r.level),
                 reminder_sent_on: reminder.map(|r| r.sent_on),
@@ -161,9 +161,9 @@ pub fn outstanding(
         min: selection.min,
         top: selection.top,
         rows,
-        total_outstanding: chf(total_outstanding),
-        total_arrears: chf(total_arrears),
-        total: chf(total_outstanding + total_arrears),
+        total_outstanding: in_book(total_outstanding),
+        total_arrears: in_book(total_arrears),
+        total: in_book(total_outstanding + total_arrears),
         parties_owing,
         meetings: Vec::new(),
     }

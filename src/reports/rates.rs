@@ -11,7 +11,7 @@ use crate::money::{Currency, Rate};
 pub struct RateRow {
     pub currency: Currency,
     pub effective_on: NaiveDate,
-    /// CHF per unit of `currency`, as recorded.
+    /// Units of the book currency per unit of `currency`, as recorded.
     #[serde(serialize_with = "rate_text")]
     pub rate: Rate,
     /// Whether this is the rate in force on `as_of`.

@@ -8,7 +8,7 @@ use crate::domain::accounts::{self, PREPAID, RECEIVABLE};
 use crate::ledger::PartyCode;
 use crate::store::PositionRow;
 
-/// One party's figures for one budget year, in CHF centimes.
+/// One party's figures for one budget year, in minor units of the book currency.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct YearStanding {
     pub assessed_minor: i64,
@@ -32,7 +32,7 @@ impl YearStanding {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PartyStanding {
     pub years: BTreeMap<i32, YearStanding>,
-    /// The credit held for the party, in CHF centimes.
+    /// The credit held for the party, in minor units of the book currency.
     pub credit_minor: i64,
 }
 

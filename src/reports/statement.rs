@@ -57,7 +57,7 @@ pub fn statement(
     replayed: &Replay,
     currency: Currency,
 ) -> Statement {
-    let chf = |minor| Money::from_minor(minor, currency);
+    let in_book = |minor| Money::from_minor(minor, currency);
     let mut lines = Vec::new();
     let mut balance = 0i64;
     let mut credit = 0i64;
@@ -101,12 +101,12 @@ pub fn statement(
                 entry: facts.entries[index],
                 description: describe(facts, index, movement),
                 budget_year: year,
-                charged: chf(charged),
-                paid: chf(paid),
-                credit_change: chf(credit_change),
-                voluntary: chf(gift),
-                balance: chf(balance),
-                credit: chf(credit),
+                charged: in_book(charged),
+                paid: in_book(paid),
+                credit_change: in_book(credit_change),
+                voluntary: in_book(gift),
+                balance: in_book(balance),
+                credit: in_book(credit),
             });
         }
     }
@@ -116,14 +116,14 @@ pub fn statement(
         as_of,
         currency,
         lines,
-        balance: chf(balance),
-        credit: chf(credit),
+        balance: in_book(balance),
+        credit: in_book(credit),
         owed_by_year: by_year
             .into_iter()
             .filter(|(_, m)| *m != 0)
             .map(|(year, m)| YearOwed {
                 year,
-                amount: chf(m),
+                amount: in_book(m),
             })
             .collect(),
         meetings: Vec::new(),

@@ -133,7 +133,7 @@ impl FundingStatus {
     /// the parties' standings on `as_of`.
     pub fn with_collection(mut self, standings: &Standings) -> Self {
         let currency = self.currency;
-        let chf = |minor| Money::from_minor(minor, currency);
+        let in_book = |minor| Money::from_minor(minor, currency);
         let mut c = Collection::nothing(currency);
         let (mut assessed, mut pledged, mut outstanding, mut arrears, mut credits) =
             (0i64, 0i64, 0i64, 0i64, 0i64);
@@ -159,11 +159,11 @@ impl FundingStatus {
                 }
             }
         }
-        c.assessed = chf(assessed);
-        c.pledged = chf(pledged);
-        c.outstanding = chf(outstanding);
-        c.arrears = chf(arrears);
-        c.credits_held = chf(credits);
+        c.assessed = in_book(assessed);
+        c.pledged = in_book(pledged);
+        c.outstanding = in_book(outstanding);
+        c.arrears = in_book(arrears);
+        c.credits_held = in_book(credits);
         self.collection = c;
         self
     }

@@ -7,7 +7,7 @@ use super::{Store, StoreError, RUNNING_ON_DATE};
 use crate::ledger::{AccountName, AccountType, FundCode, PartyCode};
 use crate::money::{Currency, Money};
 
-/// What one party has paid towards one budget year through one fund, in CHF.
+/// What one party has paid towards one budget year through one fund, in the book currency.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceivedRow {
     pub party: PartyCode,
@@ -56,7 +56,7 @@ impl Store {
         Ok(ids)
     }
 
-    /// Per party and fund, the net credit in CHF to the accounts under `prefixes` for
+    /// Per party and fund, the net credit in the book currency to the accounts under `prefixes` for
     /// `budget_year`, from entries dated on or before `until`.
     ///
     /// Reads the running sums of each key of those accounts on `until`: one row per key,

@@ -9,13 +9,14 @@ use super::{Store, StoreError, Tx, RUNNING_ON_DATE};
 use crate::ledger::{AccountName, EntryId};
 use crate::money::{Currency, Money};
 
-/// What was spent against one budget line of a year, through one currency: the CHF booked to
-/// the expense accounts, and the amount paid in the original currency when it is not CHF.
+/// What was spent against one budget line of a year, through one currency: the book currency
+/// booked to the expense accounts (the column `chf_minor`, named when the books were in CHF
+/// only), and the amount paid in the original currency when it is another.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpentRow {
     pub line: String,
-    pub spent_chf: Money,
-    /// The amount paid in another currency, `None` for costs paid in CHF.
+    pub spent_book: Money,
+    /// The amount paid in another currency, `None` for costs paid in the book currency.
     pub paid_original: Option<Money>,
 }
 
@@ -63,14 +64,14 @@ fn load_spent(
             let currency: Currency = currency.parse().map_err(corrupt)?;
             Ok(SpentRow {
                 line,
-                spent_chf: Money::from_minor(chf, book),
+                spent_book: Money::from_minor(chf, book),
                 paid_original: (currency != book).then(|| Money::from_minor(original, currency)),
             })
         })
         .collect()
 }
 
-/// The CHF each cost, close, or reversal of either moved on each account for its own budget
+/// The book currency each cost, close, or reversal of either moved on each account for its own budget
 /// year, as credits less debits, per transfer leg (`recorded`: entry id, budget year, date,
 /// account, net). `only` is an SQL condition on the entry `e` (`true` for all).
 pub(super) fn expense_recorded_sql(only: &str, book: Currency) -> String {
@@ -95,8 +96,8 @@ pub(super) fn expense_recorded_sql(only: &str, book: Currency) -> String {
 }
 
 /// What each cost, or reversal of a cost, spent against its line, per entry: the budget
-/// year and line it counts against, its date, the currency it was paid in (CHF when no
-/// bank account is named), the CHF booked to expense accounts and the amount paid in the
+/// year and line it counts against, its date, the currency it was paid in (the book currency
+/// when no bank account is named), the book currency booked to expense accounts and the amount paid in the
 /// other currency. `only` is an SQL condition on the entry id `c.id` (`true` for all).
 ///
 /// A cost counts against the line of its `cost_line` row when it counts against that
@@ -139,16 +140,16 @@ pub(super) fn spent_by_entry_sql(only: &str, book: Currency) -> String {
     )
 }
 
-/// What one expense account was debited, net of credits, in CHF for a budget year, by
+/// What one expense account was debited, net of credits, in the book currency for a budget year, by
 /// entries other than costs (`cost add`, `cost import`), closes and their reversals: the
 /// expenses posted by the generic `import`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpensePostedRow {
     pub account: AccountName,
-    pub spent_chf: Money,
+    pub spent_book: Money,
 }
 
-/// Per expense account, the CHF posted for `budget_year` by entries dated on or before
+/// Per expense account, the book currency posted for `budget_year` by entries dated on or before
 /// `until` that are neither costs nor closes (nor reversals of either).
 ///
 /// It reads the running sums of the expense accounts on `until` (one row per key) and takes
@@ -201,7 +202,7 @@ fn load_expenses_posted(
     rows.map(|(account, minor)| {
         Ok(ExpensePostedRow {
             account: account.parse()?,
-            spent_chf: Money::from_minor(minor, book),
+            spent_book: Money::from_minor(minor, book),
         })
     })
     .collect()
@@ -262,7 +263,7 @@ impl Tx<'_> {
         self.add_to_cost_running(entry)
     }
 
-    /// Adds what `entry` moved on each account in CHF for its own year, if it is a cost, a
+    /// Adds what `entry` moved on each account in the book currency for its own year, if it is a cost, a
     /// close or a reversal of either, to the running sums of `expense_recorded_running`.
     pub(super) fn add_to_expense_recorded(&self, entry: EntryId) -> Result<(), StoreError> {
         let sql = format!(
@@ -415,7 +416,10 @@ mod tests {
         let store = ledger_with_an_expense();
         let posted = store.expenses_posted(2017, day).unwrap();
         assert_eq!(posted.len(), 1);
-        assert_eq!(posted[0].spent_chf, Money::from_minor(1_000, Currency::CHF));
+        assert_eq!(
+            posted[0].spent_book,
+            Money::from_minor(1_000, Currency::CHF)
+        );
         store
             .conn
             .execute_batch(

@@ -52,7 +52,7 @@ fn slot_of(account: &str, year: i32, party: &PartyCode, entry_party: bool) -> Op
     None
 }
 
-/// One CHF leg of a party's entry that lands on one of its positions.
+/// One leg in the book currency of a party's entry that lands on one of its positions.
 struct Leg {
     debit: Option<Slot>,
     credit: Option<Slot>,

@@ -1,6 +1,6 @@
 //! What parties owe, have paid and hold, read from the running balances of the
 //! contribution accounts: income from contributions, each party's receivable and each
-//! party's credit. Everything is in CHF, the currency of the books.
+//! party's credit. Everything is in the book currency.
 
 use std::collections::BTreeMap;
 

@@ -715,8 +715,8 @@ impl Store {
         )
     }
 
-    /// In an entry that converts, the CHF through the conversion account must be the other
-    /// currency's amount at the recorded rate, rounded half away from zero.
+    /// In an entry that converts, the book currency through the conversion account must be
+    /// the other currency's amount at the recorded rate, rounded half away from zero.
     fn check_conversions(&self, conversion_account: &str) -> Result<Vec<Finding>, StoreError> {
         let mut statement = self.conn.prepare(
             "SELECT e.id, e.rate, t.currency,
@@ -746,9 +746,9 @@ impl Store {
             let id = rows[index].0;
             let legs: Vec<_> = rows[index..].iter().take_while(|r| r.0 == id).collect();
             index += legs.len();
-            let chf = legs.iter().find(|l| l.2 == book.as_str());
+            let in_book = legs.iter().find(|l| l.2 == book.as_str());
             let other = legs.iter().find(|l| l.2 != book.as_str());
-            let (Some(chf), Some(other), 2) = (chf, other, legs.len()) else {
+            let (Some(in_book), Some(other), 2) = (in_book, other, legs.len()) else {
                 messages.push(format!(
                     "entry {id} records a rate but does not convert one currency into {book}"
                 ));
@@ -761,13 +761,14 @@ impl Store {
                 continue;
             };
             let expected = Money::from_minor(other.3.abs(), currency).convert(rate, book);
-            let chf_minor = chf.3.abs();
-            if expected.as_ref().map(|m| m.minor()) != Ok(chf_minor) || (chf.3 > 0) == (other.3 > 0)
+            let book_minor = in_book.3.abs();
+            if expected.as_ref().map(|m| m.minor()) != Ok(book_minor)
+                || (in_book.3 > 0) == (other.3 > 0)
             {
                 messages.push(format!(
                     "entry {id} converts {} at {rate} into {} instead of {}",
                     Money::from_minor(other.3.abs(), currency),
-                    Money::from_minor(chf_minor, book),
+                    Money::from_minor(book_minor, book),
                     expected.map_or("an amount out of range".into(), |m| m.to_string()),
                 ));
             }
@@ -1062,7 +1063,7 @@ mod tests {
         assert_eq!(checks_failing(&store), Vec::<&str>::new());
         let until = NaiveDate::from_ymd_opt(2017, 12, 31).unwrap();
         assert_eq!(
-            store.spent(2017, until).unwrap()[0].spent_chf,
+            store.spent(2017, until).unwrap()[0].spent_book,
             Money::from_minor(12_345, Currency::CHF)
         );
         store

@@ -24,7 +24,7 @@ pub struct Candidate {
     pub payer_names: Vec<String>,
     /// Payer accounts learned.
     pub payer_accounts: Vec<String>,
-    /// What the party owes on the line's date, per budget year, in CHF minor units.
+    /// What the party owes on the line's date, per budget year, in minor units of the book currency.
     pub owed: Vec<(i32, i64)>,
 }
 
@@ -299,9 +299,9 @@ pub fn propose(line: &BankLine, candidates: &[Candidate], book: Currency) -> Pro
     {
         named.retain(|(_, why)| !why.starts_with("payer '"));
     }
-    let chf = (line.amount.currency() == book).then_some(line.amount.minor());
+    let in_book = (line.amount.currency() == book).then_some(line.amount.minor());
     let owes_exactly = |candidate: &Candidate| -> Option<String> {
-        let amount = chf?;
+        let amount = in_book?;
         let total: i64 = candidate.owed.iter().map(|(_, m)| m).sum();
         match year {
             Some(y)
