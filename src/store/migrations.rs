@@ -72,8 +72,12 @@ pub fn apply_with(conn: &mut Connection, path: &str, book: Currency) -> Result<(
     Ok(())
 }
 
-/// The tables whose references a migration's rebuild of another table could break.
-const REFERRING_TO_REBUILT: [&str; 1] = ["exchange_rate_correction"];
+/// How many rows refer to a row that is missing (`PRAGMA foreign_key_check`).
+fn dangling_references(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<i64> {
+    tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |row| {
+        row.get(0)
+    })
+}
 
 fn migrate(conn: &mut Connection, path: &str, found: i64) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
@@ -92,26 +96,22 @@ fn migrate(conn: &mut Connection, path: &str, found: i64) -> Result<(), StoreErr
     if chained_before {
         super::chain::watch(&tx)?;
     }
+    // Foreign keys are off while the migrations run: a rebuild must leave no more rows
+    // referring to missing ones than there were (a damaged ledger keeps its damage for
+    // `verify` to report; a migration adds none).
+    let dangling_before = dangling_references(&tx).map_err(failed)?;
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(found.max(0) as usize) {
         tx.execute_batch(sql).map_err(failed)?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
     }
-    for table in REFERRING_TO_REBUILT {
-        let broken: bool = tx
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM pragma_foreign_key_check(?1))",
-                [table],
-                |row| row.get(0),
-            )
-            .map_err(failed)?;
-        if broken {
-            return Err(StoreError::MigrationFailed {
-                path: path.to_string(),
-                found,
-                supported: SCHEMA_VERSION,
-                message: format!("{table} refers to rows that are missing"),
-            });
-        }
+    let dangling = dangling_references(&tx).map_err(failed)? - dangling_before;
+    if dangling > 0 {
+        return Err(StoreError::MigrationFailed {
+            path: path.to_string(),
+            found,
+            supported: SCHEMA_VERSION,
+            message: format!("it would leave {dangling} rows referring to rows that are missing"),
+        });
     }
     if chained_before {
         // The tables a migration added are watched from now on.
@@ -128,6 +128,21 @@ fn migrate(conn: &mut Connection, path: &str, found: i64) -> Result<(), StoreErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_referring_to_missing_rows_are_counted() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             CREATE TABLE parent (id INTEGER PRIMARY KEY);
+             CREATE TABLE child (parent INTEGER REFERENCES parent (id));
+             INSERT INTO parent VALUES (1);
+             INSERT INTO child VALUES (1), (2), (3);",
+        )
+        .unwrap();
+        let tx = conn.transaction().unwrap();
+        assert_eq!(dangling_references(&tx).unwrap(), 2);
+    }
 
     #[test]
     fn migrate_twice_is_a_no_op() {
