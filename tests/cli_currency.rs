@@ -145,6 +145,10 @@ fn the_book_currency_is_refused_when_unknown_or_once_anything_is_booked() {
     let message = refusal(common::isu(&db).args(["init", "--set", "currency=francs"]));
     assert!(message.contains("currency"), "{message}");
     assert!(!db.exists());
+    let message =
+        refusal(common::isu(&db).args(["init", "--currency", "USD", "--set", "currency=EUR"]));
+    assert!(message.contains("give the book currency once"), "{message}");
+    assert!(!db.exists());
 
     let (_dir, db) = init("USD");
     // Before anything is booked the currency may still change; setting it again is no

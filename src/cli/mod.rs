@@ -576,6 +576,9 @@ fn init(context: &Context, args: InitArgs) -> anyhow::Result<Outcome> {
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     if let Some(currency) = &args.currency {
+        if pairs.iter().any(|(key, _)| key == "currency") {
+            anyhow::bail!("give the book currency once: --currency {currency} or --set currency=…");
+        }
         pairs.push(("currency".to_string(), currency.clone()));
     }
     match Books::init(&path, context.actor.clone(), &pairs)? {
