@@ -197,6 +197,10 @@ pub fn contribution_csv_from(
 /// already in the ledger with the same content is counted and skipped; a reference that
 /// appears twice in the file is refused.
 pub fn import_contributions(tx: &Tx<'_>, mut csv: CsvInput) -> anyhow::Result<ImportSummary> {
+    // The running balances are summed in memory and written once at the end: a payment
+    // dated among a party's later money applies that money again on each later date, and
+    // each of those entries would otherwise add to every later running sum of its accounts.
+    tx.buffer_running_balances()?;
     let mut writer = ContributionWriter::new(tx)?;
     let book = writer.book;
     let mut summary = ImportSummary {

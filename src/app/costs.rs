@@ -142,6 +142,9 @@ pub fn import_costs(
     mut csv: CsvInput,
     allow_deficit: bool,
 ) -> anyhow::Result<(u64, u64)> {
+    // The running balances are summed in memory and written in key order (the fund's low
+    // point, when it is asked, writes them out first).
+    tx.buffer_running_balances()?;
     let last_before = tx.last_entry_id()?.map_or(0, |id| id.0);
     let (mut recorded, mut already) = (0, 0);
     while let Some(row) = csv.next_row()? {

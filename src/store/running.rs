@@ -126,6 +126,23 @@ const LAST_RUNNING: &str = "SELECT posted_on, debit_minor, credit_minor FROM acc
      WHERE budget_year = ?1 AND account_id = ?2 AND fund = ?3 AND party = ?4 AND currency = ?5
      ORDER BY posted_on DESC LIMIT 1";
 
+/// The sums of a key on the latest date before a day.
+const RUNNING_BEFORE: &str = "SELECT debit_minor, credit_minor FROM account_running
+     WHERE budget_year = ?1 AND account_id = ?2 AND fund = ?3 AND party = ?4 AND currency = ?5
+       AND posted_on < ?6
+     ORDER BY posted_on DESC LIMIT 1";
+
+/// The `account_running` rows of a key from a day on, by date.
+const RUNNING_FROM: &str = "SELECT posted_on, debit_minor, credit_minor FROM account_running
+     WHERE budget_year = ?1 AND account_id = ?2 AND fund = ?3 AND party = ?4 AND currency = ?5
+       AND posted_on >= ?6
+     ORDER BY posted_on";
+
+/// Sets the sums of one `account_running` row.
+const SET_RUNNING: &str = "UPDATE account_running SET debit_minor = ?7, credit_minor = ?8
+     WHERE budget_year = ?1 AND account_id = ?2 AND fund = ?3 AND party = ?4 AND currency = ?5
+       AND posted_on = ?6";
+
 /// Appends an `account_running` row after the latest of its key.
 const APPEND_RUNNING: &str = "INSERT INTO account_running (budget_year, account_id, fund, party,
                                      currency, posted_on, debit_minor, credit_minor)
@@ -137,7 +154,7 @@ impl Tx<'_> {
     pub fn buffer_running_balances(&self) -> Result<(), StoreError> {
         self.pending.borrow_mut().buffered = true;
         // A larger page cache for the import's index updates (32 MiB, negative = KiB).
-        self.tx.pragma_update(None, "cache_size", -32_768)?;
+        self.tx.pragma_update(None, "cache_size", -16_384)?;
         Ok(())
     }
 
@@ -320,8 +337,9 @@ impl Tx<'_> {
     }
 
     /// Writes the days of one key to `account_running`, in date order: appended after the
-    /// key's latest row when they all come after it (a bulk import in date order), each
-    /// added in its place otherwise.
+    /// key's latest row when they all come after it (a bulk import in date order), merged
+    /// with the key's rows from the first of them on otherwise, each row written once
+    /// however many of the days come before it.
     fn flush_running_key(
         &self,
         (year, account, fund, party, currency): (i32, i64, &str, &str, Currency),
@@ -330,43 +348,106 @@ impl Tx<'_> {
         let Some((first, ..)) = days.first() else {
             return Ok(());
         };
+        let key = params![year, account, fund, party, currency.as_str()];
         let last: Option<(String, i64, i64)> = self
             .tx
             .prepare_cached(LAST_RUNNING)?
-            .query_row(
-                params![year, account, fund, party, currency.as_str()],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )
+            .query_row(key, |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
             .optional()?;
-        match last {
+        let (mut debit_sum, mut credit_sum) = match last {
             Some((last_day, ..)) if last_day >= *first => {
-                for (day, debit, credit) in days {
-                    self.add_running(
-                        (year, account, fund, party, currency),
-                        day,
-                        (*debit, *credit),
-                    )?;
-                }
+                return self.merge_running_key((year, account, fund, party, currency), days);
             }
-            _ => {
-                let (mut debit_sum, mut credit_sum) =
-                    last.map_or((0, 0), |(_, debit, credit)| (debit, credit));
-                let mut append = self.tx.prepare_cached(APPEND_RUNNING)?;
-                for (day, debit, credit) in days {
-                    // The key's total fitted, so its running sums fit too.
-                    debit_sum += debit;
-                    credit_sum += credit;
-                    append.execute(params![
-                        year,
-                        account,
-                        fund,
-                        party,
-                        currency.as_str(),
-                        day,
-                        debit_sum,
-                        credit_sum
-                    ])?;
+            Some((_, debit, credit)) => (debit, credit),
+            None => (0, 0),
+        };
+        let mut append = self.tx.prepare_cached(APPEND_RUNNING)?;
+        for (day, debit, credit) in days {
+            // The key's total fitted, so its running sums fit too.
+            debit_sum += debit;
+            credit_sum += credit;
+            append.execute(params![
+                year,
+                account,
+                fund,
+                party,
+                currency.as_str(),
+                day,
+                debit_sum,
+                credit_sum
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// Adds `days` (in date order, some on or before the key's latest row) to the key's
+    /// `account_running` rows: the rows from the first day on are read once, each gets what
+    /// the days up to its date add, and a day with no row gets one made from the row before
+    /// it.
+    fn merge_running_key(
+        &self,
+        (year, account, fund, party, currency): (i32, i64, &str, &str, Currency),
+        days: &[(String, i64, i64)],
+    ) -> Result<(), rusqlite::Error> {
+        let first = &days[0].0;
+        let key = params![year, account, fund, party, currency.as_str(), first];
+        // The sums before the first day, and the key's rows from it on.
+        let before: (i64, i64) = self
+            .tx
+            .prepare_cached(RUNNING_BEFORE)?
+            .query_row(key, |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?
+            .unwrap_or((0, 0));
+        let stored: Vec<(String, i64, i64)> = self
+            .tx
+            .prepare_cached(RUNNING_FROM)?
+            .query_map(key, |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut update = self.tx.prepare_cached(SET_RUNNING)?;
+        let mut append = self.tx.prepare_cached(APPEND_RUNNING)?;
+        // What the days merged so far add, and the stored sums of the latest row passed.
+        let (mut added_debit, mut added_credit) = (0i64, 0i64);
+        let mut stored_before = before;
+        let mut new_days = days.iter().peekable();
+        let mut rows = stored.iter().peekable();
+        loop {
+            let next_day = new_days.peek().map(|(day, ..)| day);
+            let next_row = rows.peek().map(|(day, ..)| day);
+            let (day, added, row) = match (next_day, next_row) {
+                (None, None) => break,
+                (Some(d), Some(r)) if d == r => (d, new_days.next(), rows.next()),
+                (Some(d), Some(r)) if d < r => (d, new_days.next(), None),
+                (Some(d), None) => (d, new_days.next(), None),
+                (_, Some(r)) => (r, None, rows.next()),
+            };
+            if let Some((_, debit, credit)) = added {
+                // The key's total fitted, so its running sums fit too.
+                added_debit += debit;
+                added_credit += credit;
+            }
+            let (stored_debit, stored_credit) = match row {
+                Some((_, debit, credit)) => {
+                    stored_before = (*debit, *credit);
+                    (*debit, *credit)
                 }
+                None => stored_before,
+            };
+            let sums = params![
+                year,
+                account,
+                fund,
+                party,
+                currency.as_str(),
+                day,
+                stored_debit + added_debit,
+                stored_credit + added_credit
+            ];
+            if row.is_some() {
+                if added_debit != 0 || added_credit != 0 {
+                    update.execute(sums)?;
+                }
+            } else {
+                append.execute(sums)?;
             }
         }
         Ok(())
