@@ -93,28 +93,54 @@ pub(super) fn load(
     let until_text = until.map_or_else(|| "9999-12-31".to_string(), |d| d.to_string());
     let days = due_days(conn)?;
     let rule_from = rule_from(conn)?;
+    let currency = super::settings::book_currency(conn)?;
+    // The entries and their legs in one pass: each entry row is read once, with its
+    // transfers beside it (the party's entries lie all over the table).
     let mut statement = conn.prepare_cached(&format!(
-        "{ENTRIES} WHERE e.party = ?1 AND e.entry_date <= ?2 ORDER BY e.id"
+        "SELECT {ENTRY_COLUMNS}, t.id, da.name, ca.name, t.amount_minor,
+                coalesce(t.budget_year, e.budget_year), t.currency
+         FROM entry e
+         LEFT JOIN payment_terms p ON p.entry_id = e.id
+         LEFT JOIN charge_due d ON d.entry_id = e.id
+         LEFT JOIN transfer t ON t.entry_id = e.id
+         LEFT JOIN account da ON da.id = t.debit_account_id
+         LEFT JOIN account ca ON ca.id = t.credit_account_id
+         WHERE e.party = ?1 AND e.entry_date <= ?2
+         ORDER BY e.id, t.id"
     ))?;
     let mut rows = statement.query(params![party.as_str(), until_text])?;
-    let mut entries = Vec::new();
-    while let Some(row) = rows.next()? {
-        entries.push(entry_row(row)?);
-    }
-    // Every leg in the book currency of the party's entries that lands on one of its
-    // positions.
-    let currency = super::settings::book_currency(conn)?;
-    let mut statement = conn.prepare_cached(&format!(
-        "{LEGS} WHERE e.party = ?1 AND e.entry_date <= ?2 AND t.currency = ?3 ORDER BY t.id"
-    ))?;
-    let mut rows = statement.query(params![party.as_str(), until_text, currency.as_str()])?;
+    let mut entries: Vec<EntryRow> = Vec::new();
     // Per entry: (debit slot, credit slot, amount) of each leg touching a position.
     let mut legs: HashMap<i64, Vec<Leg>> = HashMap::new();
     while let Some(row) = rows.next()? {
-        add_leg(&mut legs, leg_row(row)?, party);
+        let id: i64 = row.get(1)?;
+        if entries.last().map(|entry| entry.id) != Some(id) {
+            entries.push(entry_row(row)?);
+        }
+        let Some(_transfer) = row.get::<_, Option<i64>>(13)? else {
+            continue;
+        };
+        // Only the legs in the book currency land on positions.
+        if row.get_ref(18)?.as_str().map_err(super::corrupt)? != currency.as_str() {
+            continue;
+        }
+        let leg = LegRow {
+            party: String::new(),
+            entry_id: id,
+            debit: row.get(14)?,
+            credit: row.get(15)?,
+            amount: row.get(16)?,
+            year: row.get(17)?,
+        };
+        add_leg(&mut legs, leg, party);
     }
     Ok(facts_of(state_party, &entries, &legs, days, rule_from))
 }
+
+/// The columns of an entry that `entry_row` reads (column 0 is the party).
+const ENTRY_COLUMNS: &str = "e.party, e.id, e.entry_date, e.kind, e.budget_year, e.fund,
+        e.reference, e.reverses, e.description, p.designated_year, p.voluntary, d.due_on,
+        e.content";
 
 /// The entries of parties, with what their payments name and their charges' due dates
 /// (column 0 is the party).
