@@ -622,3 +622,54 @@ fn a_ledger_of_the_previous_version_builds_its_chain_once() {
     isu_ok(&db, &["status", "2017", "--as-of", "2017-12-31"]);
     assert_eq!(verify(&db, &[]).0["chain"], first["chain"]);
 }
+
+#[test]
+fn a_damaged_page_is_found_by_the_full_and_the_quick_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.sqlite");
+    isu_ok(&db, &["demo"]);
+    for (table, quick) in [("transfer", false), ("transfer", true), ("party", true)] {
+        let copy = dir.path().join(format!("{table}-{quick}.sqlite"));
+        std::fs::copy(&db, &copy).unwrap();
+        let (page_size, root): (u64, u64) = {
+            let conn = Connection::open(&copy).unwrap();
+            let page_size = conn
+                .query_row("PRAGMA page_size", [], |r| r.get(0))
+                .unwrap();
+            let root = conn
+                .query_row(
+                    "SELECT rootpage FROM sqlite_schema WHERE name = ?1",
+                    [table],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            (page_size, root)
+        };
+        assert!(
+            !dir.path()
+                .join(format!("{table}-{quick}.sqlite-wal"))
+                .exists()
+                || std::fs::metadata(dir.path().join(format!("{table}-{quick}.sqlite-wal")))
+                    .unwrap()
+                    .len()
+                    == 0,
+            "the demo's pages are all in the file"
+        );
+        // The first byte of a b-tree page says what kind of page it is: 0 is none.
+        let mut bytes = std::fs::read(&copy).unwrap();
+        let offset = usize::try_from((root - 1) * page_size).unwrap();
+        assert!(matches!(bytes[offset], 2 | 5 | 10 | 13), "a b-tree page");
+        bytes[offset] = 0;
+        std::fs::write(&copy, bytes).unwrap();
+        let args: &[&str] = if quick { &["--quick"] } else { &[] };
+        let (report, code) = verify(&copy, args);
+        assert_eq!(code, 1, "{report}");
+        let integrity: Vec<&Value> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["check"] == "integrity")
+            .collect();
+        assert!(!integrity.is_empty(), "{table} (quick: {quick}): {report}");
+    }
+}

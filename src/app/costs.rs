@@ -145,6 +145,7 @@ pub fn import_costs(
     // The running balances are summed in memory and written in key order (the fund's low
     // point, when it is asked, writes them out first).
     tx.buffer_running_balances()?;
+    tx.enlarge_page_cache()?;
     let last_before = tx.last_entry_id()?.map_or(0, |id| id.0);
     let (mut recorded, mut already) = (0, 0);
     while let Some(row) = csv.next_row()? {

@@ -69,6 +69,7 @@ impl Books {
         // The import reads no balances while it writes: they are summed in memory and
         // written at the end.
         tx.buffer_running_balances()?;
+        tx.enlarge_page_cache()?;
         let summary = import_rows(&tx, csv, progress)?;
         tx.commit()?;
         Ok(summary)
