@@ -673,3 +673,33 @@ fn a_damaged_page_is_found_by_the_full_and_the_quick_check() {
         assert!(!integrity.is_empty(), "{table} (quick: {quick}): {report}");
     }
 }
+
+#[test]
+fn running_sums_changed_in_a_ledger_file_are_found_beside_the_integrity_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.sqlite");
+    isu_ok(&db, &["demo"]);
+    {
+        let conn = Connection::open(&db).unwrap();
+        let changed = conn
+            .execute(
+                "UPDATE account_running SET debit_minor = debit_minor + 1
+                 WHERE (budget_year, account_id, fund, party, currency, posted_on) =
+                       (SELECT budget_year, account_id, fund, party, currency, posted_on
+                        FROM account_running ORDER BY posted_on DESC LIMIT 1)",
+                [],
+            )
+            .unwrap();
+        assert_eq!(changed, 1);
+    }
+    let (report, code) = verify(&db, &[]);
+    assert_eq!(code, 1, "{report}");
+    let checks: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["check"].as_str().unwrap())
+        .collect();
+    assert!(checks.contains(&"running"), "{report}");
+    assert!(!checks.contains(&"integrity"), "{report}");
+}
