@@ -2,8 +2,11 @@
 //!
 //! Every row of a history table has one link in the `chain` table: the SHA-256 of the
 //! previous link's hash (32 zero bytes before the first) and of the row's canonical form.
-//! A link is appended in the same transaction as its row: temporary triggers queue each row
-//! a command inserts, and `Tx::commit` chains the queue in the order the rows were written.
+//! A link is appended in the same transaction as its row: `Tx::commit` chains, table by
+//! table, the rows the transaction added, which for a table with row numbers are those
+//! numbered after its last row when the transaction began (history is append-only), and
+//! for a table whose rows are not numbered as they are written (`WITHOUT ROWID`, or
+//! numbered by another row or a year) those a temporary trigger queued, in that order.
 //! Whoever kept the count and hash of the last link (the chain head, printed at the foot of
 //! `status`, `report` and `verify`) can later prove that no row chained before it changed:
 //! `verify --against COUNT:HASH`.
@@ -95,6 +98,26 @@ pub(super) const HISTORY: [History; 36] = [
     table("document_due", &["id"]),
     table("meeting_detail", &["id"]),
 ];
+
+/// The tables of history with row numbers that are not given as rows are written: their
+/// integer primary key is another row's (an entry's, a bank line's, a report's) or a year,
+/// so a row may come after rows with higher numbers. Their rows are queued as written.
+const NUMBERED_BY_KEY: [&str; 6] = [
+    "cost_line",
+    "payment_terms",
+    "charge_due",
+    "year_close",
+    "bank_match",
+    "transparency_reversal",
+];
+
+impl History {
+    /// Whether the rows a transaction adds are queued by a temporary trigger, rather than
+    /// found as the rows numbered after the table's last row when it began.
+    fn queued(&self) -> bool {
+        self.without_rowid || NUMBERED_BY_KEY.contains(&self.name)
+    }
+}
 
 /// The tables derived from history, which `verify` recomputes: never chained. (Named for
 /// the test that every table of the schema is history, derived or the chain.)
@@ -318,30 +341,25 @@ fn key_array(table: &History, prefix: &str) -> String {
     format!("json_array({})", columns.join(", "))
 }
 
-/// Has this connection queue every row inserted into a table of history, for `extend` to
-/// chain at commit. The queue and its triggers are temporary: they belong to the connection,
-/// and a row written any other way is not chained (and `verify` says so).
+/// Has this connection queue every row inserted into a table of history whose rows are not
+/// numbered as written (see `History::queued`), for `extend` to chain at commit (the rows of
+/// the other tables are found by their row numbers, see `Marks`). The queue and its triggers are temporary: they belong to the
+/// connection, and a row written any other way is not chained (and `verify` says so).
 pub(super) fn watch(conn: &Connection) -> Result<(), StoreError> {
     // Only the tables the schema has so far: a migration that adds one is followed by
     // another call, which installs its trigger.
-    let existing: Vec<&History> = {
-        let mut statement =
-            conn.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table'")?;
-        let names = statement
-            .query_map([], |row| row.get::<_, String>(0))?
-            .collect::<Result<std::collections::BTreeSet<String>, _>>()?;
-        HISTORY
-            .iter()
-            .filter(|table| names.contains(table.name))
-            .collect()
-    };
+    let names = table_names(conn)?;
+    let existing: Vec<&History> = HISTORY
+        .iter()
+        .filter(|table| table.queued() && names.contains(table.name))
+        .collect();
     let installed: i64 = conn.query_row(
         "SELECT count(*) FROM sqlite_temp_schema
          WHERE type = 'trigger' AND name LIKE 'chain\\_queue\\_%' ESCAPE '\\'",
         [],
         |row| row.get(0),
     )?;
-    if usize::try_from(installed).ok() == Some(existing.len()) {
+    if installed > 0 && usize::try_from(installed).ok() == Some(existing.len()) {
         return Ok(());
     }
     let mut sql = String::from(
@@ -371,6 +389,47 @@ pub(super) fn watch(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The tables of the main schema, by name.
+fn table_names(conn: &Connection) -> Result<std::collections::BTreeSet<String>, StoreError> {
+    let mut statement =
+        conn.prepare_cached("SELECT name FROM main.sqlite_master WHERE type = 'table'")?;
+    let names = statement
+        .query_map([], |row| row.get::<_, String>(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(names)
+}
+
+/// Where each table of history with row numbers stood when a transaction began: the
+/// number of its last row (0 when empty, or when the table did not exist yet). Taken once
+/// the transaction holds the write lock, so that the rows numbered after it are the
+/// transaction's own.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Marks(Vec<i64>);
+
+impl Marks {
+    pub(super) fn take(conn: &Connection) -> Result<Marks, StoreError> {
+        let names = table_names(conn)?;
+        let mut last = Vec::with_capacity(HISTORY.len());
+        for table in &HISTORY {
+            let number = if table.queued() || !names.contains(table.name) {
+                0
+            } else {
+                // Once per transaction: not kept among the prepared statements.
+                conn.query_row(
+                    &format!(
+                        "SELECT coalesce(max(rowid), 0) FROM main.\"{}\"",
+                        table.name
+                    ),
+                    [],
+                    |row| row.get(0),
+                )?
+            };
+            last.push(number);
+        }
+        Ok(Marks(last))
+    }
+}
+
 /// The last link: its place and hash (none before the first row is chained).
 fn last_link(conn: &Connection) -> Result<(i64, [u8; 32]), StoreError> {
     let last: Option<(i64, Vec<u8>)> = conn
@@ -391,71 +450,80 @@ fn last_link(conn: &Connection) -> Result<(i64, [u8; 32]), StoreError> {
     }
 }
 
-/// Appends links for the rows queued since the last commit, in the order they were
-/// written, and empties the queue. Called by `Tx::commit`, inside the transaction.
-pub(super) fn extend(conn: &Connection) -> Result<(), StoreError> {
-    let queued: bool = conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM temp.chain_pending)")?
-        .query_row([], |row| row.get(0))?;
-    if !queued {
-        return Ok(());
-    }
+/// Appends links for the rows written since `marks` were taken: table by table, in the
+/// order of `HISTORY`, the rows numbered after the table's mark in order, and the rows of a
+/// table `WITHOUT ROWID` in the order they were queued; then empties the queue. Called by
+/// `Tx::commit`, inside the transaction.
+pub(super) fn extend(conn: &Connection, marks: &Marks) -> Result<(), StoreError> {
+    let names = table_names(conn)?;
     let (mut seq, mut previous) = last_link(conn)?;
-    let mut readers: Vec<Option<(Statement<'_>, Vec<String>)>> =
-        HISTORY.iter().map(|_| None).collect();
     let mut insert = conn.prepare_cached(
         "INSERT INTO chain (seq, tbl, row_id, row_key, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    let mut queue =
-        conn.prepare("SELECT tbl, row_id, row_key FROM temp.chain_pending ORDER BY id")?;
-    let mut rows = queue.query([])?;
     let mut buffer = Vec::with_capacity(512);
-    while let Some(queued) = rows.next()? {
-        let name = queued.get_ref(0)?.as_str().map_err(super::corrupt)?;
-        let row_id: Option<i64> = queued.get(1)?;
-        let row_key: Option<String> = queued.get(2)?;
-        let Some((index, table)) = history(name) else {
-            return Err(super::corrupt(format!(
-                "a row queued for the chain in table {name}"
-            )));
-        };
-        if readers[index].is_none() {
-            let statement = conn.prepare(&row_sql(table))?;
-            let names = column_names(&statement);
-            readers[index] = Some((statement, names));
-        }
-        let Some((reader, names)) = readers[index].as_mut() else {
-            unreachable!("the reader was prepared above");
-        };
-        let found = {
-            let mut found = match (&row_id, &row_key) {
-                (Some(id), _) => reader.query([id])?,
-                (None, Some(key)) => reader.query([key])?,
-                (None, None) => return Err(super::corrupt("a row queued without its place")),
-            };
-            match found.next()? {
-                Some(row) => {
-                    canonical(&mut buffer, table.name, names, row, 1)?;
-                    true
-                }
-                // Inserted and removed in the same transaction: nothing to chain.
-                None => false,
-            }
-        };
-        if !found {
+    for (index, table) in HISTORY.iter().enumerate() {
+        if !names.contains(table.name) {
             continue;
         }
-        seq += 1;
-        previous = link(&previous, &buffer);
-        insert.execute(rusqlite::params![
-            seq,
-            table.name,
-            row_id,
-            row_key,
-            &previous[..]
-        ])?;
+        if table.queued() {
+            let mut queue = conn.prepare_cached(
+                "SELECT row_id, row_key FROM temp.chain_pending WHERE tbl = ?1 ORDER BY id",
+            )?;
+            let places = queue
+                .query_map([table.name], |row| {
+                    Ok((
+                        row.get::<_, Option<i64>>(0)?,
+                        row.get::<_, Option<String>>(1)?,
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            if places.is_empty() {
+                continue;
+            }
+            let mut reader = conn.prepare(&row_sql(table))?;
+            let names = column_names(&reader);
+            for (row_id, row_key) in places {
+                let mut found = match (&row_id, &row_key) {
+                    (Some(id), _) => reader.query([id])?,
+                    (None, Some(key)) => reader.query([key])?,
+                    (None, None) => return Err(super::corrupt("a row queued without its place")),
+                };
+                // Inserted and removed in the same transaction: nothing to chain.
+                let Some(row) = found.next()? else { continue };
+                canonical(&mut buffer, table.name, &names, row, 1)?;
+                seq += 1;
+                previous = link(&previous, &buffer);
+                insert.execute(rusqlite::params![
+                    seq,
+                    table.name,
+                    row_id,
+                    row_key,
+                    &previous[..]
+                ])?;
+            }
+            continue;
+        }
+        let mark = marks.0.get(index).copied().unwrap_or(0);
+        let mut reader = conn.prepare(&format!(
+            "SELECT rowid, * FROM main.\"{}\" WHERE rowid > ?1 ORDER BY rowid",
+            table.name
+        ))?;
+        let names = column_names(&reader);
+        let mut rows = reader.query([mark])?;
+        while let Some(row) = rows.next()? {
+            canonical(&mut buffer, table.name, &names, row, 1)?;
+            seq += 1;
+            previous = link(&previous, &buffer);
+            let row_id: i64 = row.get(0)?;
+            insert.execute(rusqlite::params![
+                seq,
+                table.name,
+                row_id,
+                None::<String>,
+                &previous[..]
+            ])?;
+        }
     }
-    drop(rows);
     conn.execute("DELETE FROM temp.chain_pending", [])?;
     Ok(())
 }

@@ -93,9 +93,12 @@ fn migrate(conn: &mut Connection, path: &str, found: i64) -> Result<(), StoreErr
         other => other,
     };
     let chained_before = found >= CHAIN_MIGRATION;
-    if chained_before {
+    let marks = if chained_before {
         super::chain::watch(&tx)?;
-    }
+        super::chain::Marks::take(&tx)?
+    } else {
+        super::chain::Marks::default()
+    };
     // Foreign keys are off while the migrations run: a rebuild must leave no more rows
     // referring to missing ones than there were (a damaged ledger keeps its damage for
     // `verify` to report; a migration adds none).
@@ -116,7 +119,7 @@ fn migrate(conn: &mut Connection, path: &str, found: i64) -> Result<(), StoreErr
     if chained_before {
         // The tables a migration added are watched from now on.
         super::chain::watch(&tx)?;
-        super::chain::extend(&tx)?;
+        super::chain::extend(&tx, &marks)?;
     } else {
         super::chain::build(&tx)?;
     }

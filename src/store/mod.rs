@@ -530,13 +530,16 @@ impl Store {
             }
             Err(error) => return Err(error.into()),
         }
-        // Every row of history the transaction inserts is queued, to be chained at commit.
+        // Every row of history the transaction inserts is chained at commit (those of the
+        // tables without row numbers queued as they are written).
         chain::watch(&self.conn)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let chain_marks = chain::Marks::take(&tx)?;
         Ok(Tx {
             tx,
+            chain_marks,
             actor,
             account_ids: RefCell::new(HashMap::new()),
             known_parties: RefCell::new(HashSet::new()),
@@ -594,6 +597,9 @@ pub struct Tx<'c> {
     /// Each party's facts read in this transaction, kept up to date by `record_fact` and
     /// dropped when another entry of the party is written.
     facts_cache: RefCell<HashMap<String, facts::PartyTail>>,
+    /// Where the tables of history stood when the transaction began: the rows after it
+    /// are chained at commit.
+    chain_marks: chain::Marks,
 }
 
 impl Tx<'_> {
@@ -601,7 +607,7 @@ impl Tx<'_> {
     /// links that chain its rows of history.
     pub fn commit(self) -> Result<(), StoreError> {
         self.flush_running_balances()?;
-        chain::extend(&self.tx)?;
+        chain::extend(&self.tx, &self.chain_marks)?;
         self.tx.commit()?;
         Ok(())
     }
