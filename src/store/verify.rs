@@ -763,43 +763,45 @@ impl Store {
         Ok(findings)
     }
 
-    /// Recomputes the sums up to each date (`account_running`) from the transfers: the
-    /// same keys and dates as the days posted, the same sums.
+    /// Recomputes the sums up to each date (`account_running`) from the sums of each day
+    /// (`account_balance`), which the balances check compares with the transfers: the same
+    /// keys and dates as the days posted, the same sums.
     fn check_running(&self) -> Result<Vec<Finding>, StoreError> {
         self.findings_from(
             "running",
-            "WITH legs AS (
-                 SELECT coalesce(t.budget_year, e.budget_year) AS budget_year,
-                        t.debit_account_id AS account_id, e.fund, coalesce(e.party, '') AS party,
-                        t.currency, e.entry_date AS posted_on,
-                        t.amount_minor AS debit_minor, 0 AS credit_minor
-                 FROM transfer t JOIN entry e ON e.id = t.entry_id
-                 UNION ALL
-                 SELECT coalesce(t.budget_year, e.budget_year), t.credit_account_id, e.fund,
-                        coalesce(e.party, ''), t.currency, e.entry_date, 0, t.amount_minor
-                 FROM transfer t JOIN entry e ON e.id = t.entry_id),
-             days AS (
-                 SELECT budget_year, account_id, fund, party, currency, posted_on,
-                        sum(debit_minor) AS debit_minor, sum(credit_minor) AS credit_minor
-                 FROM legs
-                 GROUP BY budget_year, account_id, fund, party, currency, posted_on),
-             expected AS (
+            "WITH expected AS (
                  SELECT budget_year, account_id, fund, party, currency, posted_on,
                         sum(debit_minor) OVER running AS debit_minor,
                         sum(credit_minor) OVER running AS credit_minor
-                 FROM days
+                 FROM account_balance
                  WINDOW running AS (PARTITION BY budget_year, account_id, fund, party, currency
                                     ORDER BY posted_on ROWS UNBOUNDED PRECEDING)),
-             d AS (SELECT * FROM (SELECT * FROM expected EXCEPT SELECT * FROM account_running)
-                   UNION
-                   SELECT * FROM (SELECT * FROM account_running EXCEPT SELECT * FROM expected))
+             d AS (
+                 -- Each day's sums against the stored row of its key and date, found by
+                 -- its primary key in the order it is kept...
+                 SELECT e.budget_year, e.account_id, e.fund, e.party, e.currency, e.posted_on
+                 FROM expected e
+                 LEFT JOIN account_running r
+                   ON r.budget_year = e.budget_year AND r.account_id = e.account_id
+                  AND r.fund = e.fund AND r.party = e.party AND r.currency = e.currency
+                  AND r.posted_on = e.posted_on
+                 WHERE r.posted_on IS NULL OR r.debit_minor <> e.debit_minor
+                    OR r.credit_minor <> e.credit_minor
+                 UNION
+                 -- ...and the stored rows of a key and date on which nothing was posted.
+                 SELECT r.budget_year, r.account_id, r.fund, r.party, r.currency, r.posted_on
+                 FROM account_running r
+                 WHERE NOT EXISTS (
+                     SELECT 1 FROM account_balance b
+                     WHERE b.budget_year = r.budget_year AND b.account_id = r.account_id
+                       AND b.posted_on = r.posted_on AND b.fund = r.fund
+                       AND b.party = r.party AND b.currency = r.currency))
              SELECT 'sums up to ' || d.posted_on || ' of '
                     || coalesce(a.name, 'account ' || d.account_id) || ' (' || d.currency
                     || ', year ' || d.budget_year || ', fund ' || d.fund || ', party '
                     || CASE d.party WHEN '' THEN '-' ELSE d.party END
-                    || ') differ from the sums of the transfers up to that date'
-             FROM (SELECT DISTINCT budget_year, account_id, fund, party, currency, posted_on
-                   FROM d) d
+                    || ') differ from the sums of the days posted up to that date'
+             FROM d
              LEFT JOIN account a ON a.id = d.account_id
              ORDER BY d.budget_year, d.account_id, d.fund, d.party, d.currency, d.posted_on",
         )
@@ -1140,8 +1142,13 @@ mod tests {
             .unwrap();
         let findings = store.verify("equity:conversion").unwrap().findings;
         // Each USD account's rows by date differ from its transfers, and its total from
-        // its rows by date.
-        assert_eq!(findings.len(), 4, "{findings:?}");
+        // its rows by date; and its running sums are on a day with nothing posted.
+        assert_eq!(findings.len(), 6, "{findings:?}");
+        assert_eq!(
+            findings.iter().filter(|f| f.check == "running").count(),
+            2,
+            "{findings:?}"
+        );
         assert!(
             findings[0].message.contains("assets:bank:usd"),
             "{findings:?}"
@@ -1181,6 +1188,26 @@ mod tests {
             .execute("DELETE FROM account_running WHERE currency = 'CHF'", [])
             .unwrap();
         assert_eq!(checks_failing(&store), vec!["running"]);
+
+        // A row on a day nothing was posted, with the sums of the day before it.
+        let store = ledger_with_a_conversion();
+        store
+            .conn
+            .execute(
+                "INSERT INTO account_running (budget_year, account_id, fund, party, currency,
+                                              posted_on, debit_minor, credit_minor)
+                 SELECT budget_year, account_id, fund, party, currency, '2099-12-31',
+                        debit_minor, credit_minor
+                 FROM account_running WHERE currency = 'USD' LIMIT 1",
+                [],
+            )
+            .unwrap();
+        let findings = store.verify("equity:conversion").unwrap().findings;
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert!(
+            findings[0].message.starts_with("sums up to 2099-12-31 of "),
+            "{findings:?}"
+        );
     }
 
     #[test]
@@ -1357,9 +1384,11 @@ mod tests {
                  UPDATE transfer SET amount_minor = 97000 WHERE currency = 'CHF';",
             )
             .unwrap();
+        // The running sums are checked against the days posted, which the balances check
+        // finds changed.
         assert_eq!(
             checks_failing(&store),
-            vec!["append-only", "chain", "balances", "running", "conversions"]
+            vec!["append-only", "chain", "balances", "conversions"]
         );
     }
 }
