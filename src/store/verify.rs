@@ -764,47 +764,67 @@ impl Store {
     }
 
     /// Recomputes the sums up to each date (`account_running`) from the sums of each day
-    /// (`account_balance`), which the balances check compares with the transfers: the same
-    /// keys and dates as the days posted, the same sums.
+    /// (`account_balance`), which the balances check compares with the transfers: each day
+    /// posted has its row, with the sums of the days up to it; and no row is on a day with
+    /// nothing posted (looked for only when the rows are not as many as the days, or some
+    /// day's row was wrong: when every day has its own right row and there are as many rows
+    /// as days, there is no other).
     fn check_running(&self) -> Result<Vec<Finding>, StoreError> {
-        self.findings_from(
+        let describe = "coalesce(a.name, 'account ' || d.account_id) || ' (' || d.currency
+                        || ', year ' || d.budget_year || ', fund ' || d.fund || ', party '
+                        || CASE d.party WHEN '' THEN '-' ELSE d.party END || ')'";
+        let mut findings = self.findings_from(
             "running",
-            "WITH expected AS (
-                 SELECT budget_year, account_id, fund, party, currency, posted_on,
-                        sum(debit_minor) OVER running AS debit_minor,
-                        sum(credit_minor) OVER running AS credit_minor
-                 FROM account_balance
-                 WINDOW running AS (PARTITION BY budget_year, account_id, fund, party, currency
-                                    ORDER BY posted_on ROWS UNBOUNDED PRECEDING)),
-             d AS (
-                 -- Each day's sums against the stored row of its key and date, found by
-                 -- its primary key in the order it is kept...
-                 SELECT e.budget_year, e.account_id, e.fund, e.party, e.currency, e.posted_on
-                 FROM expected e
+            &format!(
+                "WITH expected AS (
+                     SELECT budget_year, account_id, fund, party, currency, posted_on,
+                            sum(debit_minor) OVER running AS debit_minor,
+                            sum(credit_minor) OVER running AS credit_minor
+                     FROM account_balance
+                     WINDOW running AS (
+                         PARTITION BY budget_year, account_id, fund, party, currency
+                         ORDER BY posted_on ROWS UNBOUNDED PRECEDING))
+                 SELECT 'sums up to ' || d.posted_on || ' of ' || {describe}
+                        || CASE WHEN r.posted_on IS NULL THEN ' are missing'
+                                ELSE ' differ from the sums of the days posted up to that date'
+                           END
+                 FROM expected d
                  LEFT JOIN account_running r
-                   ON r.budget_year = e.budget_year AND r.account_id = e.account_id
-                  AND r.fund = e.fund AND r.party = e.party AND r.currency = e.currency
-                  AND r.posted_on = e.posted_on
-                 WHERE r.posted_on IS NULL OR r.debit_minor <> e.debit_minor
-                    OR r.credit_minor <> e.credit_minor
-                 UNION
-                 -- ...and the stored rows of a key and date on which nothing was posted.
-                 SELECT r.budget_year, r.account_id, r.fund, r.party, r.currency, r.posted_on
-                 FROM account_running r
+                   ON r.budget_year = d.budget_year AND r.account_id = d.account_id
+                  AND r.fund = d.fund AND r.party = d.party AND r.currency = d.currency
+                  AND r.posted_on = d.posted_on
+                 LEFT JOIN account a ON a.id = d.account_id
+                 WHERE r.posted_on IS NULL OR r.debit_minor <> d.debit_minor
+                    OR r.credit_minor <> d.credit_minor"
+            ),
+        )?;
+        let count = |table: &str| -> Result<i64, StoreError> {
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
+                    row.get(0)
+                })?)
+        };
+        if findings.is_empty() && count("account_running")? == count("account_balance")? {
+            return Ok(findings);
+        }
+        findings.extend(self.findings_from(
+            "running",
+            &format!(
+                "SELECT 'sums up to ' || d.posted_on || ' of ' || {describe}
+                        || ' are kept on a day with nothing posted'
+                 FROM account_running d
+                 LEFT JOIN account a ON a.id = d.account_id
                  WHERE NOT EXISTS (
                      SELECT 1 FROM account_balance b
-                     WHERE b.budget_year = r.budget_year AND b.account_id = r.account_id
-                       AND b.posted_on = r.posted_on AND b.fund = r.fund
-                       AND b.party = r.party AND b.currency = r.currency))
-             SELECT 'sums up to ' || d.posted_on || ' of '
-                    || coalesce(a.name, 'account ' || d.account_id) || ' (' || d.currency
-                    || ', year ' || d.budget_year || ', fund ' || d.fund || ', party '
-                    || CASE d.party WHEN '' THEN '-' ELSE d.party END
-                    || ') differ from the sums of the days posted up to that date'
-             FROM d
-             LEFT JOIN account a ON a.id = d.account_id
-             ORDER BY d.budget_year, d.account_id, d.fund, d.party, d.currency, d.posted_on",
-        )
+                     WHERE b.budget_year = d.budget_year AND b.account_id = d.account_id
+                       AND b.posted_on = d.posted_on AND b.fund = d.fund
+                       AND b.party = d.party AND b.currency = d.currency)
+                 ORDER BY d.budget_year, d.account_id, d.fund, d.party, d.currency,
+                          d.posted_on"
+            ),
+        )?);
+        Ok(findings)
     }
 
     /// Recomputes what was spent against each budget line up to each date (`cost_running`)
