@@ -342,9 +342,10 @@ fn key_array(table: &History, prefix: &str) -> String {
 }
 
 /// Has this connection queue every row inserted into a table of history whose rows are not
-/// numbered as written (see `History::queued`), for `extend` to chain at commit (the rows of
-/// the other tables are found by their row numbers, see `Marks`). The queue and its triggers are temporary: they belong to the
-/// connection, and a row written any other way is not chained (and `verify` says so).
+/// numbered as written (see `History::queued`), for `extend` to chain at commit; the rows of
+/// the other tables are found by their row numbers (see `Marks`). The queue and its
+/// triggers are temporary: they belong to the connection, and a row written any other way
+/// is not chained (and `verify` says so).
 pub(super) fn watch(conn: &Connection) -> Result<(), StoreError> {
     // Only the tables the schema has so far: a migration that adds one is followed by
     // another call, which installs its trigger.
@@ -451,9 +452,10 @@ fn last_link(conn: &Connection) -> Result<(i64, [u8; 32]), StoreError> {
 }
 
 /// Appends links for the rows written since `marks` were taken: table by table, in the
-/// order of `HISTORY`, the rows numbered after the table's mark in order, and the rows of a
-/// table `WITHOUT ROWID` in the order they were queued; then empties the queue. Called by
-/// `Tx::commit`, inside the transaction.
+/// order of `HISTORY`, the rows numbered after the table's mark, by number, or, for a table
+/// whose rows are queued (see `History::queued`), the rows in the order they were queued;
+/// then empties the queue. Called by `Tx::commit` (and after migrations), inside the
+/// transaction.
 pub(super) fn extend(conn: &Connection, marks: &Marks) -> Result<(), StoreError> {
     let names = table_names(conn)?;
     let (mut seq, mut previous) = last_link(conn)?;
