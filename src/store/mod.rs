@@ -300,10 +300,11 @@ pub(crate) const RUNNING_ON_DATE: &str =
 const STATEMENTS_CACHED: usize = 128;
 
 /// What a statement may keep in memory of the pages it changes, so that it can be undone
-/// alone (SQLite's statement journal), before that goes to a temporary file. SQLite keeps
-/// 64 KiB; a write that touches more (a history row's insert with its chain trigger, a
-/// running sum added to its later days) would otherwise write each page to the file again
-/// for every statement of a long import. Bounded by what one statement changes.
+/// alone (SQLite's statement journal), before that goes to a temporary file for the rest
+/// of the transaction. SQLite keeps 64 KiB; once a statement changed more (an insert that
+/// fires a trigger, a running sum added to its later days), every page each later statement
+/// changed was written to that file, the whole of a long import. The memory is given back
+/// when each statement ends.
 const STATEMENT_JOURNAL_IN_MEMORY: i32 = 1 << 20;
 
 /// Sets, once and before the first connection, how SQLite keeps statement journals.
