@@ -451,6 +451,50 @@ fn last_link(conn: &Connection) -> Result<(i64, [u8; 32]), StoreError> {
     }
 }
 
+/// The end of the chain, where links are appended one row at a time.
+struct ChainEnd<'c> {
+    seq: i64,
+    previous: [u8; 32],
+    buffer: Vec<u8>,
+    insert: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> ChainEnd<'c> {
+    fn open(conn: &'c Connection) -> Result<ChainEnd<'c>, StoreError> {
+        let (seq, previous) = last_link(conn)?;
+        Ok(ChainEnd {
+            seq,
+            previous,
+            buffer: Vec::with_capacity(512),
+            insert: conn.prepare_cached(
+                "INSERT INTO chain (seq, tbl, row_id, row_key, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?,
+        })
+    }
+
+    /// Appends the link of `row` of `table` (its columns from the second on, named by
+    /// `names`), found at `row_id` or `row_key`.
+    fn append(
+        &mut self,
+        table: &str,
+        names: &[String],
+        row: &Row<'_>,
+        (row_id, row_key): (Option<i64>, Option<String>),
+    ) -> Result<(), StoreError> {
+        canonical(&mut self.buffer, table, names, row, 1)?;
+        self.seq += 1;
+        self.previous = link(&self.previous, &self.buffer);
+        self.insert.execute(rusqlite::params![
+            self.seq,
+            table,
+            row_id,
+            row_key,
+            &self.previous[..]
+        ])?;
+        Ok(())
+    }
+}
+
 /// Appends links for the rows written since `marks` were taken: table by table, in the
 /// order of `HISTORY`, the rows numbered after the table's mark, by number, or, for a table
 /// whose rows are queued (see `History::queued`), the rows in the order they were queued;
@@ -458,11 +502,7 @@ fn last_link(conn: &Connection) -> Result<(i64, [u8; 32]), StoreError> {
 /// transaction.
 pub(super) fn extend(conn: &Connection, marks: &Marks) -> Result<(), StoreError> {
     let names = table_names(conn)?;
-    let (mut seq, mut previous) = last_link(conn)?;
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO chain (seq, tbl, row_id, row_key, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    let mut buffer = Vec::with_capacity(512);
+    let mut end = ChainEnd::open(conn)?;
     for (index, table) in HISTORY.iter().enumerate() {
         if !names.contains(table.name) {
             continue;
@@ -492,16 +532,7 @@ pub(super) fn extend(conn: &Connection, marks: &Marks) -> Result<(), StoreError>
                 };
                 // Inserted and removed in the same transaction: nothing to chain.
                 let Some(row) = found.next()? else { continue };
-                canonical(&mut buffer, table.name, &names, row, 1)?;
-                seq += 1;
-                previous = link(&previous, &buffer);
-                insert.execute(rusqlite::params![
-                    seq,
-                    table.name,
-                    row_id,
-                    row_key,
-                    &previous[..]
-                ])?;
+                end.append(table.name, &names, row, (row_id, row_key))?;
             }
             continue;
         }
@@ -513,17 +544,7 @@ pub(super) fn extend(conn: &Connection, marks: &Marks) -> Result<(), StoreError>
         let names = column_names(&reader);
         let mut rows = reader.query([mark])?;
         while let Some(row) = rows.next()? {
-            canonical(&mut buffer, table.name, &names, row, 1)?;
-            seq += 1;
-            previous = link(&previous, &buffer);
-            let row_id: i64 = row.get(0)?;
-            insert.execute(rusqlite::params![
-                seq,
-                table.name,
-                row_id,
-                None::<String>,
-                &previous[..]
-            ])?;
+            end.append(table.name, &names, row, (Some(row.get(0)?), None))?;
         }
     }
     conn.execute("DELETE FROM temp.chain_pending", [])?;
@@ -534,14 +555,10 @@ pub(super) fn extend(conn: &Connection, marks: &Marks) -> Result<(), StoreError>
 /// order of `HISTORY`, each in rowid (or key) order. Run once, when migration 0007 is
 /// applied to a ledger made before it.
 pub(super) fn build(conn: &Connection) -> Result<(), StoreError> {
-    let (mut seq, mut previous) = last_link(conn)?;
-    if seq > 0 {
+    let mut end = ChainEnd::open(conn)?;
+    if end.seq > 0 {
         return Ok(());
     }
-    let mut insert = conn.prepare(
-        "INSERT INTO chain (seq, tbl, row_id, row_key, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    let mut buffer = Vec::with_capacity(512);
     for table in &HISTORY {
         let sql = if table.without_rowid {
             format!(
@@ -560,21 +577,12 @@ pub(super) fn build(conn: &Connection) -> Result<(), StoreError> {
         let names = column_names(&statement);
         let mut rows = statement.query([])?;
         while let Some(row) = rows.next()? {
-            canonical(&mut buffer, table.name, &names, row, 1)?;
-            seq += 1;
-            previous = link(&previous, &buffer);
-            let (row_id, row_key): (Option<i64>, Option<String>) = if table.without_rowid {
+            let place = if table.without_rowid {
                 (None, Some(row.get(0)?))
             } else {
                 (Some(row.get(0)?), None)
             };
-            insert.execute(rusqlite::params![
-                seq,
-                table.name,
-                row_id,
-                row_key,
-                &previous[..]
-            ])?;
+            end.append(table.name, &names, row, place)?;
         }
     }
     Ok(())
