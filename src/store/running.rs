@@ -344,72 +344,61 @@ impl Tx<'_> {
     }
 
     /// Writes the days of one key to `account_running`, in date order: appended after the
-    /// key's latest row when they all come after it (a bulk import in date order), merged
-    /// with the key's rows from the first of them on otherwise, each row written once
-    /// however many of the days come before it.
+    /// key's latest row when they all come after it (a bulk import in date order, which
+    /// reads no other row), merged with the key's rows from the first of them on otherwise,
+    /// each row written once however many of the days come before it.
     fn flush_running_key(
         &self,
-        (year, account, fund, party, currency): (i32, i64, &str, &str, Currency),
+        key: (i32, i64, &str, &str, Currency),
         days: &[(String, i64, i64)],
     ) -> Result<(), rusqlite::Error> {
         let Some((first, ..)) = days.first() else {
             return Ok(());
         };
-        let key = params![year, account, fund, party, currency.as_str()];
+        let (year, account, fund, party, currency) = key;
         let last: Option<(String, i64, i64)> = self
             .tx
             .prepare_cached(LAST_RUNNING)?
-            .query_row(key, |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .query_row(
+                params![year, account, fund, party, currency.as_str()],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
             .optional()?;
-        let (mut debit_sum, mut credit_sum) = match last {
+        // The sums before the first day, and the key's rows from it on: none when the days
+        // all come after its latest row.
+        let (before, stored) = match last {
             Some((last_day, ..)) if last_day >= *first => {
-                return self.merge_running_key((year, account, fund, party, currency), days);
+                let from = params![year, account, fund, party, currency.as_str(), first];
+                let before = self
+                    .tx
+                    .prepare_cached(RUNNING_BEFORE)?
+                    .query_row(from, |row| Ok((row.get(0)?, row.get(1)?)))
+                    .optional()?
+                    .unwrap_or((0, 0));
+                let stored = self
+                    .tx
+                    .prepare_cached(RUNNING_FROM)?
+                    .query_map(from, |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+                    .collect::<Result<_, _>>()?;
+                (before, stored)
             }
-            Some((_, debit, credit)) => (debit, credit),
-            None => (0, 0),
+            Some((_, debit, credit)) => ((debit, credit), Vec::new()),
+            None => ((0, 0), Vec::new()),
         };
-        let mut append = self.tx.prepare_cached(APPEND_RUNNING)?;
-        for (day, debit, credit) in days {
-            // The key's total fitted, so its running sums fit too.
-            debit_sum += debit;
-            credit_sum += credit;
-            append.execute(params![
-                year,
-                account,
-                fund,
-                party,
-                currency.as_str(),
-                day,
-                debit_sum,
-                credit_sum
-            ])?;
-        }
-        Ok(())
+        self.merge_running_key(key, days, before, &stored)
     }
 
-    /// Adds `days` (in date order, some on or before the key's latest row) to the key's
-    /// `account_running` rows: the rows from the first day on are read once, each gets what
-    /// the days up to its date add, and a day with no row gets one made from the row before
-    /// it.
+    /// Adds `days` (in date order) to the key's `account_running` rows `stored` (from the
+    /// first day on; `before` holds the sums of the latest row before it): each stored row
+    /// gets what the days up to its date add, and a day with no row gets one made from the
+    /// row before it.
     fn merge_running_key(
         &self,
         (year, account, fund, party, currency): (i32, i64, &str, &str, Currency),
         days: &[(String, i64, i64)],
+        before: (i64, i64),
+        stored: &[(String, i64, i64)],
     ) -> Result<(), rusqlite::Error> {
-        let first = &days[0].0;
-        let key = params![year, account, fund, party, currency.as_str(), first];
-        // The sums before the first day, and the key's rows from it on.
-        let before: (i64, i64) = self
-            .tx
-            .prepare_cached(RUNNING_BEFORE)?
-            .query_row(key, |row| Ok((row.get(0)?, row.get(1)?)))
-            .optional()?
-            .unwrap_or((0, 0));
-        let stored: Vec<(String, i64, i64)> = self
-            .tx
-            .prepare_cached(RUNNING_FROM)?
-            .query_map(key, |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
-            .collect::<Result<_, _>>()?;
         let mut update = self.tx.prepare_cached(SET_RUNNING)?;
         let mut append = self.tx.prepare_cached(APPEND_RUNNING)?;
         // What the days merged so far add, and the stored sums of the latest row passed.
