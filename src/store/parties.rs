@@ -153,18 +153,16 @@ fn find_added(conn: &Connection, code: &PartyCode) -> Result<Option<Party>, Stor
 }
 
 fn all(conn: &Connection) -> Result<Vec<Party>, StoreError> {
-    let sql = format!("SELECT {PARTY_COLUMNS} FROM party ORDER BY code");
-    let mut statement = conn.prepare(&sql)?;
-    let mut rows = statement.query([])?;
-    let mut parties = Vec::new();
-    while let Some(row) = rows.next()? {
-        parties.push(party_from_row(row)?);
-    }
-    with_changes(conn, parties, None, None)
+    all_until(conn, None)
 }
 
 /// Every party, by code, as it stood on `date`.
 pub(super) fn all_on(conn: &Connection, date: NaiveDate) -> Result<Vec<Party>, StoreError> {
+    all_until(conn, Some(date))
+}
+
+/// Every party, by code, with its changes up to `until` (all when `None`).
+fn all_until(conn: &Connection, until: Option<NaiveDate>) -> Result<Vec<Party>, StoreError> {
     let sql = format!("SELECT {PARTY_COLUMNS} FROM party ORDER BY code");
     let mut statement = conn.prepare(&sql)?;
     let mut rows = statement.query([])?;
@@ -172,7 +170,7 @@ pub(super) fn all_on(conn: &Connection, date: NaiveDate) -> Result<Vec<Party>, S
     while let Some(row) = rows.next()? {
         parties.push(party_from_row(row)?);
     }
-    with_changes(conn, parties, None, Some(date))
+    with_changes(conn, parties, None, until)
 }
 
 impl Store {
