@@ -97,11 +97,10 @@ pub(super) fn load(
     // The entries and their legs in one pass: each entry row is read once, with its
     // transfers beside it (the party's entries lie all over the table).
     let mut statement = conn.prepare_cached(&format!(
-        "SELECT {ENTRY_COLUMNS}, t.id, da.name, ca.name, t.amount_minor,
+        "SELECT {ENTRY_COLUMNS}, t.entry_id, da.name, ca.name, t.amount_minor,
                 coalesce(t.budget_year, e.budget_year), t.currency
          FROM entry e
-         LEFT JOIN payment_terms p ON p.entry_id = e.id
-         LEFT JOIN charge_due d ON d.entry_id = e.id
+         {ENTRY_TERMS}
          LEFT JOIN transfer t ON t.entry_id = e.id
          LEFT JOIN account da ON da.id = t.debit_account_id
          LEFT JOIN account ca ON ca.id = t.credit_account_id
@@ -117,21 +116,15 @@ pub(super) fn load(
         if entries.last().map(|entry| entry.id) != Some(id) {
             entries.push(entry_row(row)?);
         }
-        let Some(_transfer) = row.get::<_, Option<i64>>(13)? else {
+        // An entry without transfers comes once, with none.
+        if row.get_ref(13)? == rusqlite::types::ValueRef::Null {
             continue;
-        };
+        }
         // Only the legs in the book currency land on positions.
         if row.get_ref(18)?.as_str().map_err(super::corrupt)? != currency.as_str() {
             continue;
         }
-        let leg = LegRow {
-            party: String::new(),
-            entry_id: id,
-            debit: row.get(14)?,
-            credit: row.get(15)?,
-            amount: row.get(16)?,
-            year: row.get(17)?,
-        };
+        let leg = leg_row(row, 13)?;
         add_leg(&mut legs, leg, party);
     }
     Ok(facts_of(state_party, &entries, &legs, days, rule_from))
@@ -142,13 +135,9 @@ const ENTRY_COLUMNS: &str = "e.party, e.id, e.entry_date, e.kind, e.budget_year,
         e.reference, e.reverses, e.description, p.designated_year, p.voluntary, d.due_on,
         e.content";
 
-/// The entries of parties, with what their payments name and their charges' due dates
-/// (column 0 is the party).
-const ENTRIES: &str =
-    "SELECT e.party, e.id, e.entry_date, e.kind, e.budget_year, e.fund, e.reference,
-        e.reverses, e.description, p.designated_year, p.voluntary, d.due_on, e.content
- FROM entry e
- LEFT JOIN payment_terms p ON p.entry_id = e.id
+/// The entries of parties with what their payments name and their charges' due dates:
+/// `ENTRY_COLUMNS` from `entry e` and these.
+const ENTRY_TERMS: &str = "LEFT JOIN payment_terms p ON p.entry_id = e.id
  LEFT JOIN charge_due d ON d.entry_id = e.id";
 
 /// The legs of parties' entries (column 0 is the party).
@@ -189,9 +178,8 @@ fn entry_row(row: &rusqlite::Row<'_>) -> Result<EntryRow, StoreError> {
     })
 }
 
-/// A row of `LEGS`.
+/// One leg of a party's entry, as read.
 struct LegRow {
-    party: String,
     entry_id: i64,
     debit: String,
     credit: String,
@@ -199,14 +187,15 @@ struct LegRow {
     year: i32,
 }
 
-fn leg_row(row: &rusqlite::Row<'_>) -> Result<LegRow, StoreError> {
+/// The leg in the columns of `row` from `first` on: its entry, debit and credit accounts,
+/// amount and budget year.
+fn leg_row(row: &rusqlite::Row<'_>, first: usize) -> Result<LegRow, StoreError> {
     Ok(LegRow {
-        party: row.get(0)?,
-        entry_id: row.get(1)?,
-        debit: row.get(2)?,
-        credit: row.get(3)?,
-        amount: row.get(4)?,
-        year: row.get(5)?,
+        entry_id: row.get(first)?,
+        debit: row.get(first + 1)?,
+        credit: row.get(first + 2)?,
+        amount: row.get(first + 3)?,
+        year: row.get(first + 4)?,
     })
 }
 
@@ -246,7 +235,8 @@ pub(super) fn load_each(
     let days = due_days(conn)?;
     let rule_from = rule_from(conn)?;
     let mut entries_statement = conn.prepare(&format!(
-        "{ENTRIES} WHERE e.party IS NOT NULL ORDER BY e.party, e.id"
+        "SELECT {ENTRY_COLUMNS} FROM entry e {ENTRY_TERMS}
+         WHERE e.party IS NOT NULL ORDER BY e.party, e.id"
     ))?;
     let mut legs_statement = conn.prepare(&format!(
         "{LEGS} WHERE e.party IS NOT NULL AND t.currency = ?1 ORDER BY e.party, t.id"
@@ -257,8 +247,9 @@ pub(super) fn load_each(
         Some(row) => Some((row.get(0)?, entry_row(row)?)),
         None => None,
     };
-    let mut next_leg: Option<LegRow> = match leg_rows.next()? {
-        Some(row) => Some(leg_row(row)?),
+    // Each leg with its entry's party (column 0 of `LEGS`).
+    let mut next_leg: Option<(String, LegRow)> = match leg_rows.next()? {
+        Some(row) => Some((row.get(0)?, leg_row(row, 1)?)),
         None => None,
     };
     while let Some((party, first)) = next_entry.take() {
@@ -274,16 +265,16 @@ pub(super) fn load_each(
             entries.push(entry);
         }
         let mut legs: HashMap<i64, Vec<Leg>> = HashMap::new();
-        while let Some(leg) = next_leg.take() {
-            if leg.party.as_str() > party.as_str() {
-                next_leg = Some(leg);
+        while let Some((of, leg)) = next_leg.take() {
+            if of.as_str() > party.as_str() {
+                next_leg = Some((of, leg));
                 break;
             }
-            if leg.party == party {
+            if of == party {
                 add_leg(&mut legs, leg, &code);
             }
             next_leg = match leg_rows.next()? {
-                Some(row) => Some(leg_row(row)?),
+                Some(row) => Some((row.get(0)?, leg_row(row, 1)?)),
                 None => None,
             };
         }
