@@ -18,9 +18,10 @@ pub struct StatusArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// A faster check: the file's pages (quick_check, which does not compare each index
-    /// with its table), settings and safeguards, the chain's last link (and the one
-    /// --against names), the stored totals in each currency against the transfers
+    /// A faster check: the file's pages, table by table (quick_check, which neither compares
+    /// each index with its table nor looks for pages that belong to nothing), settings and
+    /// safeguards, the chain's last link (and the one --against names), the stored totals
+    /// in each currency against the transfers
     #[arg(long)]
     quick: bool,
     /// Check that the chain's first COUNT links end at HASH, the chain head printed at the
