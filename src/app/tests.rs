@@ -272,18 +272,20 @@ fn a_document_is_added_once_and_updated_only_when_there() {
     assert_eq!(due_on, Some(date("2017-07-03")));
 }
 
+/// A rate of the US dollar in francs, from 1 June 2017.
+fn rate(text: &str) -> ExchangeRate {
+    ExchangeRate::new(
+        Currency::USD,
+        text.parse().unwrap(),
+        date("2017-06-01"),
+        Currency::CHF,
+    )
+    .unwrap()
+}
+
 #[test]
 fn a_rate_recorded_again_writes_nothing_and_another_for_its_date_is_refused() {
     let mut books = books();
-    let rate = |text: &str| {
-        ExchangeRate::new(
-            Currency::USD,
-            text.parse().unwrap(),
-            date("2017-06-01"),
-            Currency::CHF,
-        )
-        .unwrap()
-    };
     assert_eq!(
         books.set_rate(actor(), &rate("0.97"), false).unwrap(),
         RateSet::Recorded
@@ -303,15 +305,6 @@ fn a_rate_recorded_again_writes_nothing_and_another_for_its_date_is_refused() {
 fn a_corrected_rate_lists_the_entries_booked_at_the_wrong_one() {
     let mut books = books();
     add_state(&mut books, "USA");
-    let rate = |text: &str| {
-        ExchangeRate::new(
-            Currency::USD,
-            text.parse().unwrap(),
-            date("2017-06-01"),
-            Currency::CHF,
-        )
-        .unwrap()
-    };
     books.set_rate(actor(), &rate("0.97"), false).unwrap();
     contribute(&mut books, "USA", "100", "USD", "2017-06-05");
     match books.correct_rate(actor(), &rate("0.98"), "typo").unwrap() {
