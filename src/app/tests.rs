@@ -24,10 +24,7 @@ use crate::render::export::ExportFormat;
 use crate::store::{DocumentChange, Store};
 
 fn actor() -> Actor {
-    Actor {
-        user: "test".into(),
-        at: "2017-06-30T12:00:00Z".into(),
-    }
+    Actor::test("2017-06-30T12:00:00Z")
 }
 
 fn date(text: &str) -> NaiveDate {

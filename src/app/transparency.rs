@@ -399,10 +399,7 @@ mod tests {
     use crate::store::Store;
 
     fn actor() -> Actor {
-        Actor {
-            user: "test".into(),
-            at: "2017-06-30T12:00:00Z".into(),
-        }
+        Actor::test("2017-06-30T12:00:00Z")
     }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -78,10 +78,7 @@ mod tests {
     use crate::store::{Actor, Store};
 
     fn actor() -> Actor {
-        Actor {
-            user: "test".into(),
-            at: "2017-03-01T00:00:00Z".into(),
-        }
+        Actor::test("2017-03-01T00:00:00Z")
     }
 
     fn name(text: &str) -> AccountName {

@@ -197,12 +197,7 @@ mod tests {
     #[test]
     fn a_withdrawn_version_is_kept_but_never_in_force() {
         let mut store = Store::in_memory().unwrap();
-        let tx = store
-            .begin(Actor {
-                user: "test".into(),
-                at: "2017-01-01T00:00:00Z".into(),
-            })
-            .unwrap();
+        let tx = store.begin(Actor::test("2017-01-01T00:00:00Z")).unwrap();
         let first = budget("100", day(2016, 9, 7), &["staff=60", "travel=40"]);
         let second = budget("120", day(2016, 11, 1), &["staff=120"]);
         assert_eq!(tx.insert_budget(&first).unwrap(), 1);

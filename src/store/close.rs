@@ -150,10 +150,7 @@ mod tests {
     use crate::store::Actor;
 
     fn actor() -> Actor {
-        Actor {
-            user: "test".into(),
-            at: "2018-01-15T00:00:00Z".into(),
-        }
+        Actor::test("2018-01-15T00:00:00Z")
     }
 
     fn entry(date: (i32, u32, u32), budget_year: i32) -> NewEntry {

@@ -383,12 +383,7 @@ mod tests {
     /// A ledger with one expense of CHF 10.00 for 2017, posted by the generic import.
     fn ledger_with_an_expense() -> Store {
         let mut store = Store::in_memory().unwrap();
-        let tx = store
-            .begin(Actor {
-                user: "test".into(),
-                at: "2017-03-01T00:00:00Z".into(),
-            })
-            .unwrap();
+        let tx = store.begin(Actor::test("2017-03-01T00:00:00Z")).unwrap();
         tx.record_entry(&NewEntry {
             date: NaiveDate::from_ymd_opt(2017, 3, 1).unwrap(),
             description: "Rent".into(),

@@ -342,10 +342,7 @@ mod tests {
     use chrono::NaiveDate;
 
     fn actor() -> Actor {
-        Actor {
-            user: "test".into(),
-            at: "2017-03-01T00:00:00Z".into(),
-        }
+        Actor::test("2017-03-01T00:00:00Z")
     }
 
     fn store_with_germany() -> Store {

@@ -1021,10 +1021,7 @@ mod tests {
     fn reading_every_party_in_one_pass_gives_what_reading_each_gives() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("demo.sqlite");
-        let actor = Actor {
-            user: "test".into(),
-            at: "2026-12-01T00:00:00Z".into(),
-        };
+        let actor = Actor::test("2026-12-01T00:00:00Z");
         crate::app::demo::build(&path, actor, Currency::CHF).unwrap();
         let store = Store::open(&path).unwrap();
         let mut seen = 0;

@@ -257,12 +257,7 @@ mod tests {
     #[test]
     fn the_low_point_is_the_lowest_balance_from_the_date_on() {
         let mut store = Store::in_memory().unwrap();
-        let tx = store
-            .begin(Actor {
-                user: "test".into(),
-                at: "2025-12-31T00:00:00Z".into(),
-            })
-            .unwrap();
+        let tx = store.begin(Actor::test("2025-12-31T00:00:00Z")).unwrap();
         for (date, minor) in [
             (day(1, 10), 1_000),
             (day(3, 31), -800),

@@ -282,6 +282,17 @@ pub struct Actor {
     pub at: String,
 }
 
+#[cfg(test)]
+impl Actor {
+    /// The user `test`, writing at `at`.
+    pub(crate) fn test(at: &str) -> Actor {
+        Actor {
+            user: "test".into(),
+            at: at.into(),
+        }
+    }
+}
+
 /// The join condition that pairs a key `k` of `account_total` (or any row with its columns)
 /// with its `account_running` row `r` on the date bound as `?1`: the sums of every day up to
 /// that date, found by one index seek. A key with nothing posted by then has no such row.

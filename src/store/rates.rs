@@ -290,12 +290,7 @@ mod tests {
     #[test]
     fn the_latest_correction_is_in_force_and_the_history_keeps_every_record() {
         let mut store = Store::in_memory().unwrap();
-        let tx = store
-            .begin(Actor {
-                user: "test".into(),
-                at: "2017-07-01T00:00:00Z".into(),
-            })
-            .unwrap();
+        let tx = store.begin(Actor::test("2017-07-01T00:00:00Z")).unwrap();
         for (m, r) in [(5, "0.99"), (6, "0.9172"), (7, "0.98")] {
             tx.insert_rate(
                 &ExchangeRate::new(Currency::USD, rate(r), day(m, 1), Currency::CHF).unwrap(),
@@ -343,12 +338,7 @@ mod tests {
     #[test]
     fn the_entries_booked_at_a_rate_are_those_of_its_period_in_its_currency() {
         let mut store = Store::in_memory().unwrap();
-        let tx = store
-            .begin(Actor {
-                user: "test".into(),
-                at: "2017-07-01T00:00:00Z".into(),
-            })
-            .unwrap();
+        let tx = store.begin(Actor::test("2017-07-01T00:00:00Z")).unwrap();
         let mut ids = Vec::new();
         for (date, r) in [
             (day(5, 31), "0.9172"),

@@ -215,10 +215,7 @@ mod tests {
     use crate::store::Actor;
 
     fn actor() -> Actor {
-        Actor {
-            user: "test".into(),
-            at: "2017-07-01T00:00:00Z".into(),
-        }
+        Actor::test("2017-07-01T00:00:00Z")
     }
 
     fn day(m: u32, d: u32) -> NaiveDate {

@@ -575,10 +575,7 @@ mod tests {
 
     fn ledger(buffered: bool) -> Store {
         let mut store = Store::in_memory().unwrap();
-        let actor = Actor {
-            user: "test".into(),
-            at: "2017-03-01T00:00:00Z".into(),
-        };
+        let actor = Actor::test("2017-03-01T00:00:00Z");
         let tx = store.begin(actor).unwrap();
         if buffered {
             tx.buffer_running_balances().unwrap();
@@ -768,7 +765,7 @@ mod tests {
             let rest: Vec<usize> = (0..facts.len()).filter(|i| !sequence.contains(i)).collect();
             sequence.extend(rest);
             let mut store = Store::in_memory().unwrap();
-            let actor = Actor { user: "test".into(), at: "2017-03-01T00:00:00Z".into() };
+            let actor = Actor::test("2017-03-01T00:00:00Z");
             let tx = store.begin(actor.clone()).unwrap();
             if buffered {
                 tx.buffer_running_balances().unwrap();

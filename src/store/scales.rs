@@ -132,10 +132,7 @@ mod tests {
     #[test]
     fn imported_scales_round_trip_and_names_are_never_reused() {
         let mut store = Store::in_memory().unwrap();
-        let actor = Actor {
-            user: "test".into(),
-            at: "2017-01-01T00:00:00Z".into(),
-        };
+        let actor = Actor::test("2017-01-01T00:00:00Z");
         let scale = Scale {
             name: "ccm-extra".into(),
             rates: [("VAT".parse().unwrap(), "0.001".parse().unwrap())].into(),

@@ -249,10 +249,7 @@ mod tests {
     use crate::store::Actor;
 
     fn actor() -> Actor {
-        Actor {
-            user: "test".into(),
-            at: "2017-06-27T10:00:00Z".into(),
-        }
+        Actor::test("2017-06-27T10:00:00Z")
     }
 
     fn day(text: &str) -> NaiveDate {

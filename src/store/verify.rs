@@ -1073,12 +1073,7 @@ mod tests {
 
     fn ledger_with_a_conversion() -> Store {
         let mut store = Store::in_memory().unwrap();
-        let tx = store
-            .begin(Actor {
-                user: "test".into(),
-                at: "2017-03-01T00:00:00Z".into(),
-            })
-            .unwrap();
+        let tx = store.begin(Actor::test("2017-03-01T00:00:00Z")).unwrap();
         let party = Party::new(PartyInput {
             code: "DEU".into(),
             ..PartyInput::default()
@@ -1217,12 +1212,7 @@ mod tests {
     #[test]
     fn tampered_spending_sums_are_found() {
         let mut store = Store::in_memory().unwrap();
-        let tx = store
-            .begin(Actor {
-                user: "test".into(),
-                at: "2017-03-01T00:00:00Z".into(),
-            })
-            .unwrap();
+        let tx = store.begin(Actor::test("2017-03-01T00:00:00Z")).unwrap();
         let cost = crate::ledger::NewEntry {
             date: NaiveDate::from_ymd_opt(2017, 3, 1).unwrap(),
             description: "Translation".into(),
@@ -1346,12 +1336,7 @@ mod tests {
     fn a_write_and_its_links_commit_together() {
         let mut store = ledger_with_a_conversion();
         let before = store.chain_head().unwrap();
-        let tx = store
-            .begin(Actor {
-                user: "test".into(),
-                at: "2017-03-02T00:00:00Z".into(),
-            })
-            .unwrap();
+        let tx = store.begin(Actor::test("2017-03-02T00:00:00Z")).unwrap();
         let party = Party::new(PartyInput {
             code: "FRA".into(),
             ..PartyInput::default()
@@ -1364,12 +1349,7 @@ mod tests {
             before,
             "rolled back with its row"
         );
-        let tx = store
-            .begin(Actor {
-                user: "test".into(),
-                at: "2017-03-02T00:00:00Z".into(),
-            })
-            .unwrap();
+        let tx = store.begin(Actor::test("2017-03-02T00:00:00Z")).unwrap();
         tx.insert_party(&party).unwrap();
         tx.commit().unwrap();
         let after = store.chain_head().unwrap();
